@@ -1,0 +1,1 @@
+"""partnerbot: a Telegram assistant for international administrative and municipal partnerships."""

@@ -1,0 +1,168 @@
+"""Wiring: the Application, its handlers in order, start-up and shut-down."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseHandler,
+    ContextTypes,
+    TypeHandler,
+)
+from telegram.request import BaseRequest
+
+from bot import i18n
+from bot.config import Settings
+from bot.i18n import _, language_for, use_language
+from bot.outbox import start_dispatcher
+from bot.services import SERVICES_KEY, Services, services
+from conversations import fallback, interest, menu, mine
+from storage import people
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+# Group numbers: lower groups see an update first; a handler that consumed it stops the rest.
+GROUP_PERSON = -1  # who is this, which language, is it a redelivery
+GROUP_COMMANDS = 0  # commands and buttons
+GROUP_ANSWERS = 1  # free messages as answers to an open form
+GROUP_FALLBACK = 9  # whatever nobody took
+
+
+async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Finds (or creates) the person, sets their language, drops redelivered updates."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    svc = services(context)
+    assert context.user_data is not None
+    person = context.user_data.get("person")
+    if person is None:
+        person = await svc.db.run(
+            people.ensure_person,
+            person_id=user.id,
+            first_name=user.first_name,
+            username=user.username,
+            telegram_language=user.language_code,
+        )
+        context.user_data["person"] = person
+    i18n.set_language(person.language or language_for(user.language_code))
+    if person.is_redelivery(update.update_id, svc.clock()):
+        logger.info("dropping redelivered update %s of %s", update.update_id, user.id)
+        raise ApplicationHandlerStop
+
+
+async def error_happened(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs an unexpected error with the update and apologises to the person."""
+    logger.error("error while handling %s", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                _(
+                    "Sorry, something went wrong on our side. Your answers so far are saved. Please try again, or send /start."
+                ),
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError:
+            logger.exception("could not apologise to chat %s", update.effective_chat.id)
+
+
+COMMANDS = (
+    ("start", i18n.N_("Start and main menu")),
+    ("interest", i18n.N_("Submit an expression of interest")),
+    ("mine", i18n.N_("My submissions")),
+    ("language", i18n.N_("Sprache / Language")),
+    ("help", i18n.N_("Help")),
+    ("privacy", i18n.N_("What is stored about me")),
+    ("cancel", i18n.N_("Pause the current form")),
+)
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Registers the command menu in German and English; a failure is logged, not fatal."""
+    for language in i18n.LANGUAGES:
+        with use_language(language):
+            commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
+        try:
+            await application.bot.set_my_commands(commands, language_code=language)
+            if language == "en":
+                await application.bot.set_my_commands(commands)
+        except TelegramError:
+            logger.warning("could not register the %s command menu", language, exc_info=True)
+
+
+def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
+    """Make a handler end the update's journey once it has handled it (no fallback after it)."""
+    callback = handler.callback
+
+    async def handle_and_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await callback(update, context)
+        raise ApplicationHandlerStop
+
+    handler.callback = handle_and_stop
+    return handler
+
+
+def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """All handlers, in the order that matters (see the group numbers above)."""
+    application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
+    # menu first: /start, /help, /language, /cancel work in the middle of any form.
+    for module in (menu, interest, mine):
+        application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
+    application.add_handlers(interest.setup_answers(), group=GROUP_ANSWERS)
+    application.add_handlers(fallback.setup(), group=GROUP_FALLBACK)
+    application.add_error_handler(error_happened)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    db: Database | None = None,
+    clock: Callable[[], datetime] | None = None,
+    token: str | None = None,
+    dispatcher: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The bot: real Telegram by default, or any BaseRequest (the offline stand-in in tests)."""
+    i18n.load_all()
+    token = token or (
+        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    )
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    database = db or Database(settings.database_url)
+    svc = Services(settings=settings, db=database, **({"clock": clock} if clock else {}))
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await register_commands(application)
+        if dispatcher:
+            start_dispatcher(application, settings.outbox_interval)
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        if db is None:
+            database.dispose()
+
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.rate_limit and request is None:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    application.bot_data[SERVICES_KEY] = svc
+    register_handlers(application)
+    return application

@@ -1,0 +1,74 @@
+"""The bot's settings, read once from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///partnerbot.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Every setting the bot knows; missing or malformed values stop the start with a message."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    # python-telegram-bot's base_url: the token is appended to it.
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    database_url: str = DEFAULT_DATABASE_URL
+    coordinator_ids: str = Field(default="", description="comma-separated Telegram user ids")
+    default_language: str = "de"
+
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+
+    # How often the outbox dispatcher looks for due messages, in seconds.
+    outbox_interval: float = 5.0
+    rate_limit: bool = True
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _normalise_api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8081/bot")
+        if not value.endswith("/bot"):
+            value += "/bot"
+        return value
+
+    @field_validator("coordinator_ids")
+    @classmethod
+    def _check_coordinator_ids(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() and not part.strip().lstrip("-").isdigit():
+                raise ValueError(f"{part.strip()!r} is not a Telegram user id (a whole number)")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        if value not in ("de", "en"):
+            raise ValueError("must be 'de' or 'en'")
+        return value
+
+    @property
+    def coordinators(self) -> frozenset[int]:
+        """The coordinators' Telegram user ids."""
+        return frozenset(int(p) for p in self.coordinator_ids.split(",") if p.strip())
+
+    @property
+    def telegram_file_url(self) -> str:
+        """Where files are downloaded from, next to the Bot API URL."""
+        return self.telegram_api_url.removesuffix("/bot") + "/file/bot"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None for another database."""
+        if not self.database_url.startswith("sqlite:///"):
+            return None
+        return Path(self.database_url.removeprefix("sqlite:///"))

@@ -1,0 +1,91 @@
+"""Countries by ISO 3166 code, found by typing part of their name in German or English."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from functools import cache
+
+from babel import Locale
+
+# Babel's territory list also holds regions and placeholders; these are not countries.
+_NOT_COUNTRIES = {
+    "EU",
+    "EZ",
+    "UN",
+    "QO",
+    "XA",
+    "XB",
+    "ZZ",
+    "AQ",
+    "BV",
+    "HM",
+    "UM",
+    "CP",
+    "DG",
+    "EA",
+    "IC",
+    "TA",
+    "AC",
+}
+
+# Common names that Babel's territory names do not carry.
+_ALIASES = {
+    "CI": ("elfenbeinkuste", "ivory coast"),
+    "US": ("usa", "united states of america", "vereinigte staaten von amerika"),
+    "GB": ("uk", "england", "great britain", "grossbritannien"),
+    "CD": ("drc", "dr kongo", "dr congo"),
+    "CZ": ("czech republic", "tschechische republik"),
+    "MM": ("burma", "birma"),
+    "SZ": ("swaziland", "swasiland"),
+    "TR": ("turkey",),
+}
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so 'Côte' matches 'cote' and 'Türkei' matches 'turkei'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+@cache
+def _names() -> dict[str, tuple[str, ...]]:
+    """Every country code with its folded names in German and English."""
+    names: dict[str, set[str]] = {}
+    for language in ("de", "en"):
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                names.setdefault(code, set()).add(_fold(name))
+    for code, aliases in _ALIASES.items():
+        names[code].update(aliases)
+    return {code: tuple(sorted(found)) for code, found in names.items()}
+
+
+def is_country(code: str) -> bool:
+    """Whether code is a known ISO 3166-1 alpha-2 country code."""
+    return code.upper() in _names()
+
+
+def search(text: str, *, exclude: frozenset[str] = frozenset(), limit: int = 6) -> list[str]:
+    """Country codes matching typed text: the code itself, then name starts, then parts."""
+    query = _fold(text)
+    if not query:
+        return []
+    names = _names()
+    exact, starts, contains = [], [], []
+    for code, folded in names.items():
+        if code in exclude:
+            continue
+        if query == code.casefold() or query in folded:
+            exact.append(code)
+        elif any(name.startswith(query) for name in folded):
+            starts.append(code)
+        elif len(query) >= 3 and any(query in name for name in folded):
+            contains.append(code)
+    found = sorted(exact) + sorted(starts) + sorted(contains)
+    if not found and len(query) >= 3:
+        by_name = {name: code for code, folded in names.items() for name in folded}
+        for name in difflib.get_close_matches(query, list(by_name), n=limit, cutoff=0.7):
+            if by_name[name] not in found and by_name[name] not in exclude:
+                found.append(by_name[name])
+    return found[:limit]

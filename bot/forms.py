@@ -1,0 +1,639 @@
+"""A guided form whose every answer is saved as it is given.
+
+A form is data: questions of a few kinds (free text, e-mail, one choice, several choices, a
+country, consent). The draft in the database holds the answers and the step the person is at, so a
+restart of the bot loses nothing: the next message is taken as the answer to that step. Every
+step shows "step k of n", Back and Cancel; the summary lets the person edit any answer and submit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import countries
+from bot.i18n import _, country_name, render
+from bot.messaging import Button, acknowledge, close_buttons, in_columns, replace, reply
+from bot.services import services
+from storage.drafts import Draft
+
+logger = logging.getLogger(__name__)
+
+SUMMARY = "summary"
+# Room in one message for the summary's values; longer answers are shortened on screen only.
+SUMMARY_BUDGET = 3000
+
+
+class Kind(StrEnum):
+    """How a question is answered."""
+
+    TEXT = "text"
+    EMAIL = "email"
+    CHOICE = "choice"
+    MULTI = "multi"
+    COUNTRY = "country"
+    CONSENT = "consent"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button of a choice: the stored value and its label's msgid."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One step of a form; the key is the draft's column the answer is stored in."""
+
+    key: str
+    kind: Kind
+    label: str  # msgid, short, for the summary
+    prompt: str  # msgid, the question itself
+    example: str | None = None  # msgid
+    options: tuple[Option, ...] = ()
+    max_length: int = 200
+    optional: bool = False
+    columns: int = 1
+    applies: Callable[[Mapping[str, Any]], bool] | None = None
+    exclude_countries: frozenset[str] = frozenset()
+    extra: tuple[Option, ...] = ()  # more buttons, handled by the form's on_extra
+
+
+@dataclass(frozen=True)
+class DraftStore:
+    """The storage functions a form saves through (each owns its transaction)."""
+
+    save: Callable[..., Draft]  # (session, draft_id, answers, step, editing, update_id, now)
+    move: Callable[..., Draft]  # (session, draft_id, step, editing, paused)
+    discard: Callable[..., None]  # (session, draft_id)
+
+
+FormHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft], Awaitable[None]]
+ExtraHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft, Question, str], Awaitable[None]]
+
+
+@dataclass
+class Form:
+    """A sequence of questions with the hooks that make it one conversation."""
+
+    name: str
+    title: str  # msgid
+    questions: tuple[Question, ...]
+    store: DraftStore
+    on_submit: FormHook
+    on_discarded: FormHook
+    on_extra: ExtraHook | None = None
+    prefix: str = "f"  # of its buttons' callback data
+    slot: str = "draft"  # where this process caches the person's draft of this kind
+    _index: dict[str, int] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._index = {q.key: i for i, q in enumerate(self.questions)}
+
+    def applicable(self, answers: Mapping[str, Any]) -> list[Question]:
+        """The questions that apply given the answers so far."""
+        return [q for q in self.questions if q.applies is None or q.applies(answers)]
+
+    def question(self, key: str) -> Question | None:
+        """The question with this key, if the form has one."""
+        index = self._index.get(key)
+        return None if index is None else self.questions[index]
+
+    def first_step(self) -> str:
+        """The key of the first question."""
+        return self.applicable({})[0].key
+
+    def next_step(self, key: str, answers: Mapping[str, Any], editing: bool) -> str:
+        """Where to go after answering key: onward, or from an edit back to the summary."""
+        questions = self.applicable(answers)
+        if editing:
+            missing = [q for q in questions if answers.get(q.key) is None and not q.optional]
+            return missing[0].key if missing else SUMMARY
+        keys = [q.key for q in questions]
+        position = keys.index(key) if key in keys else -1
+        return keys[position + 1] if position + 1 < len(keys) else SUMMARY
+
+    def previous_step(self, key: str, answers: Mapping[str, Any]) -> str | None:
+        """The question before key (the last one before the summary)."""
+        keys = [q.key for q in self.applicable(answers)]
+        if key == SUMMARY:
+            return keys[-1]
+        position = keys.index(key) if key in keys else 0
+        return keys[position - 1] if position > 0 else None
+
+    def missing(self, answers: Mapping[str, Any]) -> list[Question]:
+        """Required questions without an answer (or a consent not given)."""
+        return [
+            q
+            for q in self.applicable(answers)
+            if not q.optional
+            and (
+                answers.get(q.key) in (None, "", [])
+                or (q.kind == Kind.CONSENT and not answers[q.key])
+            )
+        ]
+
+
+# -- showing values -----------------------------------------------------------------------------
+def display(question: Question, value: Any) -> str:
+    """An answer as the reader sees it, in their language (not yet HTML-escaped)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    labels = {o.value: _(o.label) for o in question.options}
+    if question.kind == Kind.CHOICE:
+        return labels.get(value, str(value))
+    if question.kind == Kind.MULTI:
+        return "; ".join(labels.get(v, str(v)) for v in value)
+    if question.kind == Kind.COUNTRY:
+        return country_name(value)
+    if question.kind == Kind.CONSENT:
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def summary_lines(form: Form, answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) for every applicable question, long values shortened to fit one message."""
+    questions = form.applicable(answers)
+    limit = max(80, SUMMARY_BUDGET // max(1, len(questions)))
+    lines = []
+    for q in questions:
+        shown = display(q, answers.get(q.key))
+        if len(shown) > limit:
+            shown = shown[: limit - 1].rstrip() + "…"
+        lines.append((_(q.label), shown))
+    return lines
+
+
+# -- callback data: <prefix>|<draft>|<step index>|<action>|<argument>, at most 64 bytes ---------
+def data(form: Form, draft: Draft, action: str, argument: str | int = "") -> str:
+    """Callback data for a button on the draft's current step."""
+    step = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
+    return f"{form.prefix}|{draft.id}|{step}|{action}|{argument}"
+
+
+def parse_data(raw: str) -> tuple[int, str, str, str] | None:
+    """(draft id, step, action, argument) from a form button's callback data, or None."""
+    parts = raw.split("|")
+    if len(parts) != 5 or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2], parts[3], parts[4]
+
+
+def _nav_row(form: Form, draft: Draft) -> list[Button]:
+    return [(_("◀️ Back"), data(form, draft, "b")), (_("✖️ Cancel"), data(form, draft, "x"))]
+
+
+# -- asking -------------------------------------------------------------------------------------
+def question_view(
+    form: Form, draft: Draft, note: str | None = None
+) -> tuple[str, list[list[Button]]]:
+    """The text and buttons of the draft's current step."""
+    if draft.step == SUMMARY:
+        return summary_view(form, draft, note)
+    question = form.question(draft.step)
+    assert question is not None, draft.step
+    questions = form.applicable(draft.answers)
+    keys = [q.key for q in questions]
+    k = keys.index(question.key) + 1 if question.key in keys else 1
+    value = draft.answers.get(question.key)
+    rows: list[list[Button]] = []
+    if question.kind in (Kind.CHOICE, Kind.MULTI):
+        chosen = value or [] if question.kind == Kind.MULTI else [value]
+        buttons = [
+            (
+                ("✅ " if o.value in chosen else "") + _(o.label),
+                data(form, draft, "t" if question.kind == Kind.MULTI else "c", i),
+            )
+            for i, o in enumerate(question.options)
+        ]
+        rows += in_columns(buttons, question.columns)
+        if question.kind == Kind.MULTI:
+            rows.append([(_("☑️ Done"), data(form, draft, "d"))])
+    elif question.kind == Kind.CONSENT:
+        rows.append(
+            [(_("Yes, I agree"), data(form, draft, "c", 1)), (_("No"), data(form, draft, "c", 0))]
+        )
+    rows += [[(_(o.label), data(form, draft, "a", i))] for i, o in enumerate(question.extra)]
+    keep = value not in (None, "", []) and question.kind in (Kind.TEXT, Kind.EMAIL, Kind.COUNTRY)
+    if keep:
+        rows.append([(_("Keep current answer"), data(form, draft, "p"))])
+    if question.optional and value in (None, [], ""):
+        rows.append([(_("Skip"), data(form, draft, "s"))])
+    rows.append(_nav_row(form, draft))
+    text = render(
+        "forms/question",
+        title=_(form.title),
+        k=k,
+        n=len(questions),
+        prompt=_(question.prompt),
+        example=_(question.example) if question.example else None,
+        current=display(question, value) if keep else None,
+        multi=question.kind == Kind.MULTI,
+        optional=question.optional,
+        note=note,
+    )
+    return text, rows
+
+
+def summary_view(
+    form: Form, draft: Draft, note: str | None = None
+) -> tuple[str, list[list[Button]]]:
+    """The summary with an edit button per answer, Submit and Cancel."""
+    questions = form.applicable(draft.answers)
+    edits = [
+        (_("✏️ {label}").format(label=_(q.label)), data(form, draft, "e", form._index[q.key]))
+        for q in questions
+    ]
+    rows = in_columns(edits, 2)
+    rows.append([(_("📨 Submit"), data(form, draft, "u"))])
+    rows.append(_nav_row(form, draft))
+    text = render(
+        "forms/summary", title=_(form.title), lines=summary_lines(form, draft.answers), note=note
+    )
+    return text, rows
+
+
+async def ask(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    note: str | None = None,
+) -> None:
+    """Send the draft's current step as a new message."""
+    text, rows = question_view(form, draft, note)
+    await reply(update, context, text, rows)
+
+
+# -- answers ------------------------------------------------------------------------------------
+def check_text(question: Question, text: str | None) -> str | None:
+    """Why a typed answer cannot be taken, or None when it can."""
+    if text is None:
+        return _(
+            "Please answer with a text message — photos, stickers and files can't be used here."
+        )
+    if not text.strip():
+        return _("Your answer is empty. Please type your answer.")
+    if text.startswith("/"):
+        return _(
+            "{command} is not a command I know. Please type your answer, or use the buttons."
+        ).format(command=text.split()[0])
+    if len(text) > question.max_length:
+        return _(
+            "Your answer has {length} characters; this question allows at most {limit}. Please shorten it — your message is still in the chat to copy from."
+        ).format(length=len(text), limit=question.max_length)
+    if question.kind == Kind.EMAIL:
+        try:
+            validate_email(text.strip(), check_deliverability=False)
+        except EmailNotValidError:
+            return _(
+                "That doesn't look like an e-mail address. Please check it (example: maria.mueller@bonn.de)."
+            )
+    return None
+
+
+async def save(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    key: str,
+    value: Any,
+    *,
+    advance: bool = True,
+) -> Draft:
+    """Store one answer (and the next step) in one transaction, then show that step."""
+    svc = services(context)
+    answers = {**draft.answers, key: value}
+    step = form.next_step(key, answers, draft.editing) if advance else draft.step
+    editing = draft.editing and step != SUMMARY
+    saved = await svc.db.run(
+        form.store.save,
+        draft_id=draft.id,
+        answers={key: value},
+        step=step,
+        editing=editing,
+        update_id=update.update_id,
+        now=svc.clock(),
+    )
+    remember(context, form, saved)
+    _note_update(context, update.update_id, svc.clock())
+    return saved
+
+
+def _note_update(context: ContextTypes.DEFAULT_TYPE, update_id: int, now: Any) -> None:
+    """Keep the cached person in step with the update id storage just recorded."""
+    assert context.user_data is not None
+    person = context.user_data.get("person")
+    if person is not None and update_id > person.last_update_id:
+        context.user_data["person"] = dataclasses.replace(
+            person, last_update_id=update_id, last_update_at=now
+        )
+
+
+def remember(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft | None) -> None:
+    """Keep the draft in this process's cache; the database stays the source of truth.
+
+    Only one bot process serves a token (see bot.lock), so this cache cannot go stale.
+    """
+    assert context.user_data is not None
+    context.user_data[form.slot] = draft
+
+
+async def cached_draft(
+    context: ContextTypes.DEFAULT_TYPE, form_slot: str, load: Callable[[], Awaitable[Draft | None]]
+) -> Draft | None:
+    """The person's draft of this kind: from the cache, or loaded once after a restart."""
+    assert context.user_data is not None
+    if form_slot not in context.user_data:
+        context.user_data[form_slot] = await load()
+    return context.user_data[form_slot]
+
+
+async def answer_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+) -> None:
+    """Takes a typed message as the answer to the current step, or says what is wrong."""
+    message = update.effective_message
+    assert message is not None
+    text = message.text
+    if draft.step == SUMMARY:
+        await ask(
+            update,
+            context,
+            form,
+            draft,
+            note=_(
+                "Everything is answered. Check your answers below, edit any of them, or submit."
+            ),
+        )
+        return
+    question = form.question(draft.step)
+    assert question is not None
+    if question.kind in (Kind.CHOICE, Kind.MULTI, Kind.CONSENT):
+        chosen = _option_typed(question, text)
+        if chosen is None:
+            await ask(
+                update, context, form, draft, note=_("Please choose one of the buttons below.")
+            )
+            return
+        if question.kind == Kind.MULTI:
+            current = list(draft.answers.get(question.key) or [])
+            value = [*current, chosen] if chosen not in current else current
+            draft = await save(update, context, form, draft, question.key, value, advance=False)
+        else:
+            value = chosen == "1" if question.kind == Kind.CONSENT else chosen
+            draft = await _save_choice(update, context, form, draft, question, value)
+        if draft is not None:
+            await ask(update, context, form, draft)
+        return
+    problem = check_text(question, text)
+    if problem:
+        await ask(update, context, form, draft, note=problem)
+        return
+    assert text is not None
+    if question.kind == Kind.COUNTRY:
+        await _country_typed(update, context, form, draft, question, text)
+        return
+    draft = await save(update, context, form, draft, question.key, text)
+    await ask(update, context, form, draft)
+
+
+def _option_typed(question: Question, text: str | None) -> str | None:
+    """The option whose label the person typed instead of pressing its button."""
+    if not text:
+        return None
+    typed = text.strip().casefold()
+    if question.kind == Kind.CONSENT:
+        yes = {_("Yes").casefold(), _("Yes, I agree").casefold(), "yes", "ja"}
+        no = {_("No").casefold(), "no", "nein"}
+        return "1" if typed in yes else "0" if typed in no else None
+    for option in question.options:
+        if typed in (_(option.label).casefold(), option.value.casefold()):
+            return option.value
+    return None
+
+
+async def _country_typed(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    question: Question,
+    text: str,
+) -> None:
+    """Offers the countries matching the typed text as buttons to confirm."""
+    found = countries.search(text, exclude=question.exclude_countries)
+    if not found:
+        note = _(
+            "I couldn't find a country for “{text}”. Please type part of its name in German or English, e.g. “Ghana” or “Elfenbeinküste”."
+        ).format(text=text[:100])
+        await ask(update, context, form, draft, note=note)
+        return
+    rows = [[(country_name(code), data(form, draft, "k", code))] for code in found]
+    rows.append([(_("None of these — type again"), data(form, draft, "r"))])
+    rows.append(_nav_row(form, draft))
+    await reply(
+        update, context, render("forms/countries", typed=text[:100], count=len(found)), rows
+    )
+
+
+async def _save_choice(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    question: Question,
+    value: Any,
+) -> Draft | None:
+    if question.kind == Kind.CONSENT and value is False:
+        await ask(
+            update,
+            context,
+            form,
+            draft,
+            note=_(
+                "We can only take up an expression of interest if the programme may contact you about it. Your draft stays saved: choose “Yes, I agree” when you are ready, or Cancel."
+            ),
+        )
+        return None
+    return await save(update, context, form, draft, question.key, value)
+
+
+async def button_pressed(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    step: str,
+    action: str,
+    argument: str,
+) -> None:
+    """Handles a button of the draft: an option, Back, Cancel, Skip, an edit, Submit."""
+    current = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
+    if action == "z":  # discard, from the paused message
+        await acknowledge(update)
+        await close_buttons(update)
+        await services(context).db.run(form.store.discard, draft_id=draft.id)
+        remember(context, form, None)
+        await form.on_discarded(update, context, draft)
+        return
+    if action == "o":  # continue a paused (or any) draft where it stands
+        await acknowledge(update)
+        await close_buttons(update)
+        if draft.paused:
+            draft = await _move(context, form, draft, draft.step, draft.editing, paused=False)
+        await ask(update, context, form, draft)
+        return
+    if step != current or draft.paused:
+        await acknowledge(
+            update,
+            _("This button belongs to an earlier step. Here is where you are now."),
+            alert=False,
+        )
+        await close_buttons(update)
+        if draft.paused:
+            draft = await _move(context, form, draft, draft.step, draft.editing, paused=False)
+        await ask(update, context, form, draft)
+        return
+    await acknowledge(update)
+    question = form.question(draft.step)
+    if action == "x":
+        await close_buttons(update)
+        await pause(update, context, form, draft)
+        return
+    if action == "b":
+        previous = form.previous_step(draft.step, draft.answers)
+        await close_buttons(update)
+        if previous is None:
+            await ask(update, context, form, draft, note=_("This is the first question."))
+            return
+        draft = await _move(context, form, draft, previous, False)
+        await ask(update, context, form, draft)
+        return
+    if (
+        action == "e"
+        and draft.step == SUMMARY
+        and argument.isdigit()
+        and int(argument) < len(form.questions)
+    ):
+        await close_buttons(update)
+        draft = await _move(context, form, draft, form.questions[int(argument)].key, True)
+        await ask(update, context, form, draft)
+        return
+    if action == "u" and draft.step == SUMMARY:
+        missing = form.missing(draft.answers)
+        await close_buttons(update)
+        if missing:
+            draft = await _move(context, form, draft, missing[0].key, True)
+            await ask(update, context, form, draft, note=_("This answer is still missing."))
+            return
+        await form.on_submit(update, context, draft)
+        return
+    if question is None:
+        await ask(update, context, form, draft)
+        return
+    await _question_button(update, context, form, draft, question, action, argument)
+
+
+async def _question_button(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    question: Question,
+    action: str,
+    argument: str,
+) -> None:
+    options = question.options
+    if action == "c" and question.kind == Kind.CONSENT:
+        await close_buttons(update)
+        saved = await _save_choice(update, context, form, draft, question, argument == "1")
+        if saved is not None:
+            await ask(update, context, form, saved)
+    elif action == "c" and argument.isdigit() and int(argument) < len(options):
+        await close_buttons(update)
+        draft = await save(update, context, form, draft, question.key, options[int(argument)].value)
+        await ask(update, context, form, draft)
+    elif action == "t" and argument.isdigit() and int(argument) < len(options):
+        value = options[int(argument)].value
+        chosen = list(draft.answers.get(question.key) or [])
+        chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        chosen = [o.value for o in options if o.value in chosen]  # keep the options' order
+        draft = await save(update, context, form, draft, question.key, chosen, advance=False)
+        text, rows = question_view(form, draft)
+        await replace(update, text, rows)
+    elif action == "d" and question.kind == Kind.MULTI:
+        chosen = draft.answers.get(question.key) or []
+        if not chosen and not question.optional:
+            await acknowledge(update, _("Please choose at least one."), alert=True)
+            return
+        await close_buttons(update)
+        draft = await save(update, context, form, draft, question.key, chosen)
+        await ask(update, context, form, draft)
+    elif action == "k" and countries.is_country(argument):
+        await close_buttons(update)
+        draft = await save(update, context, form, draft, question.key, argument.upper())
+        await ask(update, context, form, draft)
+    elif action == "r":
+        await close_buttons(update)
+        await ask(update, context, form, draft)
+    elif action == "p":
+        await close_buttons(update)
+        draft = await save(
+            update, context, form, draft, question.key, draft.answers.get(question.key)
+        )
+        await ask(update, context, form, draft)
+    elif action == "s" and question.optional:
+        await close_buttons(update)
+        draft = await save(
+            update, context, form, draft, question.key, [] if question.kind == Kind.MULTI else ""
+        )
+        await ask(update, context, form, draft)
+    elif (
+        action == "a"
+        and form.on_extra
+        and argument.isdigit()
+        and int(argument) < len(question.extra)
+    ):
+        await close_buttons(update)
+        await form.on_extra(update, context, draft, question, question.extra[int(argument)].value)
+    else:
+        logger.warning("unknown form button %r %r on %s", action, argument, draft.step)
+        await ask(update, context, form, draft)
+
+
+async def pause(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+) -> None:
+    """Pauses the draft (Cancel): typed text is no longer taken as an answer; nothing is lost."""
+    draft = await _move(context, form, draft, draft.step, draft.editing, paused=True)
+    rows = [
+        [(_("▶️ Continue"), data(form, draft, "o")), (_("🗑 Discard draft"), data(form, draft, "z"))]
+    ]
+    await reply(update, context, render("forms/paused", title=_(form.title)), rows)
+
+
+async def _move(
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    step: str,
+    editing: bool,
+    paused: bool = False,
+) -> Draft:
+    moved = await services(context).db.run(
+        form.store.move, draft_id=draft.id, step=step, editing=editing, paused=paused
+    )
+    remember(context, form, moved)
+    return moved

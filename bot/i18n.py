@@ -1,0 +1,144 @@
+"""Languages: the gettext catalogs, the reader's language for this update, and message templates."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("de", "en")
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+_language: ContextVar[str] = ContextVar("language", default="en")
+
+
+class CatalogError(RuntimeError):
+    """A catalog is missing or cannot be read: the bot must not start with it."""
+
+
+def language_for(telegram_code: str | None) -> str:
+    """German for a de* Telegram language, English for everything else."""
+    return "de" if (telegram_code or "").lower().startswith("de") else "en"
+
+
+def catalog_files(language: str) -> list[Path]:
+    """The .po files of one language (one per feature domain)."""
+    return sorted((LOCALES_DIR / language / "LC_MESSAGES").glob("*.po"))
+
+
+@cache
+def translations(language: str) -> Translations:
+    """Every catalog of a language, compiled in memory and merged into one Translations."""
+    files = catalog_files(language)
+    if not files:
+        raise CatalogError(f"no catalog for {language!r} in {LOCALES_DIR / language}")
+    merged: Translations | None = None
+    for path in files:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        compiled = Translations(buffer, domain=path.stem)
+        merged = compiled if merged is None else merged.merge(compiled)
+    assert merged is not None
+    return merged
+
+
+def load_all() -> None:
+    """Compile every catalog now, so a broken one stops the start and not a conversation."""
+    for language in LANGUAGES:
+        translations(language)
+
+
+def current_language() -> str:
+    """The language of the person this update is for."""
+    return _language.get()
+
+
+def set_language(language: str) -> None:
+    """Make language the reader's language for the rest of this update."""
+    _language.set(language if language in LANGUAGES else "en")
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Render in language inside the block (a notice for someone else, in their language)."""
+    token = _language.set(language if language in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def gettext(message: str) -> str:
+    """The message in the reader's language."""
+    return translations(_language.get()).ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural message in the reader's language."""
+    return translations(_language.get()).ungettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def country_name(code: str | None) -> str:
+    """A country's name in the reader's language (Babel's territory names)."""
+    if not code:
+        return ""
+    return Locale.parse(_language.get()).territories.get(code.upper(), code.upper())
+
+
+def format_day(value: datetime) -> str:
+    """A date, in the reader's language."""
+    return format_date(value, format="medium", locale=_language.get())
+
+
+def format_moment(value: datetime, tz: str = "UTC") -> str:
+    """A date and time in the time zone tz, in the reader's language."""
+    return format_datetime(value, format="medium", tzinfo=tz, locale=_language.get())
+
+
+@cache
+def environment() -> Environment:
+    """One Jinja2 environment: HTML-escaping, gettext bound to the reader's language."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(country_name=country_name, format_day=format_day)
+    return env
+
+
+def render(name: str, /, **context: Any) -> str:
+    """Render the template <name>.html.j2 in the reader's language."""
+    return environment().get_template(f"{name}.html.j2").render(**context).strip()
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated later, in the reader's language."""
+    return message

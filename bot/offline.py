@@ -1,0 +1,339 @@
+"""An offline stand-in for the Bot API, and a simulated person who chats through it.
+
+Tests and `partnerbot shell` run the real Application against it: every Bot API call is answered
+locally and recorded, and failures (429, 403, 400, timeouts) can be scripted.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.error import TimedOut
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 700000001,
+    "is_bot": True,
+    "first_name": "partnerbot",
+    "username": "partnerbot_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+# Methods whose answer is the (new or edited) message.
+_MESSAGE_METHODS = {
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "copyMessage",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "editMessageCaption",
+}
+
+
+@dataclass
+class ApiCall:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class BotMessage:
+    """A message the bot sent, as the chat shows it now (edits applied)."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    buttons: list[list[dict[str, Any]]]
+    raw: dict[str, Any]
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels of its inline buttons, row by row."""
+        return [button["text"] for row in self.buttons for button in row]
+
+
+class OfflineBotAPI(BaseRequest):
+    """A BaseRequest that never touches the network and answers like the Bot API would."""
+
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.messages: dict[int, dict[int, BotMessage]] = defaultdict(dict)
+        self._message_ids = itertools.count(1000)
+        self._failures: dict[str, deque[tuple[int, str, dict[str, Any]] | None]] = defaultdict(
+            deque
+        )
+
+    # -- BaseRequest ------------------------------------------------------------------------
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(ApiCall(api_method, params))
+        queue = self._failures.get(api_method)
+        if queue:
+            failure = queue.popleft()
+            if failure is None:
+                raise TimedOut("scripted timeout")
+            status, description, extra = failure
+            body = {"ok": False, "error_code": status, "description": description, **extra}
+            return status, json.dumps(body).encode()
+        result = self._answer(api_method, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- scripting --------------------------------------------------------------------------
+    def fail_next(
+        self, method: str, status: int, description: str, retry_after: int | None = None
+    ) -> None:
+        """Make the next call of method fail with this status (429, 403, 400, ...)."""
+        extra = {"parameters": {"retry_after": retry_after}} if retry_after is not None else {}
+        self._failures[method].append((status, description, extra))
+
+    def time_out_next(self, method: str) -> None:
+        """Make the next call of method time out."""
+        self._failures[method].append(None)
+
+    # -- reading what was sent --------------------------------------------------------------
+    def calls_to(self, method: str) -> list[ApiCall]:
+        """Every call of one method, in order."""
+        return [call for call in self.calls if call.method == method]
+
+    def chat(self, chat_id: int) -> list[BotMessage]:
+        """The bot's messages in a chat, oldest first, as they look now."""
+        return list(self.messages[chat_id].values())
+
+    # -- answers ----------------------------------------------------------------------------
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return []
+        if method in _MESSAGE_METHODS:
+            return self._message_answer(method, params)
+        if method == "sendMediaGroup":
+            return [
+                self._store(int(params["chat_id"]), None, media.get("caption", ""), None, {})
+                for media in params["media"]
+            ]
+        return True
+
+    def _message_answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id", 0))
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if method.startswith("edit"):
+            old = self.messages[chat_id].get(int(params["message_id"]))
+            text = old.text if old else ""
+            if method == "editMessageText":
+                text = params["text"]
+            elif method == "editMessageCaption":
+                text = params.get("caption", "")
+            return self._store(chat_id, int(params["message_id"]), text, markup, params)
+        text = params.get("text", params.get("caption", ""))
+        return self._store(chat_id, None, text, markup, params)
+
+    def _store(
+        self,
+        chat_id: int,
+        message_id: int | None,
+        text: str,
+        markup: dict[str, Any] | None,
+        params: dict[str, Any],
+    ) -> dict[str, Any]:
+        message_id = message_id or next(self._message_ids)
+        raw: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": BOT_USER,
+            "text": text,
+        }
+        if markup and markup.get("inline_keyboard"):
+            raw["reply_markup"] = markup
+        buttons = markup.get("inline_keyboard", []) if markup else []
+        self.messages[chat_id][message_id] = BotMessage(message_id, chat_id, text, buttons, raw)
+        return raw
+
+
+class ButtonNotFound(AssertionError):
+    """The person looked for a button that the chat does not show."""
+
+
+class SimulatedPerson:
+    """A person chatting with the bot: sends text, media and commands, presses buttons."""
+
+    _update_ids = itertools.count(1)
+    _message_ids = itertools.count(1)
+
+    def __init__(
+        self,
+        app: Application,
+        api: OfflineBotAPI,
+        user_id: int,
+        *,
+        first_name: str = "Ama",
+        language_code: str | None = "en",
+    ) -> None:
+        self.app = app
+        self.api = api
+        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            self.user["language_code"] = language_code
+        self.user_id = user_id
+
+    # -- what the person does ---------------------------------------------------------------
+    async def send(self, text: str) -> list[BotMessage]:
+        """Type and send a text message (a /command is marked as one, as Telegram does)."""
+        message = self._message(text=text)
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._deliver({"message": message})
+
+    async def send_photo(self, caption: str | None = None, media_group_id: str | None = None):
+        """Send a photo, optionally with a caption or as part of an album."""
+        message = self._message(
+            photo=[
+                {
+                    "file_id": f"photo-{next(self._message_ids)}",
+                    "file_unique_id": "u",
+                    "width": 800,
+                    "height": 600,
+                }
+            ]
+        )
+        if caption is not None:
+            message["caption"] = caption
+        if media_group_id:
+            message["media_group_id"] = media_group_id
+        return await self._deliver({"message": message})
+
+    async def send_document(
+        self, file_name: str, mime_type: str, caption: str | None = None
+    ) -> list[BotMessage]:
+        """Send a file."""
+        message = self._message(
+            document={
+                "file_id": f"doc-{next(self._message_ids)}",
+                "file_unique_id": "d",
+                "file_name": file_name,
+                "mime_type": mime_type,
+            }
+        )
+        if caption is not None:
+            message["caption"] = caption
+        return await self._deliver({"message": message})
+
+    async def send_sticker(self) -> list[BotMessage]:
+        """Send a sticker."""
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+        return await self._deliver({"message": self._message(sticker=sticker)})
+
+    async def edit_last(self, text: str) -> list[BotMessage]:
+        """Edit a message the person sent earlier."""
+        message = self._message(text=text)
+        message["edit_date"] = int(time.time())
+        return await self._deliver({"edited_message": message})
+
+    async def click(self, label: str, *, message: BotMessage | None = None) -> list[BotMessage]:
+        """Press the button with this label on the newest message that shows one."""
+        candidates = [message] if message else reversed(self.api.chat(self.user_id))
+        for bot_message in candidates:
+            for row in bot_message.buttons:
+                for button in row:
+                    if button["text"] == label and "callback_data" in button:
+                        return await self.press(bot_message, button["callback_data"])
+        shown = [m.labels for m in self.api.chat(self.user_id) if m.buttons][-1:]
+        raise ButtonNotFound(f"no button {label!r}; the newest buttons are {shown}")
+
+    async def press(self, message: BotMessage, data: str) -> list[BotMessage]:
+        """Press a button by its callback data (also an old or forged one)."""
+        query = {
+            "id": str(next(self._update_ids)),
+            "from": self.user,
+            "chat_instance": f"ci-{self.user_id}",
+            "data": data,
+            "message": message.raw,
+        }
+        return await self._deliver({"callback_query": query})
+
+    async def deliver_raw(self, payload: dict[str, Any]) -> list[BotMessage]:
+        """Deliver an update as given (e.g. a repeated update_id)."""
+        return await self._deliver(payload, keep_id=True)
+
+    # -- what the person sees ---------------------------------------------------------------
+    @property
+    def messages(self) -> list[BotMessage]:
+        """Everything the bot shows in this chat, oldest first."""
+        return self.api.chat(self.user_id)
+
+    @property
+    def last(self) -> BotMessage:
+        """The bot's newest message in this chat."""
+        return self.messages[-1]
+
+    @property
+    def buttons(self) -> list[str]:
+        """The labels on the newest message that has buttons."""
+        for message in reversed(self.messages):
+            if message.buttons:
+                return message.labels
+        return []
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _message(self, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.user["first_name"]},
+            "from": self.user,
+            **content,
+        }
+
+    async def _deliver(self, payload: dict[str, Any], keep_id: bool = False) -> list[BotMessage]:
+        if not keep_id:
+            payload = {"update_id": next(self._update_ids), **payload}
+        self.last_update = payload
+        before = {m.message_id: m.text for m in self.messages}
+        update = Update.de_json(payload, self.app.bot)
+        await self.app.process_update(update)
+        return [m for m in self.messages if before.get(m.message_id) != m.text]

@@ -1,0 +1,1 @@
+"""One module per conversation: its states, its handlers and a function that builds them."""

@@ -1,0 +1,64 @@
+"""The last word: anything no conversation took gets a helpful answer, never silence."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.i18n import _
+from bot.messaging import acknowledge, close_buttons, reply
+from conversations.menu import main_menu_rows
+
+
+async def stale_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no handler knows (an old message): says so and shows the menu."""
+    await acknowledge(update, _("This button no longer works."))
+    await close_buttons(update)
+    await reply(
+        update,
+        context,
+        _("That button is from an older message. Here is the menu:"),
+        main_menu_rows(),
+    )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An unknown /command: points to /help."""
+    assert update.effective_message is not None and update.effective_message.text is not None
+    command = update.effective_message.text.split()[0]
+    await reply(
+        update,
+        context,
+        _("I don't know the command {command}. /help lists what I can do.").format(command=command),
+        main_menu_rows(),
+    )
+
+
+async def message_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message: edits are not read, so ask for a new message."""
+    await reply(
+        update,
+        context,
+        _("I don't pick up edited messages. Please send the corrected text as a new message."),
+    )
+
+
+async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text, photos or stickers outside any conversation: offers the menu."""
+    await reply(
+        update,
+        context,
+        _("I'm not sure what to do with that. Please choose from the menu:"),
+        main_menu_rows(),
+    )
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Catch-alls, for the last group."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CallbackQueryHandler(stale_button_pressed),
+        MessageHandler(private & filters.UpdateType.EDITED, message_edited),
+        MessageHandler(private & filters.COMMAND, unknown_command),
+        MessageHandler(private & ~filters.StatusUpdate.ALL, anything_else),
+    ]

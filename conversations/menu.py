@@ -1,0 +1,137 @@
+"""The always-available commands: /start, the main menu, /help, /language, /privacy, /cancel."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.i18n import _, render, set_language
+from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.services import services
+from storage import people
+
+MENU_ENTRIES: list[tuple[str, str]] = []  # (label msgid, callback data), filled by register_entry
+
+
+def register_entry(label: str, data: str) -> None:
+    """Add an entry to the main menu (a conversation offers itself here)."""
+    if (label, data) not in MENU_ENTRIES:
+        MENU_ENTRIES.append((label, data))
+
+
+def main_menu_rows() -> list[list[Button]]:
+    """The main menu as button rows, in the reader's language."""
+    rows: list[list[Button]] = [[(_(label), data)] for label, data in MENU_ENTRIES]
+    rows.append([(_("🌐 Sprache / Language"), "menu|language"), (_("❓ Help"), "menu|help")])
+    rows.append([(_("🔒 Privacy"), "menu|privacy")])
+    return rows
+
+
+async def _open_draft_rows(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[str, list[list[Button]]]:
+    """A line and buttons about the person's open draft, if they have one."""
+    from conversations import interest  # the menu is imported by every conversation
+
+    assert update.effective_user is not None
+    draft = await interest.current_draft(context, update.effective_user.id)
+    if draft is None:
+        return "", []
+    k, n = interest.draft_position(draft)
+    programme = _(interest.PROGRAMMES[draft.form])
+    return render("interest/open_draft", programme=programme, k=k, n=n), interest.draft_rows(draft)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greets the person, explains the bot and offers the menu (and an open draft)."""
+    user = update.effective_user
+    assert user is not None
+    note, rows = await _open_draft_rows(update, context)
+    text = render("start/welcome", name=user.first_name, draft_note=note)
+    await reply(update, context, text, rows + main_menu_rows())
+
+
+async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows the main menu."""
+    await acknowledge(update)
+    await close_buttons(update)
+    note, rows = await _open_draft_rows(update, context)
+    text = render("start/menu", draft_note=note)
+    await reply(update, context, text, rows + main_menu_rows())
+
+
+async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explains the commands; reminds of an open draft so the person can go back to it."""
+    await acknowledge(update)
+    note, rows = await _open_draft_rows(update, context)
+    svc = services(context)
+    coordinator = svc.is_coordinator(update.effective_user.id if update.effective_user else None)
+    text = render("start/help", draft_note=note, coordinator=coordinator)
+    await reply(update, context, text, rows or [[(_("🏠 Menu"), "menu|home")]])
+
+
+async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what is stored, why, and who sees it."""
+    await acknowledge(update)
+    await reply(update, context, render("start/privacy"), [[(_("🏠 Menu"), "menu|home")]])
+
+
+async def language_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offers German and English."""
+    await acknowledge(update)
+    rows = [[("🇩🇪 Deutsch", "lang|de"), ("🇬🇧 English", "lang|en")]]
+    await reply(
+        update, context, _("Which language would you like? / Welche Sprache möchten Sie?"), rows
+    )
+
+
+async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stores the language and answers in it; an open draft continues in the new language."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    language = query.data.split("|", 1)[1]
+    if language not in ("de", "en"):
+        language = "en"
+    await acknowledge(update)
+    await close_buttons(update)
+    svc = services(context)
+    person = await svc.db.run(
+        people.set_language, person_id=update.effective_user.id, language=language
+    )
+    assert context.user_data is not None
+    context.user_data["person"] = person
+    set_language(language)
+    note, rows = await _open_draft_rows(update, context)
+    await reply(
+        update, context, render("start/language_set", draft_note=note), rows + main_menu_rows()
+    )
+
+
+async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pauses whatever the person is filling in; nothing they entered is lost."""
+    from bot import forms
+    from conversations import interest
+
+    assert update.effective_user is not None
+    draft = await interest.current_draft(context, update.effective_user.id)
+    if draft is not None and not draft.paused:
+        await forms.pause(update, context, interest.FORMS[draft.form], draft)
+        return
+    await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of group 0 for the always-available commands and menu buttons."""
+    return [
+        CommandHandler("start", start),
+        CommandHandler("menu", home),
+        CommandHandler("help", help_requested),
+        CommandHandler("privacy", privacy_requested),
+        CommandHandler("language", language_requested),
+        CommandHandler("cancel", cancel_requested),
+        CallbackQueryHandler(home, pattern=r"^menu\|home$"),
+        CallbackQueryHandler(help_requested, pattern=r"^menu\|help$"),
+        CallbackQueryHandler(privacy_requested, pattern=r"^menu\|privacy$"),
+        CallbackQueryHandler(language_requested, pattern=r"^menu\|language$"),
+        CallbackQueryHandler(language_chosen, pattern=r"^lang\|"),
+    ]

@@ -1,0 +1,96 @@
+"""Extract msgids from code and templates and update every language's catalogs.
+
+Run `python locales/update.py` after changing texts; then translate what is new in
+locales/de/LC_MESSAGES/<domain>.po (English msgstrs are filled from the msgids).
+Each feature keeps its own domain so that work on two features never edits one file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("de", "en")
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+
+# domain -> file patterns (relative to the project root); the first match claims a file.
+DOMAINS: dict[str, list[str]] = {
+    "messages": ["bot/*.py", "conversations/*.py", "bot/templates/*/*.j2"],
+}
+
+
+def domain_of(path: str) -> str | None:
+    """The domain a source file's texts belong to."""
+    for domain, patterns in DOMAINS.items():
+        if any(fnmatch.fnmatch(path, pattern) for pattern in patterns):
+            return domain
+    return None
+
+
+def source_files() -> list[Path]:
+    """Every file texts are extracted from."""
+    found = [*ROOT.glob("bot/**/*.py"), *ROOT.glob("conversations/**/*.py")]
+    found += ROOT.glob("bot/templates/**/*.j2")
+    return sorted(found)
+
+
+def extract() -> dict[str, Catalog]:
+    """A template catalog per domain, from the sources."""
+    templates: dict[str, Catalog] = {}
+    for path in source_files():
+        relative = path.relative_to(ROOT).as_posix()
+        domain = domain_of(relative)
+        if domain is None:
+            continue
+        method = "jinja2" if path.suffix == ".j2" else "python"
+        options = JINJA_OPTIONS if method == "jinja2" else {}
+        catalog = templates.setdefault(domain, Catalog(project="partnerbot", fuzzy=False))
+        for lineno, message, comments, _context in extract_from_file(
+            method, str(path), keywords=KEYWORDS, options=options
+        ):
+            catalog.add(message, locations=[(relative, lineno)], auto_comments=comments)
+    return templates
+
+
+def update() -> None:
+    """Merge the extracted msgids into every language's catalogs."""
+    for domain, template in extract().items():
+        for language in LANGUAGES:
+            path = ROOT / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
+            if path.exists():
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=language)
+            else:
+                catalog = Catalog(locale=language, project="partnerbot", fuzzy=False)
+            catalog.update(template, no_fuzzy_matching=True)
+            if language == "en":
+                for message in catalog:
+                    if message.id and not message.string:
+                        message.string = message.id
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                write_po(
+                    handle,
+                    catalog,
+                    omit_header=False,
+                    sort_output=True,
+                    no_location=True,
+                    ignore_obsolete=True,
+                    width=100,
+                )
+            untranslated = [m.id for m in catalog if m.id and not m.string]
+            print(
+                f"{path.relative_to(ROOT)}: {len(catalog)} messages, {len(untranslated)} untranslated"
+            )
+
+
+if __name__ == "__main__":
+    update()
+    sys.exit(0)

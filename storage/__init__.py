@@ -1,0 +1,1 @@
+"""Tables, the engine and the transactions the bot runs against its database."""

@@ -1,0 +1,18 @@
+"""The plain view of a form's draft that storage hands to the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Draft:
+    """A draft as the form engine sees it: plain values, no session."""
+
+    id: int
+    form: str
+    step: str
+    editing: bool
+    paused: bool
+    answers: dict[str, Any]

@@ -1,0 +1,34 @@
+"""Alembic environment: migrates the engine handed over by storage.db (or DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables on the metadata)
+from storage.db import make_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    """Run the migrations on a live connection."""
+    engine = config.attributes.get("engine")
+    if engine is None:
+        engine = make_engine(os.environ.get("DATABASE_URL", "sqlite:///partnerbot.sqlite3"))
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            compare_type=True,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()

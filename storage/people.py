@@ -1,0 +1,100 @@
+"""Transactions about people: first contact, language, redelivered updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from storage.models import Person
+
+# Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
+# update ids anew at random, so an old watermark must not swallow new updates.
+REDELIVERY_WINDOW = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What the bot needs to know about a person on every update."""
+
+    id: int
+    language: str | None
+    telegram_language: str | None
+    timezone: str | None
+    last_update_id: int
+    last_update_at: datetime | None
+
+    def is_redelivery(self, update_id: int, now: datetime) -> bool:
+        """Whether this update was already handled (a redelivery after a crash)."""
+        if self.last_update_at is None or update_id > self.last_update_id:
+            return False
+        return now - self.last_update_at < REDELIVERY_WINDOW
+
+
+def _view(person: Person) -> PersonView:
+    return PersonView(
+        id=person.id,
+        language=person.language,
+        telegram_language=person.telegram_language,
+        timezone=person.timezone,
+        last_update_id=person.last_update_id,
+        last_update_at=person.last_update_at,
+    )
+
+
+def ensure_person(
+    *,
+    session: Session,
+    person_id: int,
+    first_name: str,
+    username: str | None,
+    telegram_language: str | None,
+) -> PersonView:
+    """Return the person, creating the row on first contact."""
+    person = session.get(Person, person_id)
+    if person is None:
+        person = Person(
+            id=person_id,
+            first_name=first_name[:256],
+            username=username,
+            telegram_language=telegram_language,
+        )
+        session.add(person)
+        session.commit()
+    return _view(person)
+
+
+def set_language(*, session: Session, person_id: int, language: str) -> PersonView:
+    """Remember the language the person chose."""
+    person = session.get_one(Person, person_id)
+    person.language = language
+    session.commit()
+    return _view(person)
+
+
+def record_update(person: Person, update_id: int | None, now: datetime) -> None:
+    """Note, inside the caller's transaction, that this update has had its effect."""
+    if update_id is not None and update_id > person.last_update_id:
+        person.last_update_id = update_id
+        person.last_update_at = now
+
+
+def mark_handled(*, session: Session, person_id: int, update_id: int, now: datetime) -> PersonView:
+    """Record an update that changed nothing else, so that a redelivery is dropped."""
+    person = session.get_one(Person, person_id)
+    record_update(person, update_id, now)
+    session.commit()
+    return _view(person)
+
+
+def language_of(*, session: Session, person_id: int, default: str) -> str:
+    """The language to write to a person in (their choice, their Telegram language, default)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return default
+    if person.language:
+        return person.language
+    if person.telegram_language:
+        return "de" if person.telegram_language.lower().startswith("de") else "en"
+    return default
