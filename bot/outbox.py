@@ -45,13 +45,7 @@ async def dispatch_due(application: Application) -> int:  # type: ignore[type-ar
                 else svc.settings.default_language
             )
             try:
-                text = render_notice(message.template, message.params, language)
-                await application.bot.send_message(
-                    message.recipient_id,
-                    text[:4096],
-                    parse_mode=ParseMode.HTML,
-                    disable_web_page_preview=True,
-                )
+                await send_outgoing(application, message, language)
             except RetryAfter as error:
                 retry = error.retry_after
                 wait = retry if isinstance(retry, timedelta) else timedelta(seconds=retry)
@@ -98,6 +92,29 @@ async def dispatch_due(application: Application) -> int:  # type: ignore[type-ar
                 await svc.db.run(
                     outbox.mark_sent, message_id=message.id, worker=WORKER, now=svc.clock()
                 )
+
+
+async def send_outgoing(application: Application, message: outbox.Outgoing, language: str) -> None:  # type: ignore[type-arg]
+    """Send one outbox row: a rendered notice, or a photo/document forwarded by file id.
+
+    Attachments are rows of their own (template "attachment:photo" or "attachment:document",
+    params file_id and an optional caption), so a failure retries only what was not sent.
+    """
+    bot = application.bot
+    if message.template == "attachment:photo":
+        await bot.send_photo(
+            message.recipient_id, message.params["file_id"], caption=message.params.get("caption")
+        )
+        return
+    if message.template == "attachment:document":
+        await bot.send_document(
+            message.recipient_id, message.params["file_id"], caption=message.params.get("caption")
+        )
+        return
+    text = render_notice(message.template, message.params, language)
+    await bot.send_message(
+        message.recipient_id, text[:4096], parse_mode=ParseMode.HTML, disable_web_page_preview=True
+    )
 
 
 async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -172,3 +172,32 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DeadlineStatus(StrEnum):
+    """Where a deadline stands."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+# Table: something a person has to deliver by a date (a progress report, an expression of
+# interest for a call, a custom task); its reminders are outbox rows with subject "deadline:<id>".
+class Deadline(SQLModel, table=True):
+    __table_args__ = (Index("ix_deadline_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # progress_report | call | custom
+    # A stable name for what is due, e.g. "deployment:7:report:3"; unique per kind.
+    key: str = Field(max_length=128, unique=True)
+    person_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="person.id")
+    deployment_id: int | None = Field(default=None, index=True)
+    programme: str | None = Field(default=None, max_length=8)
+    title: str = Field(default="", max_length=300)  # as the coordinator typed it (custom)
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default=DeadlineStatus.OPEN, max_length=16)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
