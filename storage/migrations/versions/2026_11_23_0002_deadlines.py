@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-
-import storage.models
 from alembic import op
 
+import storage.models
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"
