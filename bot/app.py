@@ -75,6 +75,8 @@ async def error_happened(update: object, context: ContextTypes.DEFAULT_TYPE) -> 
             )
         except TelegramError:
             logger.exception("could not apologise to chat %s", update.effective_chat.id)
+    # The update is finished: no later handler group (the fallback) should answer it as well.
+    raise ApplicationHandlerStop
 
 
 COMMANDS = (

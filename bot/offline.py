@@ -6,8 +6,10 @@ locally and recorded, and failures (429, 403, 400, timeouts) can be scripted.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -58,6 +60,11 @@ class BotMessage:
     text: str
     buttons: list[list[dict[str, Any]]]
     raw: dict[str, Any]
+
+    @property
+    def plain(self) -> str:
+        """The text as the person reads it: HTML tags gone, entities resolved."""
+        return html.unescape(re.sub(r"<[^>]+>", "", self.text))
 
     @property
     def labels(self) -> list[str]:
@@ -310,6 +317,13 @@ class SimulatedPerson:
     def last(self) -> BotMessage:
         """The bot's newest message in this chat."""
         return self.messages[-1]
+
+    def bot_answers(self) -> list[dict[str, Any]]:
+        """The bot's answers to this person's button presses (answerCallbackQuery), in order."""
+        return [
+            {"text": call.params.get("text"), "show_alert": bool(call.params.get("show_alert"))}
+            for call in self.api.calls_to("answerCallbackQuery")
+        ]
 
     @property
     def buttons(self) -> list[str]:

@@ -1,0 +1,248 @@
+"""Whatever a person sends, they get a clear answer in their language and lose nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage import interest as interest_storage
+from storage.models import ExpressionOfInterest
+
+
+def draft(bot) -> ExpressionOfInterest:
+    with Session(bot.db.engine) as session:
+        return session.execute(select(ExpressionOfInterest)).scalars().one()
+
+
+async def at_step_one(person):
+    await person.send("/interest")
+    await person.click("Fachkräftefonds")
+
+
+async def test_empty_answer(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("   ")
+    assert "Your answer is empty" in ama.last.text and "Step 1 of 12" in ama.last.text
+
+
+async def test_too_long_for_the_field_and_for_telegram(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("x" * 201)
+    assert "201 characters" in ama.last.text and "at most 200" in ama.last.text
+    await ama.send("y" * 5000)
+    assert "5000 characters" in ama.last.text
+    assert draft(bot).german_municipality is None
+
+
+async def test_too_long_in_german(bot):
+    jonas = bot.person(language="de")
+    await at_step_one(jonas)
+    await jonas.send("x" * 201)
+    assert "201 Zeichen" in jonas.last.text and "Schritt 1 von 12" in jonas.last.text
+
+
+async def test_photo_and_sticker_where_text_is_asked(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    await ama.click("Bavaria")
+    await ama.send_photo()
+    assert "text message" in ama.last.text and "Step 3 of 12" in ama.last.text
+    await ama.send_sticker()
+    assert "text message" in ama.last.text
+    assert draft(bot).german_municipality == "Stadt Bonn"
+
+
+async def test_photo_in_german(bot):
+    jonas = bot.person(language="de")
+    await at_step_one(jonas)
+    await jonas.send_sticker()
+    assert "Textnachricht" in jonas.last.text
+
+
+async def test_unknown_command_in_the_middle_and_outside(bot):
+    ama = bot.person()
+    await ama.send("/frobnicate")
+    assert "I don't know the command /frobnicate" in ama.last.text
+    await at_step_one(ama)
+    await ama.send("/frobnicate now")
+    assert "/frobnicate is not a command I know" in ama.last.text
+    assert "Step 1 of 12" in ama.last.text
+
+
+async def test_html_markdown_emoji_and_right_to_left_are_stored_exactly(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    typed = "<b>Bonn</b> & _Köln_ *x* 🙂 مدينة"
+    await ama.send(typed)
+    assert draft(bot).german_municipality == typed
+    await ama.click("◀️ Back")
+    assert "&lt;b&gt;Bonn&lt;/b&gt; &amp; _Köln_ *x* 🙂 مدينة" in ama.last.text
+
+
+async def test_choice_answered_by_typing_the_label(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    await ama.send("bavaria")
+    assert "Step 3 of 12" in ama.last.text
+    assert draft(bot).german_state == "BY"
+
+
+async def test_choice_answered_with_other_text(bot):
+    jonas = bot.person(language="de")
+    await at_step_one(jonas)
+    await jonas.send("Stadt Bonn")
+    await jonas.send("irgendwo im Westen")
+    assert "Bitte wählen Sie" in jonas.last.text and "Schritt 2 von 12" in jonas.last.text
+
+
+async def test_unknown_country_gets_help_and_similar_names(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    await ama.click("Bavaria")
+    await ama.send("Cape Coast")
+    await ama.send("Atlantis")
+    assert "couldn't find a country" in ama.last.plain and "Step 4 of 12" in ama.last.text
+    await ama.send("Keniaa")  # a typo still finds Kenya
+    assert "Kenya" in ama.buttons
+    await ama.click("None of these — type again")
+    await ama.send("Elfenbeinküste")
+    await ama.click("Côte d’Ivoire")
+    assert draft(bot).partner_country == "CI"
+    assert "Step 5 of 12" in ama.last.text
+
+
+async def test_country_in_german_and_by_code(bot):
+    jonas = bot.person(language="de")
+    await at_step_one(jonas)
+    await jonas.send("Stadt Bonn")
+    await jonas.click("Bayern")
+    await jonas.send("Cape Coast")
+    await jonas.send("GH")
+    await jonas.click("Ghana")
+    assert draft(bot).partner_country == "GH"
+    await jonas.click("◀️ Zurück")
+    await jonas.send("Südafrika")
+    await jonas.click("Südafrika")
+    assert draft(bot).partner_country == "ZA"
+
+
+async def test_germany_is_not_a_partner_country(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    await ama.click("Bavaria")
+    await ama.send("Cape Coast")
+    await ama.send("Germany")
+    assert "Germany" not in ama.buttons
+
+
+async def test_wrong_email_is_explained(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    for answer in ("Stadt Bonn",):
+        await ama.send(answer)
+    draft_row = draft(bot)
+    with Session(bot.db.engine) as session:
+        interest_storage.move_draft(session=session, draft_id=draft_row.id, step="contact_email", editing=False, paused=False)
+    bot2 = await bot.restart()
+    ama = bot2.person(user_id=ama.user_id)
+    await ama.send("maria at bonn")
+    assert "doesn't look like an e-mail address" in ama.last.plain
+    await ama.send("maria@bonn.de")
+    assert draft(bot2).contact_email == "maria@bonn.de"
+    await bot2.app.shutdown()
+
+
+async def test_consent_refused_keeps_the_draft(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    draft_row = draft(bot)
+    with Session(bot.db.engine) as session:
+        interest_storage.move_draft(session=session, draft_id=draft_row.id, step="consent", editing=False, paused=False)
+    bot2 = await bot.restart()
+    ama = bot2.person(user_id=ama.user_id)
+    await ama.send("/start")
+    await ama.click("▶️ Continue")
+    await ama.click("No")
+    assert "only take up an expression of interest" in ama.last.text
+    assert draft(bot2).status == "draft"
+    await bot2.app.shutdown()
+
+
+async def test_submit_with_missing_answers_goes_to_the_first_missing(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    draft_row = draft(bot)
+    with Session(bot.db.engine) as session:
+        interest_storage.move_draft(session=session, draft_id=draft_row.id, step="summary", editing=False, paused=False)
+    bot2 = await bot.restart()
+    ama = bot2.person(user_id=ama.user_id)
+    await ama.send("/start")
+    await ama.click("▶️ Continue")
+    await ama.click("📨 Submit")
+    assert "still missing" in ama.last.text and "Step 2 of 12" in ama.last.text
+    await bot2.app.shutdown()
+
+
+async def test_stale_and_forged_buttons(bot):
+    ama = bot.person()
+    await ama.send("/start")
+    menu = ama.last
+    await ama.press(menu, "nonsense|||")
+    assert "no longer works" in ama.bot_answers()[-1]["text"]
+    await ama.press(menu, "f|999|0|c|1")  # someone else's / no draft
+    assert "already submitted or discarded" in ama.bot_answers()[-1]["text"]
+    await at_step_one(ama)
+    question = ama.last
+    await ama.press(question, "f|1|0|c|99")  # an option that does not exist
+    assert "Step 1 of 12" in ama.last.text
+    await ama.press(question, "prog|xyz")
+    assert "no longer works" in ama.last.text
+
+
+async def test_edited_message_is_answered(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.edit_last("Stadt Bonn")
+    assert "edited messages" in ama.last.text
+    assert draft(bot).german_municipality is None
+
+
+async def test_redelivered_update_has_one_effect(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    repeated = ama.last_update
+    await ama.click("Bavaria")
+    bot = await bot.restart()  # Telegram redelivers after a crash
+    ama = bot.person(user_id=ama.user_id)
+    sent_before = len(bot.api.calls)
+    await ama.deliver_raw(repeated)
+    assert len(bot.api.calls) == sent_before  # dropped silently: it was handled already
+    assert draft(bot).german_municipality == "Stadt Bonn" and draft(bot).step == "partner_municipality"
+    await bot.app.shutdown()
+
+
+async def test_unexpected_error_is_logged_and_apologised_for(bot, monkeypatch, caplog):
+    def broken(**_kwargs):
+        raise RuntimeError("database on fire")
+
+    ama = bot.person()
+    await at_step_one(ama)
+    from conversations import interest
+
+    for form in interest.FORMS.values():
+        monkeypatch.setattr(form, "store", form.store.__class__(save=broken, move=form.store.move, discard=form.store.discard))
+    with caplog.at_level(logging.ERROR):
+        await ama.send("Stadt Bonn")
+    assert "Sorry, something went wrong" in ama.last.text
+    assert "database on fire" not in ama.last.text
+    assert any("database on fire" in str(r.exc_info) for r in caplog.records)

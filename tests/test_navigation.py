@@ -1,0 +1,249 @@
+"""Back, Cancel, edits from the summary, /start with a draft, restarts in the middle."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage.models import ExpressionOfInterest
+from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
+
+
+def draft(bot) -> ExpressionOfInterest:
+    with Session(bot.db.engine) as session:
+        return session.execute(select(ExpressionOfInterest)).scalars().one()
+
+
+async def start_fachkraeftefonds(person) -> None:
+    await person.send("/interest")
+    await person.click("Fachkräftefonds")
+
+
+async def test_back_shows_the_previous_question_with_its_answer(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    assert "Step 2 of 12" in ama.last.text
+    await ama.click("◀️ Back")
+    assert "Step 1 of 12" in ama.last.text
+    assert "Current answer: Stadt Bonn" in ama.last.text
+    await ama.click("Keep current answer")
+    assert "Step 2 of 12" in ama.last.text
+    assert draft(bot).german_municipality == "Stadt Bonn"
+
+
+async def test_back_on_the_first_question_stays_polite(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.click("◀️ Back")
+    assert "This is the first question" in ama.last.text and "Step 1 of 12" in ama.last.text
+
+
+async def test_back_and_a_new_answer_replace_the_old_one(bot):
+    jonas = bot.person(language="de")
+    await start_fachkraeftefonds(jonas)
+    await jonas.send("Stadt Bonn")
+    await jonas.click("◀️ Zurück")
+    assert "Schritt 1 von 12" in jonas.last.text
+    await jonas.send("Stadt Köln")
+    assert "Schritt 2 von 12" in jonas.last.text
+    assert draft(bot).german_municipality == "Stadt Köln"
+
+
+async def test_edit_from_summary_returns_to_summary(bot):
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("✏️ Partner municipality")
+    assert "Current answer: Cape Coast" in ama.last.text
+    await ama.send("Tamale")
+    assert "Please check your answers" in ama.last.text
+    assert "Tamale" in ama.last.text
+    assert draft(bot).partner_municipality == "Tamale"
+
+
+async def test_edit_that_opens_a_question_asks_it_before_the_summary(bot):
+    ama = bot.person()
+    await verwaltungspartnerschaft_until_summary(ama)
+    await ama.click("✏️ Level of the German authority")
+    await ama.click("Federal")
+    assert "Please check your answers" in ama.last.text
+    assert "Federal state" not in ama.last.text  # no longer applies
+    await ama.click("✏️ Level of the German authority")
+    await ama.click("State (Land)")
+    assert "Please check your answers" in ama.last.text  # Bavaria was kept
+    await ama.click("📨 Submit")
+    assert draft(bot).german_state == "BY"
+
+
+async def test_edit_to_federal_clears_the_state_on_submission(bot):
+    ama = bot.person()
+    await verwaltungspartnerschaft_until_summary(ama)
+    await ama.click("✏️ Level of the German authority")
+    await ama.click("Federal")
+    await ama.click("📨 Submit")
+    eoi = draft(bot)
+    assert eoi.authority_level == "federal" and eoi.german_state is None
+
+
+async def test_cancel_pauses_keeps_everything_and_continue_resumes(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    await ama.click("✖️ Cancel")
+    assert "Paused" in ama.last.text
+    await ama.send("hello there")  # not taken as an answer while paused
+    assert "not sure what to do" in ama.last.text
+    assert draft(bot).german_state is None
+    await ama.send("/start")
+    assert "unfinished expression of interest" in ama.last.text
+    assert "step 2 of 12" in ama.last.text
+    await ama.click("▶️ Continue")
+    assert "Step 2 of 12" in ama.last.text
+    await ama.click("Bavaria")
+    assert draft(bot).german_state == "BY" and draft(bot).german_municipality == "Stadt Bonn"
+
+
+async def test_cancel_command_in_the_middle_and_discard(bot):
+    jonas = bot.person(language="de")
+    await start_fachkraeftefonds(jonas)
+    await jonas.send("Stadt Bonn")
+    await jonas.send("/cancel")
+    assert "Pausiert" in jonas.last.text
+    await jonas.click("🗑 Entwurf verwerfen")
+    assert "verworfen" in jonas.last.text
+    assert draft(bot).status == "discarded"
+    await jonas.send("/cancel")
+    assert "nichts abzubrechen" in jonas.last.text.lower()
+
+
+async def test_starting_the_other_programme_asks_before_discarding(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    await ama.send("/interest")
+    await ama.click("Choose a programme anew")
+    await ama.click("Verwaltungspartnerschaft")
+    assert "If you start" in ama.last.text
+    await ama.click("▶️ Continue")
+    assert "Step 2 of 12" in ama.last.text
+    assert draft(bot).status == "draft"
+
+
+async def test_commands_in_the_middle_keep_the_step(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    await ama.send("/help")
+    assert "/interest" in ama.last.text and "step 2 of 12" in ama.last.text
+    await ama.send("/privacy")
+    await ama.click("Bavaria")  # the question's buttons still work
+    assert "Step 3 of 12" in ama.last.text
+
+
+async def test_language_switch_in_the_middle(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    await ama.send("/language")
+    await ama.click("🇩🇪 Deutsch")
+    assert "auf Deutsch" in ama.last.text
+    await ama.click("▶️ Fortsetzen")
+    assert "Schritt 2 von 12" in ama.last.text
+    ama2 = bot.person(user_id=ama.user_id, language="en")
+    await ama2.send("/start")
+    assert "Hallo" in ama2.last.text  # the choice is remembered over the Telegram language
+
+
+async def test_restart_in_the_middle_continues_where_the_person_was(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    await ama.click("Bavaria")
+    bot = await bot.restart()
+    ama = bot.person(user_id=ama.user_id)
+    await ama.send("Cape Coast")  # the next message is the answer to step 3
+    assert "Step 4 of 12" in ama.last.text
+    assert draft(bot).partner_municipality == "Cape Coast"
+    await bot.app.shutdown()
+
+
+async def test_restart_then_start_offers_the_draft(bot):
+    jonas = bot.person(language="de")
+    await start_fachkraeftefonds(jonas)
+    await jonas.send("Stadt Bonn")
+    bot = await bot.restart()
+    jonas = bot.person(user_id=jonas.user_id, language="de")
+    await jonas.send("/start")
+    assert "unfertige Interessensbekundung" in jonas.last.text
+    assert "bei Schritt 2 von 12" in jonas.last.text
+    await jonas.click("▶️ Fortsetzen")
+    assert "Schritt 2 von 12" in jonas.last.text
+    await bot.app.shutdown()
+
+
+async def test_old_buttons_after_a_restart_are_answered(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    states = ama.last
+    await ama.click("Bavaria")
+    bot = await bot.restart()
+    ama = bot.person(user_id=ama.user_id)
+    await ama.press(states, states.buttons[0][0]["callback_data"])  # Baden-Württemberg, old
+    assert "earlier step" in ama.bot_answers()[-1]["text"]
+    assert "Step 3 of 12" in ama.last.text
+    assert draft(bot).german_state == "BY"
+    await bot.app.shutdown()
+
+
+KILLED_MIDWAY = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    from bot.app import build_application
+    from bot.config import Settings
+    from bot.offline import OfflineBotAPI, SimulatedPerson
+    from storage.db import Database
+
+    async def main():
+        settings = Settings(_env_file=None, database_url=sys.argv[1], rate_limit=False)
+        api = OfflineBotAPI()
+        app = build_application(settings, request=api, db=Database(sys.argv[1]), token="1:T", dispatcher=False)
+        async with app:
+            ama = SimulatedPerson(app, api, 4242)
+            await ama.send("/interest")
+            await ama.click("Fachkräftefonds")
+            await ama.send("Stadt Bonn")
+            await ama.click("Bavaria")
+            print(ama.last.text, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)  # no shutdown, no flush: kill -9
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_kill_9_in_the_middle_loses_nothing(bot, database_url):
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_MIDWAY, database_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert "Step 3 of 12" in result.stdout
+    ama = bot.person(user_id=4242)
+    await ama.send("Cape Coast")
+    assert "Step 4 of 12" in ama.last.text
+    eoi = draft(bot)
+    assert (eoi.german_municipality, eoi.german_state, eoi.partner_municipality) == (
+        "Stadt Bonn",
+        "BY",
+        "Cape Coast",
+    )
