@@ -446,10 +446,11 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def _submission_notice(params: dict[str, Any]) -> str:
     """A coordinator's notice of a new submission, with its summary, in their language."""
     form = FORMS[params["programme"]]
+    programme = PROGRAMMES[params["programme"]]
     return render(
         "notices/eoi_submitted",
         reference=params["reference"],
-        programme=_(PROGRAMMES[params["programme"]]),
+        programme=_(programme),
         lines=forms.summary_lines(form, params["answers"]),
     )
 

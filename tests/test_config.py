@@ -1,0 +1,56 @@
+"""Settings come from the environment and a wrong value stops the start with a clear message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def settings(**values) -> Settings:
+    return Settings(_env_file=None, **values)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot"),
+        ("http://127.0.0.1:8081", "http://127.0.0.1:8081/bot"),
+        ("http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot"),
+        ("https://api.telegram.org/bot/", "https://api.telegram.org/bot"),
+    ],
+)
+def test_api_url_is_accepted_with_or_without_bot(given, expected):
+    made = settings(telegram_api_url=given)
+    assert made.telegram_api_url == expected
+    assert made.telegram_file_url == expected.removesuffix("/bot") + "/file/bot"
+
+
+def test_coordinators_are_parsed():
+    assert settings(coordinator_ids="1, 22 ,333").coordinators == {1, 22, 333}
+    assert settings().coordinators == frozenset()
+
+
+@pytest.mark.parametrize("field", [{"coordinator_ids": "12,abc"}, {"telegram_api_url": "ftp://x"}, {"default_language": "fr"}])
+def test_wrong_values_are_refused(field):
+    with pytest.raises(ValidationError):
+        settings(**field)
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_cli_explains_a_wrong_setting(tmp_path):
+    result = run_cli("run", env={"COORDINATOR_IDS": "12,abc", "PATH": "", "HOME": str(tmp_path)})
+    assert result.returncode != 0
+    assert "COORDINATOR_IDS" in result.stderr and "'abc' is not a Telegram user id" in result.stderr
+
+
+def test_cli_run_without_token_points_to_the_shell(tmp_path):
+    result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "HOME": str(tmp_path)})
+    assert result.returncode != 0 and "partnerbot shell" in result.stderr
