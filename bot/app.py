@@ -20,12 +20,32 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import i18n
+from bot import entries, i18n
 from bot.config import Settings
 from bot.i18n import _, language_for, use_language
+from bot.messaging import flush_closing, start_update
 from bot.outbox import start_dispatcher
 from bot.services import SERVICES_KEY, Services, services
-from conversations import fallback, interest, menu, mine
+from conversations import calls as call_flow
+from conversations import (
+    custom_deadline,
+    deployment,
+    experts_menu,
+    fallback,
+    interest,
+    invitation,
+    menu,
+    mine,
+    model_rules,
+    models,
+    my_reports,
+    personal_settings,
+    progress,
+    quick_report,
+    report,
+)
+from conversations import deadlines as deadline_list
+from conversations import reminders as reminder_buttons
 from storage import people
 from storage.db import Database
 
@@ -40,6 +60,9 @@ GROUP_FALLBACK = 9  # whatever nobody took
 
 async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Finds (or creates) the person, sets their language, drops redelivered updates."""
+    # PTB handles updates one after another in one task: nothing of the last one may carry over.
+    start_update()
+    i18n.set_language(services(context).settings.default_language)
     user = update.effective_user
     if user is None or user.is_bot:
         return
@@ -83,6 +106,12 @@ COMMANDS = (
     ("start", i18n.N_("Start and main menu")),
     ("interest", i18n.N_("Submit an expression of interest")),
     ("mine", i18n.N_("My submissions")),
+    ("report", report.COMMAND_DESCRIPTION),
+    ("myreports", my_reports.COMMAND_DESCRIPTION),
+    ("progress", progress.COMMAND_DESCRIPTION),
+    ("models", models.COMMAND_DESCRIPTION),
+    ("deadlines", deadline_list.COMMAND_DESCRIPTION),
+    ("settings", personal_settings.COMMAND_DESCRIPTION),
     ("language", i18n.N_("Sprache / Language")),
     ("help", i18n.N_("Help")),
     ("privacy", i18n.N_("What is stored about me")),
@@ -109,6 +138,7 @@ def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
 
     async def handle_and_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await callback(update, context)
+        await flush_closing()
         raise ApplicationHandlerStop
 
     handler.callback = handle_and_stop
@@ -118,10 +148,24 @@ def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
     """All handlers, in the order that matters (see the group numbers above)."""
     application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
-    # menu first: /start, /help, /language, /cancel work in the middle of any form.
-    for module in (menu, interest, mine):
+    # menu first: /start, /help, /language, /cancel work in the middle of any form. Before it:
+    # /start with an invitation code.
+    for module in (invitation, experts_menu, menu, interest, mine, models, model_rules):
         application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
+    for module in (deployment, report, my_reports, progress, quick_report):
+        application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
+    for module in (reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings):
+        application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
+    # Typed answers to an explicit step of /call, /deadline, /settings: last in group 0, so
+    # they come before the forms' answers; it lets everything else pass on.
+    application.add_handlers(entries.setup_answers(), group=GROUP_COMMANDS)
     application.add_handlers(interest.setup_answers(), group=GROUP_ANSWERS)
+    # The advisor's typed answers: after an active form's (a form started it pauses itself).
+    application.add_handlers(models.setup_answers(), group=GROUP_ANSWERS + 1)
+    # Answers to an open report or deployment form; then a bound expert's other messages are
+    # offered as reports (a message to any open form never reaches that offer).
+    application.add_handlers(experts_menu.setup_answers(), group=GROUP_ANSWERS + 2)
+    application.add_handlers(quick_report.setup_messages(), group=GROUP_ANSWERS + 3)
     application.add_handlers(fallback.setup(), group=GROUP_FALLBACK)
     application.add_error_handler(error_happened)
 

@@ -8,6 +8,7 @@ import locale
 import logging
 import os
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -91,6 +92,39 @@ def _db(args: argparse.Namespace) -> None:
     print("database schema is up to date")
 
 
+def _models(args: argparse.Namespace) -> None:
+    import getpass
+
+    from bot.model_rules_file import RulesFileError, export_text, import_file
+    from storage.db import Database
+    from storage.models import utcnow
+
+    db = Database(_settings().database_url)
+    db.upgrade()
+    try:
+        if args.models_command == "import":
+            actor = f"cli:{getpass.getuser()}"[:64]
+            changed = import_file(db, args.file, actor=actor, now=utcnow())
+            print(f"{args.file}: imported, {changed} rule(s) changed")
+        elif args.file is None:
+            sys.stdout.write(export_text(db))
+        else:
+            args.file.write_text(export_text(db), encoding="utf-8")
+            print(f"rules written to {args.file}")
+    except RulesFileError as error:
+        sys.exit(f"partnerbot: {args.file}: {error} — nothing was imported.")
+    except OSError as error:
+        sys.exit(f"partnerbot: {error}")
+    finally:
+        db.dispose()
+
+
+def _deployment(args: argparse.Namespace) -> None:
+    from bot.deployment_command import run_add
+
+    run_add(args, _settings())
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     root = argparse.ArgumentParser(prog="partnerbot", description=__doc__)
@@ -106,17 +140,30 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_db)
+    models = commands.add_parser("models", help="the expert models' country rules (CSV)")
+    models_commands = models.add_subparsers(dest="models_command", required=True)
+    imports = models_commands.add_parser("import", help="load rules from CSV (all or nothing)")
+    imports.add_argument("file", type=Path, help="CSV: country,model,status,reason_de,reason_en")
+    imports.set_defaults(handler=_models)
+    exports = models_commands.add_parser("export", help="write the rules as CSV")
+    exports.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
+    exports.set_defaults(handler=_models)
+    from bot.deployment_command import add_subcommand
+
+    add_subcommand(commands, _deployment)
     return root
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `partnerbot` console script."""
+    args = parser().parse_args(argv)
+    # In the terminal chat, log lines would interleave with the conversation.
+    default_level = "WARNING" if args.command == "shell" else "INFO"
     logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"),
+        level=os.environ.get("LOG_LEVEL", default_level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    args = parser().parse_args(argv)
     args.handler(args)
 
 

@@ -12,18 +12,30 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import countries
-from bot.i18n import _, country_name, render
-from bot.messaging import Button, acknowledge, close_buttons, in_columns, replace, reply
+from bot import countries, form_kinds
+from bot.active_flow import NONE, activate, active_flow
+from bot.i18n import N_, _, country_name, render
+from bot.messaging import (
+    Button,
+    acknowledge,
+    close_buttons,
+    in_columns,
+    pressed_on_latest,
+    replace,
+    reply,
+)
 from bot.services import services
 from storage.drafts import Draft
+from storage.people import REDELIVERY_WINDOW
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +53,9 @@ class Kind(StrEnum):
     MULTI = "multi"
     COUNTRY = "country"
     CONSENT = "consent"
+    NUMBER = "number"  # a whole number between minimum and maximum
+    DATE = "date"  # stored as YYYY-MM-DD; not after today unless future=True
+    ATTACHMENTS = "attachments"  # photos and documents, kept by Telegram file id, then Done
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,11 @@ class Question:
     applies: Callable[[Mapping[str, Any]], bool] | None = None
     exclude_countries: frozenset[str] = frozenset()
     extra: tuple[Option, ...] = ()  # more buttons, handled by the form's on_extra
+    minimum: int | None = None  # NUMBER: smallest allowed (default 0)
+    maximum: int | None = None  # NUMBER: largest allowed; ATTACHMENTS: most files
+    future: bool = False  # DATE: whether a date after today is allowed
+    # A check against the other answers (e.g. women ≤ total): why the value is refused, or None.
+    check: Callable[[Mapping[str, Any], Any], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,9 @@ class Form:
     on_extra: ExtraHook | None = None
     prefix: str = "f"  # of its buttons' callback data
     slot: str = "draft"  # where this process caches the person's draft of this kind
+    submit_label: str = N_("📨 Submit")  # msgid of the summary's last button
+    # The person's time zone for a draft (for "today" in DATE questions); UTC without it.
+    zone_of: Callable[[Draft], str] | None = None
     _index: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -158,6 +181,8 @@ def display(question: Question, value: Any) -> str:
         return country_name(value)
     if question.kind == Kind.CONSENT:
         return _("Yes") if value else _("No")
+    if question.kind in (Kind.NUMBER, Kind.DATE, Kind.ATTACHMENTS):
+        return form_kinds.display(question, value)
     return str(value)
 
 
@@ -223,11 +248,31 @@ def question_view(
         rows.append(
             [(_("Yes, I agree"), data(form, draft, "c", 1)), (_("No"), data(form, draft, "c", 0))]
         )
+    prompt = _(question.prompt)
+    labels = form_kinds.labels()
+    if question.kind == Kind.DATE and not question.future:
+        rows.append(
+            [
+                (labels["today"], data(form, draft, "y", 0)),
+                (labels["yesterday"], data(form, draft, "y", 1)),
+            ]
+        )
+    if question.kind == Kind.ATTACHMENTS:
+        prompt += "\n\n" + form_kinds.attachments_status(value)
+        rows.append([(labels["done"], data(form, draft, "d"))])
+        if value:
+            rows.append([(labels["remove"], data(form, draft, "w"))])
     rows += [[(_(o.label), data(form, draft, "a", i))] for i, o in enumerate(question.extra)]
-    keep = value not in (None, "", []) and question.kind in (Kind.TEXT, Kind.EMAIL, Kind.COUNTRY)
+    keep = value not in (None, "", []) and question.kind in (
+        Kind.TEXT,
+        Kind.EMAIL,
+        Kind.COUNTRY,
+        Kind.NUMBER,
+        Kind.DATE,
+    )
     if keep:
         rows.append([(_("Keep current answer"), data(form, draft, "p"))])
-    if question.optional and value in (None, [], ""):
+    if question.optional and value in (None, [], "") and question.kind != Kind.ATTACHMENTS:
         rows.append([(_("Skip"), data(form, draft, "s"))])
     rows.append(_nav_row(form, draft))
     text = render(
@@ -235,7 +280,7 @@ def question_view(
         title=_(form.title),
         k=k,
         n=len(questions),
-        prompt=_(question.prompt),
+        prompt=prompt,
         example=_(question.example) if question.example else None,
         current=display(question, value) if keep else None,
         multi=question.kind == Kind.MULTI,
@@ -255,7 +300,7 @@ def summary_view(
         for q in questions
     ]
     rows = in_columns(edits, 2)
-    rows.append([(_("📨 Submit"), data(form, draft, "u"))])
+    rows.append([(_(form.submit_label), data(form, draft, "u"))])
     rows.append(_nav_row(form, draft))
     text = render(
         "forms/summary", title=_(form.title), lines=summary_lines(form, draft.answers), note=note
@@ -271,7 +316,11 @@ async def ask(
     note: str | None = None,
 ) -> None:
     """Send the draft's current step as a new message."""
+    await activate(context, form.slot)
     text, rows = question_view(form, draft, note)
+    # A button on the newest message: that message becomes the next step (one edit, no clutter).
+    if pressed_on_latest(update, context) and await replace(update, text, rows):
+        return
     await reply(update, context, text, rows)
 
 
@@ -341,6 +390,16 @@ def _note_update(context: ContextTypes.DEFAULT_TYPE, update_id: int, now: Any) -
         )
 
 
+def redelivered(update: Update, draft: Draft, now: datetime) -> bool:
+    """Whether this update already changed the draft (Telegram redelivers after a crash)."""
+    if not draft.last_update_id or update.update_id > draft.last_update_id:
+        return False
+    if draft.updated_at is None or now - draft.updated_at >= REDELIVERY_WINDOW:
+        return False  # Telegram may restart update ids after a quiet week
+    logger.info("dropping update %s: draft %s has it already", update.update_id, draft.id)
+    return True
+
+
 def remember(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft | None) -> None:
     """Keep the draft in this process's cache; the database stays the source of truth.
 
@@ -364,6 +423,8 @@ async def answer_typed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
 ) -> None:
     """Takes a typed message as the answer to the current step, or says what is wrong."""
+    if redelivered(update, draft, services(context).clock()):
+        return
     message = update.effective_message
     assert message is not None
     text = message.text
@@ -380,6 +441,9 @@ async def answer_typed(
         return
     question = form.question(draft.step)
     assert question is not None
+    if question.kind == Kind.ATTACHMENTS:
+        await _attachment_received(update, context, form, draft, question)
+        return
     if question.kind in (Kind.CHOICE, Kind.MULTI, Kind.CONSENT):
         chosen = _option_typed(question, text)
         if chosen is None:
@@ -405,7 +469,43 @@ async def answer_typed(
     if question.kind == Kind.COUNTRY:
         await _country_typed(update, context, form, draft, question, text)
         return
-    draft = await save(update, context, form, draft, question.key, text)
+    value, problem = form_kinds.read_answer(
+        question, text, draft.answers, today(context, form, draft)
+    )
+    if problem:
+        await ask(update, context, form, draft, note=problem)
+        return
+    draft = await save(update, context, form, draft, question.key, value)
+    await ask(update, context, form, draft)
+
+
+def today(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> date:
+    """Today's date where the person is (their draft's time zone), by the bot's clock."""
+    zone = form.zone_of(draft) if form.zone_of else "UTC"
+    return services(context).clock().astimezone(ZoneInfo(zone)).date()
+
+
+async def _attachment_received(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    draft: Draft,
+    question: Question,
+) -> None:
+    """Adds a photo or document to the attachments; anything else gets a note."""
+    message = update.effective_message
+    assert message is not None
+    attachment, problem = form_kinds.attachment_of(message)
+    if attachment is None:
+        await ask(update, context, form, draft, note=problem or form_kinds.labels()["send_files"])
+        return
+    current = list(draft.answers.get(question.key) or [])
+    if question.maximum is not None and len(current) >= question.maximum:
+        await ask(update, context, form, draft, note=form_kinds.labels()["too_many"])
+        return
+    draft = await save(
+        update, context, form, draft, question.key, [*current, attachment], advance=False
+    )
     await ask(update, context, form, draft)
 
 
@@ -480,6 +580,8 @@ async def button_pressed(
     argument: str,
 ) -> None:
     """Handles a button of the draft: an option, Back, Cancel, Skip, an edit, Submit."""
+    if redelivered(update, draft, services(context).clock()):
+        return
     current = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
     if action == "z":  # discard, from the paused message
         await acknowledge(update)
@@ -573,7 +675,20 @@ async def _question_button(
         draft = await save(update, context, form, draft, question.key, chosen, advance=False)
         text, rows = question_view(form, draft)
         await replace(update, text, rows)
-    elif action == "d" and question.kind == Kind.MULTI:
+    elif action == "y" and question.kind == Kind.DATE and argument in ("0", "1"):
+        await close_buttons(update)
+        day = today(context, form, draft) - timedelta(days=int(argument))
+        problem = question.check(draft.answers, day.isoformat()) if question.check else None
+        if problem:
+            await ask(update, context, form, draft, note=problem)
+            return
+        draft = await save(update, context, form, draft, question.key, day.isoformat())
+        await ask(update, context, form, draft)
+    elif action == "w" and question.kind == Kind.ATTACHMENTS:
+        await close_buttons(update)
+        draft = await save(update, context, form, draft, question.key, [], advance=False)
+        await ask(update, context, form, draft)
+    elif action == "d" and question.kind in (Kind.MULTI, Kind.ATTACHMENTS):
         chosen = draft.answers.get(question.key) or []
         if not chosen and not question.optional:
             await acknowledge(update, _("Please choose at least one."), alert=True)
@@ -581,7 +696,11 @@ async def _question_button(
         await close_buttons(update)
         draft = await save(update, context, form, draft, question.key, chosen)
         await ask(update, context, form, draft)
-    elif action == "k" and countries.is_country(argument):
+    elif (
+        action == "k"
+        and countries.is_country(argument)
+        and argument.upper() not in question.exclude_countries
+    ):
         await close_buttons(update)
         draft = await save(update, context, form, draft, question.key, argument.upper())
         await ask(update, context, form, draft)
@@ -596,9 +715,8 @@ async def _question_button(
         await ask(update, context, form, draft)
     elif action == "s" and question.optional:
         await close_buttons(update)
-        draft = await save(
-            update, context, form, draft, question.key, [] if question.kind == Kind.MULTI else ""
-        )
+        empty = [] if question.kind in (Kind.MULTI, Kind.ATTACHMENTS) else ""
+        draft = await save(update, context, form, draft, question.key, empty)
         await ask(update, context, form, draft)
     elif (
         action == "a"
@@ -618,6 +736,8 @@ async def pause(
 ) -> None:
     """Pauses the draft (Cancel): typed text is no longer taken as an answer; nothing is lost."""
     draft = await _move(context, form, draft, draft.step, draft.editing, paused=True)
+    if active_flow(context) == form.slot:
+        await activate(context, NONE)
     rows = [
         [(_("▶️ Continue"), data(form, draft, "o")), (_("🗑 Discard draft"), data(form, draft, "z"))]
     ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextvars import ContextVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -14,8 +15,14 @@ logger = logging.getLogger(__name__)
 
 Button = tuple[str, str]  # (label, callback data)
 
-# Telegram refuses messages longer than this.
+# Telegram refuses messages longer than this (counted after HTML parsing, so HTML is never cut:
+# a cut could end inside a tag or an entity; long answers are shortened before rendering).
 MAX_MESSAGE = 4096
+
+# The button press whose message should lose its buttons: done by the next edit of that message
+# (no extra call), or before the next new message, or when the handler ends (flush_closing).
+_closing: ContextVar[CallbackQuery | None] = ContextVar("closing", default=None)
+LATEST = "latest_message_id"  # chat_data key: the newest message the bot sent in the chat
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
@@ -42,13 +49,25 @@ async def reply(
     """Send an HTML message with optional buttons to the chat of this update."""
     chat = update.effective_chat
     assert chat is not None
-    return await context.bot.send_message(
+    await flush_closing()
+    message = await context.bot.send_message(
         chat.id,
-        text[:MAX_MESSAGE],
+        text,
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(rows),
         disable_web_page_preview=True,
     )
+    if context.chat_data is not None:
+        context.chat_data[LATEST] = message.message_id
+    return message
+
+
+def pressed_on_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the pressed button sits on the newest message the bot sent in this chat."""
+    query = update.callback_query
+    if query is None or query.message is None or context.chat_data is None:
+        return False
+    return context.chat_data.get(LATEST) == query.message.message_id
 
 
 async def acknowledge(update: Update, text: str | None = None, alert: bool = False) -> None:
@@ -60,32 +79,48 @@ async def acknowledge(update: Update, text: str | None = None, alert: bool = Fal
             logger.info("callback query not answered: %s", error)
 
 
+def start_update() -> None:
+    """Forget what an earlier update left behind (after an error it may not have been cleared)."""
+    _closing.set(None)
+
+
 async def close_buttons(update: Update) -> None:
-    """Remove the buttons of the message whose button was pressed (it is answered now)."""
+    """The buttons of the pressed message are answered: they go with its next edit, before the
+    next new message, or when the handler ends — whichever comes first."""
     query = update.callback_query
-    if query is None or query.message is None:
+    if query is not None and query.message is not None:
+        _closing.set(query)
+
+
+async def flush_closing() -> None:
+    """Remove the buttons marked by close_buttons, if no edit of that message took them yet."""
+    query = _closing.get()
+    if query is None:
         return
+    _closing.set(None)
     try:
         await query.edit_message_reply_markup(reply_markup=None)
     except BadRequest as error:  # already closed, or too old to edit
         logger.debug("buttons not removed: %s", error)
 
 
-async def replace(
-    update: Update, text: str, rows: Sequence[Sequence[Button]] = ()
-) -> Message | bool | None:
-    """Show new text and buttons in place of the message whose button was pressed."""
+async def replace(update: Update, text: str, rows: Sequence[Sequence[Button]] = ()) -> bool:
+    """Show new text and buttons in place of the pressed message; False if it can't be edited."""
     query = update.callback_query
-    if query is None:
-        return None
+    if query is None or query.message is None:
+        return False
+    if _closing.get() is query:  # this edit sets the message's buttons anew
+        _closing.set(None)
     try:
-        return await query.edit_message_text(
-            text[:MAX_MESSAGE],
+        await query.edit_message_text(
+            text,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(rows),
             disable_web_page_preview=True,
         )
     except BadRequest as error:
         if "not modified" in str(error).lower():
-            return None
-        raise
+            return True
+        logger.info("message %s not edited: %s", query.message.message_id, error)
+        return False
+    return True

@@ -13,6 +13,7 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from telegram import Update
@@ -82,6 +83,7 @@ class OfflineBotAPI(BaseRequest):
         self._failures: dict[str, deque[tuple[int, str, dict[str, Any]] | None]] = defaultdict(
             deque
         )
+        self._answered: set[str] = set()
 
     # -- BaseRequest ------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -115,8 +117,47 @@ class OfflineBotAPI(BaseRequest):
             status, description, extra = failure
             body = {"ok": False, "error_code": status, "description": description, **extra}
             return status, json.dumps(body).encode()
+        refusal = self._refusal(api_method, params)
+        if refusal:
+            body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}
+            return 400, json.dumps(body).encode()
         result = self._answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- what Telegram refuses ----------------------------------------------------------------
+    def _refusal(self, method: str, params: dict[str, Any]) -> str | None:
+        """Why Telegram would answer 400 to this call, or None: tests see what users would."""
+        if method == "answerCallbackQuery":
+            if params["callback_query_id"] in self._answered:
+                return "query is too old and response timeout expired or query ID is invalid"
+            self._answered.add(params["callback_query_id"])
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if len(button.get("callback_data", "").encode()) > 64:
+                    return "BUTTON_DATA_INVALID"
+        for key, limit in (("text", 4096), ("caption", 1024)):
+            if key not in params or method in ("answerCallbackQuery", "setMyCommands"):
+                continue
+            text = params[key]
+            if params.get("parse_mode") == "HTML":
+                visible, problem = _parse_html(text)
+                if problem:
+                    return f"can't parse entities: {problem}"
+            else:
+                visible = text
+            if not visible.strip():
+                return "message text is empty"
+            if len(visible) > limit:
+                return "message is too long" if key == "text" else "message caption is too long"
+        if method == "editMessageText":
+            old = self.messages[int(params.get("chat_id", 0))].get(int(params["message_id"]))
+            markup_rows = (markup or {}).get("inline_keyboard", [])
+            if old is not None and old.text == params["text"] and old.buttons == markup_rows:
+                return "message is not modified: specified new message content and reply markup are exactly the same"
+        return None
 
     # -- scripting --------------------------------------------------------------------------
     def fail_next(
@@ -191,6 +232,65 @@ class OfflineBotAPI(BaseRequest):
         buttons = markup.get("inline_keyboard", []) if markup else []
         self.messages[chat_id][message_id] = BotMessage(message_id, chat_id, text, buttons, raw)
         return raw
+
+
+# The tags Telegram's HTML parse mode knows; anything else is refused.
+_TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
+}
+
+
+class _TelegramHTML(HTMLParser):
+    """Checks text the way Telegram's HTML parse mode reads it and collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.visible: list[str] = []
+        self.open: list[str] = []
+        self.problem: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in _TELEGRAM_TAGS:
+            self.problem = self.problem or f'unsupported start tag "{tag}"'
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problem = self.problem or f'unmatched end tag "{tag}"'
+        else:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.visible.append(data)
+
+
+def _parse_html(text: str) -> tuple[str, str | None]:
+    """(visible text, problem) for a text sent with parse_mode HTML."""
+    if re.search(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
+        return text, "unsupported entity (a bare &)"
+    if re.search(r"<(?![a-zA-Z/])", text):
+        return text, "a bare < (not a tag)"
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    if parser.open and not parser.problem:
+        parser.problem = f'unclosed tag "{parser.open[-1]}"'
+    return "".join(parser.visible), parser.problem
 
 
 class ButtonNotFound(AssertionError):

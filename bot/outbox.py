@@ -1,10 +1,21 @@
-"""The outbox dispatcher: a JobQueue job that claims due messages, sends them, records results."""
+"""The outbox dispatcher: a JobQueue job that claims due messages, sends them, records results.
+
+Telegram's limits are kept by a Pacer (30/s overall, 1/s per chat); a batch's chats are served
+side by side so one busy chat does not hold up the others. A 429 pauses all sending for the
+retry_after it names and the message waits as long; 403 marks the person unreachable (the
+coordinators hear once); 400 is recorded and not retried; a timeout is retried with backoff.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 import os
+import secrets
 import socket
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from telegram.constants import ParseMode
@@ -12,15 +23,34 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import language_for
+from bot.messaging import Button, keyboard
 from bot.notices import render_notice
+from bot.pacing import Pacer
 from bot.services import SERVICES_KEY, Services
-from storage import outbox
+from storage import calls, deadlines, digests, outbox
+from storage.local_time import DIGEST_HOUR, next_morning, safe_zone
 
 logger = logging.getLogger(__name__)
 
 JOB_NAME = "outbox-dispatcher"
-LEASE = timedelta(minutes=2)
+# Long enough for a full batch to one chat at 1/s; a dead process's claim frees after it.
+LEASE = timedelta(minutes=5)
+BATCH = 100
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
+PACER_KEY = "outbox-pacer"
+WORKER_KEY = "outbox-worker"
+_runs = itertools.count(1)
+
+# A template whose text (and buttons) is worked out right before sending; None: nothing to send
+# (the preparer recorded why). Registered by the features (reminders, digests, escalations).
+Prepared = tuple[str, Sequence[Sequence[Button]]] | None
+Preparer = Callable[[Application, outbox.Outgoing, str, str], Awaitable[Prepared]]  # type: ignore[type-arg]
+PREPARERS: dict[str, Preparer] = {}
+
+
+def register_preparer(template: str, preparer: Preparer) -> None:
+    """Let a feature decide at send time what a row of this template says (or that it waits)."""
+    PREPARERS[template] = preparer
 
 
 def backoff(attempts: int) -> timedelta:
@@ -28,70 +58,171 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
+def pacer_of(application: Application) -> Pacer:  # type: ignore[type-arg]
+    """The application's pacer (one per process: Telegram counts per bot)."""
+    pacer = application.bot_data.get(PACER_KEY)
+    if pacer is None:
+        pacer = application.bot_data[PACER_KEY] = Pacer()
+    return pacer
+
+
+def language_of(svc: Services, message: outbox.Outgoing) -> str:
+    """The recipient's language: their choice, their Telegram language, the default."""
+    if message.language:
+        return message.language
+    if message.telegram_language:
+        return language_for(message.telegram_language)
+    return svc.settings.default_language
+
+
 async def dispatch_due(application: Application) -> int:  # type: ignore[type-arg]
     """Send every due message once; return how many were sent."""
     svc: Services = application.bot_data[SERVICES_KEY]
+    # Each run claims as a worker of its own, so two overlapping runs never share rows.
+    base = application.bot_data.setdefault(WORKER_KEY, f"{WORKER[:40]}:{secrets.token_hex(3)}")
+    worker = f"{base}:{next(_runs)}"
+    await _plan_reminders(svc)
     sent = 0
     while True:
         batch = await svc.db.run(
-            outbox.claim_due_messages, worker=WORKER, now=svc.clock(), lease=LEASE, limit=50
+            outbox.claim_due_messages, worker=worker, now=svc.clock(), lease=LEASE, limit=BATCH
         )
         if not batch:
             return sent
+        chats: dict[int, list[outbox.Outgoing]] = defaultdict(list)
         for message in batch:
-            language = message.language or (
-                language_for(message.telegram_language)
-                if message.telegram_language
-                else svc.settings.default_language
+            chats[message.recipient_id].append(message)
+        counts = await asyncio.gather(
+            *(_deliver_chat(application, svc, worker, rows) for rows in chats.values())
+        )
+        sent += sum(counts)
+
+
+async def _plan_reminders(svc: Services) -> None:
+    """Calls find new drafters; deadlines that got a person get their reminders."""
+    try:
+        await svc.db.run(calls.sweep_calls, now=svc.clock())
+        await svc.db.run(deadlines.reconcile_reminders, now=svc.clock())
+    except Exception:
+        logger.exception("planning reminders failed; sending goes on")
+
+
+async def _deliver_chat(
+    application: Application,  # type: ignore[type-arg]
+    svc: Services,
+    worker: str,
+    rows: list[outbox.Outgoing],
+) -> int:
+    sent = 0
+    for message in rows:
+        try:
+            sent += await _deliver(application, svc, worker, message)
+        except Exception:
+            logger.exception("outbox message %s could not be handled", message.id)
+            await svc.db.run(
+                outbox.retry_later,
+                message_id=message.id,
+                worker=worker,
+                due_at=svc.clock() + backoff(message.attempts),
+                error="unexpected error, see the log",
             )
-            try:
-                await send_outgoing(application, message, language)
-            except RetryAfter as error:
-                retry = error.retry_after
-                wait = retry if isinstance(retry, timedelta) else timedelta(seconds=retry)
-                await svc.db.run(
-                    outbox.retry_later,
-                    message_id=message.id,
-                    worker=WORKER,
-                    due_at=svc.clock() + wait,
-                    error=f"429: retry after {wait}",
-                )
-            except Forbidden as error:
-                logger.warning("recipient %s blocked the bot: %s", message.recipient_id, error)
-                await svc.db.run(
-                    outbox.mark_unreachable,
-                    person_id=message.recipient_id,
-                    worker=WORKER,
-                    message_id=message.id,
-                )
-            except BadRequest as error:
-                logger.error("outbox message %s refused: %s", message.id, error)
-                await svc.db.run(
-                    outbox.mark_failed, message_id=message.id, worker=WORKER, error=str(error)
-                )
-            except (TimedOut, NetworkError) as error:
-                logger.warning("outbox message %s not sent yet: %s", message.id, error)
-                await svc.db.run(
-                    outbox.retry_later,
-                    message_id=message.id,
-                    worker=WORKER,
-                    due_at=svc.clock() + backoff(message.attempts),
-                    error=f"{type(error).__name__}: {error}",
-                )
-            except Exception:
-                logger.exception("outbox message %s could not be sent", message.id)
-                await svc.db.run(
-                    outbox.retry_later,
-                    message_id=message.id,
-                    worker=WORKER,
-                    due_at=svc.clock() + backoff(message.attempts),
-                    error="unexpected error, see the log",
-                )
-            else:
-                sent += 1
-                await svc.db.run(
-                    outbox.mark_sent, message_id=message.id, worker=WORKER, now=svc.clock()
-                )
+    return sent
+
+
+def _held_back(svc: Services, message: outbox.Outgoing) -> bool:
+    """Whether this notice waits for the coordinator's daily digest."""
+    return (
+        message.digest
+        and message.bundle_id is None
+        and message.template not in outbox.NOT_DIGESTED
+        and svc.is_coordinator(message.recipient_id)
+    )
+
+
+async def _deliver(
+    application: Application,  # type: ignore[type-arg]
+    svc: Services,
+    worker: str,
+    message: outbox.Outgoing,
+) -> int:
+    """Prepare, pace, send and record one message; 1 if it went out."""
+    if _held_back(svc, message):
+        zone = safe_zone(message.timezone)
+        await svc.db.run(
+            digests.hold_for_digest,
+            message_id=message.id,
+            worker=worker,
+            recipient_id=message.recipient_id,
+            digest_at=next_morning(svc.clock(), zone, DIGEST_HOUR),
+        )
+        return 0
+    language = language_of(svc, message)
+    # The slot first, then the send-time decision: preparing a whole batch before the first
+    # slot would hold the loop up and make the batch's messages leave in a burst.
+    await pacer_of(application).wait_for(message.recipient_id)
+    prepared: Prepared = None
+    preparer = PREPARERS.get(message.template)
+    if preparer is not None:
+        prepared = await preparer(application, message, language, worker)
+        if prepared is None:
+            return 0
+    await pacer_of(application).clear_to_send(message.recipient_id)
+    try:
+        if prepared is not None:
+            text, rows = prepared
+            await application.bot.send_message(
+                message.recipient_id,
+                text[:4096],
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(rows),
+                disable_web_page_preview=True,
+            )
+        else:
+            await send_outgoing(application, message, language)
+    except RetryAfter as error:
+        retry = error.retry_after
+        wait = retry if isinstance(retry, timedelta) else timedelta(seconds=retry)
+        pacer_of(application).pause(wait.total_seconds())
+        logger.warning("Telegram asks to wait %s (message %s)", wait, message.id)
+        await svc.db.run(
+            outbox.retry_later,
+            message_id=message.id,
+            worker=worker,
+            due_at=svc.clock() + wait,
+            error=f"429: retry after {wait}",
+        )
+    except Forbidden as error:
+        logger.warning("recipient %s blocked the bot: %s", message.recipient_id, error)
+        await svc.db.run(
+            outbox.mark_unreachable,
+            person_id=message.recipient_id,
+            worker=worker,
+            message_id=message.id,
+            coordinators=sorted(svc.settings.coordinators),
+            now=svc.clock(),
+        )
+    except BadRequest as error:
+        logger.error("outbox message %s refused: %s", message.id, error)
+        await svc.db.run(outbox.mark_failed, message_id=message.id, worker=worker, error=str(error))
+    except (TimedOut, NetworkError) as error:
+        logger.warning("outbox message %s not sent yet: %s", message.id, error)
+        await svc.db.run(
+            outbox.retry_later,
+            message_id=message.id,
+            worker=worker,
+            due_at=svc.clock() + backoff(message.attempts),
+            error=f"{type(error).__name__}: {error}",
+        )
+    else:
+        await svc.db.run(
+            outbox.mark_sent,
+            message_id=message.id,
+            worker=worker,
+            now=svc.clock(),
+            reachable=message.unreachable,
+        )
+        return 1
+    return 0
 
 
 async def send_outgoing(application: Application, message: outbox.Outgoing, language: str) -> None:  # type: ignore[type-arg]
@@ -123,7 +254,11 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def start_dispatcher(application: Application, interval: float) -> None:  # type: ignore[type-arg]
-    """Run the dispatcher every interval seconds, first right away (catching up after downtime)."""
+    """Run the dispatcher every interval seconds, first right away (catching up after downtime).
+
+    misfire_grace_time=None: a run the scheduler could not start on time (a busy loop, a
+    suspended machine) still runs; coalesce: several missed runs become one.
+    """
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         dispatch_job,

@@ -71,6 +71,8 @@ async def chat(
     seen: dict[int, str] = {}
     buttons: list[str] = []
     async with app:
+        if app.post_init is not None:  # run_polling would call it: command menu, dispatcher
+            await app.post_init(app)
         await app.start()
         try:
             await person.send("/start")

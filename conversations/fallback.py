@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -29,7 +31,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(
         update,
         context,
-        _("I don't know the command {command}. /help lists what I can do.").format(command=command),
+        _("I don't know the command {command}. /help lists what I can do.").format(
+            command=html.escape(command, quote=False)
+        ),
         main_menu_rows(),
     )
 

@@ -15,7 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import forms, notices
+from bot import advisor, forms, notices
+from bot.active_flow import is_active
 from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
@@ -139,6 +140,7 @@ FACHKRAEFTEFONDS = (
             "expert: from the partner country. (/models compares them.)"
         ),
         options=(*EXPERT_MODELS, NOT_SURE),
+        extra=(advisor.HELP_ME_CHOOSE,),
     ),
     *CONTACT,
 )
@@ -298,6 +300,15 @@ async def _discarded(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
     await reply(update, context, _("Your draft was discarded."), main_menu_rows())
 
 
+async def _extra_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft, question: Question, value: str
+) -> None:
+    """Hands "Help me choose" at the expert-model question to the expert-model advisor."""
+    from conversations import models  # the advisor builds on this module, not the other way
+
+    await models.advisor_from_form(update, context, draft, question, value)
+
+
 def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
     return Form(
         name=programme,
@@ -306,6 +317,7 @@ def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
         store=DRAFTS,
         on_submit=_submitted,
         on_discarded=_discarded,
+        on_extra=_extra_pressed,
         slot="interest",
     )
 
@@ -437,7 +449,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if user is None:
         return
     draft = await current_draft(context, user.id)
-    if draft is None or draft.paused:
+    if draft is None or draft.paused or not is_active(context, "interest"):
         return
     await forms.answer_typed(update, context, FORMS[draft.form], draft)
     raise ApplicationHandlerStop
@@ -452,6 +464,7 @@ def _submission_notice(params: dict[str, Any]) -> str:
         reference=params["reference"],
         programme=_(programme),
         lines=forms.summary_lines(form, params["answers"]),
+        advisor=advisor.explanation(params["answers"]),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.active_flow import active_flow
+from bot.forms import Draft, Form
 from bot.i18n import _, render, set_language
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.services import services
@@ -13,10 +15,16 @@ from storage import people
 MENU_ENTRIES: list[tuple[str, str]] = []  # (label msgid, callback data), filled by register_entry
 
 
+# The order people see, most asked-for first; entries not named here follow in their order.
+MENU_ORDER = ("menu|interest", "menu|mine", "menu|models", "menu|experts", "menu|deadlines")
+
+
 def register_entry(label: str, data: str) -> None:
     """Add an entry to the main menu (a conversation offers itself here)."""
     if (label, data) not in MENU_ENTRIES:
         MENU_ENTRIES.append((label, data))
+        rank = {name: i for i, name in enumerate(MENU_ORDER)}
+        MENU_ENTRIES.sort(key=lambda entry: rank.get(entry[1], len(MENU_ORDER)))
 
 
 def main_menu_rows() -> list[list[Button]]:
@@ -107,17 +115,39 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Pauses whatever the person is filling in; nothing they entered is lost."""
-    from bot import forms
-    from conversations import interest
+async def open_forms(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> list[tuple[Form, Draft]]:
+    """The person's open (unpaused) forms of every kind, as (form, draft) pairs."""
+    # The conversations import the menu, so they are looked up here, not at import time.
+    from conversations import deployment, interest, models, progress, report
 
-    assert update.effective_user is not None
-    draft = await interest.current_draft(context, update.effective_user.id)
-    if draft is not None and not draft.paused:
-        await forms.pause(update, context, interest.FORMS[draft.form], draft)
+    user = update.effective_user
+    assert user is not None
+    found = []
+    draft = await interest.current_draft(context, user.id)
+    if draft is not None:
+        found.append((interest.FORMS[draft.form], draft))
+    found.append((models.ADVISOR, await models.current_session(context, user.id)))
+    found.append((report.FORM, await report.current_draft(context, user.id)))
+    found.append((progress.FORM, await progress.current_draft(context, user.id)))
+    if services(context).is_coordinator(user.id):
+        found.append((deployment.FORM, await deployment.current_draft(context, user.id)))
+    return [(form, draft) for form, draft in found if draft is not None and not draft.paused]
+
+
+async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pauses the form the person is filling in (the one that asked last); nothing is lost."""
+    from bot import forms
+
+    candidates = await open_forms(update, context)
+    active = [c for c in candidates if c[0].slot == active_flow(context)]
+    chosen = (active or candidates or [None])[0]
+    if chosen is None:
+        await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
         return
-    await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
+    form, draft = chosen
+    await forms.pause(update, context, form, draft)
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

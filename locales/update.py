@@ -22,6 +22,41 @@ JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip
 
 # domain -> file patterns (relative to the project root); the first match claims a file.
 DOMAINS: dict[str, list[str]] = {
+    "advisor": [
+        "conversations/models.py",
+        "conversations/advisor_result.py",
+        "conversations/model_rules.py",
+        "bot/advisor.py",
+        "bot/model_rules_file.py",
+        "bot/templates/models/*.j2",
+    ],
+    "experts": [
+        "conversations/deployment.py",
+        "conversations/invitation.py",
+        "conversations/experts_menu.py",
+        "conversations/report.py",
+        "conversations/my_reports.py",
+        "conversations/quick_report.py",
+        "conversations/progress.py",
+        "bot/form_kinds.py",
+        "bot/expert_access.py",
+        "bot/invitation_links.py",
+        "bot/deployment_command.py",
+        "bot/templates/experts/*.j2",
+    ],
+    "reminders": [
+        "conversations/reminders.py",
+        "conversations/deadlines.py",
+        "conversations/calls.py",
+        "conversations/custom_deadline.py",
+        "conversations/personal_settings.py",
+        "bot/reminders.py",
+        "bot/entries.py",
+        "bot/pacing.py",
+        "bot/templates/reminders/*.j2",
+        "bot/templates/deadlines/*.j2",
+        "bot/templates/settings/*.j2",
+    ],
     "messages": ["bot/*.py", "conversations/*.py", "bot/templates/*/*.j2"],
 }
 

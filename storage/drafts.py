@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -16,3 +17,6 @@ class Draft:
     editing: bool
     paused: bool
     answers: dict[str, Any]
+    # The newest update that changed the draft and when, if the store records it there.
+    last_update_id: int = 0
+    updated_at: datetime | None = None

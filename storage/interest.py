@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from storage import outbox
+from storage.deadlines import complete_call_deadlines
 from storage.drafts import Draft
-from storage.models import ExpressionOfInterest, Organisation, Person, Programme, Status
-from storage.people import record_update
+from storage.models import (
+    ExpressionOfInterest,
+    Organisation,
+    Person,
+    Programme,
+    Status,
+    utcnow,
+)
 from storage.references import next_reference
 
 # The columns a person answers; the forms' question keys are taken from these.
@@ -43,6 +51,9 @@ ANSWER_KEYS = (
     "do_no_harm",
     "gender_diversity",
 )
+
+
+_TABLE = ExpressionOfInterest.__table__
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,8 @@ def _draft(eoi: ExpressionOfInterest) -> Draft:
         editing=eoi.editing,
         paused=eoi.paused,
         answers={key: getattr(eoi, key) for key in ANSWER_KEYS},
+        last_update_id=eoi.last_update_id,
+        updated_at=eoi.updated_at,
     )
 
 
@@ -99,19 +112,36 @@ def start_draft(
 ) -> Draft:
     """Open a new draft for the programme; an older draft of the person is discarded."""
     session.execute(
-        update(ExpressionOfInterest)
-        .where(
-            ExpressionOfInterest.person_id == person_id,
-            ExpressionOfInterest.status == Status.DRAFT,
-        )
+        update(_TABLE)
+        .where(_TABLE.c.person_id == person_id, _TABLE.c.status == Status.DRAFT)
         .values(status=Status.DISCARDED, updated_at=now)
     )
-    eoi = ExpressionOfInterest(
-        person_id=person_id, programme=programme, step=step, created_at=now, updated_at=now
-    )
-    session.add(eoi)
+    draft_id = session.execute(
+        insert(_TABLE)
+        .values(
+            person_id=person_id,
+            programme=programme,
+            status=Status.DRAFT,
+            step=step,
+            editing=False,
+            paused=False,
+            last_update_id=0,
+            language="en",
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(_TABLE.c.id)
+    ).scalar_one()
     session.commit()
-    return _draft(eoi)
+    return Draft(
+        id=draft_id,
+        form=programme,
+        step=step,
+        editing=False,
+        paused=False,
+        answers=dict.fromkeys(ANSWER_KEYS),
+        updated_at=now,
+    )
 
 
 def save_answer(
@@ -124,17 +154,80 @@ def save_answer(
     update_id: int | None,
     now: datetime,
 ) -> Draft:
-    """Store answers and the next step in one commit, before the bot replies."""
-    eoi = session.get_one(ExpressionOfInterest, draft_id)
-    for key, value in answers.items():
-        if key not in ANSWER_KEYS:
-            raise KeyError(key)
-        setattr(eoi, key, value)
-    eoi.step, eoi.editing, eoi.paused, eoi.updated_at = step, editing, False, now
-    person = session.get_one(Person, eoi.person_id)
-    record_update(person, update_id, now)
+    """Store answers and the next step in one commit, before the bot replies.
+
+    This runs on every answer, so it is one prepared UPDATE and a commit (no ORM loading): the
+    draft's new state comes back through RETURNING, and the update id is kept on the draft so a
+    redelivered update is recognised.
+    """
+    row = (
+        session.connection()
+        .execute(
+            _save_statement(frozenset(answers)),
+            {
+                **answers,
+                "draft_id": draft_id,
+                "step": step,
+                "editing": editing,
+                "now": now,
+                "update_id": update_id or 0,
+            },
+        )
+        .one()
+    )
     session.commit()
-    return _draft(eoi)
+    return _draft_from_row(row)
+
+
+_VIEW_COLUMNS = [
+    _TABLE.c[name]
+    for name in (
+        "id",
+        "programme",
+        "step",
+        "editing",
+        "paused",
+        "last_update_id",
+        "updated_at",
+        *ANSWER_KEYS,
+    )
+]
+
+
+@cache
+def _save_statement(keys: frozenset[str]) -> Any:
+    """The UPDATE for one set of answer columns, built once (statement building is costly)."""
+    unknown = keys - set(ANSWER_KEYS)
+    if unknown:
+        raise KeyError(", ".join(sorted(unknown)))
+    return (
+        update(_TABLE)
+        .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
+        .values(
+            {
+                **{key: bindparam(key, type_=_TABLE.c[key].type) for key in sorted(keys)},
+                "step": bindparam("step"),
+                "editing": bindparam("editing"),
+                "paused": False,
+                "updated_at": bindparam("now", type_=_TABLE.c.updated_at.type),
+                "last_update_id": bindparam("update_id"),
+            }
+        )
+        .returning(*_VIEW_COLUMNS)
+    )
+
+
+def _draft_from_row(row: Any) -> Draft:
+    return Draft(
+        id=row.id,
+        form=row.programme,
+        step=row.step,
+        editing=row.editing,
+        paused=row.paused,
+        answers={key: getattr(row, key) for key in ANSWER_KEYS},
+        last_update_id=row.last_update_id,
+        updated_at=row.updated_at,
+    )
 
 
 def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, paused: bool) -> Draft:
@@ -166,52 +259,33 @@ def submit_draft(
     """Submit the draft: reference, organisations, status and the coordinators' notices at once.
 
     Answers to questions that no longer apply (after an edit) are cleared. None if the draft
-    was submitted or discarded already (a double tap on Submit).
+    was submitted or discarded already (a double tap on Submit): the conditional UPDATE lets
+    exactly one submission through, also with two at once.
     """
-    eoi = session.get_one(ExpressionOfInterest, draft_id, with_for_update=True)
-    if eoi.status != Status.DRAFT:
+    connection = session.connection()
+    cleared = frozenset(ANSWER_KEYS) - frozenset(applicable) - _KEPT_ON_SUBMIT
+    row = connection.execute(_submit_statement(cleared), {"draft_id": draft_id, "now": now}).first()
+    if row is None:
         return None
-    for key in ANSWER_KEYS:
-        if key not in applicable and key not in ("advisor_answers", "advisor_recommendation"):
-            setattr(eoi, key, None)
-    if eoi.programme == Programme.FACHKRAEFTEFONDS:
-        german = Organisation(
-            name=eoi.german_municipality or "",
-            kind="municipality",
-            side="german",
-            country="DE",
-            state=eoi.german_state,
-        )
-        partner = Organisation(
-            name=eoi.partner_municipality or "",
-            kind="municipality",
-            side="partner",
-            country=eoi.partner_country or "",
-        )
-    else:
-        german = Organisation(
-            name=eoi.german_authority or "",
-            kind="authority",
-            side="german",
-            country="DE",
-            state=eoi.german_state,
-            level=eoi.authority_level,
-        )
-        partner = Organisation(
-            name=eoi.partner_authority or "",
-            kind="authority",
-            side="partner",
-            country=eoi.partner_country or "",
-        )
-    session.add_all([german, partner])
-    session.flush()
-    eoi.german_org_id, eoi.partner_org_id = german.id, partner.id
-    eoi.reference = next_reference(session, "EOI", now.year)
-    eoi.status, eoi.step, eoi.submitted_at, eoi.updated_at = Status.SUBMITTED, "", now, now
-    person = session.get_one(Person, eoi.person_id)
-    eoi.language = person.language or "en"
-    answers = {key: getattr(eoi, key) for key in ANSWER_KEYS}
-    params = {"reference": eoi.reference, "programme": eoi.programme, "answers": answers}
+    german, partner = _organisations(row)
+    german_id = connection.execute(_INSERT_ORGANISATION, german).scalar_one()
+    partner_id = connection.execute(_INSERT_ORGANISATION, partner).scalar_one()
+    reference = next_reference(session, "EOI", now.year)
+    language = connection.execute(_PERSON_LANGUAGE, {"id": row.person_id}).scalar_one()
+    connection.execute(
+        _FINISH_SUBMISSION,
+        {
+            "draft_id": draft_id,
+            "german": german_id,
+            "partner": partner_id,
+            "reference": reference,
+            "language": language or "en",
+        },
+    )
+    # The person's reminders for a call for this programme stop with the submission.
+    complete_call_deadlines(session, person_id=row.person_id, programme=row.programme, now=now)
+    answers = {key: getattr(row, key) for key in ANSWER_KEYS}
+    params = {"reference": reference, "programme": row.programme, "answers": answers}
     for coordinator in coordinators:
         outbox.enqueue(
             session,
@@ -219,11 +293,87 @@ def submit_draft(
             template="notices/eoi_submitted",
             params=params,
             due_at=now,
-            subject=eoi.reference,
-            dedupe_key=f"eoi-submitted:{eoi.reference}:{coordinator}",
+            subject=reference,
+            dedupe_key=f"eoi-submitted:{reference}:{coordinator}",
         )
     session.commit()
-    return Submitted(reference=eoi.reference, programme=eoi.programme, answers=answers)
+    return Submitted(reference=reference, programme=row.programme, answers=answers)
+
+
+# The advisor's answers stay with the submission even where the model question was edited.
+_KEPT_ON_SUBMIT = frozenset({"advisor_answers", "advisor_recommendation"})
+_ORGANISATIONS = Organisation.__table__
+_INSERT_ORGANISATION = insert(_ORGANISATIONS).returning(_ORGANISATIONS.c.id)
+_PERSON_LANGUAGE = select(Person.__table__.c.language).where(
+    Person.__table__.c.id == bindparam("id")
+)
+_FINISH_SUBMISSION = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("draft_id"))
+    .values(
+        german_org_id=bindparam("german"),
+        partner_org_id=bindparam("partner"),
+        reference=bindparam("reference"),
+        language=bindparam("language"),
+    )
+)
+
+
+@cache
+def _submit_statement(cleared: frozenset[str]) -> Any:
+    """UPDATE draft -> submitted (answers that no longer apply cleared), returning the row."""
+    return (
+        update(_TABLE)
+        .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
+        .values(
+            {
+                **dict.fromkeys(sorted(cleared)),
+                "status": Status.SUBMITTED,
+                "step": "",
+                "submitted_at": bindparam("now", type_=_TABLE.c.submitted_at.type),
+                "updated_at": bindparam("now", type_=_TABLE.c.updated_at.type),
+            }
+        )
+        .returning(_TABLE.c.person_id, _TABLE.c.programme, *(_TABLE.c[k] for k in ANSWER_KEYS))
+    )
+
+
+def _organisations(row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The German and the partner organisation named in a submission."""
+    now = utcnow()
+    if row.programme == Programme.FACHKRAEFTEFONDS:
+        german_name, partner_name, kind, level = (
+            row.german_municipality,
+            row.partner_municipality,
+            "municipality",
+            None,
+        )
+    else:
+        german_name, partner_name, kind, level = (
+            row.german_authority,
+            row.partner_authority,
+            "authority",
+            row.authority_level,
+        )
+    german = {
+        "name": german_name or "",
+        "kind": kind,
+        "side": "german",
+        "country": "DE",
+        "state": row.german_state,
+        "level": level,
+        "created_at": now,
+    }
+    partner = {
+        "name": partner_name or "",
+        "kind": kind,
+        "side": "partner",
+        "country": row.partner_country or "",
+        "state": None,
+        "level": None,
+        "created_at": now,
+    }
+    return german, partner
 
 
 def submissions_of(*, session: Session, person_id: int) -> list[SubmissionView]:

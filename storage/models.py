@@ -61,6 +61,8 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    HELD = "held"  # kept for a coordinator's daily digest
+    BUNDLED = "bundled"  # goes out as part of another message (bundle_id)
 
 
 # Table: a person who has written to the bot (or a coordinator it has to reach).
@@ -72,6 +74,8 @@ class Person(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)  # chosen with /language
     timezone: str | None = Field(default=None, max_length=64)
     unreachable: bool = False  # the person blocked the bot
+    # The flow whose question the person was asked last: only it takes their typed messages.
+    active_flow: str | None = Field(default=None, max_length=32)
     # The newest update handled for this person, to drop a redelivered one.
     last_update_id: int = Field(default=0, sa_type=BigInteger)
     last_update_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -104,6 +108,8 @@ class ExpressionOfInterest(SQLModel, table=True):
     step: str = Field(default="", max_length=48)  # the field the person is answering, or "summary"
     editing: bool = False  # answering from the summary: return there afterwards
     paused: bool = False  # the person pressed Cancel: typed text is not taken as an answer
+    # The newest update that changed this draft: a redelivery of it (after a crash) is dropped.
+    last_update_id: int = Field(default=0, sa_type=BigInteger)
     language: str = Field(default="en", max_length=8)  # the submitter's language at submission
 
     # Fachkräftefonds and Verwaltungspartnerschaft alike
@@ -156,7 +162,10 @@ class ReferenceCounter(SQLModel, table=True):
 # Table: one message to send, created in the same transaction as the change it reports.
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "due_at"),
+        Index("ix_outbox_recipient_status", "recipient_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(sa_type=BigInteger, index=True)
@@ -172,6 +181,8 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The message this one goes out with (a digest, or several overdue notices in one).
+    bundle_id: int | None = Field(default=None, index=True)
 
 
 class DeadlineStatus(StrEnum):
@@ -201,3 +212,9 @@ class Deadline(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Reminders (migration 0005): whom the reminder rows were made for, which reminder went out
+    # last (two rows due together send one message), and who marked it done.
+    planned_for: int | None = Field(default=None, sa_type=BigInteger)
+    reminded_message_id: int | None = None
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_by: int | None = Field(default=None, sa_type=BigInteger)

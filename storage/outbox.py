@@ -11,6 +11,13 @@ from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session
 
 from storage.models import OutboxMessage, OutboxStatus, Person
+from storage.reminders_tables import NotificationPreference
+
+DIGEST = "reminders/digest"  # a coordinator's daily digest of held notices
+UNREACHABLE = "reminders/unreachable"  # to coordinators: someone blocked the bot
+# Rows that are about the recipient's own deadlines, the digest itself: never held back.
+NOT_DIGESTED = frozenset({"reminders/reminder", "reminders/final", DIGEST})
+ATTACHMENTS = ("attachment:photo", "attachment:document")
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,10 @@ class Outgoing:
     attempts: int
     language: str | None
     telegram_language: str | None
+    timezone: str | None = None
+    digest: bool = False  # the recipient wants a daily digest instead of single notices
+    unreachable: bool = False  # the recipient had blocked the bot
+    bundle_id: int | None = None  # set: it went through a digest already
 
 
 def enqueue(
@@ -49,6 +60,11 @@ def enqueue(
     return message
 
 
+def claimable(table: Any, now: datetime) -> Any:
+    """A row nobody holds a live claim on."""
+    return or_(table.c.claimed_until.is_(None), table.c.claimed_until < now)
+
+
 def claim_due_messages(
     *, session: Session, worker: str, now: datetime, lease: timedelta, limit: int = 50
 ) -> list[Outgoing]:
@@ -56,7 +72,8 @@ def claim_due_messages(
 
     PostgreSQL: FOR UPDATE SKIP LOCKED lets two processes claim disjoint rows at once.
     SQLite: the UPDATE is one statement under the database's write lock.
-    A claim whose lease ran out (its process died) is claimable again.
+    A claim whose lease ran out (its process died) is claimable again. The rows are found
+    through the (status, due_at) index, so the cost follows the due rows, not the table.
     """
     table = OutboxMessage.__table__
     due = (
@@ -64,7 +81,7 @@ def claim_due_messages(
         .where(
             table.c.status == OutboxStatus.PENDING,
             table.c.due_at <= now,
-            or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+            claimable(table, now),
         )
         .order_by(table.c.due_at, table.c.id)
         .limit(limit)
@@ -85,8 +102,20 @@ def claim_due_messages(
     if not claimed:
         return []
     rows = session.execute(
-        select(OutboxMessage, Person.language, Person.telegram_language)
+        select(
+            OutboxMessage,
+            Person.language,
+            Person.telegram_language,
+            Person.timezone,
+            Person.unreachable,
+            NotificationPreference.digest,
+        )
         .join(Person, Person.id == OutboxMessage.recipient_id, isouter=True)
+        .join(
+            NotificationPreference,
+            NotificationPreference.person_id == OutboxMessage.recipient_id,
+            isouter=True,
+        )
         .where(OutboxMessage.id.in_(claimed), OutboxMessage.claimed_by == worker)
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
     ).all()
@@ -99,18 +128,57 @@ def claim_due_messages(
             attempts=m.attempts,
             language=language,
             telegram_language=telegram_language,
+            timezone=timezone,
+            digest=bool(digest),
+            unreachable=bool(unreachable),
+            bundle_id=m.bundle_id,
         )
-        for m, language, telegram_language in rows
+        for m, language, telegram_language, timezone, unreachable, digest in rows
     ]
 
 
-def mark_sent(*, session: Session, message_id: int, worker: str, now: datetime) -> None:
-    """Record a delivered message (only if this worker still holds the claim)."""
+def mark_sent(
+    *, session: Session, message_id: int, worker: str, now: datetime, reachable: bool = False
+) -> None:
+    """Record a delivered message (only if this worker still holds the claim).
+
+    What was bundled into it is delivered with it; attachments held for a digest are released
+    to follow it. reachable: the recipient had blocked the bot and now got a message again.
+    """
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.bundle_id == message_id,
+            OutboxMessage.status == OutboxStatus.BUNDLED,
+            OutboxMessage.template.not_in(ATTACHMENTS),
+        )
+        .values(status=OutboxStatus.SENT, sent_at=now)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.bundle_id == message_id,
+            OutboxMessage.status == OutboxStatus.BUNDLED,
+            OutboxMessage.template.in_(ATTACHMENTS),
+        )
+        .values(status=OutboxStatus.PENDING, due_at=now, claimed_until=None)
+    )
+    if reachable:
+        row = session.get(OutboxMessage, message_id)
+        if row is not None:
+            session.execute(
+                update(Person).where(Person.id == row.recipient_id).values(unreachable=False)
+            )
     _finish(session, message_id, worker, status=OutboxStatus.SENT, sent_at=now)
 
 
 def mark_failed(*, session: Session, message_id: int, worker: str, error: str) -> None:
     """Record a message that will never be delivered (refused by Telegram)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED)
+        .values(status=OutboxStatus.FAILED, last_error=f"bundle {message_id} failed")
+    )
     _finish(session, message_id, worker, status=OutboxStatus.FAILED, last_error=error[:500])
 
 
@@ -128,21 +196,79 @@ def retry_later(
     )
 
 
-def mark_unreachable(*, session: Session, person_id: int, worker: str, message_id: int) -> None:
-    """The person blocked the bot: stop everything pending for them."""
-    session.execute(update(Person).where(Person.id == person_id).values(unreachable=True))
+def postpone(
+    session: Session, *, message_id: int, worker: str, due_at: datetime, note: str
+) -> None:
+    """Release the claim until due_at without counting a try (caller's transaction)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(
+            due_at=due_at,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts - 1,
+            last_error=note[:500],
+        )
+    )
+
+
+def drop(session: Session, *, message_id: int, worker: str, note: str) -> None:
+    """Give up a claimed message that no longer needs sending (caller's transaction)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(status=OutboxStatus.CANCELLED, claimed_until=None, last_error=note[:500])
+    )
+
+
+def mark_unreachable(
+    *,
+    session: Session,
+    person_id: int,
+    worker: str,
+    message_id: int,
+    coordinators: Iterable[int] = (),
+    now: datetime | None = None,
+) -> bool:
+    """The person blocked the bot: stop everything pending for them, tell coordinators once.
+
+    The coordinators hear of it only when the person turns unreachable (not on every refused
+    message). The final reminder of an open deadline stays: it escalates to the coordinators.
+    Returns whether the person just turned unreachable.
+    """
+    turned = session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.unreachable.is_(False))
+        .values(unreachable=True)
+        .returning(Person.id, Person.first_name, Person.username)
+    ).first()
     session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.recipient_id == person_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.HELD]),
             OutboxMessage.id != message_id,
+            OutboxMessage.template != "reminders/final",
         )
         .values(status=OutboxStatus.CANCELLED, last_error="recipient blocked the bot")
     )
+    if turned is not None and now is not None:
+        _, name, username = turned
+        for coordinator in coordinators:
+            if coordinator == person_id:
+                continue
+            enqueue(
+                session,
+                recipient_id=coordinator,
+                template=UNREACHABLE,
+                params={"person_id": person_id, "name": name, "username": username},
+                due_at=now,
+                subject=f"person:{person_id}",
+            )
     _finish(
         session, message_id, worker, status=OutboxStatus.FAILED, last_error="blocked by recipient"
     )
+    return turned is not None
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: Any) -> None:
@@ -162,5 +288,14 @@ def pending_for(*, session: Session, recipient_ids: Iterable[int]) -> list[Outbo
                 OutboxMessage.recipient_id.in_(list(recipient_ids)),
                 OutboxMessage.status == OutboxStatus.PENDING,
             )
+        ).scalars()
+    )
+
+
+def messages_about(*, session: Session, subject: str) -> list[OutboxMessage]:
+    """Every message with this subject, oldest first (for tests and the shell)."""
+    return list(
+        session.execute(
+            select(OutboxMessage).where(OutboxMessage.subject == subject).order_by(OutboxMessage.id)
         ).scalars()
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage.models import Person
+from storage.models import Person, utcnow
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
 # update ids anew at random, so an old watermark must not swallow new updates.
@@ -24,6 +26,7 @@ class PersonView:
     timezone: str | None
     last_update_id: int
     last_update_at: datetime | None
+    active_flow: str | None = None
 
     def is_redelivery(self, update_id: int, now: datetime) -> bool:
         """Whether this update was already handled (a redelivery after a crash)."""
@@ -40,7 +43,16 @@ def _view(person: Person) -> PersonView:
         timezone=person.timezone,
         last_update_id=person.last_update_id,
         last_update_at=person.last_update_at,
+        active_flow=person.active_flow,
     )
+
+
+_PEOPLE = Person.__table__
+# Built once: building and compiling a statement costs more than running it on SQLite.
+_SELECT_VIEW = select(*(_PEOPLE.c[name] for name in PersonView.__dataclass_fields__)).where(
+    _PEOPLE.c.id == bindparam("id")
+)
+_INSERT = insert(_PEOPLE)
 
 
 def ensure_person(
@@ -51,18 +63,30 @@ def ensure_person(
     username: str | None,
     telegram_language: str | None,
 ) -> PersonView:
-    """Return the person, creating the row on first contact."""
-    person = session.get(Person, person_id)
-    if person is None:
-        person = Person(
-            id=person_id,
-            first_name=first_name[:256],
-            username=username,
-            telegram_language=telegram_language,
-        )
-        session.add(person)
-        session.commit()
-    return _view(person)
+    """Return the person, creating the row on first contact (once per person and process)."""
+    connection = session.connection()
+    row = connection.execute(_SELECT_VIEW, {"id": person_id}).first()
+    if row is None:
+        now = utcnow()
+        try:
+            connection.execute(
+                _INSERT,
+                {
+                    "id": person_id,
+                    "first_name": first_name[:256],
+                    "username": username,
+                    "telegram_language": telegram_language,
+                    "unreachable": False,
+                    "last_update_id": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            session.commit()
+        except IntegrityError:  # created meanwhile by another transaction
+            session.rollback()
+        row = session.connection().execute(_SELECT_VIEW, {"id": person_id}).one()
+    return PersonView(**row._asdict())
 
 
 def set_language(*, session: Session, person_id: int, language: str) -> PersonView:
@@ -98,3 +122,16 @@ def language_of(*, session: Session, person_id: int, default: str) -> str:
     if person.telegram_language:
         return "de" if person.telegram_language.lower().startswith("de") else "en"
     return default
+
+
+_SET_ACTIVE_FLOW = (
+    update(_PEOPLE)
+    .where(_PEOPLE.c.id == bindparam("person_id"))
+    .values(active_flow=bindparam("flow"))
+)
+
+
+def set_active_flow(*, session: Session, person_id: int, flow: str | None) -> None:
+    """Remember which flow asked the person its question last (it takes their typed text)."""
+    session.connection().execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})
+    session.commit()

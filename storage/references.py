@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from storage.models import ReferenceCounter
+
+_COUNTER = ReferenceCounter.__table__
+_NEXT = (
+    update(_COUNTER)
+    .where(
+        _COUNTER.c.prefix == bindparam("counter_prefix"),
+        _COUNTER.c.year == bindparam("counter_year"),
+    )
+    .values(last=_COUNTER.c.last + 1)
+    .returning(_COUNTER.c.last)
+)
+_FIRST = insert(_COUNTER).values(
+    prefix=bindparam("counter_prefix"), year=bindparam("counter_year"), last=1
+)
 
 
 def next_reference(session: Session, prefix: str, year: int) -> str:
@@ -15,25 +29,15 @@ def next_reference(session: Session, prefix: str, year: int) -> str:
     The UPDATE takes the counter row's lock (PostgreSQL) or the database's write lock (SQLite),
     so two submissions at once get different numbers.
     """
-    counter = ReferenceCounter.__table__
-    number = session.execute(
-        update(counter)
-        .where(counter.c.prefix == prefix, counter.c.year == year)
-        .values(last=counter.c.last + 1)
-        .returning(counter.c.last)
-    ).scalar_one_or_none()
+    key = {"counter_prefix": prefix, "counter_year": year}
+    number = session.connection().execute(_NEXT, key).scalar_one_or_none()
     if number is None:
         try:
             with session.begin_nested():
-                session.execute(insert(counter).values(prefix=prefix, year=year, last=1))
+                session.connection().execute(_FIRST, key)
             number = 1
         except IntegrityError:  # another transaction created the row first
-            number = session.execute(
-                update(counter)
-                .where(counter.c.prefix == prefix, counter.c.year == year)
-                .values(last=counter.c.last + 1)
-                .returning(counter.c.last)
-            ).scalar_one()
+            number = session.connection().execute(_NEXT, key).scalar_one()
     return f"{prefix}-{year}-{number:04d}"
 
 

@@ -97,7 +97,9 @@ class BotApiServer:
                 if predicate(self.api):
                     return
             time.sleep(0.05)
-        raise AssertionError(f"the bot did not answer in time; calls: {[c.method for c in self.api.calls][-10:]}")
+        raise AssertionError(
+            f"the bot did not answer in time; calls: {[c.method for c in self.api.calls][-10:]}"
+        )
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -15,6 +15,8 @@ from sqlalchemy import text
 from bot.app import build_application
 from bot.config import Settings
 from bot.offline import OfflineBotAPI, SimulatedPerson
+from bot.outbox import PACER_KEY
+from bot.pacing import virtual_pacer
 from storage.db import Database, make_engine, upgrade
 
 COORDINATORS = (900001, 900002)
@@ -108,6 +110,9 @@ class Bot:
         self.app = build_application(
             settings, request=self.api, db=db, clock=clock, token=TOKEN, dispatcher=False
         )
+        # Sending is paced on virtual time: no test waits for Telegram's limits for real.
+        self.pacer, self.pacer_time = virtual_pacer()
+        self.app.bot_data[PACER_KEY] = self.pacer
 
     def person(self, user_id: int = 4242, language: str | None = "en", name: str = "Ama"):
         return SimulatedPerson(self.app, self.api, user_id, first_name=name, language_code=language)

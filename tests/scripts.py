@@ -24,7 +24,9 @@ async def fachkraeftefonds_until_summary(ama: SimulatedPerson, german: bool = Fa
     await ama.click("Ja, ich stimme zu" if german else "Yes, I agree")
 
 
-async def verwaltungspartnerschaft_until_summary(ama: SimulatedPerson, german: bool = False) -> None:
+async def verwaltungspartnerschaft_until_summary(
+    ama: SimulatedPerson, german: bool = False
+) -> None:
     """Answers every Verwaltungspartnerschaft question (state level), ending at the summary."""
     de = german
     await ama.send("/interest")
@@ -36,16 +38,28 @@ async def verwaltungspartnerschaft_until_summary(ama: SimulatedPerson, german: b
     await ama.send("ghana")
     await ama.click("Ghana")
     await ama.send("Census methodology")
-    await ama.click("Beschäftigte des Partners aus- und weiterbilden" if de else "Train the partner's staff")
-    await ama.click("Institutionellen Austausch bilateral stärken" if de else "Strengthen bilateral institutional exchange")
+    await ama.click(
+        "Beschäftigte des Partners aus- und weiterbilden" if de else "Train the partner's staff"
+    )
+    await ama.click(
+        "Institutionellen Austausch bilateral stärken"
+        if de
+        else "Strengthen bilateral institutional exchange"
+    )
     await ama.click("☑️ Fertig" if de else "☑️ Done")
     await ama.click("Schulungen" if de else "Trainings")
     await ama.click("Studienreisen" if de else "Study trips")
     await ama.click("☑️ Fertig" if de else "☑️ Done")
     await ama.click("1 bis 2 Jahre" if de else "1 to 2 years")
     await ama.click("In Vorbereitung" if de else "In preparation")
-    await ama.click("16 Frieden, Gerechtigkeit und starke Institutionen" if de else "16 Peace, justice and strong institutions")
-    await ama.click("17 Partnerschaften zur Erreichung der Ziele" if de else "17 Partnerships for the goals")
+    await ama.click(
+        "16 Frieden, Gerechtigkeit und starke Institutionen"
+        if de
+        else "16 Peace, justice and strong institutions"
+    )
+    await ama.click(
+        "17 Partnerschaften zur Erreichung der Ziele" if de else "17 Partnerships for the goals"
+    )
     await ama.click("☑️ Fertig" if de else "☑️ Done")
     await ama.send("Niemand wird ausgeschlossen.")
     await ama.click("Überspringen" if de else "Skip")

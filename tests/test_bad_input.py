@@ -150,7 +150,13 @@ async def test_wrong_email_is_explained(bot):
         await ama.send(answer)
     draft_row = draft(bot)
     with Session(bot.db.engine) as session:
-        interest_storage.move_draft(session=session, draft_id=draft_row.id, step="contact_email", editing=False, paused=False)
+        interest_storage.move_draft(
+            session=session,
+            draft_id=draft_row.id,
+            step="contact_email",
+            editing=False,
+            paused=False,
+        )
     bot2 = await bot.restart()
     ama = bot2.person(user_id=ama.user_id)
     await ama.send("maria at bonn")
@@ -165,7 +171,9 @@ async def test_consent_refused_keeps_the_draft(bot):
     await at_step_one(ama)
     draft_row = draft(bot)
     with Session(bot.db.engine) as session:
-        interest_storage.move_draft(session=session, draft_id=draft_row.id, step="consent", editing=False, paused=False)
+        interest_storage.move_draft(
+            session=session, draft_id=draft_row.id, step="consent", editing=False, paused=False
+        )
     bot2 = await bot.restart()
     ama = bot2.person(user_id=ama.user_id)
     await ama.send("/start")
@@ -182,7 +190,9 @@ async def test_submit_with_missing_answers_goes_to_the_first_missing(bot):
     await ama.send("Stadt Bonn")
     draft_row = draft(bot)
     with Session(bot.db.engine) as session:
-        interest_storage.move_draft(session=session, draft_id=draft_row.id, step="summary", editing=False, paused=False)
+        interest_storage.move_draft(
+            session=session, draft_id=draft_row.id, step="summary", editing=False, paused=False
+        )
     bot2 = await bot.restart()
     ama = bot2.person(user_id=ama.user_id)
     await ama.send("/start")
@@ -227,7 +237,9 @@ async def test_redelivered_update_has_one_effect(bot):
     sent_before = len(bot.api.calls)
     await ama.deliver_raw(repeated)
     assert len(bot.api.calls) == sent_before  # dropped silently: it was handled already
-    assert draft(bot).german_municipality == "Stadt Bonn" and draft(bot).step == "partner_municipality"
+    assert (
+        draft(bot).german_municipality == "Stadt Bonn" and draft(bot).step == "partner_municipality"
+    )
     await bot.app.shutdown()
 
 
@@ -240,9 +252,47 @@ async def test_unexpected_error_is_logged_and_apologised_for(bot, monkeypatch, c
     from conversations import interest
 
     for form in interest.FORMS.values():
-        monkeypatch.setattr(form, "store", form.store.__class__(save=broken, move=form.store.move, discard=form.store.discard))
+        monkeypatch.setattr(
+            form,
+            "store",
+            form.store.__class__(save=broken, move=form.store.move, discard=form.store.discard),
+        )
     with caplog.at_level(logging.ERROR):
         await ama.send("Stadt Bonn")
     assert "Sorry, something went wrong" in ama.last.text
     assert "database on fire" not in ama.last.text
     assert any("database on fire" in str(r.exc_info) for r in caplog.records)
+
+
+async def test_unknown_command_with_html_is_answered(bot):
+    ama = bot.person()
+    await ama.send("/foo<b>")
+    assert "I don't know the command /foo<b>" in ama.last.plain
+
+
+async def test_the_longest_answers_full_of_ampersands_still_give_a_summary(bot):
+    from tests.scripts import fachkraeftefonds_until_summary
+
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("✏️ Expertise needed")
+    await ama.send("&" * 1500)
+    await ama.click("✏️ Tasks and goals")
+    await ama.send("<&>" * 666)
+    assert "Please check your answers" in ama.last.text  # Telegram accepted it
+    await ama.click("📨 Submit")
+    assert "EOI-2026-0001" in ama.last.text
+    assert draft(bot).expertise == "&" * 1500
+    assert await bot.deliver_outbox() == 2
+
+
+async def test_the_stand_in_refuses_what_telegram_refuses(bot):
+    import pytest
+    from telegram.error import BadRequest
+
+    for text in ("<b>open", "a & b", "<script>x</script>", "x" * 4097):
+        with pytest.raises(BadRequest):
+            await bot.app.bot.send_message(1, text, parse_mode="HTML")
+    await bot.app.bot.send_message(
+        1, "&lt;b&gt; &amp; <b>fine</b> " + "y" * 4000, parse_mode="HTML"
+    )

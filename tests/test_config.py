@@ -35,14 +35,23 @@ def test_coordinators_are_parsed():
     assert settings().coordinators == frozenset()
 
 
-@pytest.mark.parametrize("field", [{"coordinator_ids": "12,abc"}, {"telegram_api_url": "ftp://x"}, {"default_language": "fr"}])
+@pytest.mark.parametrize(
+    "field",
+    [{"coordinator_ids": "12,abc"}, {"telegram_api_url": "ftp://x"}, {"default_language": "fr"}],
+)
 def test_wrong_values_are_refused(field):
     with pytest.raises(ValidationError):
         settings(**field)
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_cli_explains_a_wrong_setting(tmp_path):
@@ -52,5 +61,7 @@ def test_cli_explains_a_wrong_setting(tmp_path):
 
 
 def test_cli_run_without_token_points_to_the_shell(tmp_path):
-    result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "HOME": str(tmp_path)})
+    result = run_cli(
+        "run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "HOME": str(tmp_path)}
+    )
     assert result.returncode != 0 and "partnerbot shell" in result.stderr

@@ -12,7 +12,11 @@ from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerscha
 
 def stored(bot) -> list[ExpressionOfInterest]:
     with Session(bot.db.engine) as session:
-        return list(session.execute(select(ExpressionOfInterest).order_by(ExpressionOfInterest.id)).scalars())
+        return list(
+            session.execute(
+                select(ExpressionOfInterest).order_by(ExpressionOfInterest.id)
+            ).scalars()
+        )
 
 
 def outbox(bot) -> list[OutboxMessage]:
@@ -36,7 +40,11 @@ async def test_fachkraeftefonds_in_english_from_start_to_reference(bot):
     assert eoi.expertise == "Abfallwirtschaft & <Finanzen>"  # exactly what was typed
     assert eoi.tasks_goals == "Ein Sammelsystem aufbauen 🙂"
     assert (eoi.german_state, eoi.partner_country, eoi.partnership_age) == ("NW", "GH", "5to10")
-    assert (eoi.expert_model, eoi.contact_email, eoi.consent) == ("unsure", "maria.mueller@bonn.de", True)
+    assert (eoi.expert_model, eoi.contact_email, eoi.consent) == (
+        "unsure",
+        "maria.mueller@bonn.de",
+        True,
+    )
     with Session(bot.db.engine) as session:
         organisations = session.execute(select(Organisation)).scalars().all()
     assert {(o.name, o.side, o.country) for o in organisations} == {

@@ -18,7 +18,9 @@ def test_stairway_up_down_up(tmp_path):
             connection.execute(text("DROP SCHEMA IF EXISTS stairway CASCADE"))
             connection.execute(text("CREATE SCHEMA stairway"))
         engine.dispose()
-        engine = make_engine(url + ("&" if "?" in url else "?") + "options=-csearch_path%3Dstairway")
+        engine = make_engine(
+            url + ("&" if "?" in url else "?") + "options=-csearch_path%3Dstairway"
+        )
     else:
         engine = make_engine(f"sqlite:///{tmp_path / 'stairway.sqlite3'}")
     script = ScriptDirectory.from_config(alembic_config(engine))

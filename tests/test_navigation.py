@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -229,7 +230,8 @@ KILLED_MIDWAY = textwrap.dedent(
 
 
 async def test_kill_9_in_the_middle_loses_nothing(bot, database_url):
-    result = subprocess.run(
+    result = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-c", KILLED_MIDWAY, database_url],
         capture_output=True,
         text=True,

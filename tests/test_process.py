@@ -19,7 +19,11 @@ USER = {"id": 777, "is_bot": False, "first_name": "Efua", "language_code": "en"}
 
 
 def message(text: str, message_id: int) -> dict:
-    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    entities = (
+        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if text.startswith("/")
+        else []
+    )
     return {
         "message_id": message_id,
         "date": int(time.time()),
@@ -47,7 +51,9 @@ def press(server: BotApiServer, label: str) -> dict:
     raise AssertionError(f"no button {label!r}")
 
 
-def start(server: BotApiServer, tmp_path: Path, *extra: str, env: dict | None = None) -> subprocess.Popen:
+def start(
+    server: BotApiServer, tmp_path: Path, *extra: str, env: dict | None = None
+) -> subprocess.Popen:
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "424242:PROCESS-TEST",
@@ -152,10 +158,17 @@ def test_webhook_process_checks_the_secret(tmp_path, fresh_database):
                 except httpx.ConnectError:
                     time.sleep(0.1)
             assert refused.status_code == 403
-            wrong = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}, timeout=5)
+            wrong = httpx.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}, timeout=5
+            )
             assert wrong.status_code == 403
             assert not server.api.chat(777)
-            accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}, timeout=5)
+            accepted = httpx.post(
+                url,
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+                timeout=5,
+            )
             assert accepted.status_code == 200
             server.wait_for(lambda api: any("Hello Efua" in m.text for m in api.chat(777)))
         finally:

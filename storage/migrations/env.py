@@ -7,7 +7,11 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on the metadata)
+# Importing the table modules registers their tables on the metadata.
+import storage.advisor_tables
+import storage.experts_tables
+import storage.models
+import storage.reminders_tables  # noqa: F401
 from storage.db import make_engine
 
 config = context.config

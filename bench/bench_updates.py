@@ -1,0 +1,150 @@
+"""Cost per update of a complete expression of interest, against a bare echo bot.
+
+Pushes the updates of many people filling in a Fachkräftefonds expression of interest at once
+through `Application.process_update` (offline Bot API stand-in, real database), and in the same
+run the same number of updates through a bare python-telegram-bot echo handler. Both are timed
+from the update's JSON to its last Bot API call, as wall time over all updates (with people at
+once, time inside one update would count the others' turns too). Prints microseconds per update
+for both and their ratio (target: at most 3x on SQLite).
+
+    python bench/bench_updates.py [--people 200] [--rounds 3] [--database-url postgresql://...]
+
+A PostgreSQL database given with --database-url is emptied first: use a throw-away one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import tempfile
+import time
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.offline import OfflineBotAPI, SimulatedPerson
+from storage.db import Database
+
+ANSWERS: list[tuple[str, str]] = [
+    ("send", "/interest"),
+    ("click", "Fachkräftefonds"),
+    ("send", "Stadt Bonn"),
+    ("click", "North Rhine-Westphalia"),
+    ("send", "Cape Coast"),
+    ("send", "Ghana"),
+    ("click", "Ghana"),
+    ("click", "5 to 10 years"),
+    ("send", "Waste management and municipal finance"),
+    ("send", "Set up a collection system with the sanitation department"),
+    ("click", "Not sure yet"),
+    ("send", "Maria Müller"),
+    ("send", "Head of the international office"),
+    ("send", "maria.mueller@bonn.de"),
+    ("click", "Yes, I agree"),
+    ("click", "📨 Submit"),
+]
+
+
+async def run_bot(people: int, database_url: str) -> tuple[float, int]:
+    api = OfflineBotAPI()
+    db = Database(database_url)
+    db.upgrade()
+    settings = Settings(
+        _env_file=None, database_url=database_url, coordinator_ids="1,2", rate_limit=False
+    )
+    app = build_application(settings, request=api, db=db, token="1:BENCH", dispatcher=False)
+    SimulatedPerson._update_ids = itertools.count(1)
+    async with app:
+        crowd = [SimulatedPerson(app, api, 10_000 + i) for i in range(people)]
+
+        async def fill_in(person: SimulatedPerson) -> None:
+            for action, value in ANSWERS:
+                await (person.send(value) if action == "send" else person.click(value))
+                await asyncio.sleep(0)  # let the others take turns, as concurrent chats do
+
+        started = time.perf_counter()
+        await asyncio.gather(*(fill_in(p) for p in crowd))
+        wall = time.perf_counter() - started
+    submitted = sum(1 for c in api.calls_to("sendMessage") if "EOI-" in c.params.get("text", ""))
+    assert submitted == people, f"only {submitted} of {people} submissions went through"
+    db.dispose()
+    return wall, people * len(ANSWERS)
+
+
+async def run_echo(count: int) -> tuple[float, int]:
+    api = OfflineBotAPI()
+    app: Application = (
+        ApplicationBuilder().token("1:ECHO").request(api).get_updates_request(api).build()
+    )
+
+    async def echo(update: Update, _context) -> None:  # type: ignore[no-untyped-def]
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async with app:
+        started = time.perf_counter()
+        for i in range(count):
+            update = Update.de_json(
+                {
+                    "update_id": i + 1,
+                    "message": {
+                        "message_id": i + 1,
+                        "date": 0,
+                        "chat": {"id": 10_000 + i % 200, "type": "private"},
+                        "from": {"id": 10_000 + i % 200, "is_bot": False, "first_name": "A"},
+                        "text": "Stadt Bonn",
+                    },
+                },
+                app.bot,
+            )
+            await app.process_update(update)
+        spent = time.perf_counter() - started
+    return spent, count
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="best of this many, interleaved")
+    parser.add_argument("--database-url", help="default: a new SQLite file per round")
+    args = parser.parse_args()
+    bot_best = echo_best = float("inf")
+    updates = 0
+    # Bot and echo alternate, and each keeps its best round, so that load from elsewhere on the
+    # machine does not tilt the ratio.
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory() as folder:
+            url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            if args.database_url:
+                reset(url)
+            bot_spent, updates = await run_bot(args.people, url)
+        echo_spent, _ = await run_echo(updates)
+        bot_best = min(bot_best, bot_spent / updates * 1e6)
+        echo_best = min(echo_best, echo_spent / updates * 1e6)
+    kind = (args.database_url or "sqlite").split(":", 1)[0]
+    print(f"database: {kind}; people: {args.people}; updates per round: {updates}")
+    print(f"partnerbot: {bot_best:8.1f} µs/update")
+    print(f"bare echo:  {echo_best:8.1f} µs/update")
+    print(f"ratio:      {bot_best / echo_best:8.2f}x (target: at most 3x on SQLite)")
+
+
+def reset(url: str) -> None:
+    """Empty a PostgreSQL benchmark database (it is taken over)."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,290 @@
+"""Which expert model fits a partnership: the advisor's questions and its pure recommendation.
+
+`recommend(answers, rules)` depends on nothing but its arguments: the same answers and country
+rules always give the same recommendation, and a model the rules call not possible is never
+recommended. Texts are msgids, translated where they are shown (in the reader's language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.forms import Option
+from bot.i18n import N_
+from bot.vocabulary import EXPERT_MODELS
+
+INTEGRATED = "integrated"
+DEVELOPMENT_WORKER = "development_worker"
+LOCAL = "local"
+# The order also breaks ties: the same answers always rank the models the same way.
+MODELS = (INTEGRATED, DEVELOPMENT_WORKER, LOCAL)
+MODEL_LABELS = {option.value: option.label for option in EXPERT_MODELS}
+
+POSSIBLE = "possible"
+NOT_POSSIBLE = "not_possible"
+TO_BE_CONFIRMED = "to_be_confirmed"
+STATUSES = (POSSIBLE, NOT_POSSIBLE, TO_BE_CONFIRMED)
+STATUS_LABELS = {
+    POSSIBLE: N_("possible"),
+    NOT_POSSIBLE: N_("not possible"),
+    TO_BE_CONFIRMED: N_("to be confirmed"),
+}
+
+# The advisor's questions: key -> the options a person can choose (value, label msgid).
+POSITION = (
+    Option("inside", N_("A key position inside the partner administration")),
+    Option("alongside", N_("Advice from alongside the administration")),
+    Option("either", N_("Either / not sure")),
+)
+BACKGROUND = (
+    Option("european", N_("European experience")),
+    Option("local", N_("Local knowledge and language")),
+    Option("either", N_("Both matter / not sure")),
+)
+CONTRACT = (
+    Option("yes", N_("Yes, it can")),
+    Option("no", N_("No, it cannot")),
+    Option("unsure", N_("We don't know yet")),
+)
+FOCUS = (
+    Option("strategic", N_("Strategic")),
+    Option("methodological", N_("Methodological and organisational")),
+    Option("implementation", N_("Hands-on implementation")),
+)
+CHOICES: dict[str, tuple[Option, ...]] = {
+    "position": POSITION,
+    "background": BACKGROUND,
+    "contract": CONTRACT,
+    "focus": FOCUS,
+}
+COUNTRY = "country"
+# The button at the expression of interest's expert-model question that starts the advisor.
+HELP_ME_CHOOSE = Option("advisor", N_("🧭 Help me choose"))
+
+# What an answer says for (or against) a model: (points, reason msgid) per model.
+# A reason is shown as "because you said: <reason>".
+_R_INSIDE = N_("the expert should hold a key position inside the partner administration")
+_R_INSIDE_LOCAL = N_(
+    "the expert should work inside the partner administration (a local expert is employed by the partner municipality)"
+)
+_R_ALONGSIDE = N_("the expert should advise the administration from alongside it")
+_R_EUROPEAN = N_("European experience matters most")
+_R_LOCAL = N_("local knowledge and the local language matter most")
+_R_CONTRACT_YES = N_("the partner municipality can offer a local employment contract")
+_R_CONTRACT_NO = N_(
+    "the partner municipality cannot offer a local employment contract (a development worker's contract and pay come through GIZ)"
+)
+_R_STRATEGIC = N_("the focus is strategic")
+_R_METHODS = N_("the focus is methodological and organisational development")
+_R_HANDS_ON = N_("the focus is hands-on implementation")
+
+WEIGHTS: dict[tuple[str, str], dict[str, tuple[int, str]]] = {
+    ("position", "inside"): {INTEGRATED: (3, _R_INSIDE), LOCAL: (1, _R_INSIDE_LOCAL)},
+    ("position", "alongside"): {DEVELOPMENT_WORKER: (3, _R_ALONGSIDE)},
+    ("background", "european"): {
+        INTEGRATED: (2, _R_EUROPEAN),
+        DEVELOPMENT_WORKER: (2, _R_EUROPEAN),
+    },
+    ("background", "local"): {LOCAL: (4, _R_LOCAL)},
+    ("contract", "yes"): {INTEGRATED: (1, _R_CONTRACT_YES), LOCAL: (1, _R_CONTRACT_YES)},
+    ("contract", "no"): {DEVELOPMENT_WORKER: (3, _R_CONTRACT_NO)},
+    ("focus", "strategic"): {INTEGRATED: (2, _R_STRATEGIC)},
+    ("focus", "methodological"): {DEVELOPMENT_WORKER: (2, _R_METHODS)},
+    ("focus", "implementation"): {LOCAL: (2, _R_HANDS_ON), INTEGRATED: (1, _R_HANDS_ON)},
+}
+# Integrated and local experts are employed by the partner municipality on a local contract.
+_NEEDS_LOCAL_CONTRACT = (INTEGRATED, LOCAL)
+_C_NO_CONTRACT = N_(
+    "it needs a local employment contract from the partner municipality, which you said it cannot offer"
+)
+_C_UNSURE_CONTRACT = N_(
+    "it needs a local employment contract from the partner municipality — please find out whether one is possible"
+)
+_NO_CONTRACT_PENALTY = 5
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Whether a model is possible in a country, with the reason in both languages."""
+
+    status: str = TO_BE_CONFIRMED
+    reason_de: str | None = None
+    reason_en: str | None = None
+
+    def reason(self, language: str) -> str | None:
+        """The reason in the reader's language (the other one if only that exists)."""
+        first, second = (
+            (self.reason_de, self.reason_en)
+            if language == "de"
+            else (self.reason_en, self.reason_de)
+        )
+        return first or second or None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The advisor's result for one set of answers and one country's rules."""
+
+    best: str | None
+    runner_up: str | None
+    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)  # model -> msgids
+    cautions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # model -> msgids
+    impossible: dict[str, Rule] = field(default_factory=dict)  # model -> its rule
+    to_confirm: tuple[str, ...] = ()  # possible models whose rule is "to be confirmed"
+    scores: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """What is stored with the advisor's session."""
+        return {
+            "best": self.best,
+            "runner_up": self.runner_up,
+            "impossible": sorted(self.impossible),
+            "to_confirm": list(self.to_confirm),
+            "scores": dict(self.scores),
+        }
+
+
+def reasons_for(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """For each model, the reasons (msgids) the answers give for it, in question order."""
+    found: dict[str, list[str]] = {model: [] for model in MODELS}
+    for key in CHOICES:
+        for model, (_points, reason) in WEIGHTS.get((key, answers.get(key)), {}).items():
+            found[model].append(reason)
+    return {model: tuple(reasons) for model, reasons in found.items()}
+
+
+def _cautions(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    contract = answers.get("contract")
+    caution = {"no": _C_NO_CONTRACT, "unsure": _C_UNSURE_CONTRACT}.get(contract)
+    return {
+        model: (caution,) if caution and model in _NEEDS_LOCAL_CONTRACT else () for model in MODELS
+    }
+
+
+def _scores(answers: Mapping[str, Any]) -> dict[str, int]:
+    scores = dict.fromkeys(MODELS, 0)
+    for key in CHOICES:
+        for model, (points, _reason) in WEIGHTS.get((key, answers.get(key)), {}).items():
+            scores[model] += points
+    if answers.get("contract") == "no":
+        for model in _NEEDS_LOCAL_CONTRACT:
+            scores[model] -= _NO_CONTRACT_PENALTY
+    return scores
+
+
+def recommend(answers: Mapping[str, Any], rules: Mapping[str, Rule]) -> Recommendation:
+    """The best and second-best model that the country's rules allow, with the reasons.
+
+    A model missing from rules counts as "to be confirmed". Ties go to the model whose rule is
+    confirmed, then to the order of MODELS.
+    """
+    rule_of = {model: rules.get(model, Rule()) for model in MODELS}
+    impossible = {m: rule for m, rule in rule_of.items() if rule.status == NOT_POSSIBLE}
+    scores = _scores(answers)
+    candidates = [m for m in MODELS if m not in impossible]
+    ranked = sorted(
+        candidates,
+        key=lambda m: (-scores[m], rule_of[m].status != POSSIBLE, MODELS.index(m)),
+    )
+    best = ranked[0] if ranked else None
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    to_confirm = tuple(
+        m for m in (best, runner_up) if m is not None and rule_of[m].status == TO_BE_CONFIRMED
+    )
+    return Recommendation(
+        best=best,
+        runner_up=runner_up,
+        reasons=reasons_for(answers),
+        cautions=_cautions(answers),
+        impossible=impossible,
+        to_confirm=to_confirm,
+        scores=scores,
+    )
+
+
+@dataclass(frozen=True)
+class ModelProfile:
+    """One model in the side-by-side comparison (every field a msgid)."""
+
+    model: str
+    who: str
+    employer: str
+    pay: str
+    recruitment: str
+    role: str
+    duration: str
+
+
+# From the programme's brochure (shared/seeds/fachkraeftefonds-kommunale-partnerschaften.txt).
+_TWO_YEARS = N_("usually two years on site")
+PROFILES = (
+    ModelProfile(
+        INTEGRATED,
+        who=N_("a European expert"),
+        employer=N_("the partner municipality, on a local employment contract"),
+        pay=N_(
+            "local salary from the partner municipality, topped up to European level by the programme"
+        ),
+        recruitment=N_(
+            "CIM (Centre for International Migration and Development) supports the recruitment"
+        ),
+        role=N_(
+            "works in a key position of the partner municipality, on technical and strategic questions"
+        ),
+        duration=_TWO_YEARS,
+    ),
+    ModelProfile(
+        DEVELOPMENT_WORKER,
+        who=N_("a European expert"),
+        employer=N_("GIZ (the service contract); the workplace is the partner municipality"),
+        pay=N_("GIZ pays the remuneration"),
+        recruitment=N_("the programme supports the search, together with GIZ"),
+        role=N_(
+            "advises the partner municipality on content and methods, supports its organisational development and networking"
+        ),
+        duration=_TWO_YEARS,
+    ),
+    ModelProfile(
+        LOCAL,
+        who=N_("an expert from the partner country"),
+        employer=N_("the partner municipality, on a local employment contract"),
+        pay=N_("the programme finances the local contract"),
+        recruitment=N_("the partner municipality, with the programme's support in the search"),
+        role=N_("works in the partner municipality and brings local knowledge and language"),
+        duration=_TWO_YEARS,
+    ),
+)
+
+
+def explanation(answers: Mapping[str, Any]) -> dict[str, Any] | None:
+    """For a coordinator's notice: what the advisor recommended and why (msgids), or None.
+
+    answers are a submission's answers; the advisor's own answers are under advisor_answers.
+    """
+    given = answers.get("advisor_answers")
+    if not given:
+        return None
+    best = answers.get("advisor_recommendation")
+    chosen = [
+        (_QUESTION_LABELS[key], option.label)
+        for key, options in CHOICES.items()
+        for option in options
+        if given.get(key) == option.value
+    ]
+    return {
+        "recommended": MODEL_LABELS.get(best) if best else None,
+        "reasons": list(reasons_for(given).get(best, ())) if best else [],
+        "country": given.get(COUNTRY),
+        "answers": chosen,
+    }
+
+
+# Short labels of the advisor's questions, for the coordinator's notice.
+_QUESTION_LABELS = {
+    "position": N_("Position"),
+    "background": N_("Experience"),
+    "contract": N_("Local employment contract"),
+    "focus": N_("Focus of the work"),
+}

@@ -1,0 +1,118 @@
+"""Typed steps of the short flows (/call, /deadline, /settings): the step waiting for text is
+stored before the bot asks, so a restart loses nothing; one handler routes typed text to it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
+
+from bot.i18n import _
+from bot.messaging import reply
+from bot.services import services
+from storage import preferences
+from storage.preferences import Entry
+
+SLOT = "entry"
+# A step nobody answered for this long is forgotten: typed text then goes where it would have.
+FRESH = timedelta(minutes=15)
+
+Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
+ROUTES: dict[str, Typed] = {}
+
+_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def register_typed(flow: str, handler: Typed) -> None:
+    """Let a flow take the text typed while its step waits."""
+    ROUTES[flow] = handler
+
+
+def parse_day(text: str) -> date | None:
+    """A date typed as 31.01.2027 or 2027-01-31, or None."""
+    found = _GERMAN_DATE.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+    else:
+        found = _ISO_DATE.match(text)
+        if not found:
+            return None
+        year, month, day = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+async def current(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Entry | None:
+    """The person's waiting step (cached in this process after the first look-up)."""
+    assert context.user_data is not None
+    if SLOT not in context.user_data:
+        context.user_data[SLOT] = await services(context).db.run(
+            preferences.entry_of, person_id=person_id
+        )
+    return context.user_data[SLOT]
+
+
+async def wait_for(
+    context: ContextTypes.DEFAULT_TYPE,
+    person_id: int,
+    flow: str,
+    step: str,
+    answers: dict[str, Any],
+) -> Entry:
+    """Store the answers so far and the step that waits for text."""
+    svc = services(context)
+    entry = await svc.db.run(
+        preferences.save_entry,
+        person_id=person_id,
+        flow=flow,
+        step=step,
+        answers=answers,
+        now=svc.clock(),
+    )
+    assert context.user_data is not None
+    context.user_data[SLOT] = entry
+    return entry
+
+
+async def finish(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> None:
+    """The flow ended: no step waits any more."""
+    await services(context).db.run(preferences.clear_entry, person_id=person_id)
+    assert context.user_data is not None
+    context.user_data[SLOT] = None
+
+
+async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands typed text to the flow whose step waits for it; otherwise lets it pass on."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    entry = await current(context, user.id)
+    if entry is None or entry.flow not in ROUTES:
+        return
+    if services(context).clock() - entry.updated_at > FRESH:
+        await finish(context, user.id)
+        return
+    if message.text is None:
+        await reply(
+            update, context, _("Please answer with a text message, or use the buttons above.")
+        )
+        raise ApplicationHandlerStop
+    await ROUTES[entry.flow](update, context, entry, message.text.strip())
+    raise ApplicationHandlerStop
+
+
+def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handler for typed steps; it goes before the forms' answers (the step is explicit)."""
+    return [
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
+            text_received,
+        )
+    ]

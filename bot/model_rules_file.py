@@ -1,0 +1,119 @@
+"""The country rules as a CSV file: read strictly (line numbers in every complaint), write back.
+
+Format: a header `country,model,status,reason_de,reason_en`, one rule per line; lines starting
+with # are comments. The file is checked completely before anything is stored, and stored in one
+transaction: a bad line changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+from bot import countries
+from bot.advisor import MODELS, STATUSES
+from storage import model_rules
+from storage.db import Database
+from storage.model_rules import RuleRow, RuleView
+
+COLUMNS = ("country", "model", "status", "reason_de", "reason_en")
+REASON_LIMIT = 500
+HEADER_COMMENT = (
+    "# Expert models per country. status: possible | not_possible | to_be_confirmed.\n"
+    "# A country without rows counts as to_be_confirmed for all three models.\n"
+)
+
+
+class RulesFileError(ValueError):
+    """A rules file that cannot be imported; says which line and why."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(f"line {line}: {problem}")
+        self.line, self.problem = line, problem
+
+
+def parse(text: str) -> list[RuleRow]:
+    """The rules in a file's text; RulesFileError at the first line that is wrong."""
+    numbered = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not numbered:
+        raise RulesFileError(1, "the file has no header line " + ",".join(COLUMNS))
+    header_line, header = numbered[0]
+    names = [name.strip().lower() for name in next(csv.reader([header]))]
+    missing = [c for c in COLUMNS[:3] if c not in names]
+    unknown = [n for n in names if n not in COLUMNS]
+    if missing or unknown:
+        raise RulesFileError(
+            header_line,
+            "the header must name the columns "
+            + ",".join(COLUMNS)
+            + f" (found {header.strip()!r})",
+        )
+    rows: list[RuleRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, line in numbered[1:]:
+        cells = next(csv.reader([line]))
+        if len(cells) > len(names):
+            raise RulesFileError(number, f"{len(cells)} values, but the header has {len(names)}")
+        values = dict(zip(names, (cell.strip() for cell in cells), strict=False))
+        rows.append(_row(number, values, seen))
+    return rows
+
+
+def _row(number: int, values: dict[str, str], seen: dict[tuple[str, str], int]) -> RuleRow:
+    country = values.get("country", "").upper()
+    model = values.get("model", "")
+    status = values.get("status", "")
+    if not countries.is_country(country) or len(country) != 2:
+        raise RulesFileError(
+            number, f"unknown country code {country!r} (use ISO 3166 codes like GH)"
+        )
+    if model not in MODELS:
+        raise RulesFileError(number, f"unknown model {model!r} (use one of {', '.join(MODELS)})")
+    if status not in STATUSES:
+        raise RulesFileError(
+            number, f"unknown status {status!r} (use one of {', '.join(STATUSES)})"
+        )
+    if (country, model) in seen:
+        raise RulesFileError(
+            number, f"{country} {model} was already given on line {seen[country, model]}"
+        )
+    seen[country, model] = number
+    reasons = {key: values.get(key) or None for key in ("reason_de", "reason_en")}
+    for key, reason in reasons.items():
+        if reason and len(reason) > REASON_LIMIT:
+            raise RulesFileError(number, f"{key} is longer than {REASON_LIMIT} characters")
+    return RuleRow(country, model, status, reasons["reason_de"], reasons["reason_en"])
+
+
+def write(rules: list[RuleView]) -> str:
+    """The rules as file text that `parse` reads back to the same rules."""
+    buffer = io.StringIO()
+    buffer.write(HEADER_COMMENT)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for rule in rules:
+        writer.writerow(
+            [rule.country, rule.model, rule.status, rule.reason_de or "", rule.reason_en or ""]
+        )
+    return buffer.getvalue()
+
+
+def import_file(db: Database, path: Path, *, actor: str, now: datetime) -> int:
+    """Check the whole file, then store it in one transaction; the number of rules changed."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RulesFileError(1, f"the file is not UTF-8 text ({error.reason})") from error
+    rows = parse(text)
+    return db.call(model_rules.import_rules, rows=rows, actor=actor, now=now)
+
+
+def export_text(db: Database) -> str:
+    """Every stored rule as file text."""
+    return write(db.call(model_rules.all_rules))

@@ -1,0 +1,219 @@
+"""Reminders as their recipient reads them: text and buttons worked out at send time, in the
+recipient's language and local time; the coordinators' escalations and daily digests; and the
+registry of what "act now" opens for each kind of deadline."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_date, format_time
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot import outbox as dispatcher
+from bot.i18n import _, current_language, format_day, render, use_language
+from bot.messaging import Button
+from bot.notices import render_notice
+from bot.services import SERVICES_KEY, Services
+from bot.vocabulary import PROGRAMMES
+from storage import digests, outbox, reminders
+from storage.deadlines import ESCALATION, FINAL, REMINDER, DeadlineView
+from storage.local_time import local
+
+# What "act now" opens for a kind of deadline: (update, context, deadline) -> None.
+Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
+ACTIONS: dict[str, Action] = {}
+
+# Room in a digest for each notice when many came together.
+DIGEST_BUDGET = 3600
+
+
+def register_action(kind: str, action: Action) -> None:
+    """Let a feature open its conversation from a reminder's "act now" button."""
+    ACTIONS[kind] = action
+
+
+def describe(deadline: DeadlineView) -> str:
+    """What is due, in the reader's language (plain text: templates escape it)."""
+    if deadline.kind == "progress_report":
+        period = deadline.params.get("period")
+        if period:
+            return _("Progress report no. {n}").format(n=period)
+        return _("Progress report")
+    if deadline.kind == "call":
+        programme = PROGRAMMES.get(deadline.programme or "", deadline.programme or "")
+        return _("Expression of interest · {programme}").format(programme=_(programme))
+    return deadline.title or _("Deadline")
+
+
+def moment(value: datetime, zone: str) -> str:
+    """A date and time in zone, in the reader's language, with the zone's name."""
+    wall = local(value, zone)
+    language = current_language()
+    day = format_date(wall, format="full", locale=language)
+    return f"{day}, {format_time(wall, format='HH:mm', locale=language)} ({zone})"
+
+
+def state_of(deadline: DeadlineView, zone: str, now: datetime) -> tuple[str, int]:
+    """("overdue" | "today" | "tomorrow" | "days", days left) as the person's calendar says."""
+    if deadline.due_at <= now:
+        return "overdue", 0
+    days = (local(deadline.due_at, zone).date() - local(now, zone).date()).days
+    if days <= 0:
+        return "today", 0
+    if days == 1:
+        return "tomorrow", 1
+    return "days", days
+
+
+def reminder_rows(deadline: DeadlineView) -> list[list[Button]]:
+    """Act now (if something can be opened), remind me tomorrow, already done."""
+    rows: list[list[Button]] = []
+    if deadline.kind in ACTIONS:
+        rows.append([(_("▶️ Act now"), f"rem|a|{deadline.id}")])
+    rows.append(
+        [
+            (_("⏰ Remind me tomorrow"), f"rem|t|{deadline.id}"),
+            (_("✅ Already done"), f"rem|d|{deadline.id}"),
+        ]
+    )
+    return rows
+
+
+def reminder_text(deadline: DeadlineView, zone: str, now: datetime, final: bool) -> str:
+    """The reminder, in the reader's language."""
+    state, days = state_of(deadline, zone, now)
+    return render(
+        "reminders/reminder",
+        what=describe(deadline),
+        due=moment(deadline.due_at, zone),
+        state=state,
+        days=days,
+        final=final,
+    )
+
+
+async def _reminder_prepared(
+    application: Application,  # type: ignore[type-arg]
+    message: outbox.Outgoing,
+    language: str,
+    worker: str,
+) -> dispatcher.Prepared:
+    svc: Services = application.bot_data[SERVICES_KEY]
+    now = svc.clock()
+    plan = await svc.db.run(
+        reminders.prepare_reminder,
+        message_id=message.id,
+        worker=worker,
+        now=now,
+        coordinators=sorted(svc.settings.coordinators),
+    )
+    if not plan.send or plan.deadline is None:
+        return None
+    with use_language(language):
+        text = reminder_text(plan.deadline, plan.zone, now, plan.final)
+        return text, reminder_rows(plan.deadline)
+
+
+def escalation_line(params: dict[str, Any]) -> dict[str, str]:
+    """One overdue person and what they owe, for a coordinator (reader's language)."""
+    deadline = DeadlineView(
+        id=int(params["deadline_id"]),
+        kind=params.get("kind", "custom"),
+        key="",
+        person_id=params.get("person_id"),
+        deployment_id=params.get("deployment_id"),
+        programme=params.get("programme"),
+        title=params.get("title") or "",
+        params={"period": params.get("period")},
+        due_at=datetime.fromisoformat(params["due_at"]),
+        status="open",
+    )
+    username = params.get("username")
+    return {
+        "who": params.get("name") or str(params.get("person_id") or "—"),
+        "username": f"@{username}" if username else "",
+        "person_id": str(params.get("person_id") or ""),
+        "what": describe(deadline),
+        "deployment": str(params.get("deployment_id") or ""),
+        "due": format_day(deadline.due_at),
+    }
+
+
+async def _escalation_prepared(
+    application: Application,  # type: ignore[type-arg]
+    message: outbox.Outgoing,
+    language: str,
+    worker: str,
+) -> dispatcher.Prepared:
+    svc: Services = application.bot_data[SERVICES_KEY]
+    if not await svc.db.run(digests.still_mine, message_id=message.id, worker=worker):
+        return None  # it went out inside another escalation message
+    await svc.db.run(
+        digests.bundle_due,
+        message_id=message.id,
+        recipient_id=message.recipient_id,
+        template=ESCALATION,
+        worker=worker,
+        now=svc.clock(),
+    )
+    bundled = await svc.db.run(digests.bundle_contents, message_id=message.id)
+    with use_language(language):
+        items = [escalation_line(message.params)]
+        items += [escalation_line(params) for _template, params in bundled]
+        return render("reminders/escalation", items=items), []
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str, limit: int) -> str:
+    """A notice's HTML as escaped plain text of at most limit characters (safe to cut)."""
+    flat = html.unescape(_TAG.sub("", text)).strip()
+    flat = re.sub(r"\n{3,}", "\n\n", flat)
+    if len(flat) > limit:
+        flat = flat[: max(1, limit - 1)].rstrip() + "…"
+    return html.escape(flat)
+
+
+async def _digest_prepared(
+    application: Application,  # type: ignore[type-arg]
+    message: outbox.Outgoing,
+    language: str,
+    worker: str,
+) -> dispatcher.Prepared:
+    svc: Services = application.bot_data[SERVICES_KEY]
+    size = await svc.db.run(
+        digests.bundle_held, message_id=message.id, recipient_id=message.recipient_id
+    )
+    if size == 0:
+        await svc.db.run(
+            outbox.mark_failed, message_id=message.id, worker=worker, error="nothing to digest"
+        )
+        return None
+    contents = await svc.db.run(digests.bundle_contents, message_id=message.id)
+    notices = [(t, p) for t, p in contents if t not in outbox.ATTACHMENTS]
+    files = len(contents) - len(notices)
+    budget = DIGEST_BUDGET // max(1, len(notices))
+    with use_language(language):
+        items = []
+        for template, params in notices:
+            if template == ESCALATION:
+                line = escalation_line(params)
+                text = _("Overdue: {who} {username} — {what}, due {due}").format(**line)
+                items.append(plain(text, budget))
+            else:
+                items.append(plain(render_notice(template, params, language), budget))
+        return render("reminders/digest", items=items, files=files), []
+
+
+def install() -> None:
+    """Register the send-time preparers with the dispatcher (idempotent)."""
+    dispatcher.register_preparer(REMINDER, _reminder_prepared)
+    dispatcher.register_preparer(FINAL, _reminder_prepared)
+    dispatcher.register_preparer(ESCALATION, _escalation_prepared)
+    dispatcher.register_preparer(outbox.DIGEST, _digest_prepared)

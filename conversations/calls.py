@@ -1,0 +1,188 @@
+"""/call (coordinators): open a call for expressions of interest — programme, closing date,
+optional partner countries; everyone with an unsubmitted draft for it gets reminded."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import countries, entries
+from bot.i18n import _, country_name, render
+from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.outbox import wake_dispatcher
+from bot.services import services
+from bot.vocabulary import PROGRAMMES
+from storage import calls
+from storage.local_time import DEFAULT_ZONE, end_of_day, local
+from storage.preferences import Entry
+
+FLOW = "call"
+
+
+def _cancel_row() -> list[Button]:
+    return [(_("✖️ Cancel"), "dl|x")]
+
+
+async def _coordinator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    if user is not None and services(context).is_coordinator(user.id):
+        return True
+    await acknowledge(update, _("This is for the programme's coordinators."), alert=True)
+    if update.callback_query is None:
+        await reply(update, context, _("This command is for the programme's coordinators."))
+    return False
+
+
+async def call_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks for the programme of the call (step 1 of 3)."""
+    if not await _coordinator(update, context):
+        return
+    await acknowledge(update)
+    rows: list[list[Button]] = [[(_(label), f"dl|cp|{code}")] for code, label in PROGRAMMES.items()]
+    rows.append(_cancel_row())
+    await reply(update, context, render("deadlines/call_programme"), rows)
+
+
+async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stores the programme and asks for the closing date (step 2 of 3)."""
+    if not await _coordinator(update, context):
+        return
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await acknowledge(update)
+    await close_buttons(update)
+    programme = query.data.rsplit("|", 1)[1]
+    if programme not in PROGRAMMES:
+        await reply(update, context, _("That button no longer works. Please send /call again."))
+        return
+    await entries.wait_for(
+        context, update.effective_user.id, FLOW, "date", {"programme": programme}
+    )
+    await reply(update, context, render("deadlines/call_date"), [_cancel_row()])
+
+
+async def call_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
+) -> None:
+    """Takes the closing date (then asks for countries) or the countries (then the summary)."""
+    if not await _coordinator(update, context):
+        return
+    user = update.effective_user
+    assert user is not None
+    if entry.step == "date":
+        day = entries.parse_day(text)
+        today = local(services(context).clock(), DEFAULT_ZONE).date()
+        if day is None:
+            problem = _("I can't read “{text}” as a date. Please type it like 31.01.2027.").format(
+                text=html.escape(text[:40])
+            )
+        elif day < today:
+            problem = _("The closing date lies in the past. Please type a date from today on.")
+        else:
+            problem = None
+        if problem:
+            await reply(update, context, problem, [_cancel_row()])
+            return
+        assert day is not None
+        answers = {**entry.answers, "date": day.isoformat()}
+        await entries.wait_for(context, user.id, FLOW, "countries", answers)
+        rows = [[(_("🌍 All countries"), "dl|ca")], _cancel_row()]
+        await reply(update, context, render("deadlines/call_countries"), rows)
+        return
+    codes, unknown = [], []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        found = countries.search(part, exclude=frozenset({"DE"}))
+        exact = bool(found) and part.casefold() in (
+            found[0].casefold(),
+            country_name(found[0]).casefold(),
+        )
+        if found and (len(found) == 1 or exact):
+            codes.append(found[0])
+        else:
+            unknown.append(part)
+    if unknown or not codes:
+        note = _(
+            "I couldn't tell which country “{text}” is. Please type full country names separated by commas, e.g. “Ghana, Kenya”."
+        ).format(text=html.escape(", ".join(unknown)[:80] or text[:80]))
+        await reply(update, context, note, [[(_("🌍 All countries"), "dl|ca")], _cancel_row()])
+        return
+    await _summary(update, context, {**entry.answers, "countries": sorted(set(codes))})
+
+
+async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """No country limit; shows the summary."""
+    if not await _coordinator(update, context):
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    assert update.effective_user is not None
+    entry = await entries.current(context, update.effective_user.id)
+    if entry is None or entry.flow != FLOW or "date" not in entry.answers:
+        await reply(update, context, _("That button no longer works. Please send /call again."))
+        return
+    await _summary(update, context, {**entry.answers, "countries": []})
+
+
+async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
+    assert update.effective_user is not None
+    await entries.wait_for(context, update.effective_user.id, FLOW, "confirm", answers)
+    text = render(
+        "deadlines/call_summary",
+        programme=_(PROGRAMMES[answers["programme"]]),
+        closes=date.fromisoformat(answers["date"]),
+        countries=[country_name(c) for c in answers["countries"]],
+    )
+    rows = [[(_("✅ Open the call"), "dl|cy")], _cancel_row()]
+    await reply(update, context, text, rows)
+
+
+async def call_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Opens the call; the people with a matching draft get their deadline and reminders."""
+    if not await _coordinator(update, context):
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    entry = await entries.current(context, user.id)
+    if entry is None or entry.flow != FLOW or entry.step != "confirm":
+        await reply(update, context, _("That button no longer works. Please send /call again."))
+        return
+    svc = services(context)
+    call = await svc.db.run(
+        calls.open_call,
+        programme=entry.answers["programme"],
+        closes_at=end_of_day(date.fromisoformat(entry.answers["date"]), DEFAULT_ZONE),
+        countries=entry.answers["countries"],
+        created_by=user.id,
+        now=svc.clock(),
+    )
+    await entries.finish(context, user.id)
+    await reply(update, context, render("deadlines/call_opened", people=call.people))
+    wake_dispatcher(context)
+
+
+async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ends /call or /deadline without saving anything."""
+    await acknowledge(update)
+    await close_buttons(update)
+    assert update.effective_user is not None
+    await entries.finish(context, update.effective_user.id)
+    await reply(update, context, _("Cancelled — nothing was saved."))
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/call and its buttons (group 0)."""
+    entries.register_typed(FLOW, call_typed)
+    return [
+        CommandHandler("call", call_requested),
+        CallbackQueryHandler(programme_chosen, pattern=r"^dl\|cp\|"),
+        CallbackQueryHandler(all_countries_chosen, pattern=r"^dl\|ca$"),
+        CallbackQueryHandler(call_confirmed, pattern=r"^dl\|cy$"),
+        CallbackQueryHandler(flow_cancelled, pattern=r"^dl\|x$"),
+    ]

@@ -1,0 +1,136 @@
+"""/deadline (coordinators): a deadline of their own for one person or deployment — who, what,
+by when; the person is reminded like for any other deadline."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import entries
+from bot.i18n import _, render
+from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.outbox import wake_dispatcher
+from bot.services import services
+from conversations.calls import _coordinator
+from storage import custom_deadlines, preferences
+from storage.local_time import end_of_day, local
+from storage.preferences import Entry
+
+FLOW = "deadline"
+MAX_TITLE = 300
+
+
+def _cancel_row() -> list[Button]:
+    return [(_("✖️ Cancel"), "dl|x")]
+
+
+async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks whom the deadline is for (step 1 of 3)."""
+    if not await _coordinator(update, context):
+        return
+    assert update.effective_user is not None
+    await entries.wait_for(context, update.effective_user.id, FLOW, "holder", {})
+    await reply(update, context, render("deadlines/custom_holder"), [_cancel_row()])
+
+
+async def deadline_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
+) -> None:
+    """Takes who, then what, then by when; each answer is stored before the next question."""
+    if not await _coordinator(update, context):
+        return
+    user = update.effective_user
+    assert user is not None
+    svc = services(context)
+    if entry.step == "holder":
+        holder = await svc.db.run(custom_deadlines.find_holder, text=text)
+        if holder is None:
+            note = _(
+                "I don't know “{text}”. Please type the Telegram id or @username of someone who has written to the bot, or a deployment number like #7."
+            ).format(text=html.escape(text[:64]))
+            await reply(update, context, note, [_cancel_row()])
+            return
+        answers = {
+            "person_id": holder.person_id,
+            "deployment_id": holder.deployment_id,
+            "name": holder.name,
+        }
+        await entries.wait_for(context, user.id, FLOW, "title", answers)
+        await reply(update, context, render("deadlines/custom_title", **answers), [_cancel_row()])
+        return
+    if entry.step == "title":
+        if len(text) > MAX_TITLE or not text:
+            note = _("Please describe it in at most {limit} characters.").format(limit=MAX_TITLE)
+            await reply(update, context, note, [_cancel_row()])
+            return
+        await entries.wait_for(context, user.id, FLOW, "date", {**entry.answers, "title": text})
+        await reply(update, context, render("deadlines/custom_date"), [_cancel_row()])
+        return
+    day = entries.parse_day(text)
+    zone = "Europe/Berlin"
+    if entry.answers.get("person_id"):
+        zone = (
+            await svc.db.run(preferences.settings_of, person_id=entry.answers["person_id"])
+        ).zone
+    if day is None:
+        note = _("I can't read “{text}” as a date. Please type it like 31.01.2027.").format(
+            text=html.escape(text[:40])
+        )
+        await reply(update, context, note, [_cancel_row()])
+        return
+    if day < local(svc.clock(), zone).date():
+        note = _("This date lies in the past. Please type a date from today on.")
+        await reply(update, context, note, [_cancel_row()])
+        return
+    answers = {**entry.answers, "date": day.isoformat(), "zone": zone}
+    await entries.wait_for(context, user.id, FLOW, "confirm", answers)
+    text = render(
+        "deadlines/custom_summary",
+        name=answers["name"],
+        person_id=answers["person_id"],
+        deployment_id=answers["deployment_id"],
+        title=answers["title"],
+        day=day,
+        zone=zone,
+    )
+    await reply(update, context, text, [[(_("✅ Set the deadline"), "dl|dy")], _cancel_row()])
+
+
+async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stores the deadline with its reminders and confirms."""
+    if not await _coordinator(update, context):
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    entry = await entries.current(context, user.id)
+    if entry is None or entry.flow != FLOW or entry.step != "confirm":
+        await reply(update, context, _("That button no longer works. Please send /deadline again."))
+        return
+    svc = services(context)
+    answers = entry.answers
+    await svc.db.run(
+        custom_deadlines.add_custom_deadline,
+        person_id=answers["person_id"],
+        deployment_id=answers["deployment_id"],
+        title=answers["title"],
+        due_at=end_of_day(date.fromisoformat(answers["date"]), answers["zone"]),
+        created_by=user.id,
+        now=svc.clock(),
+    )
+    await entries.finish(context, user.id)
+    await reply(update, context, _("✅ The deadline is set. The reminders are planned."))
+    wake_dispatcher(context)
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/deadline and its confirm button (group 0)."""
+    entries.register_typed(FLOW, deadline_typed)
+    return [
+        CommandHandler("deadline", deadline_requested),
+        CallbackQueryHandler(deadline_confirmed, pattern=r"^dl\|dy$"),
+    ]

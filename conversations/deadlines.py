@@ -1,0 +1,71 @@
+"""/deadlines: a person's open deadlines in their local time; /overdue for coordinators."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import reminders
+from bot.i18n import N_, _, format_day, render
+from bot.messaging import acknowledge, reply
+from bot.services import services
+from conversations.menu import register_entry
+from storage import deadlines
+
+COMMAND_DESCRIPTION = N_("My deadlines")
+
+
+async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists the person's open deadlines, soonest first, with what to do about each."""
+    await acknowledge(update)
+    user = update.effective_user
+    assert user is not None
+    svc = services(context)
+    upcoming = await svc.db.run(deadlines.upcoming_for, person_id=user.id)
+    now = svc.clock()
+    items = []
+    rows = []
+    for deadline in upcoming.deadlines:
+        state, days = reminders.state_of(deadline, upcoming.zone, now)
+        items.append(
+            {
+                "what": reminders.describe(deadline),
+                "due": reminders.moment(deadline.due_at, upcoming.zone),
+                "state": state,
+                "days": days,
+            }
+        )
+        rows.extend(
+            reminders.reminder_rows(deadline)[:1] if deadline.kind in reminders.ACTIONS else []
+        )
+    rows.append([(_("🏠 Menu"), "menu|home")])
+    await reply(update, context, render("deadlines/list", items=items, zone=upcoming.zone), rows)
+
+
+async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists every open deadline that has passed, with who holds it (coordinators only)."""
+    user = update.effective_user
+    svc = services(context)
+    if user is None or not svc.is_coordinator(user.id):
+        await reply(update, context, _("This command is for the programme's coordinators."))
+        return
+    found = await svc.db.run(deadlines.overdue, now=svc.clock())
+    items = [
+        {
+            "who": name or (str(d.person_id) if d.person_id else _("nobody yet")),
+            "what": reminders.describe(d),
+            "due": format_day(d.due_at),
+        }
+        for d, name in found
+    ]
+    await reply(update, context, render("deadlines/overdue", items=items))
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/deadlines, /overdue and the menu entry (group 0)."""
+    register_entry(N_("🗓 My deadlines"), "menu|deadlines")
+    return [
+        CommandHandler("deadlines", deadlines_requested),
+        CallbackQueryHandler(deadlines_requested, pattern=r"^menu\|deadlines$"),
+        CommandHandler("overdue", overdue_requested),
+    ]

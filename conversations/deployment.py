@@ -1,0 +1,289 @@
+"""A coordinator registers a deployment (/deploy) and gets the expert's invitation link."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import forms
+from bot.expert_access import coordinator_or_refuse, pause_other_forms
+from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
+from bot.i18n import N_, _, render
+from bot.invitation_links import invitation_link, new_code
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.services import services
+from bot.vocabulary import EXPERT_MODELS
+from conversations.menu import main_menu_rows
+from storage import deployments as store
+from storage import invitations
+from storage.deployment_views import DeploymentView
+
+MODELS = (
+    *EXPERT_MODELS,
+    Option("authority_staff", N_("Staff of a German authority (Verwaltungspartnerschaft)")),
+)
+INTERVALS = (Option("monthly", N_("Monthly")), Option("quarterly", N_("Quarterly")))
+EOI_REFERENCE = re.compile(r"^EOI-\d{4}-\d{4,}$")
+
+
+def _eoi_reference_shape(answers: Mapping[str, Any], value: Any) -> str | None:
+    if isinstance(value, str) and not EOI_REFERENCE.match(value.strip().upper()):
+        return _("A reference looks like EOI-2026-0001. Please check it, or skip this question.")
+    return None
+
+
+def _end_after_start(answers: Mapping[str, Any], value: Any) -> str | None:
+    start = answers.get("start_date")
+    if isinstance(value, str) and isinstance(start, str) and value <= start:
+        return _("The end must come after the start. Please check the date.")
+    return None
+
+
+QUESTIONS = (
+    Question(
+        "expert_name",
+        Kind.TEXT,
+        N_("Expert"),
+        N_("What is the expert's full name?"),
+        N_("Jonas Becker"),
+    ),
+    Question(
+        "expert_model",
+        Kind.CHOICE,
+        N_("Expert model"),
+        N_("In which model is the expert deployed?"),
+        options=MODELS,
+    ),
+    Question(
+        "eoi_reference",
+        Kind.TEXT,
+        N_("Expression of interest"),
+        N_("Which expression of interest does the deployment come from? Type its reference."),
+        N_("EOI-2026-0001"),
+        max_length=32,
+        optional=True,
+        check=_eoi_reference_shape,
+    ),
+    Question(
+        "partnership",
+        Kind.TEXT,
+        N_("Partnership"),
+        N_("Which partnership is it? Name both partners."),
+        N_("Stadt Bonn – Cape Coast Metropolitan Assembly"),
+        max_length=500,
+    ),
+    Question(
+        "country",
+        Kind.COUNTRY,
+        N_("Country"),
+        N_("In which country does the expert work? Type its name."),
+        N_("Ghana — or part of the name, e.g. “Gha”"),
+        exclude_countries=frozenset({"DE"}),
+    ),
+    Question(
+        "city",
+        Kind.TEXT,
+        N_("City"),
+        N_("In which city or municipality?"),
+        N_("Cape Coast"),
+    ),
+    Question(
+        "start_date",
+        Kind.DATE,
+        N_("Start"),
+        N_("When does (or did) the deployment start?"),
+        N_("01.02.2027 or 2027-02-01"),
+        future=True,
+    ),
+    Question(
+        "end_date",
+        Kind.DATE,
+        N_("End"),
+        N_("When does it end? Skip for the usual two years."),
+        N_("31.01.2029"),
+        future=True,
+        optional=True,
+        check=_end_after_start,
+    ),
+    Question(
+        "interval",
+        Kind.CHOICE,
+        N_("Progress reports"),
+        N_("How often should the expert send a progress report?"),
+        options=INTERVALS,
+        columns=2,
+    ),
+)
+
+
+def describe(deployment: DeploymentView) -> dict[str, Any]:
+    """A deployment's facts for a template, in the reader's language."""
+    model = next((_(o.label) for o in MODELS if o.value == deployment.expert_model), "")
+    interval = next((_(o.label) for o in INTERVALS if o.value == deployment.interval), "")
+    return {
+        "expert": deployment.expert_name,
+        "model": model,
+        "partnership": deployment.partnership,
+        "country": deployment.country,
+        "city": deployment.city,
+        "start": deployment.start_date,
+        "end": deployment.end_date,
+        "interval": interval,
+        "eoi": deployment.eoi_reference,
+        "deadlines": deployment.deadlines,
+    }
+
+
+async def deployment_submitted(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Registers the deployment and answers with the personal invitation link."""
+    if not await coordinator_or_refuse(update, context):
+        return
+    svc = services(context)
+    code = new_code()
+    outcome = await svc.db.run(store.register_draft, draft_id=draft.id, code=code, now=svc.clock())
+    if isinstance(outcome, str):
+        if outcome == "submitted":
+            forms.remember(context, FORM, None)
+            await reply(update, context, _("This deployment was already registered."))
+            return
+        notes = {
+            "eoi_reference": _(
+                "No submitted expression of interest has the reference {reference}. Please check it, or skip the question."
+            ).format(reference=draft.answers.get("eoi_reference") or ""),
+            "end_date": _("The end must come after the start. Please check the date."),
+        }
+        moved = await svc.db.run(
+            store.move_draft, draft_id=draft.id, step=outcome, editing=True, paused=False
+        )
+        forms.remember(context, FORM, moved)
+        await forms.ask(update, context, FORM, moved, note=notes[outcome])
+        return
+    forms.remember(context, FORM, None)
+    link = invitation_link(context.bot.username, code)
+    text = render("experts/deployment_registered", link=link, **describe(outcome))
+    await reply(update, context, text, main_menu_rows())
+
+
+async def deployment_discarded(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Confirms the discarded draft."""
+    await reply(update, context, _("The deployment draft was discarded."), main_menu_rows())
+
+
+FORM = Form(
+    name="deployment",
+    title=N_("Register a deployment"),
+    questions=QUESTIONS,
+    store=DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft),
+    on_submit=deployment_submitted,
+    on_discarded=deployment_discarded,
+    prefix="dep",
+    slot="deployment",
+)
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, coordinator_id: int) -> Draft | None:
+    """The coordinator's deployment draft (cached in this process after the first look-up)."""
+    svc = services(context)
+    return await forms.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(store.current_draft, coordinator_id=coordinator_id)
+    )
+
+
+async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Continues the coordinator's deployment draft or starts one."""
+    if not await coordinator_or_refuse(update, context):  # answers the press with a refusal
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    assert update.effective_user is not None
+    await pause_other_forms(update, context, keep=FORM.name)
+    draft = await current_draft(context, update.effective_user.id)
+    if draft is not None:
+        await forms.button_pressed(update, context, FORM, draft, "", "o", "")
+        return
+    svc = services(context)
+    draft = await svc.db.run(
+        store.start_draft,
+        coordinator_id=update.effective_user.id,
+        step=FORM.first_step(),
+        now=svc.clock(),
+    )
+    forms.remember(context, FORM, draft)
+    await reply(update, context, render("experts/deployment_intro"))
+    await forms.ask(update, context, FORM, draft)
+
+
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the coordinator's own draft to the form (role checked again)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    if not await coordinator_or_refuse(update, context):
+        return
+    parsed = forms.parse_data(query.data)
+    draft = await current_draft(context, update.effective_user.id)
+    if parsed is None or draft is None or draft.id != parsed[0]:
+        await acknowledge(
+            update,
+            _("This button belongs to a form that was already submitted or discarded."),
+            alert=True,
+        )
+        await close_buttons(update)
+        return
+    _draft_id, step, action, argument = parsed
+    await forms.button_pressed(update, context, FORM, draft, step, action, argument)
+
+
+async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists the registered deployments, each with a button for a new invitation link."""
+    if not await coordinator_or_refuse(update, context):  # answers the press with a refusal
+        return
+    await acknowledge(update)
+    found = await services(context).db.run(store.deployments)
+    rows = [
+        [(_("🔗 New link for {name}").format(name=d.expert_name[:40]), f"dep|nl|{d.id}")]
+        for d in found
+        if d.expert_id is None
+    ]
+    rows.append([(_("➕ Register a deployment"), "dep|go")])
+    items = [{"id": d.id, "bound": d.expert_id is not None, **describe(d)} for d in found]
+    await reply(update, context, render("experts/deployments", items=items), rows)
+
+
+async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Makes a fresh invitation link for a deployment (older unused links stop working)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await coordinator_or_refuse(update, context):
+        return
+    await acknowledge(update)
+    deployment_id = query.data.rsplit("|", 1)[-1]
+    svc = services(context)
+    code = new_code()
+    made = deployment_id.isdigit() and await svc.db.run(
+        invitations.new_invitation, deployment_id=int(deployment_id), code=code, now=svc.clock()
+    )
+    if not made:
+        await reply(update, context, _("This deployment no longer exists."))
+        return
+    link = invitation_link(context.bot.username, code)
+    await reply(update, context, render("experts/new_link", link=link))
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of group 0 for registering deployments (coordinators only)."""
+    return [
+        CommandHandler("deploy", deploy_requested),
+        CommandHandler("deployments", deployments_requested),
+        CallbackQueryHandler(deploy_requested, pattern=r"^dep\|go$"),
+        CallbackQueryHandler(deployments_requested, pattern=r"^dep\|ls$"),
+        CallbackQueryHandler(new_link_requested, pattern=r"^dep\|nl\|\w+$"),
+        CallbackQueryHandler(form_button_pressed, pattern=r"^dep\|\d+\|"),
+    ]

@@ -1,0 +1,170 @@
+"""/rules <country>: a coordinator sees which expert models are possible there and toggles them.
+
+Only coordinators: the role is checked on the command and again on every button press. Every
+change is recorded with who made it and when (storage.model_rules).
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import countries
+from bot.advisor import (
+    MODEL_LABELS,
+    MODELS,
+    NOT_POSSIBLE,
+    POSSIBLE,
+    STATUS_LABELS,
+    TO_BE_CONFIRMED,
+    Rule,
+)
+from bot.i18n import _, country_name, current_language, format_moment, render
+from bot.messaging import Button, acknowledge, close_buttons, replace, reply
+from bot.services import services
+from storage import model_rules
+
+# Short codes for callback data, and the order a tap moves through.
+CODES = {POSSIBLE: "p", NOT_POSSIBLE: "n", TO_BE_CONFIRMED: "t"}
+STATUS_OF_CODE = {code: status for status, code in CODES.items()}
+NEXT = {POSSIBLE: NOT_POSSIBLE, NOT_POSSIBLE: TO_BE_CONFIRMED, TO_BE_CONFIRMED: POSSIBLE}
+ICONS = {POSSIBLE: "✅", NOT_POSSIBLE: "🚫", TO_BE_CONFIRMED: "❓"}
+
+
+def _refused_text() -> str:
+    return _("Only the programme's coordinators can view and change the country rules.")
+
+
+async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows the country's rules with toggles, or the countries matching the typed name."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    if not services(context).is_coordinator(user.id):
+        await reply(update, context, _refused_text())
+        return
+    typed = " ".join(context.args or []).strip()
+    if not typed:
+        await reply(
+            update,
+            context,
+            _("Which country? Type /rules and the country, e.g. /rules Ghana or /rules GH."),
+        )
+        return
+    if len(typed) == 2 and countries.is_country(typed):
+        await _show(update, context, typed.upper())
+        return
+    found = countries.search(typed, exclude=frozenset({"DE"}))
+    if len(found) == 1:
+        await _show(update, context, found[0])
+        return
+    if not found:
+        text = _(
+            "I couldn't find a country for “{text}”. Please type part of its name in German or English, e.g. “Ghana” or “Elfenbeinküste”."
+        ).format(text=html.escape(typed[:100]))
+        await reply(update, context, text)
+        return
+    rows = [[(country_name(code), f"rules|c|{code}")] for code in found]
+    await reply(update, context, _("Several countries match. Please choose:"), rows)
+
+
+async def _view(
+    context: ContextTypes.DEFAULT_TYPE, code: str, note: str | None = None
+) -> tuple[str, list[list[Button]]]:
+    """The country's three models with their status and a toggle button each."""
+    stored = await services(context).db.run(model_rules.rules_of_country, country=code)
+    language = current_language()
+    rules, rows = [], []
+    for index, model in enumerate(MODELS):
+        rule = stored.get(model)
+        status = rule.status if rule else TO_BE_CONFIRMED
+        reason = Rule(status, rule.reason_de, rule.reason_en).reason(language) if rule else None
+        rules.append(
+            {
+                "icon": ICONS[status],
+                "name": _(MODEL_LABELS[model]),
+                "status": _(STATUS_LABELS[status]),
+                "reason": reason,
+                "changed": format_moment(rule.updated_at) if rule else None,
+                "by": rule.updated_by if rule else None,
+            }
+        )
+        label = f"{ICONS[status]} {_(MODEL_LABELS[model])}: {_(STATUS_LABELS[status])}"
+        rows.append([(label, f"rules|s|{code}|{index}|{CODES[status]}")])
+    text = render("models/rules", country=country_name(code), code=code, rules=rules, note=note)
+    return text, rows
+
+
+async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    text, rows = await _view(context, code)
+    await reply(update, context, text, rows)
+
+
+async def country_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows the rules of the country the coordinator picked from the matches."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    if not services(context).is_coordinator(update.effective_user.id):
+        await acknowledge(update, _refused_text(), alert=True)
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    code = query.data.split("|")[-1]
+    if not countries.is_country(code):
+        await reply(update, context, _("That button no longer works. Here is the menu."))
+        return
+    await _show(update, context, code.upper())
+
+
+async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stores the next status of a model in a country (if it is still what was shown)."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    svc = services(context)
+    if not svc.is_coordinator(user.id):
+        await acknowledge(update, _refused_text(), alert=True)
+        return
+    parts = query.data.split("|")
+    valid = (
+        len(parts) == 5
+        and countries.is_country(parts[2])
+        and parts[3] in ("0", "1", "2")
+        and parts[4] in STATUS_OF_CODE
+    )
+    if not valid:
+        await acknowledge(update, _("This button no longer works."), alert=True)
+        return
+    code, model, seen = parts[2].upper(), MODELS[int(parts[3])], STATUS_OF_CODE[parts[4]]
+    changed = await svc.db.run(
+        model_rules.set_status,
+        country=code,
+        model=model,
+        status=NEXT[seen],
+        expected=seen,
+        actor=f"telegram:{user.id}",
+        now=svc.clock(),
+    )
+    if changed:
+        await acknowledge(update, _("Saved."))
+        note = _("✅ {model} in {country}: now {status}.").format(
+            model=_(MODEL_LABELS[model]),
+            country=country_name(code),
+            status=_(STATUS_LABELS[NEXT[seen]]),
+        )
+    else:
+        await acknowledge(update)
+        note = _("This rule was changed in the meantime; here it is as it stands now.")
+    text, rows = await _view(context, code, note)
+    await replace(update, text, rows)
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The coordinators' /rules command and its buttons (group 0)."""
+    return [
+        CommandHandler("rules", rules_requested),
+        CallbackQueryHandler(country_chosen, pattern=r"^rules\|c\|"),
+        CallbackQueryHandler(status_toggled, pattern=r"^rules\|s\|"),
+    ]

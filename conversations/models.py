@@ -1,0 +1,267 @@
+"""The expert models: /models compares them, the advisor asks five questions and recommends one.
+
+The advisor is a form (bot.forms) whose answers are saved as they are given, in its own table.
+Started with "🧭 Help me choose" inside a Fachkräftefonds expression of interest, it pauses the
+expression of interest; conversations.advisor_result shows the recommendation and puts the model
+the person takes back into the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import advisor, forms
+from bot.active_flow import is_active
+from bot.advisor import MODEL_LABELS
+from bot.forms import SUMMARY, Draft, DraftStore, Form, Kind, Question
+from bot.i18n import N_, _, render
+from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.services import services
+from conversations import advisor_result, interest
+from conversations.menu import register_entry
+from storage import advisor as store
+from storage import interest as interest_store
+
+COMMAND_DESCRIPTION = N_("Compare the expert models and find the right one")
+
+QUESTIONS = (
+    Question(
+        "position",
+        Kind.CHOICE,
+        N_("Position"),
+        N_(
+            "What does the partnership need: someone in a key position inside the partner administration, or someone who advises it from alongside?"
+        ),
+        options=advisor.POSITION,
+    ),
+    Question(
+        "background",
+        Kind.CHOICE,
+        N_("Experience"),
+        N_("What matters more for the task: European experience, or local knowledge and language?"),
+        options=advisor.BACKGROUND,
+    ),
+    Question(
+        "contract",
+        Kind.CHOICE,
+        N_("Local employment contract"),
+        N_("Can the partner municipality offer the expert a local employment contract?"),
+        options=advisor.CONTRACT,
+    ),
+    Question(
+        "focus",
+        Kind.CHOICE,
+        N_("Focus of the work"),
+        N_("What should the expert's work focus on?"),
+        options=advisor.FOCUS,
+    ),
+    Question(
+        advisor.COUNTRY,
+        Kind.COUNTRY,
+        N_("Partner country"),
+        N_("In which country is the partner municipality? Type its name."),
+        interest.PARTNER_COUNTRY_EXAMPLE,
+        exclude_countries=frozenset({"DE"}),
+    ),
+)
+
+
+ADVISOR = Form(
+    name=store.FORM,
+    title=N_("Expert-model advisor"),
+    questions=QUESTIONS,
+    store=DraftStore(
+        save=store.save_answers, move=store.move_session, discard=store.discard_session
+    ),
+    on_submit=advisor_result.advice_requested,
+    on_discarded=advisor_result.advisor_discarded,
+    prefix="adv",
+    slot=advisor_result.SLOT,
+    submit_label=N_("🧭 Show the recommendation"),
+)
+
+
+async def current_session(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The person's open advisor run (cached in this process after the first look-up)."""
+    svc = services(context)
+    return await forms.cached_draft(
+        context, ADVISOR.slot, lambda: svc.db.run(store.current_session, person_id=person_id)
+    )
+
+
+def session_position(draft: Draft) -> tuple[int, int]:
+    """(k, n): the step the run is at, of how many."""
+    keys = [q.key for q in ADVISOR.applicable(draft.answers)]
+    return (keys.index(draft.step) + 1 if draft.step in keys else len(keys)), len(keys)
+
+
+async def models_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows the three models side by side and offers the advisor (or the open run)."""
+    await acknowledge(update)
+    await close_buttons(update)
+    assert update.effective_user is not None
+    rows: list[list[Button]] = []
+    draft = await current_session(context, update.effective_user.id)
+    if draft is not None and draft.step != SUMMARY:
+        k, n = session_position(draft)
+        label = _("▶️ Continue the advisor (step {k} of {n})").format(k=k, n=n)
+        rows.append([(label, "advx|go")])
+    elif draft is not None:
+        rows.append([(_("▶️ Continue the advisor"), "advx|go")])
+    rows.append([(_("🧭 Which model fits us? Start the advisor"), "advx|new")])
+    rows.append([(_("🏠 Menu"), "menu|home")])
+    profiles = [
+        {
+            "name": _(MODEL_LABELS[p.model]),
+            "who": _(p.who),
+            "employer": _(p.employer),
+            "pay": _(p.pay),
+            "recruitment": _(p.recruitment),
+            "role": _(p.role),
+            "duration": _(p.duration),
+        }
+        for p in advisor.PROFILES
+    ]
+    await reply(update, context, render("models/comparison", profiles=profiles), rows)
+
+
+async def _pause_open_form(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int, eoi: Draft | None = None
+) -> bool:
+    """Pause the person's active expression of interest, so typed text goes to the advisor."""
+    eoi = eoi or await interest.current_draft(context, person_id)
+    if eoi is None or eoi.paused:
+        return False
+    paused = await services(context).db.run(
+        interest_store.move_draft, draft_id=eoi.id, step=eoi.step, editing=eoi.editing, paused=True
+    )
+    forms.remember(context, interest.FORMS[eoi.form], paused)
+    return True
+
+
+async def advisor_started(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Starts a new advisor run (an open form is paused meanwhile) and asks the first question."""
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    paused_form = await _pause_open_form(context, user.id)
+    await _start(update, context, user.id, {}, None, paused_form=paused_form)
+
+
+async def _start(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person_id: int,
+    answers: dict[str, Any],
+    eoi_id: int | None,
+    *,
+    paused_form: bool = False,
+) -> None:
+    svc = services(context)
+    draft = await svc.db.run(
+        store.start_session,
+        person_id=person_id,
+        step=ADVISOR.first_step(),
+        answers=answers,
+        eoi_id=eoi_id,
+        now=svc.clock(),
+    )
+    forms.remember(context, ADVISOR, draft)
+    intro = render("models/advisor_intro", embedded=eoi_id is not None, paused_form=paused_form)
+    await reply(update, context, intro)
+    await forms.ask(update, context, ADVISOR, draft)
+
+
+async def advisor_continued(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Takes up the open advisor run where it stands."""
+    assert update.effective_user is not None
+    draft = await current_session(context, update.effective_user.id)
+    if draft is None:  # finished or discarded meanwhile: a new run
+        await advisor_started(update, context)
+        return
+    await _pause_open_form(context, update.effective_user.id)
+    await forms.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+
+
+async def advisor_from_form(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    eoi: Draft,
+    question: Question,
+    value: str,
+) -> None:
+    """Pauses the form at “Help me choose” and runs the advisor for its partner country."""
+    user = update.effective_user
+    assert user is not None
+    await _pause_open_form(context, user.id, eoi)
+    draft = await current_session(context, user.id)
+    if draft is not None:
+        found = await services(context).db.run(
+            store.result_of, advisor_id=draft.id, person_id=user.id
+        )
+        if found is not None and found.eoi_id == eoi.id:  # the run this form started: go on
+            await forms.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+            return
+    country = eoi.answers.get("partner_country")
+    await _start(update, context, user.id, {advisor.COUNTRY: country} if country else {}, eoi.id)
+
+
+async def advisor_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the advisor to the form engine; an old run's button gets a note."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    parsed = forms.parse_data(query.data)
+    draft = await current_session(context, update.effective_user.id)
+    if parsed is None or draft is None or draft.id != parsed[0]:
+        await acknowledge(update, _("This advisor run is already finished."), alert=True)
+        await close_buttons(update)
+        return
+    _draft_id, step, action, argument = parsed
+    await forms.button_pressed(update, context, ADVISOR, draft, step, action, argument)
+
+
+async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Takes a typed message as the answer to the advisor's step; otherwise passes it on."""
+    user = update.effective_user
+    if user is None:
+        return
+    draft = await current_session(context, user.id)
+    if draft is None or draft.paused or not is_active(context, ADVISOR.slot):
+        return
+    await forms.answer_typed(update, context, ADVISOR, draft)
+    raise ApplicationHandlerStop
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of group 0: /models, the menu entry, the advisor's buttons."""
+    register_entry(N_("🧭 Expert models"), "menu|models")
+    return [
+        CommandHandler("models", models_requested),
+        CallbackQueryHandler(models_requested, pattern=r"^menu\|models$"),
+        CallbackQueryHandler(advisor_started, pattern=r"^advx\|new$"),
+        CallbackQueryHandler(advisor_continued, pattern=r"^advx\|go$"),
+        CallbackQueryHandler(advisor_button_pressed, pattern=r"^adv\|"),
+        *advisor_result.setup(),
+    ]
+
+
+def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Typed answers to the advisor (a group after the forms', before the fallback)."""
+    return [
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,
+            advisor_answer_received,
+        )
+    ]

@@ -1,0 +1,115 @@
+"""/myreports: an expert's reports, editing one before review; a coordinator marks it reviewed."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import forms
+from bot.expert_access import coordinator_or_refuse, expert_or_explain, pause_other_forms
+from bot.i18n import N_, _, render
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.services import services
+from conversations import report
+from conversations.menu import main_menu_rows
+from storage import activity_reports as store
+from storage.experts_tables import ReportStatus
+
+COMMAND_DESCRIPTION = N_("My activity reports")
+
+
+async def reports_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists the expert's own reports with an edit button for those not yet reviewed."""
+    await acknowledge(update)
+    expert = await expert_or_explain(update, context)
+    if expert is None:
+        return
+    assert update.effective_user is not None
+    found = await services(context).db.run(store.reports_of, person_id=update.effective_user.id)
+    rows = [
+        [(_("✏️ Edit {reference}").format(reference=r.reference), f"rep|ed|{r.id}")]
+        for r in found
+        if r.status == ReportStatus.SUBMITTED and r.reference
+    ]
+    rows.append([(_("📝 New activity report"), "rep|go")])
+    rows += main_menu_rows()
+    await reply(update, context, render("experts/my_reports", reports=found), rows)
+
+
+async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reopens one of the expert's own reports at its summary, unless it was reviewed."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await acknowledge(update)
+    expert = await expert_or_explain(update, context)
+    if expert is None:
+        return
+    report_id = query.data.rsplit("|", 1)[-1]
+    svc = services(context)
+    outcome = (
+        await svc.db.run(
+            store.start_edit,
+            report_id=int(report_id),
+            person_id=update.effective_user.id,
+            now=svc.clock(),
+        )
+        if report_id.isdigit()
+        else "not_found"
+    )
+    if outcome == "reviewed":
+        await reply(update, context, render("experts/already_reviewed"), main_menu_rows())
+        return
+    if outcome == "not_found":
+        await reply(update, context, _("There is no such report among yours."), main_menu_rows())
+        return
+    if outcome == "other_draft":
+        draft = await report.current_draft(context, update.effective_user.id)
+        text = _("Please finish or discard the report you are writing first.")
+        await reply(update, context, text, report.draft_rows(draft) if draft else [])
+        return
+    assert not isinstance(outcome, str)
+    await close_buttons(update)
+    forms.remember(context, report.FORM, outcome)
+    await pause_other_forms(update, context, keep=report.FORM.name)
+    await forms.ask(update, context, report.FORM, outcome)
+
+
+async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A coordinator marks a report as reviewed; from then on the expert cannot change it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    if not await coordinator_or_refuse(update, context):
+        return
+    report_id = query.data.rsplit("|", 1)[-1]
+    svc = services(context)
+    outcome = (
+        await svc.db.run(
+            store.mark_reviewed,
+            report_id=int(report_id),
+            coordinator_id=update.effective_user.id,
+            now=svc.clock(),
+        )
+        if report_id.isdigit()
+        else "not_found"
+    )
+    answers = {
+        "reviewed": _("Marked as reviewed."),
+        "already": _("This report was already marked as reviewed."),
+        "editing": _(
+            "The expert is changing this report right now. You will get the updated report to review."
+        ),
+        "not_found": _("This report no longer exists."),
+    }
+    await acknowledge(update, answers[outcome], alert=outcome != "reviewed")
+    if outcome in ("reviewed", "already", "not_found"):
+        await close_buttons(update)
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of group 0 for /myreports and reviewing."""
+    return [
+        CommandHandler("myreports", reports_requested),
+        CallbackQueryHandler(reports_requested, pattern=r"^rep\|ls$"),
+        CallbackQueryHandler(edit_requested, pattern=r"^rep\|ed\|\w+$"),
+        CallbackQueryHandler(review_marked, pattern=r"^rep\|rv\|\w+$"),
+    ]

@@ -1,0 +1,207 @@
+"""Periodic progress report (/progress): progress, challenges, next steps, support needed."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import forms, notices, reminders
+from bot.expert_access import expert_or_explain, pause_other_forms
+from bot.forms import Draft, DraftStore, Form, Kind, Question
+from bot.i18n import N_, _, format_day, render
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.outbox import wake_dispatcher
+from bot.services import services
+from conversations.menu import main_menu_rows
+from storage import progress_reports as store
+from storage.deadlines import DeadlineView
+
+COMMAND_DESCRIPTION = N_("Periodic progress report (deployed experts)")
+
+QUESTIONS = (
+    Question(
+        "progress",
+        Kind.TEXT,
+        N_("Progress towards the goals"),
+        N_("What progress did you make towards the agreed goals in this period?"),
+        N_("The waste collection plan was adopted by the council; two of three pilot areas run."),
+        max_length=3000,
+    ),
+    Question(
+        "challenges",
+        Kind.TEXT,
+        N_("Challenges"),
+        N_("Which challenges did you meet, and how did you deal with them?"),
+        N_(
+            "Fuel shortages delayed collection; we agreed on a reserve with the finance department."
+        ),
+        max_length=3000,
+    ),
+    Question(
+        "next_steps",
+        Kind.TEXT,
+        N_("Next steps"),
+        N_("What are the next steps for the coming period?"),
+        N_("Start the third pilot area and train four more supervisors."),
+        max_length=3000,
+    ),
+    Question(
+        "support_needed",
+        Kind.TEXT,
+        N_("Support needed"),
+        N_("Do you need any support from the programme?"),
+        N_("A contact in a German municipality with experience in composting."),
+        max_length=2000,
+        optional=True,
+    ),
+)
+
+
+async def progress_submitted(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Submits the progress report (its deadline is done with it) and gives the reference."""
+    svc = services(context)
+    filed = await svc.db.run(
+        store.submit,
+        draft_id=draft.id,
+        coordinators=sorted(svc.settings.coordinators),
+        now=svc.clock(),
+    )
+    forms.remember(context, FORM, None)
+    if filed is None:
+        await reply(update, context, _("This progress report was already submitted."))
+        return
+    text = render("experts/progress_submitted", reference=filed.reference, period=filed.period)
+    await reply(update, context, text, main_menu_rows())
+    wake_dispatcher(context)
+
+
+async def progress_discarded(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Confirms the discarded draft; the report stays due."""
+    await reply(
+        update,
+        context,
+        _(
+            "Your draft progress report was discarded. The report is still due; /progress starts it again."
+        ),
+        main_menu_rows(),
+    )
+
+
+FORM = Form(
+    name="progress",
+    title=N_("Progress report"),
+    questions=QUESTIONS,
+    store=DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft),
+    on_submit=progress_submitted,
+    on_discarded=progress_discarded,
+    prefix="prg",
+    slot="progress_report",
+)
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The expert's open progress report (cached in this process after the first look-up)."""
+    svc = services(context)
+    return await forms.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
+    )
+
+
+async def progress_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Continues the open progress report or starts the one due next."""
+    await _open(update, context, None)
+
+
+async def reminder_acted_on(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deadline: DeadlineView
+) -> None:
+    """Opens the progress report a reminder's "Act now" button is about."""
+    await _open(update, context, deadline.id)
+
+
+async def _open(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deadline_id: int | None
+) -> None:
+    await acknowledge(update)
+    await close_buttons(update)
+    expert = await expert_or_explain(update, context)
+    if expert is None:
+        return
+    assert update.effective_user is not None
+    await pause_other_forms(update, context, keep=FORM.name)
+    draft = await current_draft(context, update.effective_user.id)
+    if draft is not None:
+        await forms.button_pressed(update, context, FORM, draft, "", "o", "")
+        return
+    svc = services(context)
+    due = await svc.db.run(
+        store.next_due, person_id=update.effective_user.id, deadline_id=deadline_id
+    )
+    if due is None:
+        await reply(
+            update,
+            context,
+            _("No progress report is due for your deployment at the moment."),
+            main_menu_rows(),
+        )
+        return
+    draft = await svc.db.run(
+        store.start_draft,
+        person_id=update.effective_user.id,
+        due=due,
+        step=FORM.first_step(),
+        now=svc.clock(),
+    )
+    forms.remember(context, FORM, draft)
+    due_text = format_day(due.due_at.astimezone(ZoneInfo(expert.zone)))
+    await reply(update, context, render("experts/progress_intro", period=due.period, due=due_text))
+    await forms.ask(update, context, FORM, draft)
+
+
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the expert's own progress draft to the form."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    parsed = forms.parse_data(query.data)
+    draft = await current_draft(context, update.effective_user.id)
+    if parsed is None or draft is None or draft.id != parsed[0]:
+        await acknowledge(
+            update,
+            _("This button belongs to a report that was already submitted or discarded."),
+            alert=True,
+        )
+        await close_buttons(update)
+        return
+    _draft_id, step, action, argument = parsed
+    await forms.button_pressed(update, context, FORM, draft, step, action, argument)
+
+
+def _notice(params: dict[str, Any]) -> str:
+    """A coordinator's notice of a progress report, in their language."""
+    return render(
+        "experts/progress_notice",
+        reference=params["reference"],
+        period=params["period"],
+        expert=params["expert"],
+        partnership=params["partnership"],
+        country=params["country"],
+        lines=forms.summary_lines(FORM, params["answers"]),
+    )
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of group 0 for progress reports."""
+    notices.register(store.NOTICE, _notice)
+    reminders.register_action("progress_report", reminder_acted_on)
+    return [
+        CommandHandler("progress", progress_requested),
+        CallbackQueryHandler(progress_requested, pattern=r"^prg\|go$"),
+        CallbackQueryHandler(form_button_pressed, pattern=r"^prg\|\d+\|"),
+    ]

@@ -1,0 +1,146 @@
+"""Report by message: a bound expert's text, photo, document or album offered as a report."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import form_kinds, forms
+from bot.expert_access import expert_of, pause_other_forms
+from bot.i18n import _, render
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.outbox import wake_dispatcher
+from bot.services import services
+from conversations import report
+from conversations.menu import main_menu_rows
+from storage import activity_reports as store
+
+
+async def message_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keeps a bound expert's message and asks whether to file it; others pass on.
+
+    Runs after the forms' answer handlers, so a message to an open form never gets here.
+    The later photos of an album join the first one's offer without a second question.
+    """
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    expert = await expert_of(context, user.id)
+    if expert is None:
+        return
+    attachment, problem = form_kinds.attachment_of(message)
+    if problem:
+        await reply(update, context, html.escape(problem, quote=False))
+        raise ApplicationHandlerStop
+    text = message.text or message.caption
+    if attachment is not None and attachment.get("caption"):
+        attachment = {**attachment, "caption": None}  # the caption becomes the report's text
+    svc = services(context)
+    report_id, new = await svc.db.run(
+        store.offer,
+        person_id=user.id,
+        deployment_id=expert.deployment_id,
+        text=text,
+        attachment=attachment,
+        media_group_id=message.media_group_id,
+        message_date=message.date,
+        activity_date=message.date.astimezone(ZoneInfo(expert.zone)).date(),
+        update_id=update.update_id,
+        now=svc.clock(),
+    )
+    if new:
+        rows = [
+            [
+                (_("⚡ Quick report"), f"qr|{report_id}|q"),
+                (_("📝 Add details"), f"qr|{report_id}|d"),
+            ],
+            [(_("No"), f"qr|{report_id}|n")],
+        ]
+        await reply(update, context, render("experts/offer"), rows)
+    raise ApplicationHandlerStop
+
+
+async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Files the offered message at once, opens the guided report with it, or lets it be."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    parts = query.data.split("|")
+    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("q", "d", "n"):
+        await acknowledge(update, _("This button no longer works."), alert=True)
+        return
+    report_id, choice = int(parts[1]), parts[2]
+    person_id = update.effective_user.id
+    svc = services(context)
+    gone = _("This message was already filed or set aside.")
+    if choice == "n":
+        dismissed = await svc.db.run(store.dismiss_offer, report_id=report_id, person_id=person_id)
+        await acknowledge(update, None if dismissed else gone, alert=not dismissed)
+        await close_buttons(update)
+        if dismissed:
+            await reply(update, context, _("All right, I have not filed it."))
+        return
+    if choice == "q":
+        filed = await svc.db.run(
+            store.file_quick,
+            report_id=report_id,
+            person_id=person_id,
+            coordinators=sorted(svc.settings.coordinators),
+            now=svc.clock(),
+        )
+        await acknowledge(update, None if filed else gone, alert=filed is None)
+        await close_buttons(update)
+        if filed is not None:
+            text = render("experts/report_submitted", reference=filed.reference, updated=False)
+            await reply(update, context, text, [[(_("🗂 My reports"), "rep|ls")]])
+            wake_dispatcher(context)
+        return
+    open_draft = await report.current_draft(context, person_id)
+    if open_draft is not None:
+        await acknowledge(update)
+        text = _("Please finish or discard the report you are writing first.")
+        await reply(update, context, text, report.draft_rows(open_draft))
+        return
+    draft = await svc.db.run(
+        store.detail_offer,
+        report_id=report_id,
+        person_id=person_id,
+        step=report.FORM.first_step(),
+        now=svc.clock(),
+    )
+    await acknowledge(update, None if draft else gone, alert=draft is None)
+    await close_buttons(update)
+    if draft is None:
+        await reply(update, context, gone, main_menu_rows())
+        return
+    forms.remember(context, report.FORM, draft)
+    await pause_other_forms(update, context, keep=report.FORM.name)
+    await reply(update, context, render("experts/details_intro"))
+    await forms.ask(update, context, report.FORM, draft)
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The offer's buttons (group 0)."""
+    return [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
+
+
+def setup_messages() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The free-message handler, for a group after the forms' answers and before the fallback."""
+    return [
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & filters.UpdateType.MESSAGE
+            & ~filters.COMMAND
+            & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
+            message_received,
+        )
+    ]

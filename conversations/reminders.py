@@ -1,0 +1,164 @@
+"""The buttons under a reminder: act now, remind me tomorrow, already done (confirmed)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot import reminders
+from bot.i18n import _
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.outbox import wake_dispatcher
+from bot.services import services
+from conversations.interest import interest_requested
+from conversations.menu import main_menu_rows
+from storage import deadlines, preferences
+from storage.deadlines import DeadlineView
+
+
+async def _own_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> DeadlineView | None:
+    """The deadline of the pressed button, if it is the presser's and still open."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    raw = query.data.split("|")[-1]
+    deadline = None
+    if raw.isdigit():
+        deadline = await services(context).db.run(deadlines.deadline_of, deadline_id=int(raw))
+    if deadline is None or deadline.person_id != update.effective_user.id:
+        await acknowledge(update, _("This reminder is not for you."), alert=True)
+        await close_buttons(update)
+        return None
+    if deadline.status != "open":
+        await acknowledge(update)
+        await close_buttons(update)
+        await reply(
+            update,
+            context,
+            _("“{what}” is already done — nothing more to do.").format(
+                what=reminders.describe(deadline)
+            ),
+            main_menu_rows(),
+        )
+        return None
+    return deadline
+
+
+async def act_now_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Opens the conversation that delivers what is due."""
+    deadline = await _own_deadline(update, context)
+    if deadline is None:
+        return
+    action = reminders.ACTIONS.get(deadline.kind)
+    if action is None:
+        await acknowledge(update)
+        await reply(
+            update,
+            context,
+            _(
+                "Please deliver “{what}” as agreed with the programme, then press “Already done”."
+            ).format(what=reminders.describe(deadline)),
+        )
+        return
+    await action(update, context, deadline)
+
+
+async def tomorrow_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plans one more reminder at 09:00 tomorrow and says so."""
+    deadline = await _own_deadline(update, context)
+    if deadline is None:
+        return
+    assert update.effective_user is not None
+    svc = services(context)
+    when = await svc.db.run(
+        deadlines.snooze,
+        deadline_id=deadline.id,
+        person_id=update.effective_user.id,
+        now=svc.clock(),
+    )
+    await acknowledge(update)
+    await close_buttons(update)
+    if when is None:
+        await reply(update, context, _("This deadline is no longer open."), main_menu_rows())
+        return
+    settings = await svc.db.run(preferences.settings_of, person_id=update.effective_user.id)
+    await reply(
+        update,
+        context,
+        _("All right — I'll remind you again on {when}.").format(
+            when=reminders.moment(when, settings.zone)
+        ),
+    )
+
+
+async def done_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks whether it is really done (the reminders stop for good)."""
+    deadline = await _own_deadline(update, context)
+    if deadline is None:
+        return
+    await acknowledge(update)
+    rows = [
+        [
+            (_("Yes, it is done"), f"rem|y|{deadline.id}"),
+            (_("No, keep reminding me"), f"rem|n|{deadline.id}"),
+        ]
+    ]
+    await reply(
+        update,
+        context,
+        _(
+            "Have you delivered “{what}”? Then I'll record it as done and stop the reminders."
+        ).format(what=reminders.describe(deadline)),
+        rows,
+    )
+
+
+async def done_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Records the deadline as done by the person; no more reminders."""
+    deadline = await _own_deadline(update, context)
+    if deadline is None:
+        return
+    assert update.effective_user is not None
+    svc = services(context)
+    done = await svc.db.run(
+        deadlines.mark_done,
+        deadline_id=deadline.id,
+        person_id=update.effective_user.id,
+        now=svc.clock(),
+    )
+    await acknowledge(update)
+    await close_buttons(update)
+    text = (
+        _("Recorded: “{what}” is done. Thank you — no more reminders for it.")
+        if done
+        else _("This deadline is no longer open.")
+    )
+    await reply(update, context, text.format(what=reminders.describe(deadline)), main_menu_rows())
+    wake_dispatcher(context)
+
+
+async def done_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keeps the reminders as they are."""
+    await acknowledge(update)
+    await close_buttons(update)
+    await reply(update, context, _("All right, the reminders continue."))
+
+
+async def _open_interest(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deadline: DeadlineView
+) -> None:
+    """A call's deadline: continue the expression of interest."""
+    await interest_requested(update, context)
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The reminder buttons (group 0); also registers the send-time preparers."""
+    reminders.install()
+    reminders.register_action("call", _open_interest)
+    return [
+        CallbackQueryHandler(act_now_pressed, pattern=r"^rem\|a\|\d+$"),
+        CallbackQueryHandler(tomorrow_pressed, pattern=r"^rem\|t\|\d+$"),
+        CallbackQueryHandler(done_pressed, pattern=r"^rem\|d\|\d+$"),
+        CallbackQueryHandler(done_confirmed, pattern=r"^rem\|y\|\d+$"),
+        CallbackQueryHandler(done_declined, pattern=r"^rem\|n\|\d+$"),
+        CallbackQueryHandler(act_now_pressed, pattern=r"^rem\|"),
+    ]

@@ -1,0 +1,333 @@
+"""Guided activity report (/report): what, when, who took part, cross-cutting themes, files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from bot import forms, notices
+from bot.expert_access import expert_or_explain, pause_other_forms
+from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
+from bot.i18n import N_, _, render, use_language
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.outbox import register_preparer, wake_dispatcher
+from bot.services import services
+from bot.vocabulary import SDGS
+from conversations.menu import main_menu_rows
+from storage import activity_reports as store
+from storage.outbox import Outgoing
+
+MAX_PARTICIPANTS = 100_000
+MAX_FILES = 10
+COMMAND_DESCRIPTION = N_("Report an activity (deployed experts)")
+
+ACTIVITY_TYPES = (
+    Option("advice", N_("Advice")),
+    Option("training", N_("Training")),
+    Option("workshop", N_("Workshop")),
+    Option("conference", N_("Conference")),
+    Option("study_trip", N_("Study trip")),
+    Option("networking", N_("Networking event")),
+    Option("other", N_("Other")),
+)
+# The OECD DAC gender equality marker, in the words the programmes use.
+GENDER = (
+    Option("none", N_("Not targeted")),
+    Option("significant", N_("Significant objective")),
+    Option("principal", N_("Principal objective")),
+)
+YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
+
+
+def _women_fit(answers: Mapping[str, Any], women: Any) -> str | None:
+    """Women cannot outnumber all participants."""
+    total = answers.get("participants_total")
+    if isinstance(total, int) and isinstance(women, int) and women > total:
+        return _(
+            "{women} women is more than the {total} participants in total. Please check the number (or go ◀️ Back to correct the total)."
+        ).format(women=women, total=total)
+    return None
+
+
+def _total_fits(answers: Mapping[str, Any], total: Any) -> str | None:
+    """A corrected total must still hold the women counted."""
+    women = answers.get("participants_women")
+    if isinstance(total, int) and isinstance(women, int) and women > total:
+        return _(
+            "You counted {women} women, so the total cannot be {total}. Please check the number."
+        ).format(women=women, total=total)
+    return None
+
+
+QUESTIONS = (
+    Question(
+        "activity_type",
+        Kind.CHOICE,
+        N_("Type of activity"),
+        N_("What kind of activity was it?"),
+        options=ACTIVITY_TYPES,
+        columns=2,
+    ),
+    Question(
+        "activity_date",
+        Kind.DATE,
+        N_("Date"),
+        N_("When did it take place? Tap a button or type the date."),
+        N_("23.11.2026 or 2026-11-23"),
+    ),
+    Question(
+        "title",
+        Kind.TEXT,
+        N_("Title"),
+        N_("Give the activity a short title."),
+        N_("Workshop on waste separation with the sanitation department"),
+        max_length=200,
+    ),
+    Question(
+        "description",
+        Kind.TEXT,
+        N_("What happened"),
+        N_("What happened? Describe the activity and its results in a few sentences."),
+        N_("Twelve staff members mapped the collection routes and agreed on three pilot areas."),
+        max_length=4096,
+    ),
+    Question(
+        "participants_total",
+        Kind.NUMBER,
+        N_("Participants"),
+        N_("How many people took part in total?"),
+        N_("25"),
+        maximum=MAX_PARTICIPANTS,
+        check=_total_fits,
+    ),
+    Question(
+        "participants_women",
+        Kind.NUMBER,
+        N_("Of them women"),
+        N_("How many of them were women?"),
+        N_("12"),
+        maximum=MAX_PARTICIPANTS,
+        check=_women_fit,
+    ),
+    Question(
+        "disadvantaged",
+        Kind.TEXT,
+        N_("Other disadvantaged groups"),
+        N_(
+            "Did people from other disadvantaged groups take part (e.g. people with disabilities, young people, informal workers)? Who, and how many?"
+        ),
+        N_("3 waste pickers from the informal sector"),
+        max_length=1000,
+        optional=True,
+    ),
+    Question(
+        "institutions",
+        Kind.TEXT,
+        N_("Departments and institutions"),
+        N_("Which departments or institutions were involved?"),
+        N_("Sanitation department, finance department, a local NGO"),
+        max_length=1000,
+        optional=True,
+    ),
+    Question(
+        "sdgs",
+        Kind.MULTI,
+        N_("SDGs"),
+        N_("Which Sustainable Development Goals did the activity contribute to?"),
+        options=SDGS,
+        columns=2,
+        optional=True,
+    ),
+    Question(
+        "gender",
+        Kind.CHOICE,
+        N_("Gender equality"),
+        N_("How relevant was gender equality to this activity?"),
+        options=GENDER,
+    ),
+    Question(
+        "do_no_harm",
+        Kind.CHOICE,
+        N_("Do No Harm considered"),
+        N_(
+            "Did you consider Do No Harm — whether the activity could unintentionally harm people or deepen conflicts?"
+        ),
+        options=YES_NO,
+        columns=2,
+    ),
+    Question(
+        "do_no_harm_note",
+        Kind.TEXT,
+        N_("Do No Harm note"),
+        N_("Anything to note about Do No Harm?"),
+        N_("The pilot areas include an informal settlement, so residents were invited too."),
+        max_length=1000,
+        optional=True,
+    ),
+    Question(
+        "attachments",
+        Kind.ATTACHMENTS,
+        N_("Photos and documents"),
+        N_("Would you like to attach photos or documents (PDF, Word, Excel, PowerPoint)?"),
+        optional=True,
+        maximum=MAX_FILES,
+    ),
+)
+
+
+async def report_submitted(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Submits the report, gives its reference and wakes the notice dispatcher."""
+    svc = services(context)
+    filed = await svc.db.run(
+        store.submit,
+        draft_id=draft.id,
+        applicable=[q.key for q in FORM.applicable(draft.answers)],
+        coordinators=sorted(svc.settings.coordinators),
+        now=svc.clock(),
+    )
+    forms.remember(context, FORM, None)
+    if filed is None:
+        await reply(update, context, _("This report was already submitted."), main_menu_rows())
+        return
+    text = render("experts/report_submitted", reference=filed.reference, updated=filed.updated)
+    await reply(update, context, text, [[(_("🗂 My reports"), "rep|ls")], *main_menu_rows()])
+    wake_dispatcher(context)
+
+
+async def report_discarded(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """A new draft is gone; the edit of a submitted report is undone."""
+    if getattr(draft, "reference", None):
+        await reply(
+            update,
+            context,
+            _("Your changes were discarded; the report stays as you submitted it."),
+            main_menu_rows(),
+        )
+        return
+    await reply(update, context, _("Your draft report was discarded."), main_menu_rows())
+
+
+FORM = Form(
+    name="report",
+    title=N_("Activity report"),
+    questions=QUESTIONS,
+    store=DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft),
+    on_submit=report_submitted,
+    on_discarded=report_discarded,
+    prefix="rep",
+    slot="activity_report",
+    zone_of=lambda draft: getattr(draft, "zone", "UTC"),
+)
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The expert's open report draft (cached in this process after the first look-up)."""
+    svc = services(context)
+    return await forms.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
+    )
+
+
+def draft_rows(draft: Draft) -> list[list[tuple[str, str]]]:
+    """Continue / discard buttons for an open report draft."""
+    return [
+        [
+            (_("▶️ Continue"), forms.data(FORM, draft, "o")),
+            (_("🗑 Discard draft"), forms.data(FORM, draft, "z")),
+        ]
+    ]
+
+
+async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Continues the expert's open report, or starts a new one with the first question."""
+    await acknowledge(update)
+    await close_buttons(update)
+    expert = await expert_or_explain(update, context)
+    if expert is None:
+        return
+    assert update.effective_user is not None
+    await pause_other_forms(update, context, keep=FORM.name)
+    draft = await current_draft(context, update.effective_user.id)
+    if draft is not None:
+        await forms.button_pressed(update, context, FORM, draft, "", "o", "")
+        return
+    svc = services(context)
+    draft = await svc.db.run(
+        store.start_draft,
+        person_id=update.effective_user.id,
+        deployment_id=expert.deployment_id,
+        step=FORM.first_step(),
+        now=svc.clock(),
+    )
+    forms.remember(context, FORM, draft)
+    await reply(update, context, render("experts/report_intro"))
+    await forms.ask(update, context, FORM, draft)
+
+
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the expert's own draft to the form; any other gets a polite note."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    parsed = forms.parse_data(query.data)
+    draft = await current_draft(context, update.effective_user.id)
+    if parsed is None or draft is None or draft.id != parsed[0]:
+        await acknowledge(
+            update,
+            _("This button belongs to a report that was already submitted or discarded."),
+            alert=True,
+        )
+        await close_buttons(update)
+        return
+    _draft_id, step, action, argument = parsed
+    await forms.button_pressed(update, context, FORM, draft, step, action, argument)
+
+
+def _notice(params: dict[str, Any]) -> str:
+    """A coordinator's notice of a submitted report, with its summary, in their language."""
+    return render(
+        "experts/report_notice",
+        reference=params["reference"],
+        updated=params["updated"],
+        quick=params["source"] == "quick",
+        expert=params["expert"],
+        partnership=params["partnership"],
+        country=params["country"],
+        city=params["city"],
+        lines=forms.summary_lines(FORM, params["answers"]),
+    )
+
+
+async def _prepare_notice(
+    application: Application,  # type: ignore[type-arg]
+    message: Outgoing,
+    language: str,
+    worker: str,
+) -> tuple[str, list[list[tuple[str, str]]]]:
+    """The notice with its "Mark reviewed" button, in the coordinator's language."""
+    with use_language(language):
+        text = _notice(message.params)
+        return text, [[(_("✅ Mark reviewed"), f"rep|rv|{message.params['report_id']}")]]
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of group 0 for the guided report."""
+    notices.register(store.NOTICE, _notice)
+    register_preparer(store.NOTICE, _prepare_notice)
+    return [
+        CommandHandler("report", report_requested),
+        CallbackQueryHandler(report_requested, pattern=r"^rep\|go$"),
+        CallbackQueryHandler(form_button_pressed, pattern=r"^rep\|\d+\|"),
+    ]

@@ -1,0 +1,461 @@
+"""Transactions for activity reports: offers from messages, drafts, submission, review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage import outbox
+from storage.deployment_views import deployment_of_expert
+from storage.drafts import Draft
+from storage.experts_tables import ActivityReport, Deployment, ReportStatus
+from storage.models import Person
+from storage.people import record_update
+from storage.references import next_reference
+
+# The columns an expert answers; the guided form's question keys are taken from these.
+ANSWER_KEYS = (
+    "activity_type",
+    "activity_date",
+    "title",
+    "description",
+    "participants_total",
+    "participants_women",
+    "disadvantaged",
+    "institutions",
+    "sdgs",
+    "gender",
+    "do_no_harm",
+    "do_no_harm_note",
+    "attachments",
+)
+NUMBERS = ("participants_total", "participants_women")
+TITLE_LENGTH = 80
+NOTICE = "experts/report_notice"
+REVIEWED_NOTICE = "experts/report_reviewed"
+
+
+@dataclass
+class ReportDraft(Draft):
+    """A report draft, with the time zone its dates are judged in."""
+
+    zone: str = "UTC"
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One of an expert's reports, for /myreports."""
+
+    id: int
+    reference: str | None
+    status: str
+    title: str | None
+    description: str | None
+    activity_date: date | None
+    source: str
+    attachments: int
+
+
+@dataclass(frozen=True)
+class Filed:
+    """The outcome of filing a report: its reference and whether it was an update."""
+
+    reference: str
+    updated: bool
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def _answers(report: ActivityReport) -> dict[str, Any]:
+    answers = {key: getattr(report, key) for key in ANSWER_KEYS}
+    if isinstance(answers["activity_date"], date):
+        answers["activity_date"] = answers["activity_date"].isoformat()
+    return answers
+
+
+def _draft(session: Session, report: ActivityReport) -> ReportDraft:
+    assert report.id is not None
+    expert = deployment_of_expert(session=session, person_id=report.person_id)
+    return ReportDraft(
+        id=report.id,
+        form="report",
+        step=report.step,
+        editing=report.editing,
+        paused=report.paused,
+        answers=_answers(report),
+        zone=expert.zone if expert else "UTC",
+        reference=report.reference,
+    )
+
+
+def current_draft(*, session: Session, person_id: int) -> ReportDraft | None:
+    """The expert's report being filled in or edited, if any."""
+    report = session.execute(
+        select(ActivityReport)
+        .where(ActivityReport.person_id == person_id, ActivityReport.status == ReportStatus.DRAFT)
+        .order_by(ActivityReport.updated_at.desc(), ActivityReport.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return _draft(session, report) if report else None
+
+
+def start_draft(
+    *, session: Session, person_id: int, deployment_id: int, step: str, now: datetime
+) -> ReportDraft:
+    """Open a new, empty guided report."""
+    report = ActivityReport(
+        person_id=person_id,
+        deployment_id=deployment_id,
+        step=step,
+        source="guided",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(report)
+    session.commit()
+    return _draft(session, report)
+
+
+def save_answer(
+    *,
+    session: Session,
+    draft_id: int,
+    answers: dict[str, Any],
+    step: str,
+    editing: bool,
+    update_id: int | None,
+    now: datetime,
+) -> ReportDraft:
+    """Store answers and the next step in one commit, before the bot replies."""
+    report = session.get_one(ActivityReport, draft_id)
+    for key, value in answers.items():
+        if key not in ANSWER_KEYS:
+            raise KeyError(key)
+        if key == "activity_date":
+            value = date.fromisoformat(value) if value else None
+        elif value == "" and key in NUMBERS:
+            value = None
+        setattr(report, key, value)
+    report.step, report.editing, report.paused, report.updated_at = step, editing, False, now
+    record_update(session.get_one(Person, report.person_id), update_id, now)
+    session.commit()
+    return _draft(session, report)
+
+
+def move_draft(
+    *, session: Session, draft_id: int, step: str, editing: bool, paused: bool
+) -> ReportDraft:
+    """Move the draft to another step (Back, an edit, pause) without changing answers."""
+    report = session.get_one(ActivityReport, draft_id)
+    report.step, report.editing, report.paused = step, editing, paused
+    session.commit()
+    return _draft(session, report)
+
+
+def discard_draft(*, session: Session, draft_id: int) -> None:
+    """Throw a new draft away; an edit of a submitted report is undone (as submitted before)."""
+    report = session.get_one(ActivityReport, draft_id)
+    if report.status != ReportStatus.DRAFT:
+        return
+    if report.reference:
+        for key, value in (report.submitted_answers or {}).items():
+            if key == "activity_date" and value:
+                value = date.fromisoformat(value)
+            setattr(report, key, value)
+        report.status, report.submitted_answers = ReportStatus.SUBMITTED, None
+    else:
+        report.status = ReportStatus.DISMISSED
+    report.step, report.paused, report.editing = "", False, False
+    session.commit()
+
+
+def _enqueue_notices(
+    session: Session,
+    report: ActivityReport,
+    coordinators: list[int],
+    now: datetime,
+    updated: bool,
+) -> None:
+    """The coordinators' notice with the summary, then each file as its own outbox row."""
+    deployment = session.get_one(Deployment, report.deployment_id)
+    expert = session.get_one(Person, report.person_id)
+    params = {
+        "report_id": report.id,
+        "reference": report.reference,
+        "updated": updated,
+        "source": report.source,
+        "expert": deployment.expert_name or expert.first_name,
+        "partnership": deployment.partnership or "",
+        "country": deployment.country or "",
+        "city": deployment.city or "",
+        "answers": _answers(report),
+    }
+    for coordinator in coordinators:
+        outbox.enqueue(
+            session,
+            recipient_id=coordinator,
+            template=NOTICE,
+            params=params,
+            due_at=now,
+            subject=report.reference,
+        )
+        for attachment in report.attachments or []:
+            if attachment.get("forwarded"):  # sent with an earlier version of the report
+                continue
+            caption = " · ".join(p for p in (report.reference, attachment.get("caption")) if p)
+            outbox.enqueue(
+                session,
+                recipient_id=coordinator,
+                template=f"attachment:{attachment['type']}",
+                params={"file_id": attachment["file_id"], "caption": caption[:1024]},
+                due_at=now,
+                subject=report.reference,
+            )
+    # A new list, so that the JSON column sees the change.
+    report.attachments = [{**a, "forwarded": True} for a in report.attachments or []]
+
+
+def submit(
+    *,
+    session: Session,
+    draft_id: int,
+    applicable: list[str],
+    coordinators: list[int],
+    now: datetime,
+) -> Filed | None:
+    """Submit (or resubmit after an edit) with the coordinators' notices, in one transaction.
+
+    None if the report was submitted, reviewed or discarded meanwhile (a double tap).
+    """
+    report = session.get_one(ActivityReport, draft_id, with_for_update=True)
+    if report.status != ReportStatus.DRAFT:
+        return None
+    for key in ANSWER_KEYS:
+        if key not in applicable:
+            setattr(report, key, None)
+    updated = report.reference is not None
+    if report.reference is None:
+        report.reference = next_reference(session, "REP", now.year)
+    report.status, report.step, report.editing, report.paused = (
+        ReportStatus.SUBMITTED,
+        "",
+        False,
+        False,
+    )
+    report.submitted_at, report.updated_at = now, now
+    report.submitted_answers = None
+    _enqueue_notices(session, report, coordinators, now, updated)
+    session.commit()
+    return Filed(reference=report.reference, updated=updated, answers=_answers(report))
+
+
+# -- reports from messages ----------------------------------------------------------------------
+def offer(
+    *,
+    session: Session,
+    person_id: int,
+    deployment_id: int,
+    text: str | None,
+    attachment: dict[str, Any] | None,
+    media_group_id: str | None,
+    message_date: datetime,
+    activity_date: date,
+    update_id: int,
+    now: datetime,
+) -> tuple[int, bool]:
+    """Keep a message as a report on offer; (its id, whether it is new).
+
+    Photos of one album arrive one by one: those after the first join the first one's offer.
+    """
+    report = None
+    if media_group_id:
+        report = session.execute(
+            select(ActivityReport).where(
+                ActivityReport.person_id == person_id,
+                ActivityReport.media_group_id == media_group_id,
+                ActivityReport.status == ReportStatus.OFFERED,
+            )
+        ).scalar_one_or_none()
+    new = report is None
+    if report is None:
+        report = ActivityReport(
+            person_id=person_id,
+            deployment_id=deployment_id,
+            status=ReportStatus.OFFERED,
+            source="quick",
+            media_group_id=media_group_id,
+            message_date=message_date,
+            activity_date=activity_date,
+            attachments=[],
+            created_at=now,
+        )
+        session.add(report)
+    if text:
+        report.description = "\n\n".join(p for p in (report.description, text) if p)[:8000]
+        if not report.title:
+            first_line = text.strip().splitlines()[0] if text.strip() else ""
+            report.title = (
+                first_line
+                if len(first_line) <= TITLE_LENGTH
+                else first_line[: TITLE_LENGTH - 1].rstrip() + "…"
+            ) or None
+    if attachment is not None:
+        # A new list, so that the JSON column sees the change.
+        report.attachments = [*(report.attachments or []), attachment]
+    report.updated_at = now
+    record_update(session.get_one(Person, person_id), update_id, now)
+    session.commit()
+    assert report.id is not None
+    return report.id, new
+
+
+def _offered(session: Session, report_id: int, person_id: int) -> ActivityReport | None:
+    report = session.get(ActivityReport, report_id, with_for_update=True)
+    if report is None or report.person_id != person_id or report.status != ReportStatus.OFFERED:
+        return None
+    return report
+
+
+def file_quick(
+    *, session: Session, report_id: int, person_id: int, coordinators: list[int], now: datetime
+) -> Filed | None:
+    """Submit the offered message as it is; None if it is not this person's open offer."""
+    report = _offered(session, report_id, person_id)
+    if report is None:
+        return None
+    report.reference = next_reference(session, "REP", now.year)
+    report.status, report.submitted_at, report.updated_at = ReportStatus.SUBMITTED, now, now
+    report.media_group_id = None
+    _enqueue_notices(session, report, coordinators, now, updated=False)
+    session.commit()
+    return Filed(reference=report.reference, updated=False, answers=_answers(report))
+
+
+def detail_offer(
+    *, session: Session, report_id: int, person_id: int, step: str, now: datetime
+) -> ReportDraft | None:
+    """Turn the offered message into a guided draft, prefilled with what it said."""
+    report = _offered(session, report_id, person_id)
+    if report is None:
+        return None
+    report.status, report.source, report.step, report.media_group_id = (
+        ReportStatus.DRAFT,
+        "guided",
+        step,
+        None,
+    )
+    report.updated_at = now
+    session.commit()
+    return _draft(session, report)
+
+
+def dismiss_offer(*, session: Session, report_id: int, person_id: int) -> bool:
+    """The expert does not want this message filed."""
+    report = _offered(session, report_id, person_id)
+    if report is None:
+        return False
+    report.status, report.media_group_id = ReportStatus.DISMISSED, None
+    session.commit()
+    return True
+
+
+# -- the expert's list, editing, review ---------------------------------------------------------
+def reports_of(*, session: Session, person_id: int, limit: int = 20) -> list[ReportView]:
+    """The expert's submitted and reviewed reports (and one being edited), newest first."""
+    found = session.execute(
+        select(ActivityReport)
+        .where(
+            ActivityReport.person_id == person_id,
+            ActivityReport.status.in_(
+                [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.REVIEWED]
+            ),
+        )
+        .order_by(ActivityReport.id.desc())
+        .limit(limit)
+    ).scalars()
+    return [
+        ReportView(
+            id=r.id or 0,
+            reference=r.reference,
+            status=r.status,
+            title=r.title,
+            description=r.description,
+            activity_date=r.activity_date,
+            source=r.source,
+            attachments=len(r.attachments or []),
+        )
+        for r in found
+    ]
+
+
+def start_edit(
+    *, session: Session, report_id: int, person_id: int, now: datetime
+) -> ReportDraft | str:
+    """Reopen a submitted report at its summary; "reviewed" or "not_found" when not possible."""
+    report = session.get(ActivityReport, report_id, with_for_update=True)
+    if report is None or report.person_id != person_id:
+        return "not_found"
+    if report.status == ReportStatus.REVIEWED:
+        return "reviewed"
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.DRAFT):
+        return "not_found"
+    other = session.execute(
+        select(ActivityReport.id).where(
+            ActivityReport.person_id == person_id,
+            ActivityReport.status == ReportStatus.DRAFT,
+            ActivityReport.id != report_id,
+        )
+    ).first()
+    if other is not None:
+        return "other_draft"
+    report.submitted_answers = _answers(report)  # to undo the edit, if it is discarded
+    report.status, report.step, report.editing, report.paused = (
+        ReportStatus.DRAFT,
+        "summary",
+        False,
+        False,
+    )
+    report.updated_at = now
+    session.commit()
+    return _draft(session, report)
+
+
+def mark_reviewed(*, session: Session, report_id: int, coordinator_id: int, now: datetime) -> str:
+    """Record that a coordinator looked at the report: reviewed, already, editing or not_found."""
+    report = session.get(ActivityReport, report_id, with_for_update=True)
+    if report is None or report.reference is None:
+        return "not_found"
+    if report.status == ReportStatus.REVIEWED:
+        return "already"
+    if report.status == ReportStatus.DRAFT:
+        return "editing"
+    if report.status != ReportStatus.SUBMITTED:
+        return "not_found"
+    report.status, report.reviewed_at, report.reviewed_by = (
+        ReportStatus.REVIEWED,
+        now,
+        coordinator_id,
+    )
+    # The expert learns that the report is now final (in their own language, at send time).
+    outbox.enqueue(
+        session,
+        recipient_id=report.person_id,
+        template=REVIEWED_NOTICE,
+        params={"reference": report.reference},
+        due_at=now,
+        subject=report.reference,
+        dedupe_key=f"report-reviewed:{report.reference}",
+    )
+    session.commit()
+    return "reviewed"
+
+
+def report_by_reference(*, session: Session, reference: str) -> ActivityReport | None:
+    """A report by its reference (for tests and the shell)."""
+    return session.execute(
+        select(ActivityReport).where(ActivityReport.reference == reference)
+    ).scalar_one_or_none()

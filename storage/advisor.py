@@ -1,0 +1,183 @@
+"""Transactions for the expert-model advisor: its answers as they are given, its result, and
+handing the chosen model back to the expression of interest it was started from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from storage import interest
+from storage.advisor_tables import AdvisorSession
+from storage.drafts import Draft
+from storage.models import ExpressionOfInterest, Person, Status
+from storage.people import record_update
+
+FORM = "advisor"
+# open: being answered; done: recommendation shown; applied: its model went into the form.
+OPEN, DONE, APPLIED, DISCARDED = "open", "done", "applied", "discarded"
+
+
+@dataclass(frozen=True)
+class AdvisorResult:
+    """A finished (or open) advisor run, as the bot needs it after the last answer."""
+
+    id: int
+    status: str
+    eoi_id: int | None
+    answers: dict[str, Any]
+    recommendation: dict[str, Any] | None
+
+
+def _draft(row: AdvisorSession) -> Draft:
+    assert row.id is not None
+    return Draft(
+        id=row.id,
+        form=FORM,
+        step=row.step,
+        editing=row.editing,
+        paused=row.paused,
+        answers=dict(row.answers or {}),
+    )
+
+
+def current_session(*, session: Session, person_id: int) -> Draft | None:
+    """The person's open advisor run, if any."""
+    row = session.execute(
+        select(AdvisorSession)
+        .where(AdvisorSession.person_id == person_id, AdvisorSession.status == OPEN)
+        .order_by(AdvisorSession.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return _draft(row) if row else None
+
+
+def start_session(
+    *,
+    session: Session,
+    person_id: int,
+    step: str,
+    answers: dict[str, Any],
+    eoi_id: int | None,
+    now: datetime,
+) -> Draft:
+    """Open a new advisor run (an older open one of the person is discarded)."""
+    session.execute(
+        update(AdvisorSession)
+        .where(AdvisorSession.person_id == person_id, AdvisorSession.status == OPEN)
+        .values(status=DISCARDED, updated_at=now)
+    )
+    row = AdvisorSession(
+        person_id=person_id,
+        step=step,
+        answers=answers,
+        eoi_id=eoi_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.commit()
+    return _draft(row)
+
+
+def save_answers(
+    *,
+    session: Session,
+    draft_id: int,
+    answers: dict[str, Any],
+    step: str,
+    editing: bool,
+    update_id: int | None,
+    now: datetime,
+) -> Draft:
+    """Store answers and the next step in one commit, before the bot replies."""
+    row = session.get_one(AdvisorSession, draft_id)
+    row.answers = {**(row.answers or {}), **answers}  # a new dict, so the JSON change is seen
+    row.step, row.editing, row.paused, row.updated_at = step, editing, False, now
+    record_update(session.get_one(Person, row.person_id), update_id, now)
+    session.commit()
+    return _draft(row)
+
+
+def move_session(
+    *, session: Session, draft_id: int, step: str, editing: bool, paused: bool
+) -> Draft:
+    """Move the run to another step (Back, an edit, pause) without changing answers."""
+    row = session.get_one(AdvisorSession, draft_id)
+    row.step, row.editing, row.paused = step, editing, paused
+    session.commit()
+    return _draft(row)
+
+
+def discard_session(*, session: Session, draft_id: int) -> None:
+    """The person threw the run away."""
+    session.execute(
+        update(AdvisorSession)
+        .where(AdvisorSession.id == draft_id, AdvisorSession.status == OPEN)
+        .values(status=DISCARDED)
+    )
+    session.commit()
+
+
+def finish_session(
+    *, session: Session, draft_id: int, recommendation: dict[str, Any], now: datetime
+) -> AdvisorResult | None:
+    """Record the recommendation and close the run; None if it was not open any more."""
+    row = session.get_one(AdvisorSession, draft_id, with_for_update=True)
+    if row.status != OPEN:
+        return None
+    row.status, row.recommendation, row.step, row.updated_at = DONE, recommendation, "", now
+    session.commit()
+    return result_of(session=session, advisor_id=draft_id, person_id=row.person_id)
+
+
+def result_of(*, session: Session, advisor_id: int, person_id: int) -> AdvisorResult | None:
+    """The person's advisor run with this id (None if it is someone else's or unknown)."""
+    row = session.get(AdvisorSession, advisor_id)
+    if row is None or row.person_id != person_id:
+        return None
+    return AdvisorResult(
+        id=advisor_id,
+        status=row.status,
+        eoi_id=row.eoi_id,
+        answers=dict(row.answers or {}),
+        recommendation=dict(row.recommendation) if row.recommendation else None,
+    )
+
+
+def take_model(
+    *,
+    session: Session,
+    advisor_id: int,
+    eoi_id: int,
+    model: str,
+    step: str,
+    editing: bool,
+    update_id: int | None,
+    now: datetime,
+) -> Draft | None:
+    """Put the chosen model, the advisor's answers and its recommendation into the draft.
+
+    One transaction: the advisor run is marked as used and the draft moves on. None if the
+    draft is no longer open (submitted or discarded meanwhile) or the result was used already.
+    """
+    eoi = session.get(ExpressionOfInterest, eoi_id)
+    row = session.get_one(AdvisorSession, advisor_id)
+    if eoi is None or eoi.status != Status.DRAFT or row.eoi_id != eoi_id or row.status != DONE:
+        return None
+    answers = dict(row.answers or {})
+    best = (row.recommendation or {}).get("best")
+    row.status, row.updated_at = APPLIED, now
+    # save_answer commits the session, and with it the change of the advisor run above.
+    return interest.save_answer(
+        session=session,
+        draft_id=eoi_id,
+        answers={"expert_model": model, "advisor_answers": answers, "advisor_recommendation": best},
+        step=step,
+        editing=editing,
+        update_id=update_id,
+        now=now,
+    )

@@ -1,0 +1,81 @@
+"""A coordinator's own deadline (/deadline): for whom (a person or a deployment), what, when."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage.deadlines import DeadlineView, add_deadline, expert_of, view
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who a custom deadline is for: a person, or a deployment (and its expert, if bound)."""
+
+    person_id: int | None
+    deployment_id: int | None
+    name: str
+
+
+def find_holder(*, session: Session, text: str) -> Holder | None:
+    """A person known to the bot by Telegram id or @username, or a deployment by number."""
+    typed = text.strip()
+    deployment = re.fullmatch(r"(?i)(?:#|d|deployment\s*|einsatz\s*)(\d{1,9})", typed)
+    if deployment:
+        deployment_id = int(deployment.group(1))
+        exists, expert = expert_of(session, deployment_id)
+        if not exists:
+            return None
+        name = ""
+        if expert is not None:
+            person = session.get(Person, expert)
+            name = person.first_name if person else ""
+        return Holder(expert, deployment_id, name)
+    if re.fullmatch(r"\d{3,15}", typed):
+        person = session.get(Person, int(typed))
+    elif re.fullmatch(r"@?[A-Za-z0-9_]{3,64}", typed):
+        username = typed.removeprefix("@").lower()
+        person = session.execute(
+            select(Person)
+            .where(Person.username.is_not(None))
+            .where(
+                Person.username.ilike(username)  # type: ignore[union-attr]
+            )
+        ).scalar_one_or_none()
+    else:
+        return None
+    if person is None:
+        return None
+    return Holder(person.id, None, person.first_name)
+
+
+def add_custom_deadline(
+    *,
+    session: Session,
+    person_id: int | None,
+    deployment_id: int | None,
+    title: str,
+    due_at: datetime,
+    created_by: int,
+    now: datetime,
+) -> DeadlineView:
+    """A coordinator's own deadline for one person or deployment, with its reminders."""
+    deadline = add_deadline(
+        session,
+        kind="custom",
+        key=f"custom:{now.strftime('%Y%m%d%H%M%S')}:{secrets.token_hex(4)}",
+        due_at=due_at,
+        person_id=person_id,
+        deployment_id=deployment_id,
+        title=title,
+        created_by=created_by,
+        now=now,
+    )
+    session.commit()
+    return view(deadline)

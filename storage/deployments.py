@@ -1,0 +1,265 @@
+"""Transactions for deployments: a coordinator's draft, registering, the report deadlines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from storage.deadlines import add_deadline
+from storage.deployment_views import DeploymentView, view, zone_for
+from storage.drafts import Draft
+from storage.experts_tables import Deployment, DeploymentStatus, ReportingInterval
+from storage.invitations import issue_invitation
+from storage.models import ExpressionOfInterest, Person, Status
+from storage.people import record_update
+
+DEFAULT_LENGTH_YEARS = 2
+MONTHS = {ReportingInterval.MONTHLY: 1, ReportingInterval.QUARTERLY: 3}
+
+# The columns a coordinator answers in chat; the form's question keys are taken from these.
+ANSWER_KEYS = (
+    "expert_name",
+    "expert_model",
+    "eoi_reference",
+    "partnership",
+    "country",
+    "city",
+    "start_date",
+    "end_date",
+    "interval",
+)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def default_end(start: date) -> date:
+    """The usual end of a deployment: two years after its start."""
+    return add_months(start, 12 * DEFAULT_LENGTH_YEARS)
+
+
+def report_due_dates(start: date, end: date, interval: str) -> list[date]:
+    """The end of each reporting period from start to end (the last one at the end date)."""
+    step = MONTHS[ReportingInterval(interval)]
+    dues, n = [], 1
+    while (due := add_months(start, step * n)) < end:
+        dues.append(due)
+        n += 1
+    dues.append(end)
+    return dues
+
+
+def _answers(deployment: Deployment) -> dict[str, Any]:
+    answers = {key: getattr(deployment, key) for key in ANSWER_KEYS}
+    for key in ("start_date", "end_date"):
+        if isinstance(answers[key], date):
+            answers[key] = answers[key].isoformat()
+    return answers
+
+
+def _draft(deployment: Deployment) -> Draft:
+    assert deployment.id is not None
+    return Draft(
+        id=deployment.id,
+        form="deployment",
+        step=deployment.step,
+        editing=deployment.editing,
+        paused=deployment.paused,
+        answers=_answers(deployment),
+    )
+
+
+# -- the coordinator's draft --------------------------------------------------------------------
+def current_draft(*, session: Session, coordinator_id: int) -> Draft | None:
+    """The coordinator's deployment still being registered, if any."""
+    found = session.execute(
+        select(Deployment)
+        .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
+        .order_by(Deployment.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return _draft(found) if found else None
+
+
+def start_draft(*, session: Session, coordinator_id: int, step: str, now: datetime) -> Draft:
+    """Open a new deployment draft (an older one of the coordinator is discarded)."""
+    session.execute(
+        update(Deployment)
+        .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
+        .values(status=DeploymentStatus.DISCARDED, updated_at=now)
+    )
+    deployment = Deployment(created_by=coordinator_id, step=step, created_at=now, updated_at=now)
+    session.add(deployment)
+    session.commit()
+    return _draft(deployment)
+
+
+def save_answer(
+    *,
+    session: Session,
+    draft_id: int,
+    answers: dict[str, Any],
+    step: str,
+    editing: bool,
+    update_id: int | None,
+    now: datetime,
+) -> Draft:
+    """Store the coordinator's answers and the next step in one commit."""
+    deployment = session.get_one(Deployment, draft_id)
+    for key, value in answers.items():
+        if key not in ANSWER_KEYS:
+            raise KeyError(key)
+        if key in ("start_date", "end_date"):
+            value = date.fromisoformat(value) if value else None
+        setattr(deployment, key, value if value != "" else None)
+    deployment.step, deployment.editing, deployment.paused = step, editing, False
+    deployment.updated_at = now
+    if deployment.created_by is not None:
+        person = session.get(Person, deployment.created_by)
+        if person is not None:
+            record_update(person, update_id, now)
+    session.commit()
+    return _draft(deployment)
+
+
+def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, paused: bool) -> Draft:
+    """Move the draft to another step without changing answers."""
+    deployment = session.get_one(Deployment, draft_id)
+    deployment.step, deployment.editing, deployment.paused = step, editing, paused
+    session.commit()
+    return _draft(deployment)
+
+
+def discard_draft(*, session: Session, draft_id: int) -> None:
+    """The coordinator threw the draft away."""
+    session.execute(
+        update(Deployment)
+        .where(Deployment.id == draft_id, Deployment.status == DeploymentStatus.DRAFT)
+        .values(status=DeploymentStatus.DISCARDED)
+    )
+    session.commit()
+
+
+# -- registering --------------------------------------------------------------------------------
+def find_expression_of_interest(session: Session, reference: str) -> ExpressionOfInterest | None:
+    """A submitted expression of interest by its reference (EOI-2026-0001)."""
+    return session.execute(
+        select(ExpressionOfInterest).where(
+            ExpressionOfInterest.reference == reference.strip().upper(),
+            ExpressionOfInterest.status != Status.DRAFT,
+        )
+    ).scalar_one_or_none()
+
+
+def _activate(session: Session, deployment: Deployment, code: str, now: datetime) -> None:
+    """Make the deployment active: its invitation and its progress-report deadlines."""
+    assert deployment.id is not None and deployment.start_date and deployment.interval
+    if deployment.end_date is None:
+        deployment.end_date = default_end(deployment.start_date)
+    deployment.status, deployment.step, deployment.updated_at = DeploymentStatus.ACTIVE, "", now
+    issue_invitation(session, deployment_id=deployment.id, code=code, now=now)
+    zone = ZoneInfo(zone_for(deployment.country))
+    for n, due in enumerate(
+        report_due_dates(deployment.start_date, deployment.end_date, deployment.interval), 1
+    ):
+        # Due at the end of that day where the expert works.
+        due_at = datetime.combine(due, time(23, 59), tzinfo=zone).astimezone(UTC)
+        if due_at <= now:
+            # A deployment registered after it began: periods already over are not asked for
+            # (the numbering stays, so report n is always the same period).
+            continue
+        add_deadline(
+            session,
+            kind="progress_report",
+            key=f"deployment:{deployment.id}:report:{n}",
+            due_at=due_at,
+            deployment_id=deployment.id,
+            person_id=deployment.expert_id,
+            params={"period": n},
+            created_by=deployment.created_by,
+        )
+
+
+def register_draft(
+    *, session: Session, draft_id: int, code: str, now: datetime
+) -> DeploymentView | str:
+    """Register the coordinator's draft; the key of an answer to correct if one is wrong.
+
+    Returns "eoi_reference" when the linked expression of interest does not exist (the wrong
+    reference is cleared), "end_date"
+    when the end is not after the start, and "submitted" when it was registered already.
+    """
+    deployment = session.get_one(Deployment, draft_id, with_for_update=True)
+    if deployment.status != DeploymentStatus.DRAFT:
+        return "submitted"
+    if deployment.eoi_reference:
+        eoi = find_expression_of_interest(session, deployment.eoi_reference)
+        if eoi is None:
+            # Cleared, so that the question can be skipped; the coordinator is told the value.
+            deployment.eoi_reference = None
+            session.commit()
+            return "eoi_reference"
+        deployment.eoi_id, deployment.eoi_reference = eoi.id, eoi.reference
+    assert deployment.start_date is not None
+    if deployment.end_date is not None and deployment.end_date <= deployment.start_date:
+        return "end_date"
+    _activate(session, deployment, code, now)
+    session.commit()
+    return view(session, deployment)
+
+
+def create_deployment(
+    *,
+    session: Session,
+    values: dict[str, Any],
+    code: str,
+    created_by: int | None,
+    now: datetime,
+) -> DeploymentView | str:
+    """Register a deployment in one go (the command line); the bad field's key otherwise."""
+    deployment = Deployment(
+        **{key: values.get(key) for key in ANSWER_KEYS},
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+    if deployment.eoi_reference:
+        eoi = find_expression_of_interest(session, deployment.eoi_reference)
+        if eoi is None:
+            return "eoi_reference"
+        deployment.eoi_id, deployment.eoi_reference = eoi.id, eoi.reference
+    assert deployment.start_date is not None
+    if deployment.end_date is not None and deployment.end_date <= deployment.start_date:
+        return "end_date"
+    session.add(deployment)
+    session.flush()
+    _activate(session, deployment, code, now)
+    session.commit()
+    return view(session, deployment)
+
+
+def deployments(*, session: Session, limit: int = 30) -> list[DeploymentView]:
+    """The registered deployments, newest first."""
+    found = session.execute(
+        select(Deployment)
+        .where(Deployment.status == DeploymentStatus.ACTIVE)
+        .order_by(Deployment.id.desc())
+        .limit(limit)
+    ).scalars()
+    return [view(session, d) for d in found]
+
+
+# -- the expert's side --------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""A person's own settings (time zone; for coordinators, digest or single notices), and the
+typed step a short flow is waiting for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from storage import digests
+from storage.local_time import is_zone, zone_of
+from storage.models import Person
+from storage.reminders import replan_for_person
+from storage.reminders_tables import NotificationPreference, PendingEntry
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    """What /settings shows."""
+
+    zone: str
+    own_zone: bool  # chosen by the person, not derived from a country
+    digest: bool
+
+
+def settings_of(*, session: Session, person_id: int) -> SettingsView:
+    """The person's settings as they stand."""
+    person = session.get(Person, person_id)
+    preference = session.get(NotificationPreference, person_id)
+    return SettingsView(
+        zone=zone_of(session, person_id),
+        own_zone=bool(person and is_zone(person.timezone)),
+        digest=bool(preference and preference.digest),
+    )
+
+
+def set_timezone(*, session: Session, person_id: int, zone: str, now: datetime) -> SettingsView:
+    """Store the person's time zone; their pending reminders move to 09:00 there."""
+    if not is_zone(zone):
+        raise ValueError(f"unknown time zone {zone!r}")
+    person = session.get_one(Person, person_id)
+    person.timezone, person.updated_at = zone, now
+    session.flush()
+    replan_for_person(session, person_id=person_id, now=now)
+    clear_entry_in(session, person_id)
+    session.commit()
+    return settings_of(session=session, person_id=person_id)
+
+
+def set_digest(*, session: Session, person_id: int, digest: bool, now: datetime) -> SettingsView:
+    """Daily digest or single notices; held notices go out now when switching to single ones."""
+    preference = session.get(NotificationPreference, person_id)
+    if preference is None:
+        preference = NotificationPreference(person_id=person_id)
+        session.add(preference)
+    preference.digest, preference.updated_at = digest, now
+    if not digest:
+        digests.release_held(session=session, recipient_id=person_id, now=now)
+    session.commit()
+    return settings_of(session=session, person_id=person_id)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A flow waiting for typed text: which flow, which step, the answers so far."""
+
+    flow: str
+    step: str
+    answers: dict[str, Any]
+    updated_at: datetime
+
+
+def entry_of(*, session: Session, person_id: int) -> Entry | None:
+    """The typed step the person's flow waits for, if any."""
+    entry = session.get(PendingEntry, person_id)
+    return Entry(entry.flow, entry.step, dict(entry.answers), entry.updated_at) if entry else None
+
+
+def save_entry(
+    *,
+    session: Session,
+    person_id: int,
+    flow: str,
+    step: str,
+    answers: dict[str, Any],
+    now: datetime,
+) -> Entry:
+    """Store the flow's answers and the step it waits for, before the bot replies."""
+    entry = session.get(PendingEntry, person_id)
+    if entry is None:
+        entry = PendingEntry(person_id=person_id, flow=flow, step=step)
+        session.add(entry)
+    entry.flow, entry.step, entry.answers, entry.updated_at = flow, step, dict(answers), now
+    session.commit()
+    return Entry(flow, step, dict(answers), now)
+
+
+def clear_entry_in(session: Session, person_id: int) -> None:
+    """Forget the flow's typed step (caller's transaction)."""
+    entry = session.get(PendingEntry, person_id)
+    if entry is not None:
+        session.delete(entry)
+
+
+def clear_entry(*, session: Session, person_id: int) -> None:
+    """Forget the flow's typed step (the flow ended or was cancelled)."""
+    clear_entry_in(session, person_id)
+    session.commit()

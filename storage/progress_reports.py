@@ -1,0 +1,195 @@
+"""Transactions for periodic progress reports, each answering one progress_report deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage import outbox
+from storage.drafts import Draft
+from storage.experts_tables import Deployment, ProgressReport, ReportStatus
+from storage.models import Deadline, DeadlineStatus, Person
+from storage.people import record_update
+from storage.references import next_reference
+
+ANSWER_KEYS = ("progress", "challenges", "next_steps", "support_needed")
+NOTICE = "experts/progress_notice"
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """The progress report an expert owes next."""
+
+    deadline_id: int
+    deployment_id: int
+    period: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ProgressFiled:
+    """A submitted progress report."""
+
+    reference: str
+    period: int
+    answers: dict[str, Any]
+
+
+def _draft(report: ProgressReport) -> Draft:
+    assert report.id is not None
+    return Draft(
+        id=report.id,
+        form="progress",
+        step=report.step,
+        editing=report.editing,
+        paused=report.paused,
+        answers={key: getattr(report, key) for key in ANSWER_KEYS},
+    )
+
+
+def next_due(
+    *, session: Session, person_id: int, deadline_id: int | None = None
+) -> DueReport | None:
+    """The earliest open progress-report deadline of the expert's deployments (or that one)."""
+    query = (
+        select(Deadline)
+        .join(Deployment, Deployment.id == Deadline.deployment_id)
+        .where(
+            Deployment.expert_id == person_id,
+            Deadline.kind == "progress_report",
+            Deadline.status == DeadlineStatus.OPEN,
+        )
+        .order_by(Deadline.due_at, Deadline.id)
+        .limit(1)
+    )
+    if deadline_id is not None:
+        query = query.where(Deadline.id == deadline_id)
+    deadline = session.execute(query).scalar_one_or_none()
+    if deadline is None or deadline.id is None or deadline.deployment_id is None:
+        return None
+    return DueReport(
+        deadline_id=deadline.id,
+        deployment_id=deadline.deployment_id,
+        period=int(deadline.params.get("period") or deadline.key.rsplit(":", 1)[-1]),
+        due_at=deadline.due_at,
+    )
+
+
+def current_draft(*, session: Session, person_id: int) -> Draft | None:
+    """The expert's progress report being filled in, if any."""
+    report = session.execute(
+        select(ProgressReport)
+        .where(ProgressReport.person_id == person_id, ProgressReport.status == ReportStatus.DRAFT)
+        .order_by(ProgressReport.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return _draft(report) if report else None
+
+
+def period_of(*, session: Session, draft_id: int) -> tuple[int, datetime | None]:
+    """The period number of a draft and its deadline's due time."""
+    report = session.get_one(ProgressReport, draft_id)
+    deadline = session.get(Deadline, report.deadline_id) if report.deadline_id else None
+    return report.period, deadline.due_at if deadline else None
+
+
+def start_draft(
+    *, session: Session, person_id: int, due: DueReport, step: str, now: datetime
+) -> Draft:
+    """Open the progress report for the due deadline."""
+    report = ProgressReport(
+        person_id=person_id,
+        deployment_id=due.deployment_id,
+        deadline_id=due.deadline_id,
+        period=due.period,
+        step=step,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(report)
+    session.commit()
+    return _draft(report)
+
+
+def save_answer(
+    *,
+    session: Session,
+    draft_id: int,
+    answers: dict[str, Any],
+    step: str,
+    editing: bool,
+    update_id: int | None,
+    now: datetime,
+) -> Draft:
+    """Store answers and the next step in one commit."""
+    report = session.get_one(ProgressReport, draft_id)
+    for key, value in answers.items():
+        if key not in ANSWER_KEYS:
+            raise KeyError(key)
+        setattr(report, key, value)
+    report.step, report.editing, report.paused, report.updated_at = step, editing, False, now
+    record_update(session.get_one(Person, report.person_id), update_id, now)
+    session.commit()
+    return _draft(report)
+
+
+def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, paused: bool) -> Draft:
+    """Move the draft to another step without changing answers."""
+    report = session.get_one(ProgressReport, draft_id)
+    report.step, report.editing, report.paused = step, editing, paused
+    session.commit()
+    return _draft(report)
+
+
+def discard_draft(*, session: Session, draft_id: int) -> None:
+    """The expert threw the draft away; the deadline stays open."""
+    report = session.get_one(ProgressReport, draft_id)
+    if report.status == ReportStatus.DRAFT:
+        report.status = ReportStatus.DISMISSED
+        session.commit()
+
+
+def submit(
+    *, session: Session, draft_id: int, coordinators: list[int], now: datetime
+) -> ProgressFiled | None:
+    """Submit the report, mark its deadline done and notify the coordinators, at once."""
+    report = session.get_one(ProgressReport, draft_id, with_for_update=True)
+    if report.status != ReportStatus.DRAFT:
+        return None
+    report.reference = next_reference(session, "PRG", now.year)
+    report.status, report.step, report.submitted_at, report.updated_at = (
+        ReportStatus.SUBMITTED,
+        "",
+        now,
+        now,
+    )
+    if report.deadline_id is not None:
+        deadline = session.get_one(Deadline, report.deadline_id)
+        if deadline.status == DeadlineStatus.OPEN:
+            deadline.status, deadline.done_at = DeadlineStatus.DONE, now
+    deployment = session.get_one(Deployment, report.deployment_id)
+    answers = {key: getattr(report, key) for key in ANSWER_KEYS}
+    params = {
+        "reference": report.reference,
+        "period": report.period,
+        "expert": deployment.expert_name or "",
+        "partnership": deployment.partnership or "",
+        "country": deployment.country or "",
+        "answers": answers,
+    }
+    for coordinator in coordinators:
+        outbox.enqueue(
+            session,
+            recipient_id=coordinator,
+            template=NOTICE,
+            params=params,
+            due_at=now,
+            subject=report.reference,
+            dedupe_key=f"progress:{report.reference}:{coordinator}",
+        )
+    session.commit()
+    return ProgressFiled(reference=report.reference, period=report.period, answers=answers)

@@ -1,0 +1,55 @@
+"""The tables of reminders: calls for expressions of interest, notification choices, typed steps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index
+from sqlmodel import Field, SQLModel
+
+from storage.models import UTCDateTime, utcnow
+
+
+class CallStatus:
+    """Where a call for expressions of interest stands."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# Table: a call for expressions of interest a coordinator opened (/call); people with an
+# unsubmitted draft for its programme get a deadline each, found again on every sweep.
+class CallForInterest(SQLModel, table=True):
+    __tablename__ = "call_for_interest"
+    __table_args__ = (Index("ix_call_status_sweep", "status", "next_sweep_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme: str = Field(max_length=8)
+    closes_at: datetime = Field(sa_type=UTCDateTime)
+    countries: list[str] = Field(default_factory=list, sa_type=JSON)  # empty: every country
+    status: str = Field(default=CallStatus.OPEN, max_length=16)
+    next_sweep_at: datetime = Field(sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# Table: how a coordinator wants to hear about events: one message each, or a daily digest.
+class NotificationPreference(SQLModel, table=True):
+    __tablename__ = "notification_preference"
+
+    person_id: int = Field(sa_type=BigInteger, primary_key=True)
+    digest: bool = False
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# Table: a step that waits for typed text in a short flow (/call, /deadline, /settings), so a
+# restart loses nothing already entered.
+class PendingEntry(SQLModel, table=True):
+    __tablename__ = "pending_entry"
+
+    person_id: int = Field(sa_type=BigInteger, primary_key=True)
+    flow: str = Field(max_length=16)  # call | deadline | zone
+    step: str = Field(max_length=32)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,61 @@
+"""Several flows open at once: what a person types goes to the one that asked them last."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage.advisor_tables import AdvisorSession
+from storage.models import ExpressionOfInterest
+
+
+def interest_draft(bot) -> ExpressionOfInterest:
+    with Session(bot.db.engine) as session:
+        return session.execute(select(ExpressionOfInterest)).scalars().one()
+
+
+def advisor_run(bot) -> AdvisorSession:
+    with Session(bot.db.engine) as session:
+        return session.execute(select(AdvisorSession)).scalars().one()
+
+
+async def test_a_form_started_later_takes_the_text_not_the_open_advisor(bot):
+    ama = bot.person()
+    await ama.send("/models")
+    await ama.click("🧭 Which model fits us? Start the advisor")
+    await ama.click("A key position inside the partner administration")
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.send("Stadt Bonn")
+    assert "Step 2 of 12" in ama.last.text
+    assert interest_draft(bot).german_municipality == "Stadt Bonn"
+    assert advisor_run(bot).answers.get("experience") is None
+
+
+async def test_the_flow_asked_last_keeps_the_text_after_a_restart(bot):
+    jonas = bot.person(language="de")
+    await jonas.send("/interest")
+    await jonas.click("Fachkräftefonds")
+    await jonas.send("/models")
+    await jonas.click("🧭 Welches Modell passt zu uns? Beratung starten")
+    bot = await bot.restart()
+    jonas = bot.person(user_id=jonas.user_id, language="de")
+    await jonas.send("Stadt Bonn")  # the advisor asked last and wants a button: no answer
+    assert interest_draft(bot).german_municipality is None
+    await jonas.send("/interest")
+    await jonas.click("▶️ Fortsetzen")
+    await jonas.send("Stadt Bonn")
+    assert interest_draft(bot).german_municipality == "Stadt Bonn"
+    await bot.app.shutdown()
+
+
+async def test_after_cancel_typed_text_goes_to_no_form(bot):
+    ama = bot.person()
+    await ama.send("/models")
+    await ama.click("🧭 Which model fits us? Start the advisor")
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.click("✖️ Cancel")
+    await ama.send("Stadt Bonn")
+    assert "not sure what to do" in ama.last.text
+    assert interest_draft(bot).german_municipality is None

@@ -1,0 +1,147 @@
+"""Report by message: quick reports, albums, details added later, and when no offer is made."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.conftest import COORDINATORS
+from tests.experts_scripts import (
+    ActivityReport,
+    OutboxMessage,
+    bind_expert,
+    register_deployment,
+    rows,
+)
+
+
+async def bound_expert(bot, language: str = "en", user_id: int = 5001):
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=user_id, language=language, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    return jonas
+
+
+async def test_quick_report_from_a_text_in_english(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send("Met the mayor about the landfill.\nWe agreed on a site visit.")
+    assert "File this as an activity report?" in jonas.last.text
+    assert jonas.buttons == ["⚡ Quick report", "📝 Add details", "No"]
+    sent_at = datetime.fromtimestamp(jonas.last_update["message"]["date"], UTC)
+    await jonas.click("⚡ Quick report")
+    assert "REP-2026-0001" in jonas.last.text
+    [report] = rows(bot, ActivityReport)
+    assert (report.status, report.source) == ("submitted", "quick")
+    assert report.title == "Met the mayor about the landfill."
+    assert report.description == "Met the mayor about the landfill.\nWe agreed on a site visit."
+    assert report.message_date == sent_at and report.activity_date == sent_at.date()
+    await bot.deliver_outbox()
+    notice = bot.api.chat(COORDINATORS[0])[-1].text
+    assert "New activity report REP-2026-0001" in notice and "Quick report" in notice
+    assert "We agreed on a site visit." in notice
+
+
+async def test_quick_report_from_a_photo_in_german(bot):
+    jonas = await bound_expert(bot, language="de")
+    await jonas.send_photo(caption="Begehung der Deponie mit dem Bürgermeister")
+    assert "Soll ich das als Aktivitätsbericht ablegen?" in jonas.last.text
+    await jonas.click("⚡ Schnellbericht")
+    assert "Aktenzeichen: REP-2026-0001" in jonas.last.text
+    [report] = rows(bot, ActivityReport)
+    assert report.description == "Begehung der Deponie mit dem Bürgermeister"
+    assert [a["type"] for a in report.attachments] == ["photo"]
+    await bot.deliver_outbox()
+    assert len(bot.api.calls_to("sendPhoto")) == len(COORDINATORS)
+
+
+async def test_an_album_of_three_photos_becomes_one_report(bot):
+    jonas = await bound_expert(bot)
+    before = len(jonas.messages)
+    await jonas.send_photo(caption="Workshop in Cape Coast", media_group_id="album-1")
+    await jonas.send_photo(media_group_id="album-1")
+    await jonas.send_photo(media_group_id="album-1")
+    offers = [m for m in jonas.messages[before:] if "File this as an activity report?" in m.text]
+    assert len(offers) == 1  # one question for the whole album
+    await jonas.click("⚡ Quick report")
+    [report] = rows(bot, ActivityReport)
+    assert len(report.attachments) == 3 and report.description == "Workshop in Cape Coast"
+    assert await bot.deliver_outbox() == 4 * len(COORDINATORS)  # notice and three photos each
+    captions = [c.params.get("caption") for c in bot.api.calls_to("sendPhoto")]
+    assert captions.count("REP-2026-0001") == 3 * len(COORDINATORS)
+
+
+async def test_add_details_opens_the_guided_report_prefilled(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send_photo(caption="Training for 14 clerks on the new fee schedule")
+    await jonas.click("📝 Add details")
+    assert "What kind of activity was it?" in jonas.last.text
+    await jonas.click("Training")
+    assert "Current answer: Nov" in jonas.last.text  # the message's date
+    await jonas.click("Keep current answer")
+    assert "Current answer: Training for 14 clerks" in jonas.last.text
+    await jonas.click("Keep current answer")
+    await jonas.click("Keep current answer")
+    await jonas.send("14")
+    await jonas.send("9")
+    await jonas.click("Skip")
+    await jonas.click("Skip")
+    await jonas.click("☑️ Done")
+    await jonas.click("Not targeted")
+    await jonas.click("Yes")
+    await jonas.send("Sessions were held in the morning so that parents could attend.")
+    assert "Files attached so far: 1" in jonas.last.text
+    await jonas.click("☑️ Done")
+    assert "<b>Photos and documents:</b> photo" in jonas.last.text
+    await jonas.click("📨 Submit")
+    assert "REP-2026-0001" in jonas.last.text
+    [report] = rows(bot, ActivityReport)
+    assert (report.source, report.activity_type, report.participants_women) == (
+        "guided",
+        "training",
+        9,
+    )
+
+
+async def test_no_leaves_the_message_unfiled(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send("Just a note to myself")
+    offer = jonas.last
+    await jonas.click("No")
+    assert "not filed it" in jonas.last.text
+    [report] = rows(bot, ActivityReport)
+    assert report.status == "dismissed" and report.reference is None
+    assert rows(bot, OutboxMessage) == []
+    await jonas.press(offer, f"qr|{report.id}|q")  # the old button, pressed late
+    [report] = rows(bot, ActivityReport)
+    assert report.status == "dismissed"
+    assert jonas.bot_answers()[-1]["text"] == "This message was already filed or set aside."
+
+
+async def test_text_while_filling_in_a_form_is_an_answer_not_a_report(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send("/interest")
+    await jonas.click("Fachkräftefonds")
+    await jonas.send("Stadt Bonn")
+    assert "File this as an activity report?" not in jonas.last.text
+    assert "In which federal state is it?" in jonas.last.text
+    await jonas.send("/report")  # pauses the expression of interest, says so
+    assert any("Paused" in m.text for m in jonas.messages[-3:])
+    await jonas.click("Advice")
+    await jonas.click("Today")
+    await jonas.send("Budget advice")
+    assert "What happened?" in jonas.last.text
+    assert [r.status for r in rows(bot, ActivityReport)] == ["draft"]
+
+
+async def test_someone_who_is_not_an_expert_gets_no_offer(bot):
+    ama = bot.person(user_id=6001)
+    await ama.send("We held a workshop yesterday.")
+    assert "File this as an activity report?" not in ama.last.text
+    assert "Please choose from the menu" in ama.last.text
+    assert rows(bot, ActivityReport) == []
+
+
+async def test_unsupported_file_sent_as_a_message_gets_a_correction(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send_document("setup.exe", "application/x-msdownload")
+    assert "keep “setup.exe”" in jonas.last.text
+    assert rows(bot, ActivityReport) == []

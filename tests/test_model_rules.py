@@ -1,0 +1,223 @@
+"""Country rules of the expert models: the seed, CSV import/export, the coordinators' toggle."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlmodel import Session
+
+from bot import cli
+from bot.advisor import DEVELOPMENT_WORKER, INTEGRATED, LOCAL
+from bot.model_rules_file import RulesFileError, parse
+from storage import model_rules
+from storage.advisor_tables import ModelRuleChange
+from storage.db import make_engine, upgrade
+from tests.conftest import COORDINATORS
+
+SEED = Path(__file__).resolve().parent.parent / "storage" / "data" / "model_rules.csv"
+
+RULES_CSV = """\
+# rules for the test
+country,model,status,reason_de,reason_en
+KE,integrated,not_possible,"Keine lokalen Verträge, leider.","No local contracts, sorry."
+KE,development_worker,possible,,
+ke,local,to_be_confirmed,"Wird geprüft: „Ortskräfte“",Being checked
+BO,integrated,possible,,
+"""
+
+
+def rules(db) -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
+    return {
+        (r.country, r.model): (r.status, r.reason_de, r.reason_en)
+        for r in db.call(model_rules.all_rules)
+        if r.updated_by != "seed"
+    }
+
+
+def change_count(db) -> int:
+    with Session(db.engine) as session:
+        return session.execute(select(func.count()).select_from(ModelRuleChange)).scalar_one()
+
+
+@pytest.fixture
+def command_line(monkeypatch, database_url):
+    """Runs `partnerbot ...` against the test database."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    def run(*args: str) -> None:
+        cli.main(list(args))
+
+    return run
+
+
+def test_import_then_export_round_trips(command_line, db, tmp_path, capsys):
+    source = tmp_path / "rules.csv"
+    source.write_text(RULES_CSV, encoding="utf-8")
+    command_line("models", "import", str(source))
+    assert "4 rule(s) changed" in capsys.readouterr().out
+    assert rules(db) == {
+        ("KE", INTEGRATED): (
+            "not_possible",
+            "Keine lokalen Verträge, leider.",
+            "No local contracts, sorry.",
+        ),
+        ("KE", DEVELOPMENT_WORKER): ("possible", None, None),
+        ("KE", LOCAL): ("to_be_confirmed", "Wird geprüft: „Ortskräfte“", "Being checked"),
+        ("BO", INTEGRATED): ("possible", None, None),
+    }
+    exported = tmp_path / "exported.csv"
+    command_line("models", "export", str(exported))
+    command_line("models", "export")  # to stdout
+    printed = capsys.readouterr().out
+    assert exported.read_text(encoding="utf-8") in printed
+    assert set(parse(exported.read_text(encoding="utf-8"))) >= set(parse(RULES_CSV))
+    # Importing the export again changes nothing and records nothing.
+    before = change_count(db)
+    command_line("models", "import", str(exported))
+    assert "0 rule(s) changed" in capsys.readouterr().out
+    assert change_count(db) == before == 4
+    with Session(db.engine) as session:
+        log = session.execute(select(ModelRuleChange).where(ModelRuleChange.country == "BO"))
+        [change] = log.scalars().all()
+    assert change.changed_by.startswith("cli:") and change.old is None
+    assert change.new == {"status": "possible", "reason_de": None, "reason_en": None}
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "complaint"),
+    [
+        ("XX,local,possible,,", "line 5: unknown country code 'XX'"),
+        ("KE,expat,possible,,", "line 5: unknown model 'expat'"),
+        ("KE,local,maybe,,", "line 5: unknown status 'maybe'"),
+        ("KE,integrated,possible,,", "line 5: KE integrated was already given on line 3"),
+    ],
+)
+def test_a_bad_line_rejects_the_whole_file(command_line, db, tmp_path, bad_line, complaint):
+    good = tmp_path / "good.csv"
+    good.write_text(RULES_CSV, encoding="utf-8")
+    command_line("models", "import", str(good))
+    before, changes = rules(db), change_count(db)
+    bad = tmp_path / "bad.csv"
+    # Line 3 would change a rule, line 5 is wrong: nothing at all is stored.
+    bad.write_text(
+        "country,model,status,reason_de,reason_en\n\n"
+        "KE,integrated,possible,,\n"
+        "# a comment\n" + bad_line + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as stopped:
+        command_line("models", "import", str(bad))
+    assert complaint in str(stopped.value) and "nothing was imported" in str(stopped.value)
+    assert rules(db) == before and change_count(db) == changes
+
+
+def test_a_file_without_the_right_header_is_rejected():
+    with pytest.raises(RulesFileError) as error:
+        parse("# only a comment\nland,modell,status\nKE,local,possible\n")
+    assert error.value.line == 2
+    with pytest.raises(RulesFileError) as error:
+        parse("")
+    assert error.value.line == 1
+
+
+def test_the_seed_file_is_valid_and_claims_no_certainty(tmp_path):
+    seeded = parse(SEED.read_text(encoding="utf-8"))
+    assert seeded and {row.status for row in seeded} == {"to_be_confirmed"}
+    assert all(row.reason_de and row.reason_en for row in seeded)
+    assert all(row.reason_en.startswith("Example, to be confirmed") for row in seeded)
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT country, model, status FROM model_rule"))
+        assert sorted(stored) == sorted((r.country, r.model, r.status) for r in seeded)
+    engine.dispose()
+
+
+async def test_a_coordinator_toggles_a_model_and_every_change_is_recorded(bot, clock):
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/rules Kenya")
+    shown = tom.last.text
+    assert "Expert models in Kenya" in shown and shown.count("to be confirmed") >= 3
+    assert tom.buttons == [
+        "❓ Integrated expert: to be confirmed",
+        "❓ Development worker: to be confirmed",
+        "❓ Local expert: to be confirmed",
+    ]
+    await tom.click("❓ Integrated expert: to be confirmed")
+    assert "✅ Integrated expert in Kenya: now possible." in tom.last.text
+    assert "✅ Integrated expert: possible" in tom.buttons
+    clock.advance(minutes=5)
+    await tom.click("✅ Integrated expert: possible")
+    assert "🚫 Integrated expert: not possible" in tom.buttons
+    changes = bot.db.call(model_rules.changes_of, country="KE")
+    assert [(c.old and c.old["status"], c.new["status"]) for c in changes] == [
+        (None, "possible"),
+        ("possible", "not_possible"),
+    ]
+    assert {c.changed_by for c in changes} == {f"telegram:{COORDINATORS[0]}"}
+    assert changes[1].changed_at == clock()
+    assert "Last change:" in tom.last.text and f"telegram:{COORDINATORS[0]}" in tom.last.text
+
+    # The advisor follows the new rule at once.
+    ama = bot.person(language="en")
+    await ama.send("/models")
+    await ama.click("🧭 Which model fits us? Start the advisor")
+    for label in ("A key position inside the partner administration", "European experience"):
+        await ama.click(label)
+    await ama.click("Yes, it can")
+    await ama.click("Strategic")
+    await ama.send("Kenya")
+    await ama.click("Kenya")
+    await ama.click("🧭 Show the recommendation")
+    assert "⭐ <b>Integrated expert</b>" not in ama.last.text
+    assert "Integrated expert is not possible in Kenya." in ama.last.text
+
+
+async def test_the_rules_in_german_and_the_ways_to_name_a_country(bot):
+    anna = bot.person(user_id=COORDINATORS[1], language="de", name="Anna")
+    await anna.send("/rules")
+    assert "Welches Land?" in anna.last.text
+    await anna.send("/rules Xyzzy")
+    assert "Zu „Xyzzy“ habe ich kein Land gefunden." in anna.last.text
+    await anna.send("/rules guin")
+    assert {"Guinea", "Guinea-Bissau", "Äquatorialguinea"} <= set(anna.buttons)
+    await anna.send("/rules gua")
+    await anna.click("Guatemala")
+    assert "Fachkraftmodelle in Guatemala" in anna.last.text
+    await anna.send("/rules KE")
+    assert "Fachkraftmodelle in Kenia" in anna.last.text
+    assert "❓ Integrierte Fachkraft: zu bestätigen" in anna.buttons
+
+
+async def test_a_double_tap_on_an_old_toggle_changes_once(bot):
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/rules KE")
+    view = tom.last
+    data = view.buttons[2][0]["callback_data"]
+    await tom.press(view, data)
+    await tom.press(view, data)  # the same button again, as it was shown before
+    assert "changed in the meantime" in tom.last.text
+    assert [c.new["status"] for c in bot.db.call(model_rules.changes_of, country="KE")] == [
+        "possible"
+    ]
+
+
+async def test_people_who_are_not_coordinators_are_refused(bot):
+    ama = bot.person(language="en")
+    await ama.send("/rules Kenya")
+    assert "Only the programme's coordinators" in html.unescape(ama.last.text)
+    assert ama.last.buttons == []
+    # A forged button press, as if she had a coordinator's message.
+    await ama.press(ama.last, "rules|s|KE|0|t")
+    assert ama.bot_answers()[-1]["show_alert"] is True
+    assert "Only the programme's coordinators" in ama.bot_answers()[-1]["text"]
+    await ama.press(ama.last, "rules|c|KE")
+    assert ama.bot_answers()[-1]["show_alert"] is True
+    assert bot.db.call(model_rules.changes_of, country="KE") == []
+    assert bot.db.call(model_rules.rules_of_country, country="KE") == {}
+    jonas = bot.person(user_id=5151, language="de")
+    await jonas.send("/rules Kenia")
+    assert "Nur die Koordination" in jonas.last.text

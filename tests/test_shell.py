@@ -1,0 +1,40 @@
+"""`partnerbot shell`: a newcomer's first contact, in the terminal, without a token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def chat(tmp_path, lines: list[str], language: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shell.sqlite3'}"
+    env["PYTHONPATH"] = os.getcwd()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "shell", "--language", language],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_shell_greets_and_buttons_are_pressed_by_number(tmp_path):
+    out = chat(tmp_path, ["1", "1", "Stadt Bonn", "/quit"], "en")
+    assert "Hello Ama" in out
+    assert "[1] 📝 Express interest" in out
+    assert "Step 1 of 12" in out and "Step 2 of 12" in out
+    assert "<b>" not in out  # HTML is shown as terminal text
+
+
+def test_shell_in_german_continues_after_a_restart(tmp_path):
+    chat(tmp_path, ["1", "1", "Stadt Bonn", "/quit"], "de")
+    out = chat(tmp_path, ["Bayern", "/quit"], "de")
+    assert "unfertige Interessensbekundung" in out
+    assert "Schritt 3 von 12" in out
