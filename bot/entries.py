@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 
+from bot.active_flow import activate, active_flow, is_active
 from bot.i18n import _
 from bot.messaging import reply
 from bot.services import services
@@ -78,6 +79,7 @@ async def wait_for(
     )
     assert context.user_data is not None
     context.user_data[SLOT] = entry
+    await activate(context, SLOT)
     return entry
 
 
@@ -86,6 +88,8 @@ async def finish(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> None:
     await services(context).db.run(preferences.clear_entry, person_id=person_id)
     assert context.user_data is not None
     context.user_data[SLOT] = None
+    if active_flow(context) == SLOT:
+        await activate(context, None)  # any open form may take the next text again
 
 
 async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,7 +98,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if user is None or message is None:
         return
     entry = await current(context, user.id)
-    if entry is None or entry.flow not in ROUTES:
+    if entry is None or entry.flow not in ROUTES or not is_active(context, SLOT):
         return
     if services(context).clock() - entry.updated_at > FRESH:
         await finish(context, user.id)

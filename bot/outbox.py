@@ -172,7 +172,7 @@ async def _deliver(
             text, rows = prepared
             await application.bot.send_message(
                 message.recipient_id,
-                text[:4096],
+                text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(rows),
                 disable_web_page_preview=True,
@@ -244,7 +244,7 @@ async def send_outgoing(application: Application, message: outbox.Outgoing, lang
         return
     text = render_notice(message.template, message.params, language)
     await bot.send_message(
-        message.recipient_id, text[:4096], parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        message.recipient_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
     )
 
 

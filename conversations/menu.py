@@ -138,8 +138,16 @@ async def open_forms(
 
 async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pauses the form the person is filling in (the one that asked last); nothing is lost."""
-    from bot import forms
+    from bot import entries, forms
 
+    assert update.effective_user is not None
+    if active_flow(context) == entries.SLOT and await entries.current(
+        context, update.effective_user.id
+    ):
+        # A /call, /deadline or /settings step was waiting for text: those save only at the end.
+        await entries.finish(context, update.effective_user.id)
+        await reply(update, context, _("Stopped — nothing was changed."), main_menu_rows())
+        return
     candidates = await open_forms(update, context)
     active = [c for c in candidates if c[0].slot == active_flow(context)]
     chosen = (active or candidates or [None])[0]

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from storage.deadlines import assign_person
 from storage.deployment_views import DeploymentView, view
 from storage.experts_tables import Deployment, DeploymentStatus, Invitation, InvitationAttempts
-from storage.models import Deadline, DeadlineStatus
 
 INVITATION_VALID = timedelta(days=14)
 # Guessing codes: after this many wrong codes within the window, refuse for LOCK_TIME.
@@ -120,15 +120,8 @@ def accept_invitation(
     invitation.used_at, invitation.used_by = now, person_id
     deployment = session.get_one(Deployment, invitation.deployment_id)
     deployment.expert_id, deployment.bound_at, deployment.updated_at = person_id, now, now
-    session.execute(
-        update(Deadline)
-        .where(
-            Deadline.deployment_id == deployment.id,
-            Deadline.kind == "progress_report",
-            Deadline.status == DeadlineStatus.OPEN,
-        )
-        .values(person_id=person_id)
-    )
+    # The open report deadlines become the expert's, their reminders created in this transaction.
+    assign_person(session, person_id=person_id, deployment_id=deployment.id, now=now)
     attempts = session.get(InvitationAttempts, person_id)
     if attempts is not None:
         attempts.failures, attempts.window_start = 0, None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage import outbox
+from storage.deadlines import complete
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, ProgressReport, ReportStatus
 from storage.models import Deadline, DeadlineStatus, Person
@@ -168,9 +169,8 @@ def submit(
         now,
     )
     if report.deadline_id is not None:
-        deadline = session.get_one(Deadline, report.deadline_id)
-        if deadline.status == DeadlineStatus.OPEN:
-            deadline.status, deadline.done_at = DeadlineStatus.DONE, now
+        # Met: the deadline is done and its remaining reminders are cancelled, all at once.
+        complete(session, deadline_id=report.deadline_id, now=now, by=report.person_id)
     deployment = session.get_one(Deployment, report.deployment_id)
     answers = {key: getattr(report, key) for key in ANSWER_KEYS}
     params = {

@@ -66,3 +66,8 @@ __all__ = [
     "register_deployment",
     "rows",
 ]
+
+
+def notices(bot) -> list:
+    """Outbox rows other than deadline reminders (binding an expert plans those)."""
+    return [row for row in rows(bot, OutboxMessage) if not row.template.startswith("reminders/")]

@@ -59,3 +59,24 @@ async def test_after_cancel_typed_text_goes_to_no_form(bot):
     await ama.send("Stadt Bonn")
     assert "not sure what to do" in ama.last.text
     assert interest_draft(bot).german_municipality is None
+
+
+async def test_a_settings_step_does_not_take_the_answers_of_a_form_opened_after_it(bot):
+    ama = bot.person()
+    await ama.send("/settings")
+    await ama.click("🕒 Change time zone")
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.send("Stadt Bonn")
+    assert "Step 2 of 12" in ama.last.text
+    assert interest_draft(bot).german_municipality == "Stadt Bonn"
+
+
+async def test_cancel_stops_a_waiting_settings_step(bot):
+    jonas = bot.person(language="de")
+    await jonas.send("/settings")
+    await jonas.click("🕒 Zeitzone ändern")
+    await jonas.send("/cancel")
+    assert "Abgebrochen — es wurde nichts geändert." in jonas.last.text
+    await jonas.send("Ghana")
+    assert "Zeitzone" not in jonas.last.text  # no longer taken as a time zone

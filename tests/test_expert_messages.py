@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import (
     ActivityReport,
-    OutboxMessage,
     bind_expert,
+    notices,
     register_deployment,
     rows,
 )
@@ -109,7 +109,7 @@ async def test_no_leaves_the_message_unfiled(bot):
     assert "not filed it" in jonas.last.text
     [report] = rows(bot, ActivityReport)
     assert report.status == "dismissed" and report.reference is None
-    assert rows(bot, OutboxMessage) == []
+    assert notices(bot) == []
     await jonas.press(offer, f"qr|{report.id}|q")  # the old button, pressed late
     [report] = rows(bot, ActivityReport)
     assert report.status == "dismissed"

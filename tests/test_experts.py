@@ -11,8 +11,8 @@ from tests.experts_scripts import (
     ActivityReport,
     Deadline,
     Deployment,
-    OutboxMessage,
     bind_expert,
+    notices,
     register_deployment,
     rows,
 )
@@ -130,7 +130,7 @@ async def test_full_guided_report_in_english(bot):
     assert report.activity_date.isoformat() == "2026-11-22"
     assert report.sdgs == ["11"] and report.gender == "significant"
     assert [a["type"] for a in report.attachments] == ["photo", "document"]
-    assert len(rows(bot, OutboxMessage)) == 6  # a notice and two files per coordinator
+    assert len(notices(bot)) == 6  # a notice and two files per coordinator
     assert await bot.deliver_outbox() == 6
     notice = bot.api.chat(COORDINATORS[0])[-3]
     assert "New activity report REP-2026-0001" in notice.text

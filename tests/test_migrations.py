@@ -37,6 +37,6 @@ def test_stairway_up_down_up(tmp_path):
     engine.dispose()
 
 
-def test_one_head_per_line_of_work():
+def test_migrations_form_one_line():
     script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
-    assert script.get_heads(), "no migrations"
+    assert len(script.get_heads()) == 1, script.get_heads()
