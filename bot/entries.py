@@ -3,15 +3,15 @@ stored before the bot asks, so a restart loses nothing; one handler routes typed
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot.active_flow import activate, active_flow, is_active
+from bot.form_kinds import parse_date
 from bot.i18n import _
 from bot.messaging import reply
 from bot.services import services
@@ -25,29 +25,13 @@ FRESH = timedelta(minutes=15)
 Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
 ROUTES: dict[str, Typed] = {}
 
-_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+# A date typed as 31.01.2027 or 2027-01-31 (the same reading as the forms' DATE questions).
+parse_day = parse_date
 
 
 def register_typed(flow: str, handler: Typed) -> None:
     """Let a flow take the text typed while its step waits."""
     ROUTES[flow] = handler
-
-
-def parse_day(text: str) -> date | None:
-    """A date typed as 31.01.2027 or 2027-01-31, or None."""
-    found = _GERMAN_DATE.match(text)
-    if found:
-        day, month, year = (int(part) for part in found.groups())
-    else:
-        found = _ISO_DATE.match(text)
-        if not found:
-            return None
-        year, month, day = (int(part) for part in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 async def current(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Entry | None:

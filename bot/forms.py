@@ -570,6 +570,28 @@ async def _save_choice(
     return await save(update, context, form, draft, question.key, value)
 
 
+async def press_on_draft(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    draft: Draft | None,
+    form_of: Callable[[Draft], Form],
+    gone: str,
+) -> None:
+    """Hands a pressed button to the form when it belongs to the person's current draft.
+
+    A button of an older (submitted, discarded) or someone else's draft gets `gone` as an alert
+    and loses its buttons; callback data is only ever a pointer, checked against the database.
+    """
+    query = update.callback_query
+    parsed = parse_data(query.data) if query is not None and query.data else None
+    if parsed is None or draft is None or draft.id != parsed[0]:
+        await acknowledge(update, gone, alert=True)
+        await close_buttons(update)
+        return
+    _draft_id, step, action, argument = parsed
+    await button_pressed(update, context, form_of(draft), draft, step, action, argument)
+
+
 async def button_pressed(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,

@@ -427,20 +427,10 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands a button of the draft to the form; a button of an old draft gets a polite note."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    parsed = forms.parse_data(query.data)
+    assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
-    if parsed is None or draft is None or draft.id != parsed[0]:
-        await acknowledge(
-            update,
-            _("This button belongs to a form that was already submitted or discarded."),
-            alert=True,
-        )
-        await close_buttons(update)
-        return
-    _draft_id, step, action, argument = parsed
-    await forms.button_pressed(update, context, FORMS[draft.form], draft, step, action, argument)
+    gone = _("This button belongs to a form that was already submitted or discarded.")
+    await forms.press_on_draft(update, context, draft, lambda d: FORMS[d.form], gone)
 
 
 async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -220,16 +220,10 @@ async def advisor_from_form(
 
 async def advisor_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands a button of the advisor to the form engine; an old run's button gets a note."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    parsed = forms.parse_data(query.data)
+    assert update.effective_user is not None
     draft = await current_session(context, update.effective_user.id)
-    if parsed is None or draft is None or draft.id != parsed[0]:
-        await acknowledge(update, _("This advisor run is already finished."), alert=True)
-        await close_buttons(update)
-        return
-    _draft_id, step, action, argument = parsed
-    await forms.button_pressed(update, context, ADVISOR, draft, step, action, argument)
+    gone = _("This advisor run is already finished.")
+    await forms.press_on_draft(update, context, draft, lambda _draft: ADVISOR, gone)
 
 
 async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -279,20 +279,10 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands a button of the expert's own draft to the form; any other gets a polite note."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    parsed = forms.parse_data(query.data)
+    assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
-    if parsed is None or draft is None or draft.id != parsed[0]:
-        await acknowledge(
-            update,
-            _("This button belongs to a report that was already submitted or discarded."),
-            alert=True,
-        )
-        await close_buttons(update)
-        return
-    _draft_id, step, action, argument = parsed
-    await forms.button_pressed(update, context, FORM, draft, step, action, argument)
+    gone = _("This button belongs to a report that was already submitted or discarded.")
+    await forms.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 def _notice(params: dict[str, Any]) -> str:
