@@ -760,10 +760,22 @@ async def pause(
     draft = await _move(context, form, draft, draft.step, draft.editing, paused=True)
     if active_flow(context) == form.slot:
         await activate(context, NONE)
-    rows = [
+    await reply(
+        update, context, render("forms/paused", title=_(form.title)), resume_rows(form, draft)
+    )
+
+
+def resume_rows(form: Form, draft: Draft) -> list[list[Button]]:
+    """Continue / Discard buttons for a draft the person left."""
+    return [
         [(_("▶️ Continue"), data(form, draft, "o")), (_("🗑 Discard draft"), data(form, draft, "z"))]
     ]
-    await reply(update, context, render("forms/paused", title=_(form.title)), rows)
+
+
+def position(form: Form, draft: Draft) -> tuple[int, int]:
+    """(k, n): the draft is at step k of n (k = n at the summary)."""
+    keys = [q.key for q in form.applicable(draft.answers)]
+    return (keys.index(draft.step) + 1 if draft.step in keys else len(keys)), len(keys)
 
 
 async def _move(

@@ -340,25 +340,6 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
     )
 
 
-def draft_position(draft: Draft) -> tuple[int, int]:
-    """(k, n): the step the draft is at, of how many (n + 1 = summary)."""
-    form = FORMS[draft.form]
-    keys = [q.key for q in form.applicable(draft.answers)]
-    k = keys.index(draft.step) + 1 if draft.step in keys else len(keys)
-    return k, len(keys)
-
-
-def draft_rows(draft: Draft) -> list[list[tuple[str, str]]]:
-    """Continue / discard buttons for an open draft."""
-    form = FORMS[draft.form]
-    return [
-        [
-            (_("▶️ Continue"), forms.data(form, draft, "o")),
-            (_("🗑 Discard draft"), forms.data(form, draft, "z")),
-        ]
-    ]
-
-
 async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offers the two programmes, or first the draft the person already has."""
     await acknowledge(update)
@@ -367,9 +348,9 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     assert user is not None
     draft = await current_draft(context, user.id)
     if draft is not None:
-        k, n = draft_position(draft)
+        k, n = forms.position(FORMS[draft.form], draft)
         text = render("interest/open_draft", programme=_(PROGRAMMES[draft.form]), k=k, n=n)
-        rows = draft_rows(draft)
+        rows = forms.resume_rows(FORMS[draft.form], draft)
         rows.append([(_("Choose a programme anew"), "prog|choose")])
         await reply(update, context, text, rows)
         return
@@ -405,7 +386,10 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         if draft.form == programme:
             await forms.button_pressed(update, context, FORMS[programme], draft, "", "o", "")
             return
-        rows = [[(_("Yes, start anew"), f"prog!|{programme}")], *draft_rows(draft)]
+        rows = [
+            [(_("Yes, start anew"), f"prog!|{programme}")],
+            *forms.resume_rows(FORMS[draft.form], draft),
+        ]
         text = render(
             "interest/replace_draft", old=_(PROGRAMMES[draft.form]), new=_(PROGRAMMES[programme])
         )

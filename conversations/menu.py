@@ -38,16 +38,24 @@ def main_menu_rows() -> list[list[Button]]:
 async def _open_draft_rows(
     update: Update, context: ContextTypes.DEFAULT_TYPE
 ) -> tuple[str, list[list[Button]]]:
-    """A line and buttons about the person's open draft, if they have one."""
+    """Lines and buttons about the drafts the person left unfinished (the latest first)."""
+    from bot import forms
     from conversations import interest  # the menu is imported by every conversation
 
-    assert update.effective_user is not None
-    draft = await interest.current_draft(context, update.effective_user.id)
-    if draft is None:
-        return "", []
-    k, n = interest.draft_position(draft)
-    programme = _(interest.PROGRAMMES[draft.form])
-    return render("interest/open_draft", programme=programme, k=k, n=n), interest.draft_rows(draft)
+    drafts = await open_forms(update, context, paused_too=True)
+    drafts.sort(key=lambda found: found[0].slot != active_flow(context))
+    notes = []
+    for form, draft in drafts:
+        k, n = forms.position(form, draft)
+        if form.slot == "interest":
+            programme = _(interest.PROGRAMMES[draft.form])
+            notes.append(render("interest/open_draft", programme=programme, k=k, n=n))
+        else:
+            notes.append(render("forms/open_draft", title=_(form.title), k=k, n=n))
+    if len(drafts) == 1:
+        return notes[0], forms.resume_rows(*drafts[0])
+    rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
+    return "\n".join(notes), rows
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,9 +124,9 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def open_forms(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: ContextTypes.DEFAULT_TYPE, paused_too: bool = False
 ) -> list[tuple[Form, Draft]]:
-    """The person's open (unpaused) forms of every kind, as (form, draft) pairs."""
+    """The person's open (unpaused, or all) drafts of every kind, as (form, draft) pairs."""
     # The conversations import the menu, so they are looked up here, not at import time.
     from conversations import deployment, interest, models, progress, report
 
@@ -133,7 +141,11 @@ async def open_forms(
     found.append((progress.FORM, await progress.current_draft(context, user.id)))
     if services(context).is_coordinator(user.id):
         found.append((deployment.FORM, await deployment.current_draft(context, user.id)))
-    return [(form, draft) for form, draft in found if draft is not None and not draft.paused]
+    return [
+        (form, draft)
+        for form, draft in found
+        if draft is not None and (paused_too or not draft.paused)
+    ]
 
 
 async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

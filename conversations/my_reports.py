@@ -65,7 +65,7 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if outcome == "other_draft":
         draft = await report.current_draft(context, update.effective_user.id)
         text = _("Please finish or discard the report you are writing first.")
-        await reply(update, context, text, report.draft_rows(draft) if draft else [])
+        await reply(update, context, text, forms.resume_rows(report.FORM, draft) if draft else [])
         return
     assert not isinstance(outcome, str)
     await close_buttons(update)

@@ -108,7 +108,7 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if open_draft is not None:
         await acknowledge(update)
         text = _("Please finish or discard the report you are writing first.")
-        await reply(update, context, text, report.draft_rows(open_draft))
+        await reply(update, context, text, forms.resume_rows(report.FORM, open_draft))
         return
     draft = await svc.db.run(
         store.detail_offer,

@@ -241,16 +241,6 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
     )
 
 
-def draft_rows(draft: Draft) -> list[list[tuple[str, str]]]:
-    """Continue / discard buttons for an open report draft."""
-    return [
-        [
-            (_("▶️ Continue"), forms.data(FORM, draft, "o")),
-            (_("🗑 Discard draft"), forms.data(FORM, draft, "z")),
-        ]
-    ]
-
-
 async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Continues the expert's open report, or starts a new one with the first question."""
     await acknowledge(update)
