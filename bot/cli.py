@@ -1,4 +1,4 @@
-"""The `partnerbot` command: run, shell, db upgrade."""
+"""The `partnerbot` command: run, shell, db upgrade, models import/export, deployment add."""
 
 from __future__ import annotations
 
