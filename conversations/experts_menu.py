@@ -79,7 +79,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The menu entry and /cancel (registered before the menu's own /cancel)."""
-    menu.register_entry(N_("🧭 Deployed experts"), "menu|experts")
+    menu.register_entry(N_("🌍 Deployed experts"), "menu|experts")
     return [
         CallbackQueryHandler(experts_requested, pattern=r"^menu\|experts$"),
     ]

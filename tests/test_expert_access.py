@@ -100,7 +100,7 @@ async def test_someone_without_invitation_is_told_how_to_get_one(bot):
     await ama_en.send("/report")
     assert "personal invitation link" in ama_en.last.text
     await ama_en.send("/start")
-    await ama_en.click("🧭 Deployed experts")
+    await ama_en.click("🌍 Deployed experts")
     assert "personal invitation link" in ama_en.last.text
 
 
@@ -309,7 +309,7 @@ async def test_hub_offers_what_each_person_may_do(bot):
     code = await register_deployment(bot)
     clara = bot.person(user_id=COORDINATORS[0], name="Clara")
     await clara.send("/start")
-    await clara.click("🧭 Deployed experts")
+    await clara.click("🌍 Deployed experts")
     assert clara.buttons[:2] == ["➕ Register a deployment", "📋 Deployments"]
     await clara.click("📋 Deployments")
     assert "Invitation not yet accepted" in clara.last.text
@@ -320,7 +320,7 @@ async def test_hub_offers_what_each_person_may_do(bot):
     assert NEUTRAL in jonas.last.text
     await bind_expert(bot, new_code, jonas)
     await jonas.send("/start")
-    await jonas.click("🧭 Deployed experts")
+    await jonas.click("🌍 Deployed experts")
     assert jonas.buttons[:3] == ["📝 New activity report", "🗂 My reports", "📊 Progress report"]
     await jonas.click("📝 New activity report")
     assert "What kind of activity was it?" in jonas.last.text
