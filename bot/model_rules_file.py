@@ -34,17 +34,28 @@ class RulesFileError(ValueError):
         self.line, self.problem = line, problem
 
 
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every record; a quoted reason may span lines (as export writes)."""
+    reader = csv.reader(io.StringIO(text))
+    records = []
+    first_line = 1
+    for cells in reader:
+        if cells and "".join(cells).strip() and not cells[0].lstrip().startswith("#"):
+            records.append((first_line, cells))
+        first_line = reader.line_num + 1
+    return records
+
+
 def parse(text: str) -> list[RuleRow]:
     """The rules in a file's text; RulesFileError at the first line that is wrong."""
-    numbered = [
-        (number, line)
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    try:
+        numbered = _records(text)
+    except csv.Error as error:
+        raise RulesFileError(1, f"not a readable CSV file ({error})") from error
     if not numbered:
         raise RulesFileError(1, "the file has no header line " + ",".join(COLUMNS))
     header_line, header = numbered[0]
-    names = [name.strip().lower() for name in next(csv.reader([header]))]
+    names = [name.strip().lower() for name in header]
     missing = [c for c in COLUMNS[:3] if c not in names]
     unknown = [n for n in names if n not in COLUMNS]
     if missing or unknown:
@@ -52,12 +63,11 @@ def parse(text: str) -> list[RuleRow]:
             header_line,
             "the header must name the columns "
             + ",".join(COLUMNS)
-            + f" (found {header.strip()!r})",
+            + f" (found {','.join(header)!r})",
         )
     rows: list[RuleRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for number, line in numbered[1:]:
-        cells = next(csv.reader([line]))
+    for number, cells in numbered[1:]:
         if len(cells) > len(names):
             raise RulesFileError(number, f"{len(cells)} values, but the header has {len(names)}")
         values = dict(zip(names, (cell.strip() for cell in cells), strict=False))

@@ -221,3 +221,30 @@ async def test_people_who_are_not_coordinators_are_refused(bot):
     jonas = bot.person(user_id=5151, language="de")
     await jonas.send("/rules Kenia")
     assert "Nur die Koordination" in jonas.last.text
+
+
+def test_a_reason_over_several_lines_survives_export_and_import(command_line, db, tmp_path):
+    source = tmp_path / "rules.csv"
+    source.write_text(
+        'country,model,status,reason_de,reason_en\nKE,local,not_possible,"Zeile eins\nZeile zwei","Line one\nline two"\n'
+        "# after it\nKE,integrated,maybe,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as refused:
+        command_line("models", "import", str(source))
+    assert "line 6: unknown status 'maybe'" in str(refused.value)  # the reasons span 3 lines
+    source.write_text(
+        'country,model,status,reason_de,reason_en\nKE,local,not_possible,"Zeile eins\nZeile zwei","Line one\nline two"\n',
+        encoding="utf-8",
+    )
+    command_line("models", "import", str(source))
+    exported = tmp_path / "exported.csv"
+    command_line("models", "export", str(exported))
+    assert set(parse(source.read_text(encoding="utf-8"))) <= set(
+        parse(exported.read_text(encoding="utf-8"))
+    )
+    assert rules(db)[("KE", LOCAL)] == (
+        "not_possible",
+        "Zeile eins\nZeile zwei",
+        "Line one\nline two",
+    )
