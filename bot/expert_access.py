@@ -61,7 +61,7 @@ async def pause_other_forms(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     Each paused form says so (with Continue / Discard); nothing typed so far is lost.
     """
     # The conversations import this module, so they are looked up here, not at import time.
-    from bot import forms
+    from bot import form_answers, forms
     from conversations import deployment, interest, progress, report
 
     user = update.effective_user
@@ -80,4 +80,4 @@ async def pause_other_forms(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                 found.append((module.FORM, draft))
     for form, draft in found:
         if not draft.paused:
-            await forms.pause(update, context, form, draft)
+            await form_answers.pause(update, context, form, draft)

@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot import advisor, forms
+from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
 from bot.forms import SUMMARY, Draft
 from bot.i18n import _, country_name, current_language, render
@@ -156,10 +156,10 @@ async def model_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if saved is None:
         await back_to_form(update, context, eoi.id)
         return
-    forms.remember(context, form, saved)
+    form_answers.remember(context, form, saved)
     text = _("✅ Preferred expert model: {model}").format(model=_(MODEL_LABELS[model]))
     await reply(update, context, text)
-    await forms.ask(update, context, form, saved)
+    await form_answers.ask(update, context, form, saved)
 
 
 async def question_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -196,8 +196,8 @@ async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_i
     moved = await services(context).db.run(
         interest_store.move_draft, draft_id=eoi.id, step=eoi.step, editing=eoi.editing, paused=False
     )
-    forms.remember(context, form, moved)
-    await forms.ask(update, context, form, moved)
+    form_answers.remember(context, form, moved)
+    await form_answers.ask(update, context, form, moved)
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import forms
+from bot import form_answers
 from bot.expert_access import coordinator_or_refuse, pause_other_forms
 from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render
@@ -149,7 +149,7 @@ async def deployment_submitted(
     outcome = await svc.db.run(store.register_draft, draft_id=draft.id, code=code, now=svc.clock())
     if isinstance(outcome, str):
         if outcome == "submitted":
-            forms.remember(context, FORM, None)
+            form_answers.remember(context, FORM, None)
             await reply(update, context, _("This deployment was already registered."))
             return
         notes = {
@@ -161,10 +161,10 @@ async def deployment_submitted(
         moved = await svc.db.run(
             store.move_draft, draft_id=draft.id, step=outcome, editing=True, paused=False
         )
-        forms.remember(context, FORM, moved)
-        await forms.ask(update, context, FORM, moved, note=notes[outcome])
+        form_answers.remember(context, FORM, moved)
+        await form_answers.ask(update, context, FORM, moved, note=notes[outcome])
         return
-    forms.remember(context, FORM, None)
+    form_answers.remember(context, FORM, None)
     link = invitation_link(context.bot.username, code)
     text = render("experts/deployment_registered", link=link, **describe(outcome))
     await reply(update, context, text, main_menu_rows())
@@ -192,7 +192,7 @@ FORM = Form(
 async def current_draft(context: ContextTypes.DEFAULT_TYPE, coordinator_id: int) -> Draft | None:
     """The coordinator's deployment draft (cached in this process after the first look-up)."""
     svc = services(context)
-    return await forms.cached_draft(
+    return await form_answers.cached_draft(
         context, FORM.slot, lambda: svc.db.run(store.current_draft, coordinator_id=coordinator_id)
     )
 
@@ -207,7 +207,7 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.name)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await forms.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
         return
     svc = services(context)
     draft = await svc.db.run(
@@ -216,9 +216,9 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         step=FORM.first_step(),
         now=svc.clock(),
     )
-    forms.remember(context, FORM, draft)
+    form_answers.remember(context, FORM, draft)
     await reply(update, context, render("experts/deployment_intro"))
-    await forms.ask(update, context, FORM, draft)
+    await form_answers.ask(update, context, FORM, draft)
 
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -228,7 +228,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a form that was already submitted or discarded.")
-    await forms.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await form_answers.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import forms
+from bot import form_answers
 from bot.active_flow import is_active
 from bot.expert_access import expert_of
 from bot.forms import Draft, Form
@@ -73,7 +73,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if found is None or not is_active(context, found[0].slot):
         return
     form, draft = found
-    await forms.answer_typed(update, context, form, draft)
+    await form_answers.answer_typed(update, context, form, draft)
     raise ApplicationHandlerStop
 
 

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import advisor, forms, notices
+from bot import advisor, form_answers, forms, notices
 from bot.active_flow import is_active
 from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render
@@ -285,7 +285,7 @@ async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
         coordinators=sorted(svc.settings.coordinators),
         now=svc.clock(),
     )
-    forms.remember(context, form, None)
+    form_answers.remember(context, form, None)
     if done is None:
         await reply(update, context, _("This expression of interest was already submitted."))
         return
@@ -335,7 +335,7 @@ FORMS: dict[str, Form] = {
 async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
     """The person's open draft (cached in this process after the first look-up)."""
     svc = services(context)
-    return await forms.cached_draft(
+    return await form_answers.cached_draft(
         context, "interest", lambda: svc.db.run(store.current_draft, person_id=person_id)
     )
 
@@ -384,7 +384,7 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None and action == "prog":
         if draft.form == programme:
-            await forms.button_pressed(update, context, FORMS[programme], draft, "", "o", "")
+            await form_answers.button_pressed(update, context, FORMS[programme], draft, "", "o", "")
             return
         rows = [
             [(_("Yes, start anew"), f"prog!|{programme}")],
@@ -404,9 +404,9 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         step=form.first_step(),
         now=svc.clock(),
     )
-    forms.remember(context, form, draft)
+    form_answers.remember(context, form, draft)
     await reply(update, context, render(f"interest/intro_{programme}"))
-    await forms.ask(update, context, form, draft)
+    await form_answers.ask(update, context, form, draft)
 
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -414,7 +414,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a form that was already submitted or discarded.")
-    await forms.press_on_draft(update, context, draft, lambda d: FORMS[d.form], gone)
+    await form_answers.press_on_draft(update, context, draft, lambda d: FORMS[d.form], gone)
 
 
 async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -425,7 +425,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     draft = await current_draft(context, user.id)
     if draft is None or draft.paused or not is_active(context, "interest"):
         return
-    await forms.answer_typed(update, context, FORMS[draft.form], draft)
+    await form_answers.answer_typed(update, context, FORMS[draft.form], draft)
     raise ApplicationHandlerStop
 
 

@@ -150,7 +150,7 @@ async def open_forms(
 
 async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pauses the form the person is filling in (the one that asked last); nothing is lost."""
-    from bot import entries, forms
+    from bot import entries, form_answers
 
     assert update.effective_user is not None
     if active_flow(context) == entries.SLOT and await entries.current(
@@ -167,7 +167,7 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
         return
     form, draft = chosen
-    await forms.pause(update, context, form, draft)
+    await form_answers.pause(update, context, form, draft)
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

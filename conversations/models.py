@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import advisor, forms
+from bot import advisor, form_answers
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
 from bot.forms import SUMMARY, Draft, DraftStore, Form, Kind, Question
@@ -95,7 +95,7 @@ ADVISOR = Form(
 async def current_session(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
     """The person's open advisor run (cached in this process after the first look-up)."""
     svc = services(context)
-    return await forms.cached_draft(
+    return await form_answers.cached_draft(
         context, ADVISOR.slot, lambda: svc.db.run(store.current_session, person_id=person_id)
     )
 
@@ -146,7 +146,7 @@ async def _pause_open_form(
     paused = await services(context).db.run(
         interest_store.move_draft, draft_id=eoi.id, step=eoi.step, editing=eoi.editing, paused=True
     )
-    forms.remember(context, interest.FORMS[eoi.form], paused)
+    form_answers.remember(context, interest.FORMS[eoi.form], paused)
     return True
 
 
@@ -178,10 +178,10 @@ async def _start(
         eoi_id=eoi_id,
         now=svc.clock(),
     )
-    forms.remember(context, ADVISOR, draft)
+    form_answers.remember(context, ADVISOR, draft)
     intro = render("models/advisor_intro", embedded=eoi_id is not None, paused_form=paused_form)
     await reply(update, context, intro)
-    await forms.ask(update, context, ADVISOR, draft)
+    await form_answers.ask(update, context, ADVISOR, draft)
 
 
 async def advisor_continued(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,7 +192,7 @@ async def advisor_continued(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await advisor_started(update, context)
         return
     await _pause_open_form(context, update.effective_user.id)
-    await forms.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+    await form_answers.button_pressed(update, context, ADVISOR, draft, "", "o", "")
 
 
 async def advisor_from_form(
@@ -212,7 +212,7 @@ async def advisor_from_form(
             store.result_of, advisor_id=draft.id, person_id=user.id
         )
         if found is not None and found.eoi_id == eoi.id:  # the run this form started: go on
-            await forms.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+            await form_answers.button_pressed(update, context, ADVISOR, draft, "", "o", "")
             return
     country = eoi.answers.get("partner_country")
     await _start(update, context, user.id, {advisor.COUNTRY: country} if country else {}, eoi.id)
@@ -223,7 +223,7 @@ async def advisor_button_pressed(update: Update, context: ContextTypes.DEFAULT_T
     assert update.effective_user is not None
     draft = await current_session(context, update.effective_user.id)
     gone = _("This advisor run is already finished.")
-    await forms.press_on_draft(update, context, draft, lambda _draft: ADVISOR, gone)
+    await form_answers.press_on_draft(update, context, draft, lambda _draft: ADVISOR, gone)
 
 
 async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -234,7 +234,7 @@ async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_
     draft = await current_session(context, user.id)
     if draft is None or draft.paused or not is_active(context, ADVISOR.slot):
         return
-    await forms.answer_typed(update, context, ADVISOR, draft)
+    await form_answers.answer_typed(update, context, ADVISOR, draft)
     raise ApplicationHandlerStop
 
 

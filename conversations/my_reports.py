@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import forms
+from bot import form_answers, forms
 from bot.expert_access import coordinator_or_refuse, expert_or_explain, pause_other_forms
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
@@ -69,9 +69,9 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     assert not isinstance(outcome, str)
     await close_buttons(update)
-    forms.remember(context, report.FORM, outcome)
+    form_answers.remember(context, report.FORM, outcome)
     await pause_other_forms(update, context, keep=report.FORM.name)
-    await forms.ask(update, context, report.FORM, outcome)
+    await form_answers.ask(update, context, report.FORM, outcome)
 
 
 async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import forms, notices, reminders
+from bot import form_answers, forms, notices, reminders
 from bot.expert_access import expert_or_explain, pause_other_forms
 from bot.forms import Draft, DraftStore, Form, Kind, Question
 from bot.i18n import N_, _, format_day, render
@@ -71,7 +71,7 @@ async def progress_submitted(
         coordinators=sorted(svc.settings.coordinators),
         now=svc.clock(),
     )
-    forms.remember(context, FORM, None)
+    form_answers.remember(context, FORM, None)
     if filed is None:
         await reply(update, context, _("This progress report was already submitted."))
         return
@@ -109,7 +109,7 @@ FORM = Form(
 async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
     """The expert's open progress report (cached in this process after the first look-up)."""
     svc = services(context)
-    return await forms.cached_draft(
+    return await form_answers.cached_draft(
         context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
     )
 
@@ -138,7 +138,7 @@ async def _open(
     await pause_other_forms(update, context, keep=FORM.name)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await forms.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
         return
     svc = services(context)
     due = await svc.db.run(
@@ -159,10 +159,10 @@ async def _open(
         step=FORM.first_step(),
         now=svc.clock(),
     )
-    forms.remember(context, FORM, draft)
+    form_answers.remember(context, FORM, draft)
     due_text = format_day(due.due_at.astimezone(ZoneInfo(expert.zone)))
     await reply(update, context, render("experts/progress_intro", period=due.period, due=due_text))
-    await forms.ask(update, context, FORM, draft)
+    await form_answers.ask(update, context, FORM, draft)
 
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,7 +170,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a report that was already submitted or discarded.")
-    await forms.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await form_answers.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 def _notice(params: dict[str, Any]) -> str:

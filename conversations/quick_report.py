@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import form_kinds, forms
+from bot import form_answers, form_kinds, forms
 from bot.expert_access import expert_of, pause_other_forms
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
@@ -122,10 +122,10 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if draft is None:
         await reply(update, context, gone, main_menu_rows())
         return
-    forms.remember(context, report.FORM, draft)
+    form_answers.remember(context, report.FORM, draft)
     await pause_other_forms(update, context, keep=report.FORM.name)
     await reply(update, context, render("experts/details_intro"))
-    await forms.ask(update, context, report.FORM, draft)
+    await form_answers.ask(update, context, report.FORM, draft)
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

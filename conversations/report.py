@@ -14,7 +14,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import forms, notices
+from bot import form_answers, forms, notices
 from bot.expert_access import expert_or_explain, pause_other_forms
 from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render, use_language
@@ -196,7 +196,7 @@ async def report_submitted(
         coordinators=sorted(svc.settings.coordinators),
         now=svc.clock(),
     )
-    forms.remember(context, FORM, None)
+    form_answers.remember(context, FORM, None)
     if filed is None:
         await reply(update, context, _("This report was already submitted."), main_menu_rows())
         return
@@ -236,7 +236,7 @@ FORM = Form(
 async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
     """The expert's open report draft (cached in this process after the first look-up)."""
     svc = services(context)
-    return await forms.cached_draft(
+    return await form_answers.cached_draft(
         context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
     )
 
@@ -252,7 +252,7 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.name)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await forms.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
         return
     svc = services(context)
     draft = await svc.db.run(
@@ -262,9 +262,9 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         step=FORM.first_step(),
         now=svc.clock(),
     )
-    forms.remember(context, FORM, draft)
+    form_answers.remember(context, FORM, draft)
     await reply(update, context, render("experts/report_intro"))
-    await forms.ask(update, context, FORM, draft)
+    await form_answers.ask(update, context, FORM, draft)
 
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,7 +272,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a report that was already submitted or discarded.")
-    await forms.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await form_answers.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 def _notice(params: dict[str, Any]) -> str:
