@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -78,6 +79,10 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             telegram_language=user.language_code,
         )
         context.user_data["person"] = person
+    if person.unreachable:
+        # They write again, so they have unblocked the bot: reminders may reach them again.
+        await svc.db.run(people.person_returned, person_id=user.id)
+        person = context.user_data["person"] = dataclasses.replace(person, unreachable=False)
     i18n.set_language(person.language or language_for(user.language_code))
     if person.is_redelivery(update.update_id, svc.clock()):
         logger.info("dropping redelivered update %s of %s", update.update_id, user.id)

@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 
-from bot.active_flow import activate, active_flow, is_active
+from bot.active_flow import NONE, activate, active_flow, is_active
 from bot.form_kinds import parse_date
 from bot.i18n import _
 from bot.messaging import reply
@@ -29,9 +29,15 @@ ROUTES: dict[str, Typed] = {}
 parse_day = parse_date
 
 
-def register_typed(flow: str, handler: Typed) -> None:
-    """Let a flow take the text typed while its step waits."""
+# The command that starts a flow again, for the note that its step expired.
+RESTART: dict[str, str] = {}
+
+
+def register_typed(flow: str, handler: Typed, command: str = "") -> None:
+    """Let a flow take the text typed while its step waits (command: how to start it)."""
     ROUTES[flow] = handler
+    if command:
+        RESTART[flow] = command
 
 
 async def current(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Entry | None:
@@ -85,8 +91,23 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if entry is None or entry.flow not in ROUTES or not is_active(context, SLOT):
         return
     if services(context).clock() - entry.updated_at > FRESH:
-        await finish(context, user.id)
-        return
+        # The text was meant for this step: it must not land in some other open form.
+        await services(context).db.run(preferences.clear_entry, person_id=user.id)
+        assert context.user_data is not None
+        context.user_data[SLOT] = None
+        await activate(context, NONE)
+        command = RESTART.get(entry.flow)
+        text = (
+            _(
+                "That question has expired, so I did not use your answer. Send {command} to start again."
+            ).format(command=command)
+            if command
+            else _(
+                "That question has expired, so I did not use your answer. Send /start for the menu."
+            )
+        )
+        await reply(update, context, text)
+        raise ApplicationHandlerStop
     if message.text is None:
         await reply(
             update, context, _("Please answer with a text message, or use the buttons above.")

@@ -3,12 +3,15 @@
 Telegram's limits are kept by a Pacer (30/s overall, 1/s per chat); a batch's chats are served
 side by side so one busy chat does not hold up the others. A 429 pauses all sending for the
 retry_after it names and the message waits as long; 403 marks the person unreachable (the
-coordinators hear once); 400 is recorded and not retried; a timeout is retried with backoff.
+coordinators hear once); 400 is recorded and not retried; a timeout, a network error or an
+unexpected error is retried with backoff, up to MAX_ATTEMPTS tries. Each row is sent only under
+a claim renewed right before the request; on PostgreSQL one run at a time sends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import os
@@ -28,7 +31,6 @@ from bot.notices import render_notice
 from bot.pacing import Pacer
 from bot.services import SERVICES_KEY, Services
 from storage import calls, deadlines, digests, outbox
-from storage.local_time import DIGEST_HOUR, next_morning, safe_zone
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ JOB_NAME = "outbox-dispatcher"
 # Long enough for a full batch to one chat at 1/s; a dead process's claim frees after it.
 LEASE = timedelta(minutes=5)
 BATCH = 100
+# Timeouts, network errors and unexpected errors are tried this often (about 2 h of backoff).
+MAX_ATTEMPTS = 8
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PACER_KEY = "outbox-pacer"
 WORKER_KEY = "outbox-worker"
@@ -76,8 +80,26 @@ def language_of(svc: Services, message: outbox.Outgoing) -> str:
 
 
 async def dispatch_due(application: Application) -> int:  # type: ignore[type-arg]
-    """Send every due message once; return how many were sent."""
+    """Send every due message once; return how many were sent.
+
+    On PostgreSQL one run at a time sends (an advisory lock): another process that overlaps
+    (a rolling deploy) or a second run in this one skips its turn, so the pacing is never
+    shared by two senders. SQLite has one process (the instance lock): nothing to take.
+    """
     svc: Services = application.bot_data[SERVICES_KEY]
+    if svc.db.dialect != "postgresql":
+        return await _dispatch(application, svc)
+    lock = await asyncio.to_thread(outbox.take_dispatch_lock, svc.db.engine)
+    if lock is None:
+        logger.debug("another run is sending; this one skips its turn")
+        return 0
+    try:
+        return await _dispatch(application, svc)
+    finally:
+        await asyncio.to_thread(outbox.release_dispatch_lock, lock)
+
+
+async def _dispatch(application: Application, svc: Services) -> int:  # type: ignore[type-arg]
     # Each run claims as a worker of its own, so two overlapping runs never share rows.
     base = application.bot_data.setdefault(WORKER_KEY, f"{WORKER[:40]}:{secrets.token_hex(3)}")
     worker = f"{base}:{next(_runs)}"
@@ -119,14 +141,36 @@ async def _deliver_chat(
             sent += await _deliver(application, svc, worker, message)
         except Exception:
             logger.exception("outbox message %s could not be handled", message.id)
-            await svc.db.run(
-                outbox.retry_later,
-                message_id=message.id,
-                worker=worker,
-                due_at=svc.clock() + backoff(message.attempts),
-                error="unexpected error, see the log",
-            )
+            await _retry_or_give_up(svc, worker, message, "unexpected error, see the log")
     return sent
+
+
+async def _retry_or_give_up(
+    svc: Services, worker: str, message: outbox.Outgoing, error: str
+) -> None:
+    """Try again later with backoff, or after MAX_ATTEMPTS tries record it as failed."""
+    if message.attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "outbox message %s to %s failed %s times, giving up: %s",
+            message.id,
+            message.recipient_id,
+            message.attempts,
+            error,
+        )
+        await svc.db.run(
+            outbox.mark_failed,
+            message_id=message.id,
+            worker=worker,
+            error=f"gave up after {message.attempts} tries: {error}",
+        )
+        return
+    await svc.db.run(
+        outbox.retry_later,
+        message_id=message.id,
+        worker=worker,
+        due_at=svc.clock() + backoff(message.attempts),
+        error=error,
+    )
 
 
 def _held_back(svc: Services, message: outbox.Outgoing) -> bool:
@@ -147,13 +191,12 @@ async def _deliver(
 ) -> int:
     """Prepare, pace, send and record one message; 1 if it went out."""
     if _held_back(svc, message):
-        zone = safe_zone(message.timezone)
         await svc.db.run(
             digests.hold_for_digest,
             message_id=message.id,
             worker=worker,
             recipient_id=message.recipient_id,
-            digest_at=next_morning(svc.clock(), zone, DIGEST_HOUR),
+            now=svc.clock(),
         )
         return 0
     language = language_of(svc, message)
@@ -167,6 +210,15 @@ async def _deliver(
         if prepared is None:
             return 0
     await pacer_of(application).clear_to_send(message.recipient_id)
+    # The wait may have outlasted the lease (a long 429 pause) and another run may hold the
+    # row now: send only under a claim that is still ours, renewed for the request.
+    if not await svc.db.run(
+        outbox.renew_claim, message_id=message.id, worker=worker, now=svc.clock(), lease=LEASE
+    ):
+        logger.warning(
+            "outbox message %s: claim lost before sending, left to its holder", message.id
+        )
+        return 0
     try:
         if prepared is not None:
             text, rows = prepared
@@ -201,18 +253,18 @@ async def _deliver(
             coordinators=sorted(svc.settings.coordinators),
             now=svc.clock(),
         )
+        # The person's cached view must know it too: their next message clears the flag.
+        cached = application.user_data.get(message.recipient_id, {}).get("person")
+        if cached is not None and not cached.unreachable:
+            application.user_data[message.recipient_id]["person"] = dataclasses.replace(
+                cached, unreachable=True
+            )
     except BadRequest as error:
         logger.error("outbox message %s refused: %s", message.id, error)
         await svc.db.run(outbox.mark_failed, message_id=message.id, worker=worker, error=str(error))
     except (TimedOut, NetworkError) as error:
         logger.warning("outbox message %s not sent yet: %s", message.id, error)
-        await svc.db.run(
-            outbox.retry_later,
-            message_id=message.id,
-            worker=worker,
-            due_at=svc.clock() + backoff(message.attempts),
-            error=f"{type(error).__name__}: {error}",
-        )
+        await _retry_or_give_up(svc, worker, message, f"{type(error).__name__}: {error}")
     else:
         await svc.db.run(
             outbox.mark_sent,

@@ -28,8 +28,10 @@ from storage.local_time import local
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
 ACTIONS: dict[str, Action] = {}
 
-# Room in a digest for each notice when many came together.
-DIGEST_BUDGET = 3600
+# Telegram's limit for one message (visible characters); a digest longer than that is split.
+MESSAGE_LIMIT = 4000
+# A single notice in a digest is cut to this many characters.
+DIGEST_ITEM = 1500
 
 
 def register_action(kind: str, action: Action) -> None:
@@ -172,12 +174,51 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def plain(text: str, limit: int) -> str:
-    """A notice's HTML as escaped plain text of at most limit characters (safe to cut)."""
+    """A notice's HTML as plain text of at most limit characters (the digest template escapes
+    it once more; escaping here as well showed "&amp;" to the reader)."""
     flat = html.unescape(_TAG.sub("", text)).strip()
     flat = re.sub(r"\n{3,}", "\n\n", flat)
     if len(flat) > limit:
         flat = flat[: max(1, limit - 1)].rstrip() + "…"
-    return html.escape(flat)
+    return flat
+
+
+def visible_length(rendered: str) -> int:
+    """How many characters Telegram counts in an HTML message (tags and entities excluded)."""
+    return len(html.unescape(_TAG.sub("", rendered)))
+
+
+def digest_parts(items: list[str], files: int) -> list[str]:
+    """The digest as messages each within Telegram's limit: as many items as fit in each,
+    numbered across the parts; the first part says how many there are in all."""
+    parts: list[str] = []
+
+    def page(chunk: list[str], offset: int, last: bool) -> str:
+        return render(
+            "reminders/digest",
+            items=chunk,
+            offset=offset,
+            total=len(items),
+            first=offset == 0,
+            last=last,
+            files=files,
+        )
+
+    frame = visible_length(page([], 0, True))  # header and footer
+    start = 0
+    while start < len(items):
+        # Each item costs its text, its number and the blank lines around it.
+        end, size = start + 1, frame + len(items[start]) + 12
+        while end < len(items) and size + len(items[end]) + 12 <= MESSAGE_LIMIT:
+            size += len(items[end]) + 12
+            end += 1
+        text = page(items[start:end], start, end == len(items))
+        while visible_length(text) > MESSAGE_LIMIT and end - start > 1:
+            end -= 1  # the estimate was short (cannot happen with the template as it is)
+            text = page(items[start:end], start, end == len(items))
+        parts.append(text)
+        start = end
+    return parts
 
 
 async def _digest_prepared(
@@ -198,17 +239,36 @@ async def _digest_prepared(
     contents = await svc.db.run(digests.bundle_contents, message_id=message.id)
     notices = [(t, p) for t, p in contents if t not in outbox.ATTACHMENTS]
     files = len(contents) - len(notices)
-    budget = DIGEST_BUDGET // max(1, len(notices))
     with use_language(language):
         items = []
         for template, params in notices:
             if template == ESCALATION:
                 line = escalation_line(params)
                 text = _("Overdue: {who} {username} — {what}, due {due}").format(**line)
-                items.append(plain(text, budget))
+                # plain() reads HTML: the line's raw names and titles are escaped for it.
+                items.append(plain(html.escape(text, quote=False), DIGEST_ITEM))
             else:
-                items.append(plain(render_notice(template, params, language), budget))
-        return render("reminders/digest", items=items, files=files), []
+                items.append(plain(render_notice(template, params, language), DIGEST_ITEM))
+        first, *rest = digest_parts(items, files)
+    # The further parts follow the first once it went out (never alone, never twice).
+    await svc.db.run(
+        digests.plan_parts,
+        message_id=message.id,
+        recipient_id=message.recipient_id,
+        parts=rest,
+        now=svc.clock(),
+    )
+    return first, []
+
+
+async def _digest_part_prepared(
+    application: Application,  # type: ignore[type-arg]
+    message: outbox.Outgoing,
+    language: str,
+    worker: str,
+) -> dispatcher.Prepared:
+    """A further part of a digest: rendered already, in the recipient's language."""
+    return str(message.params.get("text") or ""), []
 
 
 def install() -> None:
@@ -217,3 +277,4 @@ def install() -> None:
     dispatcher.register_preparer(FINAL, _reminder_prepared)
     dispatcher.register_preparer(ESCALATION, _escalation_prepared)
     dispatcher.register_preparer(outbox.DIGEST, _digest_prepared)
+    dispatcher.register_preparer(outbox.DIGEST_PART, _digest_part_prepared)

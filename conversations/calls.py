@@ -178,7 +178,7 @@ async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/call and its buttons (group 0)."""
-    entries.register_typed(FLOW, call_typed)
+    entries.register_typed(FLOW, call_typed, "/call")
     return [
         CommandHandler("call", call_requested),
         CallbackQueryHandler(programme_chosen, pattern=r"^dl\|cp\|"),

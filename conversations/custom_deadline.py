@@ -53,6 +53,12 @@ async def deadline_typed(
             ).format(text=html.escape(text[:64]))
             await reply(update, context, note, [_cancel_row()])
             return
+        if holder.several:
+            note = _(
+                "Several people who wrote to the bot have used “{text}”. Please type the Telegram id of the one you mean."
+            ).format(text=html.escape(text[:64]))
+            await reply(update, context, note, [_cancel_row()])
+            return
         answers = {
             "person_id": holder.person_id,
             "deployment_id": holder.deployment_id,
@@ -129,7 +135,7 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/deadline and its confirm button (group 0)."""
-    entries.register_typed(FLOW, deadline_typed)
+    entries.register_typed(FLOW, deadline_typed, "/deadline")
     return [
         CommandHandler("deadline", deadline_requested),
         CallbackQueryHandler(deadline_confirmed, pattern=r"^dl\|dy$"),

@@ -15,6 +15,14 @@ from storage import deadlines
 COMMAND_DESCRIPTION = N_("My deadlines")
 
 
+# Button labels stay short enough to read on a phone.
+LABEL = 40
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL else text[: LABEL - 1].rstrip() + "…"
+
+
 async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the person's open deadlines, soonest first, with what to do about each."""
     await acknowledge(update)
@@ -25,7 +33,7 @@ async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE
     now = svc.clock()
     items = []
     rows = []
-    for deadline in upcoming.deadlines:
+    for number, deadline in enumerate(upcoming.deadlines, start=1):
         state, days = reminders.state_of(deadline, upcoming.zone, now)
         items.append(
             {
@@ -35,8 +43,15 @@ async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE
                 "days": days,
             }
         )
-        rows.extend(
-            reminders.reminder_rows(deadline)[:1] if deadline.kind in reminders.ACTIONS else []
+        # One button per deadline, named after it: it opens the deadline with the buttons its
+        # reminder has (act now, remind me tomorrow, already done).
+        rows.append(
+            [
+                (
+                    _("{number}. {what}").format(number=number, what=_short(items[-1]["what"])),
+                    f"rem|c|{deadline.id}",
+                )
+            ]
         )
     rows.append([(_("🏠 Menu"), "menu|home")])
     await reply(update, context, render("deadlines/list", items=items, zone=upcoming.zone), rows)

@@ -109,7 +109,12 @@ async def zone_typed(
         for code, z in options
     ]
     rows.append([(_("✖️ Cancel"), "set|x")])
-    await reply(update, context, _("Which of these is your time zone?"), rows)
+    # Several zones: the main one first, then west to east, capped; any other can be typed.
+    text = "{question}\n\n{hint}".format(
+        question=_("Which of these is your time zone?"),
+        hint=_("Not in the list? Type the name of your time zone, e.g. “America/Chicago”."),
+    )
+    await reply(update, context, text, rows)
 
 
 async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -178,7 +183,7 @@ async def change_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /settings command and its buttons (group 0)."""
-    entries.register_typed(FLOW, zone_typed)
+    entries.register_typed(FLOW, zone_typed, "/settings")
     return [
         CommandHandler("settings", settings_requested),
         CallbackQueryHandler(settings_requested, pattern=r"^set\|o$"),

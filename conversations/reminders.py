@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -14,6 +16,11 @@ from conversations.interest import interest_requested
 from conversations.menu import main_menu_rows
 from storage import deadlines, preferences
 from storage.deadlines import DeadlineView
+
+
+def _what(deadline: DeadlineView) -> str:
+    """What is due, safe inside an HTML message (a custom title is the coordinator's text)."""
+    return html.escape(reminders.describe(deadline), quote=False)
 
 
 async def _own_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> DeadlineView | None:
@@ -31,14 +38,12 @@ async def _own_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> D
     if deadline.status != "open":
         await acknowledge(update)
         await close_buttons(update)
-        await reply(
-            update,
-            context,
-            _("“{what}” is already done — nothing more to do.").format(
-                what=reminders.describe(deadline)
-            ),
-            main_menu_rows(),
+        text = (
+            _("“{what}” is already done — nothing more to do.")
+            if deadline.status == "done"
+            else _("“{what}” was closed by the programme — nothing more to do.")
         )
+        await reply(update, context, text.format(what=_what(deadline)), main_menu_rows())
         return None
     return deadline
 
@@ -56,10 +61,35 @@ async def act_now_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             context,
             _(
                 "Please deliver “{what}” as agreed with the programme, then press “Already done”."
-            ).format(what=reminders.describe(deadline)),
+            ).format(what=_what(deadline)),
         )
         return
     await action(update, context, deadline)
+
+
+async def card_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One deadline of /deadlines with the buttons its reminder has (act, tomorrow, done)."""
+    deadline = await _own_deadline(update, context)
+    if deadline is None:
+        return
+    assert update.effective_user is not None
+    await acknowledge(update)
+    svc = services(context)
+    settings = await svc.db.run(preferences.settings_of, person_id=update.effective_user.id)
+    text = reminders.reminder_text(deadline, settings.zone, svc.clock(), final=False)
+    await reply(update, context, text, reminders.reminder_rows(deadline))
+
+
+async def button_outdated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reminder button of an older version of the bot: says so instead of guessing."""
+    await acknowledge(update)
+    await close_buttons(update)
+    await reply(
+        update,
+        context,
+        _("This button no longer works. /deadlines shows your open deadlines."),
+        main_menu_rows(),
+    )
 
 
 async def tomorrow_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -107,7 +137,7 @@ async def done_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         context,
         _(
             "Have you delivered “{what}”? Then I'll record it as done and stop the reminders."
-        ).format(what=reminders.describe(deadline)),
+        ).format(what=_what(deadline)),
         rows,
     )
 
@@ -132,7 +162,7 @@ async def done_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if done
         else _("This deadline is no longer open.")
     )
-    await reply(update, context, text.format(what=reminders.describe(deadline)), main_menu_rows())
+    await reply(update, context, text.format(what=_what(deadline)), main_menu_rows())
     wake_dispatcher(context)
 
 
@@ -160,5 +190,6 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(done_pressed, pattern=r"^rem\|d\|\d+$"),
         CallbackQueryHandler(done_confirmed, pattern=r"^rem\|y\|\d+$"),
         CallbackQueryHandler(done_declined, pattern=r"^rem\|n\|\d+$"),
-        CallbackQueryHandler(act_now_pressed, pattern=r"^rem\|"),
+        CallbackQueryHandler(card_pressed, pattern=r"^rem\|c\|\d+$"),
+        CallbackQueryHandler(button_outdated, pattern=r"^rem\|"),
     ]

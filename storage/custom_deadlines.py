@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from storage.deadlines import DeadlineView, add_deadline, expert_of, view
@@ -21,6 +21,7 @@ class Holder:
     person_id: int | None
     deployment_id: int | None
     name: str
+    several: bool = False  # the @username matched several people: the id is needed
 
 
 def find_holder(*, session: Session, text: str) -> Holder | None:
@@ -41,13 +42,22 @@ def find_holder(*, session: Session, text: str) -> Holder | None:
         person = session.get(Person, int(typed))
     elif re.fullmatch(r"@?[A-Za-z0-9_]{3,64}", typed):
         username = typed.removeprefix("@").lower()
-        person = session.execute(
-            select(Person)
-            .where(Person.username.is_not(None))
-            .where(
-                Person.username.ilike(username)  # type: ignore[union-attr]
+        # Exact, case-insensitive ("_" is no wildcard). Telegram usernames are unique, but a
+        # stored one may be stale (someone gave theirs up and another took it): then ask for
+        # the id instead of guessing.
+        found = (
+            session.execute(
+                select(Person)
+                .where(Person.username.is_not(None))
+                .where(func.lower(Person.username) == username)
+                .limit(2)
             )
-        ).scalar_one_or_none()
+            .scalars()
+            .all()
+        )
+        if len(found) > 1:
+            return Holder(None, None, "", several=True)
+        person = found[0] if found else None
     else:
         return None
     if person is None:

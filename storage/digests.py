@@ -12,14 +12,17 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
+from storage.local_time import DIGEST_HOUR, next_morning, zone_of
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import DIGEST, claimable, enqueue
+from storage.outbox import DIGEST, DIGEST_PART, claimable, enqueue
 
 
 def hold_for_digest(
-    *, session: Session, message_id: int, worker: str, recipient_id: int, digest_at: datetime
+    *, session: Session, message_id: int, worker: str, recipient_id: int, now: datetime
 ) -> None:
-    """Keep a notice for the recipient's next digest, and make sure that digest is planned."""
+    """Keep a notice for the recipient's next digest (08:00 where they are, as zone_of says),
+    and make sure that digest is planned."""
+    digest_at = next_morning(now, zone_of(session, recipient_id), DIGEST_HOUR)
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
@@ -95,6 +98,33 @@ def bundle_due(
     return _bundle_size(session, message_id)
 
 
+def plan_parts(
+    *, session: Session, message_id: int, recipient_id: int, parts: list[str], now: datetime
+) -> None:
+    """The texts that follow a digest too long for one message: bundled with it, so they go
+    out only after it did (storage.outbox.mark_sent); a retry replaces them."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.bundle_id == message_id,
+            OutboxMessage.template == DIGEST_PART,
+            OutboxMessage.status == OutboxStatus.BUNDLED,
+        )
+        .values(status=OutboxStatus.CANCELLED, last_error="replaced by a new preparation")
+    )
+    for text in parts:
+        part = enqueue(
+            session,
+            recipient_id=recipient_id,
+            template=DIGEST_PART,
+            params={"text": text},
+            due_at=now,
+        )
+        part.status = OutboxStatus.BUNDLED
+        part.bundle_id = message_id
+    session.commit()
+
+
 def still_mine(*, session: Session, message_id: int, worker: str) -> bool:
     """Whether the message is still pending under this worker's claim (not bundled since)."""
     row = session.get(OutboxMessage, message_id)
@@ -107,16 +137,22 @@ def _bundle_size(session: Session, message_id: int) -> int:
             select(OutboxMessage.id).where(
                 OutboxMessage.bundle_id == message_id,
                 OutboxMessage.status == OutboxStatus.BUNDLED,
+                OutboxMessage.template != DIGEST_PART,
             )
         ).all()
     )
 
 
 def bundle_contents(*, session: Session, message_id: int) -> list[tuple[str, dict[str, Any]]]:
-    """(template, params) of what goes out with this message, oldest first."""
+    """(template, params) of what goes out with this message, oldest first (without the
+    digest's own further parts)."""
     rows = session.execute(
         select(OutboxMessage.template, OutboxMessage.params)
-        .where(OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED)
+        .where(
+            OutboxMessage.bundle_id == message_id,
+            OutboxMessage.status == OutboxStatus.BUNDLED,
+            OutboxMessage.template != DIGEST_PART,
+        )
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     ).all()
     return [(template, params) for template, params in rows]

@@ -43,12 +43,59 @@ def is_zone(name: str | None) -> bool:
     return bool(name) and name in known_zones()
 
 
+# The zone most of a multi-zone country lives by (its capital's or most populous region's);
+# Babel lists these countries' zones alphabetically or by region, not by importance.
+PRIMARY_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires",
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto",
+    "CD": "Africa/Kinshasa",
+    "CL": "America/Santiago",
+    "CN": "Asia/Shanghai",
+    "CY": "Asia/Nicosia",
+    "DE": "Europe/Berlin",
+    "EC": "America/Guayaquil",
+    "ES": "Europe/Madrid",
+    "FM": "Pacific/Pohnpei",
+    "GL": "America/Nuuk",
+    "ID": "Asia/Jakarta",
+    "KI": "Pacific/Tarawa",
+    "KZ": "Asia/Almaty",
+    "MH": "Pacific/Majuro",
+    "MN": "Asia/Ulaanbaatar",
+    "MX": "America/Mexico_City",
+    "MY": "Asia/Kuala_Lumpur",
+    "NZ": "Pacific/Auckland",
+    "PF": "Pacific/Tahiti",
+    "PG": "Pacific/Port_Moresby",
+    "PS": "Asia/Hebron",
+    "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow",
+    "UA": "Europe/Kyiv",
+    "US": "America/New_York",
+    "UZ": "Asia/Tashkent",
+}
+# Zones are ordered by their offset on one fixed day, so the order never changes with DST.
+_ORDER_DAY = datetime(2026, 1, 15, 12, tzinfo=UTC)
+
+
+def _offset(zone: str) -> timedelta:
+    return _ORDER_DAY.astimezone(ZoneInfo(zone)).utcoffset() or timedelta(0)
+
+
 def zones_of_country(country: str | None) -> list[str]:
-    """The time zones of a country (ISO 3166-1 alpha-2), the main one first (Babel's data)."""
+    """The time zones of a country (ISO 3166-1 alpha-2): the main one first, the others by
+    their offset from UTC, west to east (Babel's data, PRIMARY_ZONES for the main one)."""
     if not country:
         return []
-    zones = get_global("territory_zones").get(country.upper(), [])
-    return [zone for zone in zones if is_zone(zone)]
+    zones = [z for z in get_global("territory_zones").get(country.upper(), []) if is_zone(z)]
+    if not zones:
+        return []
+    main = PRIMARY_ZONES.get(country.upper(), zones[0])
+    if main not in zones:
+        main = zones[0]
+    return [main, *sorted((z for z in zones if z != main), key=lambda z: (_offset(z), z))]
 
 
 def zone_for_country(country: str | None) -> str | None:

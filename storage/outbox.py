@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlmodel import Session
 
 from storage.models import OutboxMessage, OutboxStatus, Person
@@ -15,9 +15,12 @@ from storage.reminders_tables import NotificationPreference
 
 DIGEST = "reminders/digest"  # a coordinator's daily digest of held notices
 UNREACHABLE = "reminders/unreachable"  # to coordinators: someone blocked the bot
+DIGEST_PART = "reminders/digest_part"  # the rest of a digest too long for one message
 # Rows that are about the recipient's own deadlines, the digest itself: never held back.
-NOT_DIGESTED = frozenset({"reminders/reminder", "reminders/final", DIGEST})
+NOT_DIGESTED = frozenset({"reminders/reminder", "reminders/final", DIGEST, DIGEST_PART})
 ATTACHMENTS = ("attachment:photo", "attachment:document")
+# Bundled rows that are sent after the message carrying them (the others go out inside it).
+FOLLOWERS = (*ATTACHMENTS, DIGEST_PART)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,41 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+# PostgreSQL advisory lock of the dispatcher: one process sends at a time, so two processes
+# that overlap (a rolling deploy) do not add up their pacing to twice Telegram's limit.
+DISPATCH_LOCK_KEY = 47_112_026_001
+
+
+def take_dispatch_lock(engine: Engine) -> Connection | None:
+    """PostgreSQL only: a connection holding the dispatcher's lock, or None while another
+    run holds it."""
+    connection = engine.connect()
+    try:
+        got = connection.execute(select(func.pg_try_advisory_lock(DISPATCH_LOCK_KEY))).scalar()
+        connection.commit()
+    except Exception:
+        connection.invalidate()
+        connection.close()
+        raise
+    if not got:
+        connection.close()
+        return None
+    return connection
+
+
+def release_dispatch_lock(connection: Connection) -> None:
+    """Give the dispatcher's lock back (a connection that cannot is discarded, which ends
+    its session and with it the lock)."""
+    try:
+        connection.execute(select(func.pg_advisory_unlock(DISPATCH_LOCK_KEY)))
+        connection.commit()
+    except Exception:
+        connection.invalidate()
+        raise
+    finally:
+        connection.close()
 
 
 def claimable(table: Any, now: datetime) -> Any:
@@ -142,43 +180,69 @@ def mark_sent(
 ) -> None:
     """Record a delivered message (only if this worker still holds the claim).
 
-    What was bundled into it is delivered with it; attachments held for a digest are released
-    to follow it. reachable: the recipient had blocked the bot and now got a message again.
+    What was bundled into it is delivered with it; a digest's further parts and the
+    attachments held for it are released to follow it (the parts first). Nothing bundled is
+    settled when the claim was lost meanwhile. reachable: the recipient had blocked the bot
+    and now got a message again.
     """
-    session.execute(
+    done = session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.bundle_id == message_id,
-            OutboxMessage.status == OutboxStatus.BUNDLED,
-            OutboxMessage.template.not_in(ATTACHMENTS),
-        )
-        .values(status=OutboxStatus.SENT, sent_at=now)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(claimed_until=None, status=OutboxStatus.SENT, sent_at=now)
+        .returning(OutboxMessage.recipient_id)
+    ).first()
+    if done is None:
+        session.commit()
+        return
+    bundled = and_(
+        OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED
     )
     session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.bundle_id == message_id,
-            OutboxMessage.status == OutboxStatus.BUNDLED,
-            OutboxMessage.template.in_(ATTACHMENTS),
-        )
+        .where(bundled, OutboxMessage.template.not_in(FOLLOWERS))
+        .values(status=OutboxStatus.SENT, sent_at=now)
+    )
+    # A moment earlier than the attachments, so the digest's text is complete before them.
+    session.execute(
+        update(OutboxMessage)
+        .where(bundled, OutboxMessage.template == DIGEST_PART)
+        .values(status=OutboxStatus.PENDING, due_at=now - timedelta(seconds=1), claimed_until=None)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(bundled, OutboxMessage.template.in_(ATTACHMENTS))
         .values(status=OutboxStatus.PENDING, due_at=now, claimed_until=None)
     )
     if reachable:
-        row = session.get(OutboxMessage, message_id)
-        if row is not None:
-            session.execute(
-                update(Person).where(Person.id == row.recipient_id).values(unreachable=False)
-            )
-    _finish(session, message_id, worker, status=OutboxStatus.SENT, sent_at=now)
+        session.execute(update(Person).where(Person.id == done[0]).values(unreachable=False))
+    session.commit()
+
+
+def renew_claim(
+    *, session: Session, message_id: int, worker: str, now: datetime, lease: timedelta
+) -> bool:
+    """Right before sending: extend this worker's claim, if it still holds a live one.
+
+    A claim that ran out (a long 429 pause) may have been taken by another run meanwhile;
+    then this worker must not send.
+    """
+    renewed = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.claimed_by == worker,
+            OutboxMessage.claimed_until > now,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(claimed_until=now + lease)
+    )
+    session.commit()
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
 
 
 def mark_failed(*, session: Session, message_id: int, worker: str, error: str) -> None:
-    """Record a message that will never be delivered (refused by Telegram)."""
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED)
-        .values(status=OutboxStatus.FAILED, last_error=f"bundle {message_id} failed")
-    )
+    """Record a message that will never be delivered (refused by Telegram, or out of tries)."""
+    _fail_bundle(session, message_id, f"bundle {message_id} failed")
     _finish(session, message_id, worker, status=OutboxStatus.FAILED, last_error=error[:500])
 
 
@@ -265,10 +329,20 @@ def mark_unreachable(
                 due_at=now,
                 subject=f"person:{person_id}",
             )
+    _fail_bundle(session, message_id, "recipient blocked the bot")
     _finish(
         session, message_id, worker, status=OutboxStatus.FAILED, last_error="blocked by recipient"
     )
     return turned is not None
+
+
+def _fail_bundle(session: Session, message_id: int, note: str) -> None:
+    # What rode on a message that will never arrive is settled with it, never left BUNDLED.
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED)
+        .values(status=OutboxStatus.FAILED, last_error=note)
+    )
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: Any) -> None:

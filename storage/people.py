@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage.models import Person, utcnow
+from storage.models import Deadline, DeadlineStatus, Person, utcnow
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
 # update ids anew at random, so an old watermark must not swallow new updates.
@@ -27,6 +27,7 @@ class PersonView:
     last_update_id: int
     last_update_at: datetime | None
     active_flow: str | None = None
+    unreachable: bool = False  # the person had blocked the bot (cleared when they write again)
 
     def is_redelivery(self, update_id: int, now: datetime) -> bool:
         """Whether this update was already handled (a redelivery after a crash)."""
@@ -44,6 +45,7 @@ def _view(person: Person) -> PersonView:
         last_update_id=person.last_update_id,
         last_update_at=person.last_update_at,
         active_flow=person.active_flow,
+        unreachable=person.unreachable,
     )
 
 
@@ -135,3 +137,26 @@ def set_active_flow(*, session: Session, person_id: int, flow: str | None) -> No
     """Remember which flow asked the person its question last (it takes their typed text)."""
     session.connection().execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})
     session.commit()
+
+
+def person_returned(*, session: Session, person_id: int) -> bool:
+    """The person who had blocked the bot wrote again: they are reachable, and their open
+    deadlines get their reminders planned anew (the dispatcher's reconcile run does that).
+
+    Returns whether the flag was set (one UPDATE; nothing else happens otherwise).
+    """
+    cleared = session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.unreachable.is_(True))
+        .values(unreachable=False)
+    )
+    if not cleared.rowcount:  # type: ignore[attr-defined]
+        session.commit()
+        return False
+    session.execute(
+        update(Deadline)
+        .where(Deadline.person_id == person_id, Deadline.status == DeadlineStatus.OPEN)
+        .values(planned_for=None)
+    )
+    session.commit()
+    return True

@@ -17,7 +17,7 @@ from storage import outbox
 from storage.deadlines import (
     ESCALATION,
     FINAL,
-    REMINDER,
+    GRACE,
     REMINDER_TEMPLATES,
     DeadlineView,
     cancel_deadline,
@@ -71,6 +71,17 @@ def intended_moment(
     if isinstance(days, int):
         return at_hour(deadline_day(due_at, zone) - timedelta(days=days), REMINDER_HOUR, zone)
     return fallback
+
+
+def final_moment(planned: datetime, due_at: datetime, zone: str) -> datetime:
+    """The final reminder's moment in zone: the first 09:00 after the grace days.
+
+    It was planned as the first 09:00 (in the zone of then) after max(deadline, time of
+    planning) + GRACE. The anchor is not stored: the deadline's own anchor is exact, and for a
+    deadline set late planned - 1 day lies within a day before it, so the result is the same
+    or the previous morning there — never before the deadline's grace days are over.
+    """
+    return next_morning(max(due_at + GRACE, planned - timedelta(days=1)), zone)
 
 
 def still_drafting(session: Session, deadline: Deadline) -> bool:
@@ -219,14 +230,17 @@ def replan_for_person(session: Session, *, person_id: int, now: datetime) -> int
         .join(Deadline, Deadline.id == OutboxMessage.params["deadline_id"].as_integer())
         .where(
             OutboxMessage.recipient_id == person_id,
-            OutboxMessage.template == REMINDER,
+            OutboxMessage.template.in_(REMINDER_TEMPLATES),
             OutboxMessage.status == OutboxStatus.PENDING,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
     ).all()
     moved = 0
     for message, due_at in rows:
-        intended = intended_moment(message.params or {}, due_at, zone, message.due_at)
+        if message.template == FINAL:
+            intended = final_moment(message.due_at, due_at, zone)
+        else:
+            intended = intended_moment(message.params or {}, due_at, zone, message.due_at)
         if intended != message.due_at:
             message.due_at = intended
             moved += 1

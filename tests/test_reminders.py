@@ -237,6 +237,24 @@ async def test_two_dispatchers_on_one_database_send_every_reminder_once(bot, clo
         other_db.dispose()
 
 
+async def test_only_one_process_sends_at_a_time_on_postgresql(bot, clock):
+    import pytest
+
+    if bot.db.dialect != "postgresql":
+        pytest.skip("SQLite has one process: the instance lock keeps others out")
+    ama = await known(bot)
+    add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
+    clock.now = utc(2026, 12, 3, 8, 0)
+    other_process = outbox.take_dispatch_lock(bot.db.engine)  # a deploy's second process
+    assert other_process is not None
+    try:
+        assert await bot.deliver_outbox() == 0  # it waits for its turn, nothing doubles
+    finally:
+        outbox.release_dispatch_lock(other_process)
+    assert await bot.deliver_outbox() == 1
+    assert len(reminder_texts(ama)) == 1
+
+
 async def test_killed_after_claiming_the_lease_runs_out_and_another_run_sends(bot, clock):
     await known(bot)
     add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
@@ -250,6 +268,36 @@ async def test_killed_after_claiming_the_lease_runs_out_and_another_run_sends(bo
     bot = await bot.restart()
     assert await bot.deliver_outbox() == 1
     assert len(bot.api.chat(4242)) == 1
+
+
+async def test_a_claim_that_ran_out_during_a_long_pause_is_not_sent_twice(bot, clock):
+    def notice(*, session):
+        outbox.enqueue(
+            session,
+            recipient_id=COORDINATORS[1],
+            template="reminders/unreachable",
+            params={"person_id": 11, "name": "Ama", "username": None},
+            due_at=clock(),
+        )
+        session.commit()
+
+    bot.db.call(notice)
+    waiting = bot.pacer.clear_to_send
+    taken = []
+
+    async def long_pause(chat_id):
+        if not taken:  # the pause outlasts the lease and another run claims the row
+            clock.advance(seconds=LEASE.total_seconds() + 1)
+            taken.extend(
+                bot.db.call(outbox.claim_due_messages, worker="other", now=clock(), lease=LEASE)
+            )
+        await waiting(chat_id)
+
+    bot.pacer.clear_to_send = long_pause
+    assert await bot.deliver_outbox() == 0
+    assert len(taken) == 1 and bot.api.chat(COORDINATORS[1]) == []
+    (row,) = bot.db.call(outbox.pending_for, recipient_ids=[COORDINATORS[1]])
+    assert row.claimed_by == "other"  # it is the other run's to send, once
 
 
 async def test_dispatcher_job_never_drops_a_misfire_and_catches_up_at_start(settings, db, clock):
@@ -306,6 +354,23 @@ async def test_403_marks_unreachable_stops_reminders_and_tells_coordinators_once
         assert len(bot.api.chat(coordinator)) == 1
 
 
+async def test_a_person_who_unblocks_and_writes_again_gets_reminders_again(bot, clock):
+    ama = await known(bot)
+    add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN), title="One")
+    clock.now = utc(2026, 12, 3, 8, 0)
+    bot.api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    await bot.deliver_outbox()
+    assert bot.db.call(lambda session: session.get(Person, 4242)).unreachable
+    clock.now = utc(2026, 12, 5, 10, 0)
+    await ama.send("/deadlines")  # she unblocked the bot and writes again
+    assert not bot.db.call(lambda session: session.get(Person, 4242)).unreachable
+    before = len(reminder_texts(ama))
+    clock.now = utc(2026, 12, 9, 8, 0)  # one day before, 09:00 Berlin
+    assert await bot.deliver_outbox() == 1
+    assert len(reminder_texts(ama)) == before + 1
+    assert "Due tomorrow: One" in ama.last.text
+
+
 async def test_400_is_recorded_and_not_retried(bot, clock):
     await known(bot)
     deadline_id = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
@@ -332,6 +397,50 @@ async def test_timeout_is_retried_with_backoff_and_the_attempt_recorded(bot, clo
     assert await bot.deliver_outbox() == 1
     assert rows(bot, deadline_id)[0].attempts == 2
     assert len(reminder_texts(ama)) == 1
+
+
+async def test_a_message_that_keeps_timing_out_is_given_up_after_eight_tries(bot, clock):
+    await known(bot)
+    deadline_id = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
+    clock.now = utc(2026, 12, 3, 8, 0)
+    for _ in range(10):
+        bot.api.time_out_next("sendMessage")
+        await bot.deliver_outbox()
+        clock.advance(hours=1)
+    row = rows(bot, deadline_id)[0]
+    assert row.status == OutboxStatus.FAILED and row.attempts == 8
+    assert "gave up after 8 tries" in row.last_error and "TimedOut" in row.last_error
+
+
+async def test_a_coordinator_who_blocked_the_bot_leaves_no_digest_notice_bundled(bot, clock):
+    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
+    await kim.send("/settings")
+    await kim.click("Daily digest at 08:00")
+
+    def notice(*, session):
+        outbox.enqueue(
+            session,
+            recipient_id=COORDINATORS[0],
+            template="reminders/unreachable",
+            params={"person_id": 11, "name": "Ama", "username": None},
+            due_at=clock(),
+        )
+        session.commit()
+
+    bot.db.call(notice)
+    await bot.deliver_outbox()
+    clock.now = utc(2026, 11, 24, 7, 0)
+    bot.api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    await bot.deliver_outbox()
+    statuses = bot.db.call(
+        lambda session: [
+            m.status
+            for m in session.execute(
+                select(OutboxMessage).where(OutboxMessage.recipient_id == COORDINATORS[0])
+            ).scalars()
+        ]
+    )
+    assert OutboxStatus.BUNDLED not in statuses and OutboxStatus.FAILED in statuses
 
 
 async def test_pacing_thirty_a_second_overall_and_one_a_second_per_chat(bot, clock):
@@ -367,6 +476,21 @@ async def test_remind_me_tomorrow_and_already_done(bot, clock):
     assert all(r.status != OutboxStatus.PENDING for r in rows(bot, deadline_id))
     clock.now = utc(2026, 12, 20, 8, 0)
     assert await bot.deliver_outbox() == 0
+
+
+async def test_a_title_with_angle_brackets_can_still_be_marked_done(bot, clock):
+    ama = await known(bot)
+    deadline_id = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN), title="A<B & C")
+    clock.now = utc(2026, 12, 3, 8, 0)
+    await bot.deliver_outbox()
+    assert "Due in 7 days: A<B & C" in ama.last.plain
+    await ama.click("✅ Already done")
+    assert "Have you delivered “A<B & C”?" in ama.last.plain
+    await ama.click("Yes, it is done")
+    assert "Recorded: “A<B & C” is done" in ama.last.plain
+    assert bot.db.call(lambda session: session.get(Deadline, deadline_id)).status == "done"
+    await ama.press(ama.last, f"rem|a|{deadline_id}")
+    assert "“A<B & C”" in ama.last.plain
 
 
 async def test_someone_elses_reminder_button_is_refused(bot, clock):
@@ -433,6 +557,53 @@ async def test_coordinator_digest_collects_notices_for_eight_in_the_morning(bot,
     assert "Person 0 ist nicht mehr erreichbar" in digest and "Person 1" in digest
     clock.advance(days=1)
     assert await bot.deliver_outbox() == 0
+
+
+async def test_a_long_digest_goes_out_in_parts_and_shows_names_as_written(bot, clock):
+    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
+    await kim.send("/settings")
+    await kim.click("Daily digest at 08:00")
+    before = len(kim.messages)
+
+    def notices(*, session):
+        for n in range(60):
+            outbox.enqueue(
+                session,
+                recipient_id=COORDINATORS[0],
+                template="reminders/unreachable",
+                params={
+                    "person_id": 100 + n,
+                    "name": f"O'Brien & Co {n} " + "x" * 150,
+                    "username": None,
+                },
+                due_at=clock(),
+            )
+        session.commit()
+
+    bot.db.call(notices)
+    await bot.deliver_outbox()
+    clock.now = utc(2026, 11, 24, 7, 0)  # 08:00 in Berlin
+    await bot.deliver_outbox()
+    parts = kim.messages[before:]
+    assert len(parts) >= 3
+    assert all(len(part.plain) <= 4096 for part in parts)
+    assert "Your daily digest: 60 notices" in parts[0].plain
+    assert "Your daily digest, continued" in parts[1].plain
+    text = "\n".join(part.plain for part in parts)
+    assert all(f"O'Brien & Co {n} " in text for n in range(60))
+    assert "&amp;" not in text and "&#x27;" not in text
+    assert "60. 🚫 O'Brien" in parts[-1].plain and "/settings" in parts[-1].plain
+    held = bot.db.call(outbox.pending_for, recipient_ids=[COORDINATORS[0]])
+    assert held == []
+    statuses = bot.db.call(
+        lambda session: {
+            m.status
+            for m in session.execute(
+                select(OutboxMessage).where(OutboxMessage.template == "reminders/unreachable")
+            ).scalars()
+        }
+    )
+    assert statuses == {OutboxStatus.SENT}
 
 
 async def test_digest_is_for_coordinators_only(bot):
@@ -522,6 +693,27 @@ async def test_coordinator_sets_a_deadline_for_a_person_by_username(bot, clock):
     assert "in 17 days" in ama.last.text
 
 
+async def test_a_username_is_matched_exactly_and_two_matches_ask_for_the_id(bot, clock):
+    anna = bot.person(user_id=4343, language="en", name="Anna")
+    anna.user["username"] = "annask"
+    await anna.send("/start")
+    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
+    await kim.send("/deadline")
+    await kim.send("@anna_k")  # "_" is no wildcard: annask is someone else
+    assert "I don't know “@anna_k”" in kim.last.text
+
+    def two_with_one_name(*, session):
+        for person_id in (4444, 4545):
+            session.add(Person(id=person_id, first_name="Old", username="Same_Name"))
+        session.commit()
+
+    bot.db.call(two_with_one_name)
+    await kim.send("@same_name")
+    assert "Several people who wrote to the bot have used “@same_name”" in kim.last.text
+    await kim.send("4545")
+    assert "For: Old" in kim.last.text
+
+
 async def test_my_deadlines_in_german_and_local_time(bot, clock):
     jonas = await known(bot, user_id=5151, language="de", name="Jonas")
     await jonas.send("/deadlines")
@@ -530,6 +722,57 @@ async def test_my_deadlines_in_german_and_local_time(bot, clock):
     await jonas.send("/deadlines")
     assert "Bericht" in jonas.last.text and "morgen fällig" in jonas.last.text
     assert "23:59 (Europe/Berlin)" in jonas.last.text
+
+
+async def test_my_deadlines_have_a_button_for_each_and_its_reminder_buttons(bot, clock):
+    ama = await known(bot)
+    first = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN), title="Work plan")
+    add(bot, 4242, end_of_day(datetime(2026, 12, 20).date(), BERLIN), title="Budget")
+    await ama.send("/deadlines")
+    assert "1. Work plan" in ama.last.plain and "2. Budget" in ama.last.plain
+    assert ama.buttons[:2] == ["1. Work plan", "2. Budget"]
+    await ama.click("1. Work plan")
+    assert "Due in 17 days: Work plan" in ama.last.plain
+    assert ama.buttons == ["⏰ Remind me tomorrow", "✅ Already done"]
+    await ama.click("✅ Already done")
+    await ama.click("Yes, it is done")
+    assert bot.db.call(lambda session: session.get(Deadline, first)).status == "done"
+
+
+async def test_a_cancelled_deadline_and_an_unknown_button_get_a_clear_answer(bot, clock):
+    from storage.deadlines import cancel_deadline
+
+    ama = await known(bot)
+    deadline_id = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN), title="Plan")
+    clock.now = utc(2026, 12, 3, 8, 0)
+    await bot.deliver_outbox()
+    reminder = ama.last
+
+    def cancel(*, session):
+        cancel_deadline(session, deadline_id=deadline_id, reason="no longer needed")
+        session.commit()
+
+    bot.db.call(cancel)
+    await ama.press(reminder, f"rem|d|{deadline_id}")
+    assert "“Plan” was closed by the programme" in ama.last.plain
+    assert "already done" not in ama.last.plain
+    await ama.press(reminder, f"rem|q|{deadline_id}")
+    assert "This button no longer works" in ama.last.plain
+
+
+async def test_a_typed_step_that_went_stale_is_not_handed_to_another_form(bot, clock):
+    from bot.active_flow import NONE
+
+    ama = await known(bot)
+    await ama.send("/settings")
+    await ama.click("🕒 Change time zone")
+    clock.advance(minutes=16)
+    await ama.send("Ghana")
+    assert "That question has expired, so I did not use your answer" in ama.last.plain
+    assert "/settings" in ama.last.plain
+    assert bot.db.call(lambda session: session.get(Person, 4242)).active_flow == NONE
+    await ama.send("/settings")
+    assert "Time zone: Europe/Berlin" in ama.last.text
 
 
 async def test_settings_change_time_zone_by_country(bot, clock):
@@ -548,6 +791,84 @@ async def test_settings_change_time_zone_by_country(bot, clock):
     assert "Which of these is your time zone?" in ama.last.text
     await ama.click(ama.buttons[0])
     assert "Your time zone is now America/" in ama.last.text
+
+
+async def test_multi_zone_countries_use_their_main_zone(bot, clock):
+    from storage.local_time import zone_for_country, zones_of_country
+
+    main = {
+        "US": "America/New_York",
+        "ID": "Asia/Jakarta",
+        "CD": "Africa/Kinshasa",
+        "CL": "America/Santiago",
+        "EC": "America/Guayaquil",
+        "RU": "Europe/Moscow",
+        "MN": "Asia/Ulaanbaatar",
+        "BR": "America/Sao_Paulo",
+        "MX": "America/Mexico_City",
+        "CA": "America/Toronto",
+        "AU": "Australia/Sydney",
+        "KZ": "Asia/Almaty",
+        "AR": "America/Argentina/Buenos_Aires",
+    }
+    assert {country: zone_for_country(country) for country in main} == main
+    ama = await known(bot)
+    await ama.send("/settings")
+    await ama.click("🕒 Change time zone")
+    await ama.send("United States")
+    assert "Which of these is your time zone?" in ama.last.text
+    assert "America/Chicago" in ama.last.text  # any other zone can be typed
+    assert ama.buttons[0].startswith("United States · America/New_York")
+    assert len(ama.buttons) <= 9  # capped, and Cancel
+    us = zones_of_country("US")
+    assert us[1] == "America/Adak" and us.index("Pacific/Honolulu") < us.index("America/Chicago")
+    await ama.send("America/Chicago")
+    assert "Your time zone is now America/Chicago" in ama.last.text
+
+
+async def test_a_new_time_zone_moves_the_final_reminder_too(bot, clock):
+    await known(bot)
+    deadline_id = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
+    assert rows(bot, deadline_id)[3].due_at == utc(2026, 12, 14, 8)  # 09:00 Berlin
+    set_zone(bot, 4242, "Asia/Tokyo")
+    planned = rows(bot, deadline_id)
+    assert planned[3].params["stage"] == "final"
+    assert planned[3].due_at == utc(2026, 12, 14, 0)  # 09:00 in Tokyo, after the grace days
+    assert planned[0].due_at == utc(2026, 12, 3, 0)
+
+
+async def test_the_digest_comes_at_eight_where_the_coordinator_is(bot, clock, monkeypatch):
+    from storage import local_time
+
+    monkeypatch.setattr(
+        local_time,
+        "ZONE_SOURCES",
+        [lambda session, person_id: "Asia/Tokyo" if person_id == COORDINATORS[0] else None],
+    )
+    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
+    await kim.send("/settings")
+    assert "Time zone: Asia/Tokyo" in kim.last.text
+    await kim.click("Daily digest at 08:00")
+    before = len(kim.messages)
+
+    def notice(*, session):
+        outbox.enqueue(
+            session,
+            recipient_id=COORDINATORS[0],
+            template="reminders/unreachable",
+            params={"person_id": 11, "name": "Ama", "username": None},
+            due_at=clock(),
+        )
+        session.commit()
+
+    bot.db.call(notice)
+    await bot.deliver_outbox()
+    clock.now = utc(2026, 11, 23, 22, 59)
+    await bot.deliver_outbox()
+    assert len(kim.messages) == before
+    clock.now = utc(2026, 11, 23, 23, 0)  # 08:00 in Tokyo
+    assert await bot.deliver_outbox() == 1
+    assert "Your daily digest: one notice" in kim.last.text
 
 
 async def test_deadline_of_a_person_assigned_later_gets_its_reminders(bot, clock):
