@@ -1,4 +1,4 @@
-"""The `partnerbot` command: run, shell, db upgrade, models import/export, deployment add."""
+"""The `partnerbot` command: run, shell, db upgrade, models, deployment add, export."""
 
 from __future__ import annotations
 
@@ -119,6 +119,34 @@ def _models(args: argparse.Namespace) -> None:
         db.dispose()
 
 
+def _export(args: argparse.Namespace) -> None:
+    import csv
+    import io
+
+    from storage.db import Database
+    from storage.exports import TABLES
+
+    db = Database(_settings().database_url)
+    db.upgrade()
+    try:
+        header, rows = db.call(TABLES[args.what])
+    finally:
+        db.dispose()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    if args.file is None:
+        sys.stdout.write(text.getvalue())
+        return
+    try:
+        # With a byte order mark, spreadsheet programs read the umlauts right.
+        args.file.write_text(text.getvalue(), encoding="utf-8-sig")
+    except OSError as error:
+        sys.exit(f"partnerbot: {error}")
+    print(f"{len(rows)} row(s) written to {args.file}")
+
+
 def _deployment(args: argparse.Namespace) -> None:
     from bot.deployment_command import run_add
 
@@ -148,6 +176,14 @@ def parser() -> argparse.ArgumentParser:
     exports = models_commands.add_parser("export", help="write the rules as CSV")
     exports.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
     exports.set_defaults(handler=_models)
+    export = commands.add_parser("export", help="submitted data as CSV, for coordinators")
+    export.add_argument(
+        "what",
+        choices=["interests", "reports", "progress"],
+        help="expressions of interest, activity reports or progress reports",
+    )
+    export.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
+    export.set_defaults(handler=_export)
     from bot.deployment_command import add_subcommand
 
     add_subcommand(commands, _deployment)

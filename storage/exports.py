@@ -1,0 +1,102 @@
+"""What was submitted, as flat rows a coordinator can open in a spreadsheet."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from storage import activity_reports, interest, progress_reports
+from storage.experts_tables import ActivityReport, Deployment, ProgressReport, ReportStatus
+from storage.models import ExpressionOfInterest, Status
+
+Table = tuple[list[str], list[list[str]]]
+
+_FINISHED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)
+
+
+def cell(value: Any) -> str:
+    """A value as spreadsheet text: lists joined with "; ", dates in ISO 8601 (UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(_attachment(v) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _attachment(item: dict[str, Any]) -> str:
+    return f"{item.get('type', 'file')}:{item.get('name') or item.get('file_id', '')}"
+
+
+def expressions_of_interest(*, session: Session) -> Table:
+    """Every submitted expression of interest (not drafts), oldest first."""
+    header = ["reference", "programme", "status", "submitted_at", "person_id", "language"]
+    header += list(interest.ANSWER_KEYS)
+    found = session.execute(
+        select(ExpressionOfInterest)
+        .where(ExpressionOfInterest.status.not_in([Status.DRAFT, Status.DISCARDED]))
+        .order_by(ExpressionOfInterest.submitted_at, ExpressionOfInterest.id)
+    ).scalars()
+    rows = [
+        [cell(getattr(eoi, name)) for name in header[:6]]
+        + [cell(getattr(eoi, key)) for key in interest.ANSWER_KEYS]
+        for eoi in found
+    ]
+    return header, rows
+
+
+_DEPLOYMENT_COLUMNS = ["expert_name", "expert_model", "partnership", "country", "city"]
+
+
+def activity_reports_table(*, session: Session) -> Table:
+    """Every submitted activity report with its deployment, oldest first."""
+    header = ["reference", "status", "source", "submitted_at", "reviewed_at"]
+    header += _DEPLOYMENT_COLUMNS + list(activity_reports.ANSWER_KEYS)
+    found = session.execute(
+        select(ActivityReport, Deployment)
+        .join(Deployment, Deployment.id == ActivityReport.deployment_id)
+        .where(ActivityReport.status.in_(_FINISHED_REPORTS))
+        .order_by(ActivityReport.submitted_at, ActivityReport.id)
+    ).all()
+    rows = [
+        [cell(getattr(report, name)) for name in header[:5]]
+        + [cell(getattr(deployment, name)) for name in _DEPLOYMENT_COLUMNS]
+        + [cell(getattr(report, key)) for key in activity_reports.ANSWER_KEYS]
+        for report, deployment in found
+    ]
+    return header, rows
+
+
+def progress_reports_table(*, session: Session) -> Table:
+    """Every submitted periodic progress report with its deployment, oldest first."""
+    header = ["reference", "status", "period", "submitted_at"]
+    header += _DEPLOYMENT_COLUMNS + list(progress_reports.ANSWER_KEYS)
+    found = session.execute(
+        select(ProgressReport, Deployment)
+        .join(Deployment, Deployment.id == ProgressReport.deployment_id)
+        .where(ProgressReport.status.in_(_FINISHED_REPORTS))
+        .order_by(ProgressReport.submitted_at, ProgressReport.id)
+    ).all()
+    rows = [
+        [cell(getattr(report, name)) for name in header[:4]]
+        + [cell(getattr(deployment, name)) for name in _DEPLOYMENT_COLUMNS]
+        + [cell(getattr(report, key)) for key in progress_reports.ANSWER_KEYS]
+        for report, deployment in found
+    ]
+    return header, rows
+
+
+TABLES = {
+    "interests": expressions_of_interest,
+    "reports": activity_reports_table,
+    "progress": progress_reports_table,
+}

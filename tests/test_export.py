@@ -1,0 +1,52 @@
+"""Coordinators get the submitted data out: `partnerbot export` writes CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from bot import cli
+from tests.experts_scripts import bind_expert, register_deployment
+from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
+
+
+def export(monkeypatch, database_url, tmp_path, what: str) -> list[dict[str, str]]:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    target = tmp_path / f"{what}.csv"
+    cli.main(["export", what, str(target)])
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_expressions_of_interest_as_typed(bot, monkeypatch, database_url, tmp_path):
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("📨 Submit")
+    jonas = bot.person(user_id=5151, language="de")
+    await verwaltungspartnerschaft_until_summary(jonas, german=True)
+    await jonas.send("/start")  # the second stays a draft: not exported
+    rows = export(monkeypatch, database_url, tmp_path, "interests")
+    assert [r["reference"] for r in rows] == ["EOI-2026-0001"]
+    [row] = rows
+    assert row["programme"] == "fkf" and row["status"] == "submitted"
+    assert row["expertise"] == "Abfallwirtschaft & <Finanzen>"  # exactly what was typed
+    assert row["partner_country"] == "GH" and row["consent"] == "yes"
+    assert row["submitted_at"].startswith("2026-11-23T10:00")
+
+
+async def test_activity_reports_with_their_deployment(bot, monkeypatch, database_url, tmp_path):
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=5001, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    await jonas.send("Workshop mit dem Planungsamt; 12 Teilnehmende")
+    await jonas.click("⚡ Quick report")
+    [row] = export(monkeypatch, database_url, tmp_path, "reports")
+    assert row["reference"] == "REP-2026-0001" and row["source"] == "quick"
+    assert row["description"] == "Workshop mit dem Planungsamt; 12 Teilnehmende"
+    assert row["country"] and row["expert_name"]
+    assert export(monkeypatch, database_url, tmp_path, "progress") == []
+
+
+def test_export_to_standard_output(monkeypatch, database_url, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    cli.main(["export", "interests"])
+    assert capsys.readouterr().out.startswith("reference,programme,status,submitted_at")
