@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import Message
@@ -59,7 +59,8 @@ DOCUMENT_SUFFIXES = (
     ".heic",
 )
 
-_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+# Day first, as written in Germany (23.11.2026) and in most partner countries (23/11/2026).
+_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
@@ -110,9 +111,14 @@ def check_date(question: Question, value: date, today: date) -> str | None:
     return None
 
 
+# Words for the two days the buttons offer, typed instead of pressed.
+_RELATIVE_DAYS = {"today": 0, "heute": 0, "yesterday": 1, "gestern": 1}
+
+
 def read_date(question: Question, text: str, today: date) -> tuple[str | None, str | None]:
     """(the date as YYYY-MM-DD, None) or (None, why it cannot be taken)."""
-    value = parse_date(text)
+    days_back = _RELATIVE_DAYS.get(text.strip().casefold())
+    value = today - timedelta(days=days_back) if days_back is not None else parse_date(text)
     if value is None:
         return None, _(
             "I can't read “{text}” as a date. Please type it like 23.11.2026 or 2026-11-23."

@@ -15,6 +15,7 @@ from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
+from conversations.menu import main_menu_rows
 from storage import calls
 from storage.local_time import DEFAULT_ZONE, end_of_day, local
 from storage.preferences import Entry
@@ -32,7 +33,12 @@ async def _coordinator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
         return True
     await acknowledge(update, _("This is for the programme's coordinators."), alert=True)
     if update.callback_query is None:
-        await reply(update, context, _("This command is for the programme's coordinators."))
+        await reply(
+            update,
+            context,
+            _("This command is for the programme's coordinators."),
+            main_menu_rows(),
+        )
     return False
 
 
@@ -41,6 +47,9 @@ async def call_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not await _coordinator(update, context):
         return
     await acknowledge(update)
+    assert update.effective_user is not None
+    # A new /call starts anew: a step of an earlier, unfinished one must not take the next text.
+    await entries.finish(context, update.effective_user.id)
     rows: list[list[Button]] = [[(_(label), f"dl|cp|{code}")] for code, label in PROGRAMMES.items()]
     rows.append(_cancel_row())
     await reply(update, context, render("deadlines/call_programme"), rows)
@@ -163,7 +172,9 @@ async def call_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         now=svc.clock(),
     )
     await entries.finish(context, user.id)
-    await reply(update, context, render("deadlines/call_opened", people=call.people))
+    await reply(
+        update, context, render("deadlines/call_opened", people=call.people), main_menu_rows()
+    )
     wake_dispatcher(context)
 
 
@@ -173,7 +184,7 @@ async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await close_buttons(update)
     assert update.effective_user is not None
     await entries.finish(context, update.effective_user.id)
-    await reply(update, context, _("Cancelled — nothing was saved."))
+    await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

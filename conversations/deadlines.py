@@ -9,7 +9,7 @@ from bot import reminders
 from bot.i18n import N_, _, format_day, render
 from bot.messaging import acknowledge, reply
 from bot.services import services
-from conversations.menu import register_entry
+from conversations.menu import main_menu_rows, register_entry
 from storage import deadlines
 
 COMMAND_DESCRIPTION = N_("My deadlines")
@@ -62,7 +62,12 @@ async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     user = update.effective_user
     svc = services(context)
     if user is None or not svc.is_coordinator(user.id):
-        await reply(update, context, _("This command is for the programme's coordinators."))
+        await reply(
+            update,
+            context,
+            _("This command is for the programme's coordinators."),
+            main_menu_rows(),
+        )
         return
     found = await svc.db.run(deadlines.overdue, now=svc.clock())
     items = [

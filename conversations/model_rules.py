@@ -24,6 +24,7 @@ from bot.advisor import (
 from bot.i18n import _, country_name, current_language, format_moment, render
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
 from bot.services import services
+from conversations.menu import main_menu_rows
 from storage import model_rules
 
 # Short codes for callback data, and the order a tap moves through.
@@ -43,7 +44,7 @@ async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.effective_message
     assert user is not None and message is not None
     if not services(context).is_coordinator(user.id):
-        await reply(update, context, _refused_text())
+        await reply(update, context, _refused_text(), main_menu_rows())
         return
     typed = " ".join(context.args or []).strip()
     if not typed:
