@@ -292,7 +292,11 @@ def summary_view(
     rows.append([(_(form.submit_label), data(form, draft, "u"))])
     rows.append(nav_row(form, draft))
     text = render(
-        "forms/summary", title=_(form.title), lines=summary_lines(form, draft.answers), note=note
+        "forms/summary",
+        title=_(form.title),
+        lines=summary_lines(form, draft.answers),
+        note=note,
+        submit=_(form.submit_label),
     )
     return text, rows
 

@@ -349,7 +349,13 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     draft = await current_draft(context, user.id)
     if draft is not None:
         k, n = forms.position(FORMS[draft.form], draft)
-        text = render("interest/open_draft", programme=_(PROGRAMMES[draft.form]), k=k, n=n)
+        text = render(
+            "interest/open_draft",
+            programme=_(PROGRAMMES[draft.form]),
+            k=k,
+            n=n,
+            ready=draft.step == forms.SUMMARY,
+        )
         rows = forms.resume_rows(FORMS[draft.form], draft)
         rows.append([(_("Choose a programme anew"), "prog|choose")])
         await reply(update, context, text, rows)

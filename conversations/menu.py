@@ -47,11 +47,12 @@ async def _open_draft_rows(
     notes = []
     for form, draft in drafts:
         k, n = forms.position(form, draft)
+        ready = draft.step == forms.SUMMARY
         if form.slot == "interest":
             programme = _(interest.PROGRAMMES[draft.form])
-            notes.append(render("interest/open_draft", programme=programme, k=k, n=n))
+            notes.append(render("interest/open_draft", programme=programme, k=k, n=n, ready=ready))
         else:
-            notes.append(render("forms/open_draft", title=_(form.title), k=k, n=n))
+            notes.append(render("forms/open_draft", title=_(form.title), k=k, n=n, ready=ready))
     if len(drafts) == 1:
         return notes[0], forms.resume_rows(*drafts[0])
     rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
