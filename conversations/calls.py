@@ -27,6 +27,10 @@ def _cancel_row() -> list[Button]:
     return [(_("✖️ Cancel"), "dl|x")]
 
 
+def _nav_row() -> list[Button]:
+    return [(_("◀️ Back"), "dl|cb"), (_("✖️ Cancel"), "dl|x")]
+
+
 async def _coordinator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
     if user is not None and services(context).is_coordinator(user.id):
@@ -70,7 +74,7 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await entries.wait_for(
         context, update.effective_user.id, FLOW, "date", {"programme": programme}
     )
-    await reply(update, context, render("deadlines/call_date"), [_cancel_row()])
+    await reply(update, context, render("deadlines/call_date"), [_nav_row()])
 
 
 async def call_typed(
@@ -81,6 +85,9 @@ async def call_typed(
         return
     user = update.effective_user
     assert user is not None
+    if entry.step == "confirm":  # the summary waits for a button, not for text
+        await _summary(update, context, entry.answers)
+        return
     if entry.step == "date":
         day = entries.parse_day(text)
         today = local(services(context).clock(), DEFAULT_ZONE).date()
@@ -93,13 +100,12 @@ async def call_typed(
         else:
             problem = None
         if problem:
-            await reply(update, context, problem, [_cancel_row()])
+            await reply(update, context, problem, [_nav_row()])
             return
         assert day is not None
         answers = {**entry.answers, "date": day.isoformat()}
         await entries.wait_for(context, user.id, FLOW, "countries", answers)
-        rows = [[(_("🌍 All countries"), "dl|ca")], _cancel_row()]
-        await reply(update, context, render("deadlines/call_countries"), rows)
+        await _ask_countries(update, context)
         return
     codes, unknown = [], []
     for part in (p.strip() for p in text.replace(";", ",").split(",")):
@@ -118,9 +124,39 @@ async def call_typed(
         note = _(
             "I couldn't tell which country “{text}” is. Please type full country names separated by commas, e.g. “Ghana, Kenya”."
         ).format(text=html.escape(", ".join(unknown)[:80] or text[:80]))
-        await reply(update, context, note, [[(_("🌍 All countries"), "dl|ca")], _cancel_row()])
+        await reply(update, context, note, [[(_("🌍 All countries"), "dl|ca")], _nav_row()])
         return
     await _summary(update, context, {**entry.answers, "countries": sorted(set(codes))})
+
+
+async def _ask_countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rows = [[(_("🌍 All countries"), "dl|ca")], _nav_row()]
+    await reply(update, context, render("deadlines/call_countries"), rows)
+
+
+async def call_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Goes one step back in /call (the answers before it are kept)."""
+    if not await _coordinator(update, context):
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    entry = await entries.current(context, user.id)
+    if entry is None or entry.flow != FLOW:
+        await reply(update, context, _("That button no longer works. Please send /call again."))
+        return
+    if entry.step == "date":
+        await call_requested(update, context)
+        return
+    if entry.step == "countries":
+        answers = {k: v for k, v in entry.answers.items() if k != "date"}
+        await entries.wait_for(context, user.id, FLOW, "date", answers)
+        await reply(update, context, render("deadlines/call_date"), [_nav_row()])
+        return
+    answers = {k: v for k, v in entry.answers.items() if k != "countries"}
+    await entries.wait_for(context, user.id, FLOW, "countries", answers)
+    await _ask_countries(update, context)
 
 
 async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -146,7 +182,7 @@ async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: 
         closes=date.fromisoformat(answers["date"]),
         countries=[country_name(c) for c in answers["countries"]],
     )
-    rows = [[(_("✅ Open the call"), "dl|cy")], _cancel_row()]
+    rows = [[(_("✅ Open the call"), "dl|cy")], _nav_row()]
     await reply(update, context, text, rows)
 
 
@@ -195,5 +231,6 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(programme_chosen, pattern=r"^dl\|cp\|"),
         CallbackQueryHandler(all_countries_chosen, pattern=r"^dl\|ca$"),
         CallbackQueryHandler(call_confirmed, pattern=r"^dl\|cy$"),
+        CallbackQueryHandler(call_back_pressed, pattern=r"^dl\|cb$"),
         CallbackQueryHandler(flow_cancelled, pattern=r"^dl\|x$"),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -25,6 +26,10 @@ MAX_TITLE = 300
 
 def _cancel_row() -> list[Button]:
     return [(_("✖️ Cancel"), "dl|x")]
+
+
+def _nav_row() -> list[Button]:
+    return [(_("◀️ Back"), "dl|db"), (_("✖️ Cancel"), "dl|x")]
 
 
 async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,15 +70,18 @@ async def deadline_typed(
             "name": holder.name,
         }
         await entries.wait_for(context, user.id, FLOW, "title", answers)
-        await reply(update, context, render("deadlines/custom_title", **answers), [_cancel_row()])
+        await reply(update, context, render("deadlines/custom_title", **answers), [_nav_row()])
         return
     if entry.step == "title":
         if len(text) > MAX_TITLE or not text:
             note = _("Please describe it in at most {limit} characters.").format(limit=MAX_TITLE)
-            await reply(update, context, note, [_cancel_row()])
+            await reply(update, context, note, [_nav_row()])
             return
         await entries.wait_for(context, user.id, FLOW, "date", {**entry.answers, "title": text})
-        await reply(update, context, render("deadlines/custom_date"), [_cancel_row()])
+        await reply(update, context, render("deadlines/custom_date"), [_nav_row()])
+        return
+    if entry.step == "confirm":  # the summary waits for a button, not for text
+        await _summary(update, context, entry.answers)
         return
     day = entries.parse_day(text)
     zone = "Europe/Berlin"
@@ -93,16 +101,47 @@ async def deadline_typed(
         return
     answers = {**entry.answers, "date": day.isoformat(), "zone": zone}
     await entries.wait_for(context, user.id, FLOW, "confirm", answers)
+    await _summary(update, context, answers)
+
+
+async def _summary(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
+) -> None:
     text = render(
         "deadlines/custom_summary",
         name=answers["name"],
         person_id=answers["person_id"],
         deployment_id=answers["deployment_id"],
         title=answers["title"],
-        day=day,
-        zone=zone,
+        day=date.fromisoformat(answers["date"]),
+        zone=answers["zone"],
     )
-    await reply(update, context, text, [[(_("✅ Set the deadline"), "dl|dy")], _cancel_row()])
+    await reply(update, context, text, [[(_("✅ Set the deadline"), "dl|dy")], _nav_row()])
+
+
+async def deadline_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Goes one step back in /deadline (the answers before it are kept)."""
+    if not await _coordinator(update, context):
+        return
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    entry = await entries.current(context, user.id)
+    if entry is None or entry.flow != FLOW:
+        await reply(update, context, _("That button no longer works. Please send /deadline again."))
+        return
+    if entry.step == "title":
+        await deadline_requested(update, context)
+        return
+    if entry.step == "date":
+        answers = {k: v for k, v in entry.answers.items() if k != "title"}
+        await entries.wait_for(context, user.id, FLOW, "title", answers)
+        await reply(update, context, render("deadlines/custom_title", **answers), [_nav_row()])
+        return
+    answers = {k: v for k, v in entry.answers.items() if k not in ("date", "zone")}
+    await entries.wait_for(context, user.id, FLOW, "date", answers)
+    await reply(update, context, render("deadlines/custom_date"), [_nav_row()])
 
 
 async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -139,4 +178,5 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("deadline", deadline_requested),
         CallbackQueryHandler(deadline_confirmed, pattern=r"^dl\|dy$"),
+        CallbackQueryHandler(deadline_back_pressed, pattern=r"^dl\|db$"),
     ]

@@ -989,3 +989,36 @@ async def test_pacer_never_puts_31_messages_in_one_second_nor_two_in_one_chat():
         per_chat.setdefault(chat, []).append(t)
     assert all(b - a >= 1.0 for ts in per_chat.values() for a, b in pairwise(ts))
     assert times[-1] - times[0] < 200 / 29 + 1  # and still close to 29 a second
+
+
+async def test_call_and_deadline_have_back_and_keep_the_summary_on_typed_text(bot, clock):
+    kim = await known(bot, user_id=COORDINATORS[0], language="de", name="Kim")
+    await kim.send("/call")
+    await kim.click("Fachkräftefonds (kommunale Partnerschaften)")
+    await kim.send("10.12.2026")
+    await kim.click("🌍 Alle Länder")
+    assert "Bitte prüfen Sie den Aufruf" in kim.last.text
+    await kim.send("Ghana")  # the summary waits for a button: it is shown again, unchanged
+    assert "Bitte prüfen Sie den Aufruf" in kim.last.text and "Ghana" not in kim.last.text
+    await kim.click("◀️ Zurück")
+    await kim.send("Ghana, Kenia")
+    assert "Ghana" in kim.last.text and "Kenia" in kim.last.text
+    await kim.click("◀️ Zurück")
+    await kim.click("◀️ Zurück")
+    await kim.send("11.12.2026")  # the date again, the programme kept
+    await kim.click("🌍 Alle Länder")
+    assert "11.12.2026" in kim.last.text or "11. Dez. 2026" in kim.last.text
+
+    await kim.send("/deadline")
+    await kim.send(f"{kim.user_id}")
+    await kim.send("Arbeitsplan")
+    await kim.send("10.12.2026")
+    await kim.send("Zwischenbericht")  # typed at the summary: not read as a date
+    assert "Frist" in kim.last.text and "Arbeitsplan" in kim.last.text
+    await kim.click("◀️ Zurück")
+    await kim.click("◀️ Zurück")
+    await kim.send("Zwischenbericht")
+    await kim.send("12.12.2026")
+    assert "Zwischenbericht" in kim.last.text
+    await kim.click("✅ Frist setzen")
+    assert "gesetzt" in kim.last.text
