@@ -104,6 +104,10 @@ def check_date(question: Question, value: date, today: date) -> str | None:
         return _(
             "{date} lies in the future. Please give the date on which the activity took place (today at the latest)."
         ).format(date=format_day(_midday(value)))
+    if not question.past and value < today:
+        return _("{date} has already passed. Please give a date from today on.").format(
+            date=format_day(_midday(value))
+        )
     if value.year < 2000 or value.year > today.year + 10:
         return _("{date} seems wrong. Please check the year.").format(
             date=format_day(_midday(value))

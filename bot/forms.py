@@ -74,6 +74,7 @@ class Question:
     minimum: int | None = None  # NUMBER: smallest allowed (default 0)
     maximum: int | None = None  # NUMBER: largest allowed; ATTACHMENTS: most files
     future: bool = False  # DATE: whether a date after today is allowed
+    past: bool = True  # DATE: whether a date before today is allowed
     # A check against the other answers (e.g. women ≤ total): why the value is refused, or None.
     check: Callable[[Mapping[str, Any], Any], str | None] | None = None
 

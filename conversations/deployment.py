@@ -106,6 +106,7 @@ QUESTIONS = (
         N_("When does it end? Skip for the usual two years."),
         N_("31.01.2029"),
         future=True,
+        past=False,  # a deployment that is already over has nothing left to report
         optional=True,
         check=_end_after_start,
     ),

@@ -34,6 +34,13 @@ NEXT = {POSSIBLE: NOT_POSSIBLE, NOT_POSSIBLE: TO_BE_CONFIRMED, TO_BE_CONFIRMED: 
 ICONS = {POSSIBLE: "✅", NOT_POSSIBLE: "🚫", TO_BE_CONFIRMED: "❓"}
 
 
+def _who(updated_by: str | None) -> str:
+    """Who changed a rule, as a coordinator reads it (the seed file is the programme's start)."""
+    if updated_by in (None, "seed"):
+        return _("the initial data file")
+    return updated_by
+
+
 def _refused_text() -> str:
     return _("Only the programme's coordinators can view and change the country rules.")
 
@@ -89,7 +96,7 @@ async def _view(
                 "status": _(STATUS_LABELS[status]),
                 "reason": reason,
                 "changed": format_moment(rule.updated_at) if rule else None,
-                "by": rule.updated_by if rule else None,
+                "by": _who(rule.updated_by) if rule else None,
             }
         )
         label = f"{ICONS[status]} {_(MODEL_LABELS[model])}: {_(STATUS_LABELS[status])}"

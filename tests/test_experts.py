@@ -96,6 +96,8 @@ async def test_deployment_form_corrects_bad_dates_and_references(bot):
     await clara.send("next monday")
     assert "read “next monday” as a date" in clara.last.text
     await clara.send("2027-02-01")
+    await clara.send("01.01.2020")  # already over: nothing left to report
+    assert "has already passed" in clara.last.text
     await clara.send("01.01.2027")
     assert "The end must come after the start" in clara.last.text
     await clara.send("31.01.2029")
