@@ -73,9 +73,10 @@ async def zone_change_requested(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 def _zone_typed_exactly(text: str) -> str | None:
+    """A zone typed by its name ("Africa/Accra") or by its city ("Accra", "Sao Paulo")."""
     wanted = text.strip().replace(" ", "_").casefold()
     for zone in known_zones():
-        if zone.casefold() == wanted:
+        if wanted in (zone.casefold(), zone.rsplit("/", 1)[-1].casefold()):
             return zone
     return None
 

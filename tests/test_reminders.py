@@ -1022,3 +1022,11 @@ async def test_call_and_deadline_have_back_and_keep_the_summary_on_typed_text(bo
     assert "Zwischenbericht" in kim.last.text
     await kim.click("✅ Frist setzen")
     assert "gesetzt" in kim.last.text
+
+
+async def test_settings_time_zone_by_city(bot, clock):
+    ama = await known(bot)
+    await ama.send("/settings")
+    await ama.click("🕒 Change time zone")
+    await ama.send("accra")
+    assert "Your time zone is now Africa/Accra" in ama.last.text
