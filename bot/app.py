@@ -44,6 +44,7 @@ from conversations import (
     progress,
     quick_report,
     report,
+    review,
 )
 from conversations import deadlines as deadline_list
 from conversations import reminders as reminder_buttons
@@ -155,7 +156,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
     # menu first: /start, /help, /language, /cancel work in the middle of any form. Before it:
     # /start with an invitation code.
-    for module in (invitation, experts_menu, menu, interest, mine, models, model_rules):
+    for module in (invitation, experts_menu, menu, interest, review, mine, models, model_rules):
         application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
     for module in (deployment, report, my_reports, progress, quick_report):
         application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)

@@ -285,7 +285,12 @@ def submit_draft(
     # The person's reminders for a call for this programme stop with the submission.
     complete_call_deadlines(session, person_id=row.person_id, programme=row.programme, now=now)
     answers = {key: getattr(row, key) for key in ANSWER_KEYS}
-    params = {"reference": reference, "programme": row.programme, "answers": answers}
+    params = {
+        "eoi_id": draft_id,
+        "reference": reference,
+        "programme": row.programme,
+        "answers": answers,
+    }
     for coordinator in coordinators:
         outbox.enqueue(
             session,

@@ -1,0 +1,66 @@
+"""Coordinators decide on an expression of interest from its notice; the submitter is told."""
+
+from __future__ import annotations
+
+from tests.conftest import COORDINATORS
+from tests.scripts import fachkraeftefonds_until_summary
+from tests.test_interest import outbox, stored
+
+
+async def submitted(bot, language: str = "de"):
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/start")  # the coordinator reads English
+    jonas = bot.person(user_id=5151, language=language, name="Jonas")
+    await fachkraeftefonds_until_summary(jonas, german=language == "de")
+    await jonas.click("📨 Einreichen" if language == "de" else "📨 Submit")
+    await bot.deliver_outbox()
+    return jonas
+
+
+async def test_a_coordinator_accepts_and_the_submitter_hears_it_in_german(bot):
+    jonas = await submitted(bot)
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    notice = bot.api.chat(COORDINATORS[0])[-1]
+    assert "New expression of interest EOI-2026-0001" in notice.text
+    assert notice.labels == ["🔎 In review", "✅ Accept", "↩️ Return for changes", "✖️ Decline"]
+    await tom.click("✅ Accept", message=notice)
+    assert "EOI-2026-0001: ✅ Accept. The submitter is told." in tom.bot_answers()[-1]["text"]
+    assert [e.status for e in stored(bot)] == ["accepted"]
+    await bot.deliver_outbox()
+    assert "Gute Nachricht" in jonas.last.text and "EOI-2026-0001" in jonas.last.text
+    await jonas.send("/mine")
+    assert "angenommen" in jonas.last.text
+    # The same decision again (a double tap) changes nothing and tells nobody twice.
+    before = len(outbox(bot))
+    await tom.click("✅ Accept", message=notice)
+    assert "already has this status" in tom.bot_answers()[-1]["text"]
+    assert len(outbox(bot)) == before
+
+
+async def test_return_and_decline_in_english(bot):
+    ama = await submitted(bot, language="en")
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    notice = bot.api.chat(COORDINATORS[0])[-1]
+    await tom.click("↩️ Return for changes", message=notice)
+    await bot.deliver_outbox()
+    assert "returned it for changes" in ama.last.text
+    await tom.click("✖️ Decline", message=notice)
+    await bot.deliver_outbox()
+    assert "decided not to take it up" in ama.last.text
+    await ama.send("/mine")
+    assert "declined" in ama.last.text
+
+
+async def test_only_coordinators_decide_even_with_a_forged_button(bot):
+    jonas = await submitted(bot)
+    eoi = stored(bot)[0]
+    await jonas.press(jonas.last, f"eoi|{eoi.id}|a")
+    assert jonas.bot_answers()[-1]["show_alert"] is True
+    assert "Koordinator" in jonas.bot_answers()[-1]["text"]
+    assert [e.status for e in stored(bot)] == ["submitted"]
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.press(bot.api.chat(COORDINATORS[0])[-1], "eoi|999|a")  # no such submission
+    assert (
+        "already has this status" in tom.bot_answers()[-1]["text"]
+        or "no longer" in tom.bot_answers()[-1]["text"]
+    )
