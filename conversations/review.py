@@ -6,14 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
 
-from bot.i18n import N_, _, render, use_language
-from bot.messaging import acknowledge
+from bot.i18n import N_, _, current_language, render, use_language
+from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
 from bot.outbox import register_preparer, wake_dispatcher
 from bot.services import services
-from bot.vocabulary import PROGRAMMES
+from bot.vocabulary import PROGRAMMES, STATUSES
+from conversations.menu import main_menu_rows
 from storage import reviews
 from storage.models import Status
 from storage.outbox import Outgoing
@@ -99,10 +106,62 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     wake_dispatcher(context)
 
 
+async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists the submissions waiting for a decision, each with a button to open it."""
+    svc = services(context)
+    if not svc.is_coordinator(update.effective_user.id if update.effective_user else None):
+        await reply(
+            update,
+            context,
+            _("This command is for the programme's coordinators."),
+            main_menu_rows(),
+        )
+        return
+    items, total = await svc.db.run(reviews.open_submissions)
+    shown = [
+        {
+            "reference": item.reference,
+            "programme": _(PROGRAMMES[item.programme]),
+            "status": _(STATUSES.get(item.status, item.status)),
+            "partner": item.partner,
+            "country": item.country,
+            "submitted_at": item.submitted_at,
+        }
+        for item in items
+    ]
+    rows = [[(f"📄 {item.reference}", f"eoi|{item.id}|o")] for item in items]
+    await reply(
+        update, context, render("interest/open_submissions", items=shown, total=total), rows
+    )
+
+
+async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows one submission as its notice, with the decision buttons (coordinators only)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    if not svc.is_coordinator(update.effective_user.id):
+        await acknowledge(update, _("Only the programme's coordinators can decide on this."), True)
+        return
+    await acknowledge(update)
+    params = await svc.db.run(reviews.notice_params, eoi_id=int(query.data.split("|")[1]))
+    if params is None:
+        await reply(
+            update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
+        )
+        return
+    text = render_notice(SUBMITTED_NOTICE, params, current_language())
+    await reply(update, context, text, decision_rows(params["eoi_id"]))
+
+
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The decision buttons, and the notices they send and sit under."""
+    """/submissions, the decision buttons, and the notices they send and sit under."""
     from bot import notices
 
     notices.register("notices/eoi_status", _status_notice)
     register_preparer(SUBMITTED_NOTICE, _prepare_submitted)
-    return [CallbackQueryHandler(decision_chosen, pattern=r"^eoi\|")]
+    return [
+        CommandHandler("submissions", submissions_requested),
+        CallbackQueryHandler(submission_opened, pattern=r"^eoi\|\d+\|o$"),
+        CallbackQueryHandler(decision_chosen, pattern=r"^eoi\|"),
+    ]

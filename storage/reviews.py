@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from storage import outbox
+from storage import interest, outbox
 from storage.models import ExpressionOfInterest, Status
 
 # The decisions a coordinator can take on a submitted expression of interest.
@@ -61,3 +62,56 @@ def decide(
     )
     session.commit()
     return Decision(reference=row.reference, status=decision)
+
+
+@dataclass(frozen=True)
+class OpenSubmission:
+    """A submission waiting for (or under) the coordinators' review, for /submissions."""
+
+    id: int
+    reference: str
+    programme: str
+    status: str
+    partner: str | None
+    country: str | None
+    submitted_at: datetime | None
+
+
+def open_submissions(*, session: Session, limit: int = 10) -> tuple[list[OpenSubmission], int]:
+    """The oldest submissions not yet decided (submitted or in review), and how many in all."""
+    waiting = ExpressionOfInterest.status.in_([Status.SUBMITTED, Status.IN_REVIEW])
+    total = session.execute(
+        select(func.count()).select_from(ExpressionOfInterest).where(waiting)
+    ).scalar_one()
+    found = session.execute(
+        select(ExpressionOfInterest)
+        .where(waiting)
+        .order_by(ExpressionOfInterest.submitted_at, ExpressionOfInterest.id)
+        .limit(limit)
+    ).scalars()
+    items = [
+        OpenSubmission(
+            id=e.id or 0,
+            reference=e.reference or "",
+            programme=e.programme,
+            status=e.status,
+            partner=e.partner_municipality or e.partner_authority,
+            country=e.partner_country,
+            submitted_at=e.submitted_at,
+        )
+        for e in found
+    ]
+    return items, total
+
+
+def notice_params(*, session: Session, eoi_id: int) -> dict[str, Any] | None:
+    """What a submission's notice shows (as when it was submitted), or None for a draft."""
+    eoi = session.get(ExpressionOfInterest, eoi_id)
+    if eoi is None or eoi.reference is None:
+        return None
+    return {
+        "eoi_id": eoi_id,
+        "reference": eoi.reference,
+        "programme": eoi.programme,
+        "answers": {key: getattr(eoi, key) for key in interest.ANSWER_KEYS},
+    }

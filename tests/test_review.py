@@ -64,3 +64,28 @@ async def test_only_coordinators_decide_even_with_a_forged_button(bot):
         "already has this status" in tom.bot_answers()[-1]["text"]
         or "no longer" in tom.bot_answers()[-1]["text"]
     )
+
+
+async def test_submissions_lists_what_waits_and_opens_one_to_decide(bot):
+    await submitted(bot)
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/submissions")
+    assert "Waiting for a decision: 1" in tom.last.text and "EOI-2026-0001" in tom.last.text
+    await tom.click("📄 EOI-2026-0001")
+    assert "New expression of interest EOI-2026-0001" in tom.last.text
+    await tom.click("🔎 In review")
+    await tom.send("/submissions")
+    assert "in review" in tom.last.text
+    await tom.click("📄 EOI-2026-0001")
+    await tom.click("✅ Accept")
+    await tom.send("/submissions")
+    assert "No expression of interest is waiting for a decision." in tom.last.text
+
+
+async def test_submissions_is_for_coordinators_only(bot):
+    jonas = await submitted(bot)
+    await jonas.send("/submissions")
+    assert "Koordination des Programms vorbehalten" in jonas.last.text
+    await jonas.press(jonas.last, f"eoi|{stored(bot)[0].id}|o")
+    assert jonas.bot_answers()[-1]["show_alert"] is True
+    assert "Neue Interessensbekundung" not in jonas.last.text
