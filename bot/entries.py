@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, Mess
 from bot.active_flow import NONE, activate, active_flow, is_active
 from bot.form_kinds import parse_date
 from bot.i18n import _
-from bot.messaging import reply
+from bot.messaging import acknowledge, close_buttons, reply
 from bot.services import services
 from storage import preferences
 from storage.preferences import Entry
@@ -70,6 +70,27 @@ async def wait_for(
     assert context.user_data is not None
     context.user_data[SLOT] = entry
     await activate(context, SLOT)
+    return entry
+
+
+async def pressed_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    flow: str,
+    command: str,
+    steps: tuple[str, ...] = (),
+) -> Entry | None:
+    """The waiting step of `flow` that a button was pressed for (the press answered, its
+    buttons closed); None, after saying so, when the flow is not waiting (at one of `steps`)."""
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    entry = await current(context, user.id)
+    if entry is None or entry.flow != flow or (steps and entry.step not in steps):
+        note = _("That button no longer works. Please send {command} again.")
+        await reply(update, context, note.format(command=command))
+        return None
     return entry
 
 

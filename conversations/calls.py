@@ -69,7 +69,8 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await close_buttons(update)
     programme = query.data.rsplit("|", 1)[1]
     if programme not in PROGRAMMES:
-        await reply(update, context, _("That button no longer works. Please send /call again."))
+        note = _("That button no longer works. Please send {command} again.")
+        await reply(update, context, note.format(command="/call"))
         return
     await entries.wait_for(
         context, update.effective_user.id, FLOW, "date", {"programme": programme}
@@ -138,14 +139,11 @@ async def call_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """Goes one step back in /call (the answers before it are kept)."""
     if not await _coordinator(update, context):
         return
-    await acknowledge(update)
-    await close_buttons(update)
+    entry = await entries.pressed_step(update, context, FLOW, "/call")
+    if entry is None:
+        return
     user = update.effective_user
     assert user is not None
-    entry = await entries.current(context, user.id)
-    if entry is None or entry.flow != FLOW:
-        await reply(update, context, _("That button no longer works. Please send /call again."))
-        return
     if entry.step == "date":
         await call_requested(update, context)
         return
@@ -163,12 +161,8 @@ async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYP
     """No country limit; shows the summary."""
     if not await _coordinator(update, context):
         return
-    await acknowledge(update)
-    await close_buttons(update)
-    assert update.effective_user is not None
-    entry = await entries.current(context, update.effective_user.id)
-    if entry is None or entry.flow != FLOW or "date" not in entry.answers:
-        await reply(update, context, _("That button no longer works. Please send /call again."))
+    entry = await entries.pressed_step(update, context, FLOW, "/call", ("countries", "confirm"))
+    if entry is None:
         return
     await _summary(update, context, {**entry.answers, "countries": []})
 
@@ -190,14 +184,11 @@ async def call_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Opens the call; the people with a matching draft get their deadline and reminders."""
     if not await _coordinator(update, context):
         return
-    await acknowledge(update)
-    await close_buttons(update)
+    entry = await entries.pressed_step(update, context, FLOW, "/call", ("confirm",))
+    if entry is None:
+        return
     user = update.effective_user
     assert user is not None
-    entry = await entries.current(context, user.id)
-    if entry is None or entry.flow != FLOW or entry.step != "confirm":
-        await reply(update, context, _("That button no longer works. Please send /call again."))
-        return
     svc = services(context)
     call = await svc.db.run(
         calls.open_call,

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import entries
 from bot.i18n import _, render
-from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.messaging import Button, reply
 from bot.outbox import wake_dispatcher
 from bot.services import services
 from conversations.calls import _coordinator
@@ -123,14 +123,11 @@ async def deadline_back_pressed(update: Update, context: ContextTypes.DEFAULT_TY
     """Goes one step back in /deadline (the answers before it are kept)."""
     if not await _coordinator(update, context):
         return
-    await acknowledge(update)
-    await close_buttons(update)
+    entry = await entries.pressed_step(update, context, FLOW, "/deadline")
+    if entry is None:
+        return
     user = update.effective_user
     assert user is not None
-    entry = await entries.current(context, user.id)
-    if entry is None or entry.flow != FLOW:
-        await reply(update, context, _("That button no longer works. Please send /deadline again."))
-        return
     if entry.step == "title":
         await deadline_requested(update, context)
         return
@@ -148,14 +145,11 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """Stores the deadline with its reminders and confirms."""
     if not await _coordinator(update, context):
         return
-    await acknowledge(update)
-    await close_buttons(update)
+    entry = await entries.pressed_step(update, context, FLOW, "/deadline", ("confirm",))
+    if entry is None:
+        return
     user = update.effective_user
     assert user is not None
-    entry = await entries.current(context, user.id)
-    if entry is None or entry.flow != FLOW or entry.step != "confirm":
-        await reply(update, context, _("That button no longer works. Please send /deadline again."))
-        return
     svc = services(context)
     answers = entry.answers
     await svc.db.run(
