@@ -19,7 +19,7 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import entries, i18n
 from bot.config import Settings
@@ -27,6 +27,7 @@ from bot.i18n import _, language_for, use_language
 from bot.messaging import flush_closing, start_update
 from bot.outbox import start_dispatcher
 from bot.services import SERVICES_KEY, Services, services
+from bot.telegram_bot import PartnerBot
 from conversations import calls as call_flow
 from conversations import (
     custom_deadline,
@@ -204,17 +205,21 @@ def build_application(
         if db is None:
             database.dispose()
 
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+    # The bot is built here rather than by the builder, to be a PartnerBot (see bot.telegram_bot);
+    # its requests are those the builder would make: a pool for calls, one for getUpdates.
+    bot = PartnerBot(
+        token,
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        rate_limiter=(
+            AIORateLimiter(max_retries=0) if settings.rate_limit and request is None else None
+        ),
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if settings.rate_limit and request is None:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
-    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    application = (
+        ApplicationBuilder().bot(bot).post_init(post_init).post_shutdown(post_shutdown).build()
+    )
     application.bot_data[SERVICES_KEY] = svc
     register_handlers(application)
     return application

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import cast
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.telegram_bot import Button, PartnerBot
+
 logger = logging.getLogger(__name__)
 
-Button = tuple[str, str]  # (label, callback data)
 
 # Telegram refuses messages longer than this (counted after HTML parsing, so HTML is never cut:
 # a cut could end inside a tag or an entity; long answers are shortened before rendering).
@@ -26,7 +27,8 @@ LATEST = "latest_message_id"  # chat_data key: the newest message the bot sent i
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
-    """An inline keyboard from rows of (label, callback data); None when there are no buttons."""
+    """An inline keyboard object from rows of (label, callback data); None when there are no
+    buttons. (A conversation's own steps go through PartnerBot, which needs no objects.)"""
     built = [
         [InlineKeyboardButton(label, callback_data=data) for label, data in row]
         for row in rows
@@ -40,26 +42,25 @@ def in_columns(buttons: Sequence[Button], columns: int) -> list[list[Button]]:
     return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
 
 
+def partner_bot(bot: object) -> PartnerBot:
+    """The application's bot, with the lean methods for conversation steps."""
+    return cast(PartnerBot, bot)
+
+
 async def reply(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     text: str,
     rows: Sequence[Sequence[Button]] = (),
-) -> Message:
-    """Send an HTML message with optional buttons to the chat of this update."""
+) -> int:
+    """Send an HTML message with optional buttons to the chat of this update; its id."""
     chat = update.effective_chat
     assert chat is not None
     await flush_closing()
-    message = await context.bot.send_message(
-        chat.id,
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(rows),
-        disable_web_page_preview=True,
-    )
+    message_id = await partner_bot(context.bot).send_html(chat.id, text, rows)
     if context.chat_data is not None:
-        context.chat_data[LATEST] = message.message_id
-    return message
+        context.chat_data[LATEST] = message_id
+    return message_id
 
 
 def pressed_on_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -98,8 +99,10 @@ async def flush_closing() -> None:
     if query is None:
         return
     _closing.set(None)
+    message = query.message
+    assert message is not None
     try:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await partner_bot(query.get_bot()).remove_keyboard(message.chat.id, message.message_id)
     except BadRequest as error:  # already closed, or too old to edit
         logger.debug("buttons not removed: %s", error)
 
@@ -111,16 +114,14 @@ async def replace(update: Update, text: str, rows: Sequence[Sequence[Button]] = 
         return False
     if _closing.get() is query:  # this edit sets the message's buttons anew
         _closing.set(None)
+    message = query.message
     try:
-        await query.edit_message_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(rows),
-            disable_web_page_preview=True,
+        await partner_bot(query.get_bot()).edit_html(
+            message.chat.id, message.message_id, text, rows
         )
     except BadRequest as error:
         if "not modified" in str(error).lower():
             return True
-        logger.info("message %s not edited: %s", query.message.message_id, error)
+        logger.info("message %s not edited: %s", message.message_id, error)
         return False
     return True
