@@ -171,9 +171,10 @@ def take_model(
     answers = dict(row.answers or {})
     best = (row.recommendation or {}).get("best")
     row.status, row.updated_at = APPLIED, now
-    # save_answer commits the session, and with it the change of the advisor run above.
-    return interest.save_answer(
-        session=session,
+    # The draft's answers and the change of the advisor run above go in one commit.
+    session.flush()
+    saved = interest.save_answer(
+        connection=session.connection(),
         draft_id=eoi_id,
         answers={"expert_model": model, "advisor_answers": answers, "advisor_recommendation": best},
         step=step,
@@ -181,3 +182,5 @@ def take_model(
         update_id=update_id,
         now=now,
     )
+    session.commit()
+    return saved

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,21 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Storage functions that take a Core `connection` instead of an ORM `session` (see on_connection).
+_ON_CONNECTION: set[Callable[..., Any]] = set()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def on_connection(fn: F) -> F:
+    """Mark a storage function that runs on a plain Core connection: fn(connection=..., ...).
+
+    For what runs on nearly every update (saving an answer, moving a draft): an ORM session
+    costs more to open and close than the one prepared statement inside it. Database commits
+    when fn returns and rolls back when it raises; fn does not commit itself.
+    """
+    _ON_CONNECTION.add(fn)
+    return fn
 
 
 def normalise_url(url: str) -> str:
@@ -58,6 +74,11 @@ class Database:
         # SQLite is a local file: a sub-millisecond call is cheaper inline than a thread hop.
         # PostgreSQL is network I/O and must never block the event loop.
         self.offload = not self.url.startswith("sqlite")
+        # SQLite: one connection kept open for the event loop's own statements (checking one
+        # out of the pool per statement costs as much as the statement); other threads use the
+        # pool. It never holds a transaction between calls.
+        self._kept: Connection | None = None
+        self._kept_thread: int | None = None
 
     @property
     def dialect(self) -> str:
@@ -65,9 +86,36 @@ class Database:
         return self.engine.dialect.name
 
     def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        """Run fn(session=..., **kwargs) synchronously; fn owns the commit."""
+        """Run fn(session=..., **kwargs) synchronously; fn owns the commit.
+
+        A function marked with on_connection gets connection=... and is committed here.
+        """
+        if fn in _ON_CONNECTION:
+            return self._call_on_connection(fn, **kwargs)
         with Session(self.engine, expire_on_commit=False) as session:
             return fn(session=session, **kwargs)
+
+    def _call_on_connection(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        connection = self._kept_connection()
+        if connection is None:
+            with self.engine.begin() as pooled:
+                return fn(connection=pooled, **kwargs)
+        try:
+            result = fn(connection=connection, **kwargs)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+        return result
+
+    def _kept_connection(self) -> Connection | None:
+        """The kept SQLite connection, if this thread may use it (None: use the pool)."""
+        if self.offload:
+            return None
+        thread = threading.get_ident()
+        if self._kept is None:
+            self._kept, self._kept_thread = self.engine.connect(), thread
+        return self._kept if self._kept_thread == thread else None
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run fn(session=..., **kwargs) without blocking the event loop on network I/O."""
@@ -80,7 +128,10 @@ class Database:
         upgrade(self.engine)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close the kept connection and every pooled one."""
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = self._kept_thread = None
         self.engine.dispose()
 
 

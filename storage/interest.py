@@ -7,10 +7,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session
 
 from storage import outbox
+from storage.db import on_connection
 from storage.deadlines import complete_call_deadlines
 from storage.drafts import Draft
 from storage.models import (
@@ -93,46 +94,22 @@ def _draft(eoi: ExpressionOfInterest) -> Draft:
     )
 
 
-def current_draft(*, session: Session, person_id: int) -> Draft | None:
+@on_connection
+def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
     """The person's unsubmitted expression of interest, if any."""
-    eoi = session.execute(
-        select(ExpressionOfInterest)
-        .where(
-            ExpressionOfInterest.person_id == person_id,
-            ExpressionOfInterest.status == Status.DRAFT,
-        )
-        .order_by(ExpressionOfInterest.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return _draft(eoi) if eoi else None
+    row = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).first()
+    return _draft_from_row(row) if row else None
 
 
+@on_connection
 def start_draft(
-    *, session: Session, person_id: int, programme: Programme, step: str, now: datetime
+    *, connection: Connection, person_id: int, programme: Programme, step: str, now: datetime
 ) -> Draft:
     """Open a new draft for the programme; an older draft of the person is discarded."""
-    session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.person_id == person_id, _TABLE.c.status == Status.DRAFT)
-        .values(status=Status.DISCARDED, updated_at=now)
-    )
-    draft_id = session.execute(
-        insert(_TABLE)
-        .values(
-            person_id=person_id,
-            programme=programme,
-            status=Status.DRAFT,
-            step=step,
-            editing=False,
-            paused=False,
-            last_update_id=0,
-            language="en",
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(_TABLE.c.id)
+    connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})
+    draft_id = connection.execute(
+        _START_DRAFT, {"person_id": person_id, "programme": programme, "step": step, "now": now}
     ).scalar_one()
-    session.commit()
     return Draft(
         id=draft_id,
         form=programme,
@@ -144,9 +121,10 @@ def start_draft(
     )
 
 
+@on_connection
 def save_answer(
     *,
-    session: Session,
+    connection: Connection,
     draft_id: int,
     answers: dict[str, Any],
     step: str,
@@ -160,22 +138,17 @@ def save_answer(
     draft's new state comes back through RETURNING, and the update id is kept on the draft so a
     redelivered update is recognised.
     """
-    row = (
-        session.connection()
-        .execute(
-            _save_statement(frozenset(answers)),
-            {
-                **answers,
-                "draft_id": draft_id,
-                "step": step,
-                "editing": editing,
-                "now": now,
-                "update_id": update_id or 0,
-            },
-        )
-        .one()
-    )
-    session.commit()
+    row = connection.execute(
+        _save_statement(frozenset(answers)),
+        {
+            **answers,
+            "draft_id": draft_id,
+            "step": step,
+            "editing": editing,
+            "now": now,
+            "update_id": update_id or 0,
+        },
+    ).one()
     return _draft_from_row(row)
 
 
@@ -192,6 +165,48 @@ _VIEW_COLUMNS = [
         *ANSWER_KEYS,
     )
 ]
+
+
+# Built once: building and compiling a statement costs more than running it on SQLite.
+_CURRENT_DRAFT = (
+    select(*_VIEW_COLUMNS)
+    .where(_TABLE.c.person_id == bindparam("person_id"), _TABLE.c.status == Status.DRAFT)
+    .order_by(_TABLE.c.id.desc())
+    .limit(1)
+)
+_NOW = bindparam("now", type_=_TABLE.c.updated_at.type)
+_DISCARD_DRAFTS_OF = (
+    update(_TABLE)
+    .where(_TABLE.c.person_id == bindparam("owner"), _TABLE.c.status == Status.DRAFT)
+    .values(status=Status.DISCARDED, updated_at=_NOW)
+)
+_START_DRAFT = (
+    insert(_TABLE)
+    .values(
+        person_id=bindparam("person_id"),
+        programme=bindparam("programme"),
+        status=Status.DRAFT,
+        step=bindparam("step"),
+        editing=False,
+        paused=False,
+        last_update_id=0,
+        language="en",
+        created_at=_NOW,
+        updated_at=_NOW,
+    )
+    .returning(_TABLE.c.id)
+)
+_MOVE_DRAFT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("draft_id"))
+    .values(step=bindparam("step"), editing=bindparam("editing"), paused=bindparam("paused"))
+    .returning(*_VIEW_COLUMNS)
+)
+_DISCARD_DRAFT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
+    .values(status=Status.DISCARDED)
+)
 
 
 @cache
@@ -230,22 +245,21 @@ def _draft_from_row(row: Any) -> Draft:
     )
 
 
-def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, paused: bool) -> Draft:
+@on_connection
+def move_draft(
+    *, connection: Connection, draft_id: int, step: str, editing: bool, paused: bool
+) -> Draft:
     """Move the draft to another step (Back, an edit, pause) without changing answers."""
-    eoi = session.get_one(ExpressionOfInterest, draft_id)
-    eoi.step, eoi.editing, eoi.paused = step, editing, paused
-    session.commit()
-    return _draft(eoi)
+    row = connection.execute(
+        _MOVE_DRAFT, {"draft_id": draft_id, "step": step, "editing": editing, "paused": paused}
+    ).one()
+    return _draft_from_row(row)
 
 
-def discard_draft(*, session: Session, draft_id: int) -> None:
+@on_connection
+def discard_draft(*, connection: Connection, draft_id: int) -> None:
     """The person threw the draft away."""
-    session.execute(
-        update(ExpressionOfInterest)
-        .where(ExpressionOfInterest.id == draft_id, ExpressionOfInterest.status == Status.DRAFT)
-        .values(status=Status.DISCARDED)
-    )
-    session.commit()
+    connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
 
 
 def submit_draft(

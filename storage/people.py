@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage.db import on_connection
 from storage.models import Deadline, DeadlineStatus, Person, utcnow
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
@@ -57,37 +58,37 @@ _SELECT_VIEW = select(*(_PEOPLE.c[name] for name in PersonView.__dataclass_field
 _INSERT = insert(_PEOPLE)
 
 
+@on_connection
 def ensure_person(
     *,
-    session: Session,
+    connection: Connection,
     person_id: int,
     first_name: str,
     username: str | None,
     telegram_language: str | None,
 ) -> PersonView:
     """Return the person, creating the row on first contact (once per person and process)."""
-    connection = session.connection()
     row = connection.execute(_SELECT_VIEW, {"id": person_id}).first()
     if row is None:
         now = utcnow()
         try:
-            connection.execute(
-                _INSERT,
-                {
-                    "id": person_id,
-                    "first_name": first_name[:256],
-                    "username": username,
-                    "telegram_language": telegram_language,
-                    "unreachable": False,
-                    "last_update_id": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-            )
-            session.commit()
+            with connection.begin_nested():
+                connection.execute(
+                    _INSERT,
+                    {
+                        "id": person_id,
+                        "first_name": first_name[:256],
+                        "username": username,
+                        "telegram_language": telegram_language,
+                        "unreachable": False,
+                        "last_update_id": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    },
+                )
         except IntegrityError:  # created meanwhile by another transaction
-            session.rollback()
-        row = session.connection().execute(_SELECT_VIEW, {"id": person_id}).one()
+            pass
+        row = connection.execute(_SELECT_VIEW, {"id": person_id}).one()
     return PersonView(**row._asdict())
 
 
@@ -133,10 +134,10 @@ _SET_ACTIVE_FLOW = (
 )
 
 
-def set_active_flow(*, session: Session, person_id: int, flow: str | None) -> None:
+@on_connection
+def set_active_flow(*, connection: Connection, person_id: int, flow: str | None) -> None:
     """Remember which flow asked the person its question last (it takes their typed text)."""
-    session.connection().execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})
-    session.commit()
+    connection.execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})
 
 
 def person_returned(*, session: Session, person_id: int) -> bool:

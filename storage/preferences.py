@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session
 
 from storage import digests
+from storage.db import on_connection
 from storage.local_time import is_zone, zone_of
 from storage.models import Person
 from storage.reminders import replan_for_person
@@ -72,10 +74,17 @@ class Entry:
     updated_at: datetime
 
 
-def entry_of(*, session: Session, person_id: int) -> Entry | None:
+_ENTRIES = PendingEntry.__table__
+_ENTRY_OF = select(
+    _ENTRIES.c.flow, _ENTRIES.c.step, _ENTRIES.c.answers, _ENTRIES.c.updated_at
+).where(_ENTRIES.c.person_id == bindparam("person_id"))
+
+
+@on_connection
+def entry_of(*, connection: Connection, person_id: int) -> Entry | None:
     """The typed step the person's flow waits for, if any."""
-    entry = session.get(PendingEntry, person_id)
-    return Entry(entry.flow, entry.step, dict(entry.answers), entry.updated_at) if entry else None
+    row = connection.execute(_ENTRY_OF, {"person_id": person_id}).first()
+    return Entry(row.flow, row.step, dict(row.answers or {}), row.updated_at) if row else None
 
 
 def save_entry(

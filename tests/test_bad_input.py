@@ -149,14 +149,13 @@ async def test_wrong_email_is_explained(bot):
     for answer in ("Stadt Bonn",):
         await ama.send(answer)
     draft_row = draft(bot)
-    with Session(bot.db.engine) as session:
-        interest_storage.move_draft(
-            session=session,
-            draft_id=draft_row.id,
-            step="contact_email",
-            editing=False,
-            paused=False,
-        )
+    bot.db.call(
+        interest_storage.move_draft,
+        draft_id=draft_row.id,
+        step="contact_email",
+        editing=False,
+        paused=False,
+    )
     bot2 = await bot.restart()
     ama = bot2.person(user_id=ama.user_id)
     await ama.send("maria at bonn")
@@ -170,10 +169,13 @@ async def test_consent_refused_keeps_the_draft(bot):
     ama = bot.person()
     await at_step_one(ama)
     draft_row = draft(bot)
-    with Session(bot.db.engine) as session:
-        interest_storage.move_draft(
-            session=session, draft_id=draft_row.id, step="consent", editing=False, paused=False
-        )
+    bot.db.call(
+        interest_storage.move_draft,
+        draft_id=draft_row.id,
+        step="consent",
+        editing=False,
+        paused=False,
+    )
     bot2 = await bot.restart()
     ama = bot2.person(user_id=ama.user_id)
     await ama.send("/start")
@@ -189,10 +191,13 @@ async def test_submit_with_missing_answers_goes_to_the_first_missing(bot):
     await at_step_one(ama)
     await ama.send("Stadt Bonn")
     draft_row = draft(bot)
-    with Session(bot.db.engine) as session:
-        interest_storage.move_draft(
-            session=session, draft_id=draft_row.id, step="summary", editing=False, paused=False
-        )
+    bot.db.call(
+        interest_storage.move_draft,
+        draft_id=draft_row.id,
+        step="summary",
+        editing=False,
+        paused=False,
+    )
     bot2 = await bot.restart()
     ama = bot2.person(user_id=ama.user_id)
     await ama.send("/start")
