@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +135,28 @@ def environment() -> Environment:
 
 
 def render(name: str, /, **context: Any) -> str:
-    """Render the template <name>.html.j2 in the reader's language."""
+    """Render the template <name>.html.j2 in the reader's language.
+
+    A template's text depends only on the language and its values, so a rendering with plain
+    (hashable) values is kept and reused: most steps look the same for everyone who reaches
+    them ("Step 3 of 12", the question, its example). Lists and dicts are rendered each time.
+    """
+    key = (_language.get(), name, *sorted(context.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return _render(name, context)
+    return _render_plain(key)
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
     return environment().get_template(f"{name}.html.j2").render(**context).strip()
+
+
+@lru_cache(maxsize=4096)
+def _render_plain(key: tuple[Any, ...]) -> str:
+    _language_of_key, name, *items = key
+    return _render(name, dict(items))
 
 
 def N_(message: str) -> str:
