@@ -16,6 +16,7 @@ from telegram.ext import (
     ApplicationBuilder,
     ApplicationHandlerStop,
     BaseHandler,
+    CallbackQueryHandler,
     ContextTypes,
     TypeHandler,
 )
@@ -26,6 +27,7 @@ from bot.config import Settings
 from bot.i18n import _, language_for, use_language
 from bot.messaging import flush_closing, start_update
 from bot.outbox import start_dispatcher
+from bot.routing import ButtonRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
 from conversations import calls as call_flow
@@ -157,12 +159,19 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
     # menu first: /start, /help, /language, /cancel work in the middle of any form. Before it:
     # /start with an invitation code.
-    for module in (invitation, experts_menu, menu, interest, review, mine, models, model_rules):
-        application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
-    for module in (deployment, report, my_reports, progress, quick_report):
-        application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
-    for module in (reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings):
-        application.add_handlers([consuming(h) for h in module.setup()], group=GROUP_COMMANDS)
+    modules = (
+        *(invitation, experts_menu, menu, interest, review, mine, models, model_rules),
+        *(deployment, report, my_reports, progress, quick_report),
+        *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
+    )
+    handlers = [consuming(h) for module in modules for h in module.setup()]
+    # Buttons are found by their data's prefix (bot.routing), in the order above. A button
+    # press matches no other kind of handler, so the router can come first.
+    buttons = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
+    application.add_handler(ButtonRouter(buttons), group=GROUP_COMMANDS)
+    application.add_handlers(
+        [h for h in handlers if not isinstance(h, CallbackQueryHandler)], group=GROUP_COMMANDS
+    )
     # Typed answers to an explicit step of /call, /deadline, /settings: last in group 0, so
     # they come before the forms' answers; it lets everything else pass on.
     application.add_handlers(entries.setup_answers(), group=GROUP_COMMANDS)

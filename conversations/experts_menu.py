@@ -9,7 +9,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
-    filters,
 )
 
 from bot import form_answers
@@ -18,6 +17,7 @@ from bot.expert_access import expert_of
 from bot.forms import Draft, Form
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from conversations import deployment, menu, progress, report
 
@@ -89,7 +89,7 @@ def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Free messages as answers to these forms (a group after the expression of interest's)."""
     return [
         MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,
+            PERSONS_MESSAGE,
             answer_received,
         )
     ]

@@ -12,7 +12,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    filters,
 )
 
 from bot import advisor, form_answers, forms, notices
@@ -21,6 +20,7 @@ from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from bot.vocabulary import EXPERT_MODELS, FEDERAL_STATES, NOT_SURE, PROGRAMMES, SDGS
 from conversations.menu import main_menu_rows, register_entry
@@ -464,7 +464,7 @@ def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The handler that takes free messages as answers (a later group than commands)."""
     return [
         MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,
+            PERSONS_MESSAGE,
             answer_received,
         )
     ]

@@ -18,7 +18,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    filters,
 )
 
 from bot import advisor, form_answers
@@ -27,6 +26,7 @@ from bot.advisor import MODEL_LABELS
 from bot.forms import SUMMARY, Draft, DraftStore, Form, Kind, Question
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from conversations import advisor_result, interest
 from conversations.menu import register_entry
@@ -255,7 +255,7 @@ def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Typed answers to the advisor (a group after the forms', before the fallback)."""
     return [
         MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,
+            PERSONS_MESSAGE,
             advisor_answer_received,
         )
     ]
