@@ -61,6 +61,14 @@ def _names() -> dict[str, tuple[str, ...]]:
     return {code: tuple(sorted(found)) for code, found in names.items()}
 
 
+@cache
+def _index() -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+    """(code, folded code, folded names, the names in one string) for a quick first look."""
+    return tuple(
+        (code, code.casefold(), folded, "\n".join(folded)) for code, folded in _names().items()
+    )
+
+
 def is_country(code: str) -> bool:
     """Whether code is a known ISO 3166-1 alpha-2 country code."""
     return code.upper() in _names()
@@ -73,11 +81,13 @@ def search(text: str, *, exclude: frozenset[str] = frozenset(), limit: int = 6) 
         return []
     names = _names()
     exact, starts, contains = [], [], []
-    for code, folded in names.items():
+    for code, folded_code, folded, joined in _index():
         if code in exclude:
             continue
-        if query == code.casefold() or query in folded:
+        if query == folded_code or query in folded:
             exact.append(code)
+        elif query not in joined:  # in none of the names: neither starts nor contains
+            continue
         elif any(name.startswith(query) for name in folded):
             starts.append(code)
         elif len(query) >= 3 and any(query in name for name in folded):

@@ -13,6 +13,7 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -279,8 +280,10 @@ class _TelegramHTML(HTMLParser):
         self.visible.append(data)
 
 
+@lru_cache(maxsize=4096)
 def _parse_html(text: str) -> tuple[str, str | None]:
-    """(visible text, problem) for a text sent with parse_mode HTML."""
+    """(visible text, problem) for a text sent with parse_mode HTML (the same text is checked
+    once: most steps send texts that other people got before)."""
     if re.search(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
         return text, "unsupported entity (a bare &)"
     if re.search(r"<(?![a-zA-Z/])", text):
