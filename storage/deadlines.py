@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 from sqlmodel import Session
 
 from storage import outbox
@@ -166,7 +166,7 @@ def add_deadline(
     return deadline
 
 
-def cancel_reminders(session: Session, deadline_id: int, reason: str) -> int:
+def cancel_reminders(session: Session | Connection, deadline_id: int, reason: str) -> int:
     """Cancel the deadline's reminders not yet sent (caller's transaction); how many."""
     result = session.execute(
         update(OutboxMessage)
@@ -242,7 +242,9 @@ def reconcile_reminders(*, session: Session, now: datetime, limit: int = 200) ->
     return len(deadlines)
 
 
-def complete(session: Session, *, deadline_id: int, now: datetime, by: int | None = None) -> bool:
+def complete(
+    session: Session | Connection, *, deadline_id: int, now: datetime, by: int | None = None
+) -> bool:
     """Mark an open deadline done and cancel its remaining reminders (caller's transaction)."""
     result = session.execute(
         update(Deadline)
@@ -279,21 +281,24 @@ def cancel_deadline(session: Session, *, deadline_id: int, reason: str) -> bool:
 
 
 def complete_call_deadlines(
-    session: Session, *, person_id: int, programme: str, now: datetime
+    session: Session | Connection, *, person_id: int, programme: str, now: datetime
 ) -> int:
     """The person submitted their expression of interest: their call deadlines are met.
 
     Runs in the submission's transaction (storage.interest.submit_draft).
     """
     ids = session.execute(
-        select(Deadline.id).where(
-            Deadline.kind == "call",
-            Deadline.person_id == person_id,
-            Deadline.programme == programme,
-            Deadline.status == DeadlineStatus.OPEN,
-        )
+        _OPEN_CALL_DEADLINES, {"person": person_id, "programme": programme}
     ).scalars()
-    return sum(complete(session, deadline_id=i, now=now, by=person_id) for i in ids)
+    return sum(complete(session, deadline_id=i, now=now, by=person_id) for i in list(ids))
+
+
+_OPEN_CALL_DEADLINES = select(Deadline.id).where(
+    Deadline.kind == "call",
+    Deadline.person_id == bindparam("person"),
+    Deadline.programme == bindparam("programme"),
+    Deadline.status == DeadlineStatus.OPEN,
+)
 
 
 def snooze(*, session: Session, deadline_id: int, person_id: int, now: datetime) -> datetime | None:

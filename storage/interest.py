@@ -262,9 +262,10 @@ def discard_draft(*, connection: Connection, draft_id: int) -> None:
     connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
 
 
+@on_connection
 def submit_draft(
     *,
-    session: Session,
+    connection: Connection,
     draft_id: int,
     applicable: list[str],
     coordinators: list[int],
@@ -276,7 +277,6 @@ def submit_draft(
     was submitted or discarded already (a double tap on Submit): the conditional UPDATE lets
     exactly one submission through, also with two at once.
     """
-    connection = session.connection()
     cleared = frozenset(ANSWER_KEYS) - frozenset(applicable) - _KEPT_ON_SUBMIT
     row = connection.execute(_submit_statement(cleared), {"draft_id": draft_id, "now": now}).first()
     if row is None:
@@ -284,7 +284,7 @@ def submit_draft(
     german, partner = _organisations(row)
     german_id = connection.execute(_INSERT_ORGANISATION, german).scalar_one()
     partner_id = connection.execute(_INSERT_ORGANISATION, partner).scalar_one()
-    reference = next_reference(session, "EOI", now.year)
+    reference = next_reference(connection, "EOI", now.year)
     language = connection.execute(_PERSON_LANGUAGE, {"id": row.person_id}).scalar_one()
     connection.execute(
         _FINISH_SUBMISSION,
@@ -297,7 +297,7 @@ def submit_draft(
         },
     )
     # The person's reminders for a call for this programme stop with the submission.
-    complete_call_deadlines(session, person_id=row.person_id, programme=row.programme, now=now)
+    complete_call_deadlines(connection, person_id=row.person_id, programme=row.programme, now=now)
     answers = {key: getattr(row, key) for key in ANSWER_KEYS}
     params = {
         "eoi_id": draft_id,
@@ -306,8 +306,8 @@ def submit_draft(
         "answers": answers,
     }
     for coordinator in coordinators:
-        outbox.enqueue(
-            session,
+        outbox.enqueue_on(
+            connection,
             recipient_id=coordinator,
             template="notices/eoi_submitted",
             params=params,
@@ -315,7 +315,6 @@ def submit_draft(
             subject=reference,
             dedupe_key=f"eoi-submitted:{reference}:{coordinator}",
         )
-    session.commit()
     return Submitted(reference=reference, programme=row.programme, answers=answers)
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 from sqlmodel import Session
 
-from storage.models import OutboxMessage, OutboxStatus, Person
+from storage.models import OutboxMessage, OutboxStatus, Person, utcnow
 from storage.reminders_tables import NotificationPreference
 
 DIGEST = "reminders/digest"  # a coordinator's daily digest of held notices
@@ -61,6 +61,36 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+_INSERT = insert(OutboxMessage.__table__)
+
+
+def enqueue_on(
+    connection: Connection,
+    *,
+    recipient_id: int,
+    template: str,
+    params: dict[str, Any],
+    due_at: datetime,
+    subject: str | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """enqueue for a transaction on a plain connection (see storage.db.on_connection)."""
+    connection.execute(
+        _INSERT,
+        {
+            "recipient_id": recipient_id,
+            "template": template,
+            "params": params,
+            "due_at": due_at,
+            "subject": subject,
+            "dedupe_key": dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": utcnow(),
+        },
+    )
 
 
 # PostgreSQL advisory lock of the dispatcher: one process sends at a time, so two processes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -23,21 +23,22 @@ _FIRST = insert(_COUNTER).values(
 )
 
 
-def next_reference(session: Session, prefix: str, year: int) -> str:
+def next_reference(session: Session | Connection, prefix: str, year: int) -> str:
     """The next reference for prefix and year, inside the caller's transaction.
 
     The UPDATE takes the counter row's lock (PostgreSQL) or the database's write lock (SQLite),
     so two submissions at once get different numbers.
     """
     key = {"counter_prefix": prefix, "counter_year": year}
-    number = session.connection().execute(_NEXT, key).scalar_one_or_none()
+    connection = session.connection() if isinstance(session, Session) else session
+    number = connection.execute(_NEXT, key).scalar_one_or_none()
     if number is None:
         try:
             with session.begin_nested():
-                session.connection().execute(_FIRST, key)
+                connection.execute(_FIRST, key)
             number = 1
         except IntegrityError:  # another transaction created the row first
-            number = session.connection().execute(_NEXT, key).scalar_one()
+            number = connection.execute(_NEXT, key).scalar_one()
     return f"{prefix}-{year}-{number:04d}"
 
 
