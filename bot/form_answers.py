@@ -105,7 +105,7 @@ async def save(
     editing = draft.editing and step != SUMMARY
     saved = await svc.db.run(
         form.store.save,
-        draft_id=draft.id,
+        draft=draft,
         answers={key: value},
         step=step,
         editing=editing,

@@ -83,7 +83,7 @@ class Question:
 class DraftStore:
     """The storage functions a form saves through (each owns its transaction)."""
 
-    save: Callable[..., Draft]  # (session, draft_id, answers, step, editing, update_id, now)
+    save: Callable[..., Draft]  # (session, draft, answers, step, editing, update_id, now)
     move: Callable[..., Draft]  # (session, draft_id, step, editing, paused)
     discard: Callable[..., None]  # (session, draft_id)
 

@@ -123,7 +123,7 @@ def start_draft(
 def save_answer(
     *,
     session: Session,
-    draft_id: int,
+    draft: Draft,
     answers: dict[str, Any],
     step: str,
     editing: bool,
@@ -131,7 +131,7 @@ def save_answer(
     now: datetime,
 ) -> ReportDraft:
     """Store answers and the next step in one commit, before the bot replies."""
-    report = session.get_one(ActivityReport, draft_id)
+    report = session.get_one(ActivityReport, draft.id)
     for key, value in answers.items():
         if key not in ANSWER_KEYS:
             raise KeyError(key)

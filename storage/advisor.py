@@ -86,7 +86,7 @@ def start_session(
 def save_answers(
     *,
     session: Session,
-    draft_id: int,
+    draft: Draft,
     answers: dict[str, Any],
     step: str,
     editing: bool,
@@ -94,7 +94,7 @@ def save_answers(
     now: datetime,
 ) -> Draft:
     """Store answers and the next step in one commit, before the bot replies."""
-    row = session.get_one(AdvisorSession, draft_id)
+    row = session.get_one(AdvisorSession, draft.id)
     row.answers = {**(row.answers or {}), **answers}  # a new dict, so the JSON change is seen
     row.step, row.editing, row.paused, row.updated_at = step, editing, False, now
     record_update(session.get_one(Person, row.person_id), update_id, now)
@@ -175,7 +175,7 @@ def take_model(
     session.flush()
     saved = interest.save_answer(
         connection=session.connection(),
-        draft_id=eoi_id,
+        draft=interest.draft_of(eoi),
         answers={"expert_model": model, "advisor_answers": answers, "advisor_recommendation": best},
         step=step,
         editing=editing,

@@ -110,7 +110,7 @@ def start_draft(*, session: Session, coordinator_id: int, step: str, now: dateti
 def save_answer(
     *,
     session: Session,
-    draft_id: int,
+    draft: Draft,
     answers: dict[str, Any],
     step: str,
     editing: bool,
@@ -118,7 +118,7 @@ def save_answer(
     now: datetime,
 ) -> Draft:
     """Store the coordinator's answers and the next step in one commit."""
-    deployment = session.get_one(Deployment, draft_id)
+    deployment = session.get_one(Deployment, draft.id)
     for key, value in answers.items():
         if key not in ANSWER_KEYS:
             raise KeyError(key)

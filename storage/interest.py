@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -80,7 +81,8 @@ class Submitted:
     answers: dict[str, Any]
 
 
-def _draft(eoi: ExpressionOfInterest) -> Draft:
+def draft_of(eoi: ExpressionOfInterest) -> Draft:
+    """The plain view of a loaded expression of interest."""
     assert eoi.id is not None
     return Draft(
         id=eoi.id,
@@ -125,7 +127,7 @@ def start_draft(
 def save_answer(
     *,
     connection: Connection,
-    draft_id: int,
+    draft: Draft,
     answers: dict[str, Any],
     step: str,
     editing: bool,
@@ -134,22 +136,37 @@ def save_answer(
 ) -> Draft:
     """Store answers and the next step in one commit, before the bot replies.
 
-    This runs on every answer, so it is one prepared UPDATE and a commit (no ORM loading): the
-    draft's new state comes back through RETURNING, and the update id is kept on the draft so a
-    redelivered update is recognised.
+    This runs on every answer, so it is one prepared UPDATE (no loading, no RETURNING: the
+    draft's new state is the one it was given, with the answers applied). The update id is kept
+    on the draft so a redelivered update is recognised. A draft submitted or discarded
+    meanwhile is not changed: DraftClosed.
     """
-    row = connection.execute(
+    result = connection.execute(
         _save_statement(frozenset(answers)),
         {
             **answers,
-            "draft_id": draft_id,
+            "draft_id": draft.id,
             "step": step,
             "editing": editing,
             "now": now,
             "update_id": update_id or 0,
         },
-    ).one()
-    return _draft_from_row(row)
+    )
+    if result.rowcount != 1:
+        raise DraftClosed(draft.id)
+    return dataclasses.replace(
+        draft,
+        step=step,
+        editing=editing,
+        paused=False,
+        answers={**draft.answers, **answers},
+        last_update_id=update_id or 0,
+        updated_at=now,
+    )
+
+
+class DraftClosed(LookupError):
+    """The draft is no longer open (submitted or discarded by an earlier update)."""
 
 
 _VIEW_COLUMNS = [
@@ -228,7 +245,6 @@ def _save_statement(keys: frozenset[str]) -> Any:
                 "last_update_id": bindparam("update_id"),
             }
         )
-        .returning(*_VIEW_COLUMNS)
     )
 
 

@@ -119,7 +119,7 @@ def start_draft(
 def save_answer(
     *,
     session: Session,
-    draft_id: int,
+    draft: Draft,
     answers: dict[str, Any],
     step: str,
     editing: bool,
@@ -127,7 +127,7 @@ def save_answer(
     now: datetime,
 ) -> Draft:
     """Store answers and the next step in one commit."""
-    report = session.get_one(ProgressReport, draft_id)
+    report = session.get_one(ProgressReport, draft.id)
     for key, value in answers.items():
         if key not in ANSWER_KEYS:
             raise KeyError(key)
