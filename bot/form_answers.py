@@ -74,6 +74,10 @@ def check_text(question: Question, text: str | None) -> str | None:
         return _(
             "{command} is not a command I know. Please type your answer, or use the buttons."
         ).format(command=text.split()[0])
+    if question.kind == Kind.TEXT and len(text.strip()) < question.min_length:
+        return _(
+            "That answer is very short. Please type it in full (at least {limit} characters)."
+        ).format(limit=question.min_length)
     if len(text) > question.max_length:
         return _(
             "Your answer has {length} characters; this question allows at most {limit}. Please shorten it — your message is still in the chat to copy from."

@@ -66,6 +66,7 @@ class Question:
     example: str | None = None  # msgid
     options: tuple[Option, ...] = ()
     max_length: int = 200
+    min_length: int = 2  # TEXT: a one-character name or goal is a slip, not an answer
     optional: bool = False
     columns: int = 1
     applies: Callable[[Mapping[str, Any]], bool] | None = None

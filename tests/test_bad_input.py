@@ -28,6 +28,21 @@ async def test_empty_answer(bot):
     assert "Your answer is empty" in ama.last.text and "Step 1 of 12" in ama.last.text
 
 
+async def test_a_one_character_answer_is_asked_again_in_full(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send(" B ")
+    assert "very short" in ama.last.text and "at least 2 characters" in ama.last.text
+    assert "Step 1 of 12" in ama.last.text
+    assert draft(bot).german_municipality is None
+    await ama.send("Bo")
+    assert draft(bot).german_municipality == "Bo"
+    jonas = bot.person(user_id=4343, language="de")
+    await at_step_one(jonas)
+    await jonas.send("x")
+    assert "sehr kurz" in jonas.last.text and "Schritt 1 von 12" in jonas.last.text
+
+
 async def test_too_long_for_the_field_and_for_telegram(bot):
     ama = bot.person()
     await at_step_one(ama)
