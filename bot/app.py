@@ -48,6 +48,7 @@ from conversations import (
     quick_report,
     report,
     review,
+    revision,
 )
 from conversations import deadlines as deadline_list
 from conversations import reminders as reminder_buttons
@@ -160,7 +161,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     # menu first: /start, /help, /language, /cancel work in the middle of any form. Before it:
     # /start with an invitation code.
     modules = (
-        *(invitation, experts_menu, menu, interest, review, mine, models, model_rules),
+        *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
     )

@@ -59,6 +59,7 @@ PROGRAMMES = {
 
 STATUSES = {
     "draft": N_("draft"),
+    "revising": N_("being revised by you"),
     "submitted": N_("submitted"),
     "in_review": N_("in review"),
     "returned": N_("returned for changes"),

@@ -289,15 +289,20 @@ async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
     if done is None:
         await reply(update, context, _("This expression of interest was already submitted."))
         return
-    await reply(
-        update, context, render("interest/submitted", reference=done.reference), main_menu_rows()
-    )
+    text = render("interest/submitted", reference=done.reference, resubmitted=done.resubmitted)
+    await reply(update, context, text, main_menu_rows())
     wake_dispatcher(context)
 
 
 async def _discarded(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
-    """Confirms the discarded draft and offers the menu."""
-    await reply(update, context, _("Your draft was discarded."), main_menu_rows())
+    """Confirms the discarded draft (or the dropped revision) and offers the menu."""
+    if draft.reference:
+        text = _(
+            "Your changes were dropped. {reference} stays as it was submitted; you can revise it again from /mine."
+        ).format(reference=draft.reference)
+    else:
+        text = _("Your draft was discarded.")
+    await reply(update, context, text, main_menu_rows())
 
 
 async def _extra_pressed(
@@ -445,6 +450,7 @@ def _submission_notice(params: dict[str, Any]) -> str:
         programme=_(programme),
         lines=forms.summary_lines(form, params["answers"]),
         advisor=advisor.explanation(params["answers"]),
+        resubmitted=bool(params.get("resubmitted")),
     )
 
 

@@ -9,6 +9,7 @@ from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
+from conversations import revision
 from conversations.menu import main_menu_rows, register_entry
 from storage import interest as store
 
@@ -23,14 +24,20 @@ async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         {
             "reference": s.reference,
             "programme": _(PROGRAMMES[s.programme]),
-            "status": _(STATUSES.get(s.status, s.status)),
+            "status": _(STATUSES.get(_shown_status(s), s.status)),
             "partner": s.partner_name,
             "country": s.partner_country,
             "submitted_at": s.submitted_at,
         }
         for s in found
     ]
-    await reply(update, context, render("interest/mine", items=items), main_menu_rows())
+    rows = [*revision.mine_rows(found), *main_menu_rows()]
+    await reply(update, context, render("interest/mine", items=items), rows)
+
+
+def _shown_status(item: store.SubmissionView) -> str:
+    """Its status; a returned submission that the person is revising shows as such."""
+    return "revising" if item.status == "draft" and item.reference else item.status
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -20,3 +20,5 @@ class Draft:
     # The newest update that changed the draft and when, if the store records it there.
     last_update_id: int = 0
     updated_at: datetime | None = None
+    # Set while a submission returned for changes is revised: it keeps its reference.
+    reference: str | None = None

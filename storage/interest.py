@@ -79,6 +79,7 @@ class Submitted:
     reference: str
     programme: str
     answers: dict[str, Any]
+    resubmitted: bool = False  # a revision of a submission that was returned for changes
 
 
 def draft_of(eoi: ExpressionOfInterest) -> Draft:
@@ -93,6 +94,7 @@ def draft_of(eoi: ExpressionOfInterest) -> Draft:
         answers={key: getattr(eoi, key) for key in ANSWER_KEYS},
         last_update_id=eoi.last_update_id,
         updated_at=eoi.updated_at,
+        reference=eoi.reference,
     )
 
 
@@ -107,8 +109,9 @@ def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
 def start_draft(
     *, connection: Connection, person_id: int, programme: Programme, step: str, now: datetime
 ) -> Draft:
-    """Open a new draft for the programme; an older draft of the person is discarded."""
-    connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})
+    """Open a new draft for the programme; an older draft of the person is discarded (a
+    revision of a returned submission goes back to it as submitted)."""
+    _close_drafts_of(connection, person_id, now)
     draft_id = connection.execute(
         _START_DRAFT, {"person_id": person_id, "programme": programme, "step": step, "now": now}
     ).scalar_one()
@@ -179,6 +182,7 @@ _VIEW_COLUMNS = [
         "paused",
         "last_update_id",
         "updated_at",
+        "reference",
         *ANSWER_KEYS,
     )
 ]
@@ -224,6 +228,46 @@ _DISCARD_DRAFT = (
     .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
     .values(status=Status.DISCARDED)
 )
+# Revisions of returned submissions: drafts that carry their answers as submitted.
+_REVISION_OF = select(_TABLE.c.submitted_answers).where(
+    _TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT
+)
+_REVISIONS_OF = select(_TABLE.c.id, _TABLE.c.submitted_answers).where(
+    _TABLE.c.person_id == bindparam("owner"),
+    _TABLE.c.status == Status.DRAFT,
+    _TABLE.c.submitted_answers.is_not(None),
+)
+_RETURNED_OF = select(*(_TABLE.c[key] for key in ANSWER_KEYS)).where(
+    _TABLE.c.id == bindparam("eoi_id"),
+    _TABLE.c.person_id == bindparam("owner"),
+    _TABLE.c.status == Status.RETURNED,
+)
+_OPEN_REVISION = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("eoi_id"), _TABLE.c.status == Status.RETURNED)
+    .values(
+        status=Status.DRAFT,
+        step=bindparam("step"),
+        editing=False,
+        paused=False,
+        submitted_answers=bindparam("snapshot", type_=_TABLE.c.submitted_answers.type),
+        updated_at=_NOW,
+    )
+)
+_RESTORE_SUBMITTED = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("eoi_id"), _TABLE.c.status == Status.DRAFT)
+    .values(
+        {
+            **{key: bindparam(key, type_=_TABLE.c[key].type) for key in ANSWER_KEYS},
+            "status": Status.RETURNED,
+            "step": "",
+            "editing": False,
+            "paused": False,
+            "submitted_answers": None,
+        }
+    )
+)
 
 
 @cache
@@ -258,6 +302,7 @@ def _draft_from_row(row: Any) -> Draft:
         answers={key: getattr(row, key) for key in ANSWER_KEYS},
         last_update_id=row.last_update_id,
         updated_at=row.updated_at,
+        reference=row.reference,
     )
 
 
@@ -274,8 +319,49 @@ def move_draft(
 
 @on_connection
 def discard_draft(*, connection: Connection, draft_id: int) -> None:
-    """The person threw the draft away."""
-    connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
+    """The person threw the draft away. A revision of a returned submission is dropped instead:
+    the submission is back as it was submitted, still returned for changes."""
+    row = connection.execute(_REVISION_OF, {"draft_id": draft_id}).first()
+    if row is not None and row.submitted_answers is not None:
+        _restore(connection, draft_id, row.submitted_answers)
+    else:
+        connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
+
+
+class RevisionRefused(LookupError):
+    """The submission is not (or no longer) returned for changes to this person."""
+
+
+@on_connection
+def start_revision(
+    *, connection: Connection, eoi_id: int, person_id: int, step: str, now: datetime
+) -> Draft:
+    """Reopen the person's submission that was returned for changes as their draft, at step
+    (the summary), keeping its reference. The answers as submitted are kept aside, so that
+    dropping the revision restores them. The person's other open draft is closed first, as a
+    new draft would close it. RevisionRefused if it is not theirs or not returned."""
+    row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
+    if row is None:
+        raise RevisionRefused(eoi_id)
+    _close_drafts_of(connection, person_id, now)
+    snapshot = {key: getattr(row, key) for key in ANSWER_KEYS}
+    connection.execute(
+        _OPEN_REVISION, {"eoi_id": eoi_id, "snapshot": snapshot, "step": step, "now": now}
+    )
+    reopened = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).one()
+    return _draft_from_row(reopened)
+
+
+def _close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
+    """Discard the person's open drafts; a revision goes back to its submitted answers."""
+    for row in connection.execute(_REVISIONS_OF, {"owner": person_id}).all():
+        _restore(connection, row.id, row.submitted_answers)
+    connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})
+
+
+def _restore(connection: Connection, eoi_id: int, submitted: dict[str, Any]) -> None:
+    values = {key: submitted.get(key) for key in ANSWER_KEYS}
+    connection.execute(_RESTORE_SUBMITTED, {**values, "eoi_id": eoi_id})
 
 
 @on_connection
@@ -298,9 +384,18 @@ def submit_draft(
     if row is None:
         return None
     german, partner = _organisations(row)
-    german_id = connection.execute(_INSERT_ORGANISATION, german).scalar_one()
-    partner_id = connection.execute(_INSERT_ORGANISATION, partner).scalar_one()
-    reference = next_reference(connection, "EOI", now.year)
+    resubmitted = row.reference is not None  # a revision of a submission returned for changes
+    if resubmitted and row.german_org_id is not None and row.partner_org_id is not None:
+        german_id, partner_id = row.german_org_id, row.partner_org_id
+        for org_id, organisation in ((german_id, german), (partner_id, partner)):
+            changed = {key: organisation[key] for key in ("name", "kind", "country", "state")}
+            connection.execute(
+                _UPDATE_ORGANISATION, {**changed, "level": organisation["level"], "org_id": org_id}
+            )
+    else:
+        german_id = connection.execute(_INSERT_ORGANISATION, german).scalar_one()
+        partner_id = connection.execute(_INSERT_ORGANISATION, partner).scalar_one()
+    reference = row.reference or next_reference(connection, "EOI", now.year)
     language = connection.execute(_PERSON_LANGUAGE, {"id": row.person_id}).scalar_one()
     connection.execute(
         _FINISH_SUBMISSION,
@@ -320,7 +415,10 @@ def submit_draft(
         "reference": reference,
         "programme": row.programme,
         "answers": answers,
+        "resubmitted": resubmitted,
     }
+    # A resubmission's notices are new ones (the first ones went out long ago).
+    key = f"eoi-resubmitted:{reference}:{now.isoformat()}" if resubmitted else "eoi-submitted"
     for coordinator in coordinators:
         outbox.enqueue_on(
             connection,
@@ -329,15 +427,28 @@ def submit_draft(
             params=params,
             due_at=now,
             subject=reference,
-            dedupe_key=f"eoi-submitted:{reference}:{coordinator}",
+            dedupe_key=f"{key}:{reference}:{coordinator}"[:128],
         )
-    return Submitted(reference=reference, programme=row.programme, answers=answers)
+    return Submitted(
+        reference=reference, programme=row.programme, answers=answers, resubmitted=resubmitted
+    )
 
 
 # The advisor's answers stay with the submission even where the model question was edited.
 _KEPT_ON_SUBMIT = frozenset({"advisor_answers", "advisor_recommendation"})
 _ORGANISATIONS = Organisation.__table__
 _INSERT_ORGANISATION = insert(_ORGANISATIONS).returning(_ORGANISATIONS.c.id)
+_UPDATE_ORGANISATION = (
+    update(_ORGANISATIONS)
+    .where(_ORGANISATIONS.c.id == bindparam("org_id"))
+    .values(
+        name=bindparam("name"),
+        kind=bindparam("kind"),
+        country=bindparam("country"),
+        state=bindparam("state"),
+        level=bindparam("level"),
+    )
+)
 _PERSON_LANGUAGE = select(Person.__table__.c.language).where(
     Person.__table__.c.id == bindparam("id")
 )
@@ -366,9 +477,17 @@ def _submit_statement(cleared: frozenset[str]) -> Any:
                 "step": "",
                 "submitted_at": bindparam("now", type_=_TABLE.c.submitted_at.type),
                 "updated_at": bindparam("now", type_=_TABLE.c.updated_at.type),
+                "submitted_answers": None,
             }
         )
-        .returning(_TABLE.c.person_id, _TABLE.c.programme, *(_TABLE.c[k] for k in ANSWER_KEYS))
+        .returning(
+            _TABLE.c.person_id,
+            _TABLE.c.programme,
+            _TABLE.c.reference,
+            _TABLE.c.german_org_id,
+            _TABLE.c.partner_org_id,
+            *(_TABLE.c[k] for k in ANSWER_KEYS),
+        )
     )
 
 

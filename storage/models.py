@@ -148,6 +148,9 @@ class ExpressionOfInterest(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # While a submission returned for changes is revised (status draft again, reference kept):
+    # its answers as submitted, restored if the revision is dropped.
+    submitted_answers: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
 
 # Table: the last number handed out per reference prefix and year (EOI-2026-0042).

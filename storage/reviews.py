@@ -56,7 +56,12 @@ def decide(
         session,
         recipient_id=row.person_id,
         template="notices/eoi_status",
-        params={"reference": row.reference, "programme": row.programme, "status": decision},
+        params={
+            "eoi_id": eoi_id,
+            "reference": row.reference,
+            "programme": row.programme,
+            "status": decision,
+        },
         due_at=now,
         subject=row.reference,
     )

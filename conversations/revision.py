@@ -1,0 +1,118 @@
+"""Revising an expression of interest that the coordinators returned for changes.
+
+The submitter opens it from the notice of the decision or from /mine: it becomes their draft
+again, at its summary, keeping its reference. They change what was asked for with ✏️ and
+resubmit; the coordinators get a new notice ("resubmitted after changes"). Dropping the revision
+(Cancel, then discard) leaves the submission exactly as it was submitted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot import form_answers, forms
+from bot.i18n import N_, _, render, use_language
+from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.notices import render_notice
+from bot.outbox import register_preparer
+from bot.services import services
+from bot.vocabulary import PROGRAMMES
+from conversations import interest
+from conversations.menu import main_menu_rows
+from storage import interest as store
+from storage.models import Status
+from storage.outbox import Outgoing
+
+STATUS_NOTICE = "notices/eoi_status"
+REVISE_LABEL = N_("✏️ Revise and resubmit")
+
+
+def revise_button(eoi_id: int, label: str | None = None) -> Button:
+    """The button that reopens a returned submission (label: in the reader's language)."""
+    return (label or _(REVISE_LABEL), f"rev|{eoi_id}")
+
+
+async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reopens the returned submission at its summary; an open draft is only dropped after the
+    person confirms (rev!|id)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await acknowledge(update)
+    await close_buttons(update)
+    action, _sep, raw_id = query.data.partition("|")
+    if not raw_id.isdigit():
+        await reply(
+            update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
+        )
+        return
+    eoi_id, person_id = int(raw_id), update.effective_user.id
+    current = await interest.current_draft(context, person_id)
+    if current is not None and current.id == eoi_id:  # revising it already: where it stands
+        await form_answers.ask(update, context, interest.FORMS[current.form], current)
+        return
+    if current is not None and action == "rev":
+        old = current.reference or _(PROGRAMMES[current.form])
+        rows = [
+            [(_("Yes, revise it now"), f"rev!|{eoi_id}")],
+            *forms.resume_rows(interest.FORMS[current.form], current),
+        ]
+        await reply(update, context, render("interest/replace_for_revision", old=old), rows)
+        return
+    svc = services(context)
+    try:
+        draft = await svc.db.run(
+            store.start_revision,
+            eoi_id=eoi_id,
+            person_id=person_id,
+            step=forms.SUMMARY,
+            now=svc.clock(),
+        )
+    except store.RevisionRefused:
+        await reply(
+            update,
+            context,
+            _(
+                "This expression of interest cannot be revised now: it is not returned for changes (any more). /mine shows its status."
+            ),
+            main_menu_rows(),
+        )
+        return
+    form = interest.FORMS[draft.form]
+    form_answers.remember(context, form, draft)
+    note = _(
+        "You are revising {reference}. Change what the coordinators asked for with ✏️, then resubmit it with “{submit}”."
+    ).format(reference=draft.reference, submit=_(form.submit_label))
+    await form_answers.ask(update, context, form, draft, note=note)
+
+
+async def _prepare_status(
+    application: Application,  # type: ignore[type-arg]
+    message: Outgoing,
+    language: str,
+    worker: str,
+) -> tuple[str, list[list[Button]]]:
+    """The submitter's notice of a decision; "returned for changes" comes with the button."""
+    text = render_notice(STATUS_NOTICE, message.params, language)
+    eoi_id = message.params.get("eoi_id")
+    if message.params.get("status") != Status.RETURNED or eoi_id is None:
+        return text, []
+    with use_language(language):
+        return text, [[revise_button(int(eoi_id))]]
+
+
+def mine_rows(items: list[Any]) -> list[list[Button]]:
+    """A revise button for each of the person's submissions returned for changes."""
+    return [
+        [revise_button(item.id, _("✏️ Revise {reference}").format(reference=item.reference))]
+        for item in items
+        if item.status == Status.RETURNED and item.reference
+    ]
+
+
+def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The revise buttons, and the decision notice that carries one."""
+    register_preparer(STATUS_NOTICE, _prepare_status)
+    return [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]

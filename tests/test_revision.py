@@ -1,0 +1,115 @@
+"""A submission returned for changes is revised and resubmitted by its submitter, keeping its
+reference; dropping the revision leaves it as it was submitted."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from storage.models import Organisation
+from tests.conftest import COORDINATORS
+from tests.test_interest import stored
+from tests.test_review import submitted
+
+
+async def returned(bot, language: str):
+    """A submitted Fachkräftefonds expression of interest, returned for changes and the
+    submitter told (the notice with its button is their newest message)."""
+    person = await submitted(bot, language=language)
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("↩️ Return for changes", message=bot.api.chat(COORDINATORS[0])[-1])
+    await bot.deliver_outbox()
+    return person
+
+
+def organisations(bot) -> int:
+    with Session(bot.db.engine) as session:
+        return session.execute(select(func.count()).select_from(Organisation)).scalar_one()
+
+
+async def test_revised_from_the_notice_and_resubmitted_with_the_same_reference(bot):
+    ama = await returned(bot, "en")
+    assert "returned it for changes" in ama.last.text
+    assert ama.last.labels == ["✏️ Revise and resubmit"]
+    orgs = organisations(bot)
+    await ama.click("✏️ Revise and resubmit")
+    assert "You are revising EOI-2026-0001" in ama.last.plain
+    assert "Stadt Bonn" in ama.last.plain  # the summary with the answers as submitted
+    await ama.send("/mine")
+    assert "being revised by you" in ama.last.text
+    await ama.send("/start")
+    await ama.click("▶️ Continue")
+    await ama.click("✏️ German municipality")
+    await ama.send("Bundesstadt Bonn")
+    assert "Bundesstadt Bonn" in ama.last.plain
+    await ama.click("📨 Submit")
+    assert "revised expression of interest has been resubmitted" in ama.last.text
+    assert "EOI-2026-0001" in ama.last.text
+    [eoi] = stored(bot)
+    assert (eoi.status, eoi.reference) == ("submitted", "EOI-2026-0001")
+    assert eoi.german_municipality == "Bundesstadt Bonn" and eoi.submitted_answers is None
+    assert organisations(bot) == orgs  # the organisations are updated, not added again
+    await bot.deliver_outbox()
+    english, german = (bot.api.chat(coordinator)[-1] for coordinator in COORDINATORS)
+    assert "EOI-2026-0001 resubmitted after changes" in english.plain  # Tom reads English
+    assert "EOI-2026-0001 nach Änderungen erneut eingereicht" in german.plain
+    assert "Bundesstadt Bonn" in english.plain and "↩️ Return for changes" in english.labels
+
+
+async def test_revision_dropped_in_german_leaves_the_submission_as_submitted(bot):
+    jonas = await returned(bot, "de")
+    assert "zur Überarbeitung" in jonas.last.text or "zurückgegeben" in jonas.last.text
+    await jonas.send("/mine")
+    assert "zur Überarbeitung zurückgegeben" in jonas.last.text
+    await jonas.click("✏️ EOI-2026-0001 überarbeiten")
+    assert "Sie überarbeiten EOI-2026-0001" in jonas.last.plain
+    await jonas.click("✏️ Deutsche Kommune")
+    await jonas.send("Bundesstadt Bonn")
+    assert stored(bot)[0].german_municipality == "Bundesstadt Bonn"
+    await jonas.click("✖️ Abbrechen")
+    await jonas.click("🗑 Entwurf verwerfen")
+    assert "Ihre Änderungen wurden verworfen" in jonas.last.text
+    [eoi] = stored(bot)
+    assert (eoi.status, eoi.reference) == ("returned", "EOI-2026-0001")
+    assert eoi.german_municipality == "Stadt Bonn" and eoi.submitted_answers is None
+    # It can be revised again.
+    await jonas.send("/mine")
+    await jonas.click("✏️ EOI-2026-0001 überarbeiten")
+    assert stored(bot)[0].status == "draft"
+
+
+async def test_an_open_draft_is_only_dropped_after_confirming(bot):
+    ama = await returned(bot, "en")
+    notice = ama.last
+    await ama.send("/interest")
+    await ama.click("Verwaltungspartnerschaft")
+    await ama.click("State (Land)")
+    await ama.click("✏️ Revise and resubmit", message=notice)
+    assert "unfinished draft" in ama.last.plain
+    await ama.click("▶️ Continue")  # keep the draft: nothing changed
+    assert [e.status for e in stored(bot)] == ["returned", "draft"]
+    await ama.click("✏️ Revise and resubmit", message=notice)
+    await ama.click("Yes, revise it now")
+    assert "You are revising EOI-2026-0001" in ama.last.plain
+    assert [e.status for e in stored(bot)] == ["draft", "discarded"]
+    # Starting a new expression of interest now gives the revision back as submitted.
+    await ama.send("/interest")
+    await ama.click("Choose a programme anew")
+    await ama.click("Verwaltungspartnerschaft")
+    await ama.click("Yes, start anew")
+    assert [e.status for e in stored(bot)] == ["returned", "discarded", "draft"]
+
+
+async def test_a_submission_no_longer_returned_cannot_be_revised(bot):
+    ama = await returned(bot, "en")
+    notice = ama.last
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await ama.click("✏️ Revise and resubmit", message=notice)
+    assert "cannot be revised now" in ama.last.text
+    assert stored(bot)[0].status == "accepted"
+    # Nor someone else's, with a forged button.
+    kofi = bot.person(user_id=6161, language="en", name="Kofi")
+    await kofi.send("/start")
+    await kofi.press(kofi.last, f"rev|{stored(bot)[0].id}")
+    assert "cannot be revised now" in kofi.last.text
