@@ -38,19 +38,29 @@ def _attachment(item: dict[str, Any]) -> str:
 
 
 def expressions_of_interest(*, session: Session) -> Table:
-    """Every submitted expression of interest (not drafts), oldest first."""
+    """Every submitted expression of interest (not drafts), oldest first. One that its submitter
+    is revising (returned for changes) is listed as returned, with its answers as submitted."""
     header = ["reference", "programme", "status", "submitted_at", "person_id", "language"]
     header += list(interest.ANSWER_KEYS)
     found = session.execute(
         select(ExpressionOfInterest)
-        .where(ExpressionOfInterest.status.not_in([Status.DRAFT, Status.DISCARDED]))
+        .where(
+            ExpressionOfInterest.reference.is_not(None),
+            ExpressionOfInterest.status != Status.DISCARDED,
+        )
         .order_by(ExpressionOfInterest.submitted_at, ExpressionOfInterest.id)
     ).scalars()
-    rows = [
-        [cell(getattr(eoi, name)) for name in header[:6]]
-        + [cell(getattr(eoi, key)) for key in interest.ANSWER_KEYS]
-        for eoi in found
-    ]
+    rows = []
+    for eoi in found:
+        answers = {key: getattr(eoi, key) for key in interest.ANSWER_KEYS}
+        status = eoi.status
+        if eoi.status == Status.DRAFT:  # being revised: what was submitted counts
+            answers, status = {**answers, **(eoi.submitted_answers or {})}, Status.RETURNED
+        fixed = {name: getattr(eoi, name) for name in header[:6]} | {"status": status}
+        rows.append(
+            [cell(fixed[name]) for name in header[:6]]
+            + [cell(answers[key]) for key in interest.ANSWER_KEYS]
+        )
     return header, rows
 
 
