@@ -30,7 +30,7 @@ from bot.forms import (
     question_view,
     resume_rows,
 )
-from bot.i18n import _, country_name, render
+from bot.i18n import _, country_name, format_day, render
 from bot.messaging import (
     acknowledge,
     close_buttons,
@@ -213,11 +213,24 @@ async def answer_typed(
     value, problem = form_kinds.read_answer(
         question, text, draft.answers, today(context, form, draft)
     )
+    if problem is None and question.kind == Kind.DATE:
+        problem = too_early(form, draft, value)
     if problem:
         await ask(update, context, form, draft, note=problem)
         return
     draft = await save(update, context, form, draft, question.key, value)
     await ask(update, context, form, draft)
+
+
+def too_early(form: Form, draft: Draft, value: str) -> str | None:
+    """Why a date (YYYY-MM-DD) is before the earliest the form allows, or None."""
+    earliest = form.earliest(draft) if form.earliest else None
+    if earliest is None or date.fromisoformat(value) >= earliest:
+        return None
+    return _("{date} is before the deployment started ({start}). Please check the date.").format(
+        date=format_day(form_kinds.midday(date.fromisoformat(value))),
+        start=format_day(form_kinds.midday(earliest)),
+    )
 
 
 def today(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> date:
@@ -442,6 +455,7 @@ async def _question_button(
         await close_buttons(update)
         day = today(context, form, draft) - timedelta(days=int(argument))
         problem = question.check(draft.answers, day.isoformat()) if question.check else None
+        problem = problem or too_early(form, draft, day.isoformat())
         if problem:
             await ask(update, context, form, draft, note=problem)
             return

@@ -103,14 +103,14 @@ def check_date(question: Question, value: date, today: date) -> str | None:
     if not question.future and value > today:
         return _(
             "{date} lies in the future. Please give the date on which the activity took place (today at the latest)."
-        ).format(date=format_day(_midday(value)))
+        ).format(date=format_day(midday(value)))
     if not question.past and value < today:
         return _("{date} has already passed. Please give a date from today on.").format(
-            date=format_day(_midday(value))
+            date=format_day(midday(value))
         )
     if value.year < 2000 or value.year > today.year + 10:
         return _("{date} seems wrong. Please check the year.").format(
-            date=format_day(_midday(value))
+            date=format_day(midday(value))
         )
     return None
 
@@ -209,7 +209,7 @@ def display(question: Question, value: Any) -> str:
     kind = str(question.kind)
     if kind == "date":
         parsed = parse_date(str(value))
-        return format_day(_midday(parsed)) if parsed else str(value)
+        return format_day(midday(parsed)) if parsed else str(value)
     if kind == "attachments":
         names = [
             a.get("name") or (_("photo") if a.get("type") == "photo" else _("document"))
@@ -233,6 +233,6 @@ def labels() -> dict[str, str]:
     }
 
 
-def _midday(value: date) -> datetime:
+def midday(value: date) -> datetime:
     """A date as a datetime Babel can format, at noon so no time zone shifts the day."""
     return datetime(value.year, value.month, value.day, 12)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -109,6 +110,8 @@ class Form:
     submit_label: str = N_("📨 Submit")  # msgid of the summary's last button
     # The person's time zone for a draft (for "today" in DATE questions); UTC without it.
     zone_of: Callable[[Draft], str] | None = None
+    # The earliest date a DATE answer may have (a report: the day its deployment started).
+    earliest: Callable[[Draft], date | None] | None = None
     _index: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -230,6 +230,7 @@ FORM = Form(
     prefix="rep",
     slot="activity_report",
     zone_of=lambda draft: getattr(draft, "zone", "UTC"),
+    earliest=lambda draft: getattr(draft, "started", None),
 )
 
 

@@ -41,10 +41,11 @@ REVIEWED_NOTICE = "experts/report_reviewed"
 
 @dataclass
 class ReportDraft(Draft):
-    """A report draft, with the time zone its dates are judged in."""
+    """A report draft, with the time zone its dates are judged in and the deployment's start
+    (an activity cannot have taken place before it)."""
 
     zone: str = "UTC"
-    reference: str | None = None
+    started: date | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def _draft(session: Session, report: ActivityReport) -> ReportDraft:
         paused=report.paused,
         answers=_answers(report),
         zone=expert.zone if expert else "UTC",
+        started=expert.start_date if expert else None,
         reference=report.reference,
     )
 

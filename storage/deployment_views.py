@@ -78,6 +78,7 @@ class ExpertView:
     country: str
     city: str
     zone: str
+    start_date: date | None = None
 
 
 def deployment_of_expert(*, session: Session, person_id: int) -> ExpertView | None:
@@ -99,4 +100,5 @@ def deployment_of_expert(*, session: Session, person_id: int) -> ExpertView | No
         country=deployment.country or "",
         city=deployment.city or "",
         zone=zone_for(deployment.country, personal_zone),
+        start_date=deployment.start_date,
     )

@@ -173,6 +173,9 @@ async def test_bad_numbers_dates_and_files_get_corrections_and_nothing_is_lost(b
     assert "read “31.02.2026” as a date" in jonas.last.text
     await jonas.send("24.11.2026")  # tomorrow in Ghana
     assert "lies in the future" in jonas.last.text
+    await jonas.send("31.10.2026")  # the deployment started on 1 November
+    assert "before the deployment started (Nov 1, 2026)" in jonas.last.text
+    assert "Step 2 of" in jonas.last.text
     await jonas.send("2026-11-20")
     await jonas.send("Training on fees")
     await jonas.send("Staff learned the new fee schedule.")
