@@ -222,6 +222,23 @@ async def answer_typed(
     await ask(update, context, form, draft)
 
 
+def discard_question(form: Form, draft: Draft) -> tuple[str, list[list[tuple[str, str]]]]:
+    """Really discard? (Text and buttons; keeping the draft is the first choice.)"""
+    if draft.reference:  # a revision: the submission itself stays
+        text = _("Drop your changes to {reference}? It stays as it was submitted.").format(
+            reference=draft.reference
+        )
+    else:
+        text = _(
+            "Discard this draft for good? All its answers will be deleted; this cannot be undone."
+        )
+    rows = [
+        [(_("No, keep it"), data(form, draft, "o"))],
+        [(_("🗑 Yes, discard it"), data(form, draft, "z", 1))],
+    ]
+    return text, rows
+
+
 def too_early(form: Form, draft: Draft, value: str) -> str | None:
     """Why a date (YYYY-MM-DD) is before the earliest the form allows, or None."""
     earliest = form.earliest(draft) if form.earliest else None
@@ -359,7 +376,12 @@ async def button_pressed(
     if redelivered(update, draft, services(context).clock()):
         return
     current = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
-    if action == "z":  # discard, from the paused message
+    if action == "z" and argument != "1":  # discard, from the paused message: ask first
+        await acknowledge(update)
+        await close_buttons(update)
+        await reply(update, context, *discard_question(form, draft))
+        return
+    if action == "z":  # discard, confirmed
         await acknowledge(update)
         await close_buttons(update)
         await services(context).db.run(form.store.discard, draft_id=draft.id)

@@ -436,6 +436,7 @@ async def test_cancel_and_discard_the_advisor_returns_to_the_form(bot):
     await ama.click("🧭 Help me choose")
     await ama.click("✖️ Cancel")
     await ama.click("🗑 Discard draft")
+    await ama.click("🗑 Yes, discard it")
     assert "Which expert model do you prefer?" in ama.last.text
     await ama.click("Local expert")
     [eoi] = submissions(bot)

@@ -399,6 +399,7 @@ async def test_discarding_an_edit_restores_the_submitted_report(bot):
     await jonas.send("A title I did not mean")
     await jonas.click("✖️ Cancel")
     await jonas.click("🗑 Discard draft")
+    await jonas.click("🗑 Yes, discard it")
     assert "the report stays as you submitted it" in jonas.last.text
     [report] = rows(bot, ActivityReport)
     assert report.status == "submitted" and report.title != "A title I did not mean"

@@ -117,6 +117,12 @@ async def test_cancel_command_in_the_middle_and_discard(bot):
     await jonas.send("/cancel")
     assert "Pausiert" in jonas.last.text
     await jonas.click("🗑 Entwurf verwerfen")
+    assert "endgültig verwerfen" in jonas.last.text
+    await jonas.click("Nein, behalten")  # a slip of the finger costs nothing
+    assert "Schritt 2 von 12" in jonas.last.text and draft(bot).status == "draft"
+    await jonas.send("/cancel")
+    await jonas.click("🗑 Entwurf verwerfen")
+    await jonas.click("🗑 Ja, verwerfen")
     assert "verworfen" in jonas.last.text
     assert draft(bot).status == "discarded"
     await jonas.send("/cancel")

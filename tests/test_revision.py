@@ -74,6 +74,7 @@ async def test_revision_dropped_in_german_leaves_the_submission_as_submitted(bot
     assert row["german_municipality"] == "Stadt Bonn"
     await jonas.click("✖️ Abbrechen")
     await jonas.click("🗑 Entwurf verwerfen")
+    await jonas.click("🗑 Ja, verwerfen")
     assert "Ihre Änderungen wurden verworfen" in jonas.last.text
     [eoi] = stored(bot)
     assert (eoi.status, eoi.reference) == ("returned", "EOI-2026-0001")
