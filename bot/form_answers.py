@@ -71,9 +71,7 @@ def check_text(question: Question, text: str | None) -> str | None:
     if not text.strip():
         return _("Your answer is empty. Please type your answer.")
     if text.startswith("/"):
-        return _(
-            "{command} is not a command I know. Please type your answer, or use the buttons."
-        ).format(command=text.split()[0])
+        return unknown_command(text)
     if question.kind == Kind.TEXT and len(text.strip()) < question.min_length:
         return _(
             "That answer is very short. Please type it in full (at least {limit} characters)."
@@ -90,6 +88,13 @@ def check_text(question: Question, text: str | None) -> str | None:
                 "That doesn't look like an e-mail address. Please check it (example: maria.mueller@bonn.de)."
             )
     return None
+
+
+def unknown_command(text: str) -> str:
+    """The note for a /command the bot does not know, typed in the middle of a form."""
+    return _(
+        "{command} is not a command I know. Please type your answer, or use the buttons."
+    ).format(command=text.split()[0][:64])
 
 
 async def save(
@@ -169,6 +174,9 @@ async def answer_typed(
     message = update.effective_message
     assert message is not None
     text = message.text
+    if text is not None and text.startswith("/"):  # on any step, also where buttons are asked
+        await ask(update, context, form, draft, note=unknown_command(text))
+        return
     if draft.step == SUMMARY:
         await ask(
             update,
@@ -218,6 +226,8 @@ async def answer_typed(
     if problem:
         await ask(update, context, form, draft, note=problem)
         return
+    if question.kind == Kind.EMAIL:  # an address is kept as validated, without stray spaces
+        value = value.strip()
     draft = await save(update, context, form, draft, question.key, value)
     await ask(update, context, form, draft)
 

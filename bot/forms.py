@@ -239,8 +239,12 @@ def question_view(
         if question.kind == Kind.MULTI:
             rows.append([(_("☑️ Done"), data(form, draft, "d"))])
     elif question.kind == Kind.CONSENT:
+        yes, no = ("✅ " if value is True else "", "✅ " if value is False else "")
         rows.append(
-            [(_("Yes, I agree"), data(form, draft, "c", 1)), (_("No"), data(form, draft, "c", 0))]
+            [
+                (yes + _("Yes, I agree"), data(form, draft, "c", 1)),
+                (no + _("No"), data(form, draft, "c", 0)),
+            ]
         )
     prompt = _(question.prompt)
     labels = form_kinds.labels()
@@ -266,8 +270,11 @@ def question_view(
     )
     if keep:
         rows.append([(_("Keep current answer"), data(form, draft, "p"))])
-    if question.optional and value in (None, [], "") and question.kind != Kind.ATTACHMENTS:
-        rows.append([(_("Skip"), data(form, draft, "s"))])
+    if question.optional and question.kind != Kind.ATTACHMENTS:
+        if value in (None, [], ""):
+            rows.append([(_("Skip"), data(form, draft, "s"))])
+        else:  # an optional answer can be taken back, not only replaced
+            rows.append([(_("🗑 Remove this answer"), data(form, draft, "s"))])
     rows.append(nav_row(form, draft))
     text = render(
         "forms/question",

@@ -67,7 +67,8 @@ PARTNER_COUNTRY_EXAMPLE = N_("Ghana — or part of the name, e.g. “Gha”")
 
 
 def _wants_state(answers: dict[str, Any]) -> bool:
-    return answers.get("authority_level") == "state"
+    # Until the level is known the question counts, so the total only ever shrinks.
+    return answers.get("authority_level") in (None, "state")
 
 
 FACHKRAEFTEFONDS = (

@@ -23,7 +23,9 @@ async def register_deployment(
     coordinator = bot.person(user_id=COORDINATORS[0], language="de" if de else "en", name="Clara")
     await coordinator.send("/deploy")
     await coordinator.send("Jonas Becker")
-    await coordinator.click("Entwicklungshelfer/in" if de else "Development worker")
+    await coordinator.click(
+        "Entwicklungshelferin/Entwicklungshelfer" if de else "Development worker"
+    )
     await coordinator.click("Überspringen" if de else "Skip")
     await coordinator.send("Stadt Bonn – Cape Coast Metropolitan Assembly")
     await coordinator.send(country)

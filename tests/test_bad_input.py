@@ -316,3 +316,31 @@ async def test_the_stand_in_refuses_what_telegram_refuses(bot):
     await bot.app.bot.send_message(
         1, "&lt;b&gt; &amp; <b>fine</b> " + "y" * 4000, parse_mode="HTML"
     )
+
+
+async def test_an_unknown_command_where_buttons_are_asked_is_named(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt Bonn")
+    await ama.send("/foo")  # the federal-state step: buttons
+    assert "/foo is not a command I know" in ama.last.text and "Step 2 of 12" in ama.last.text
+    jonas = bot.person(user_id=4343, language="de")
+    await at_step_one(jonas)
+    await jonas.send("Stadt Bonn")
+    await jonas.send("/foo bar")
+    assert "/foo" in jonas.last.text and "Schritt 2 von 12" in jonas.last.text
+
+
+async def test_an_email_is_kept_without_surrounding_spaces(bot):
+    ama = bot.person()
+    await at_step_one(ama)
+    bot.db.call(
+        interest_storage.move_draft,
+        draft_id=draft(bot).id,
+        step="contact_email",
+        editing=False,
+        paused=False,
+    )
+    ama = (await bot.restart()).person(user_id=ama.user_id)
+    await ama.send("  maria.mueller@bonn.de  ")
+    assert draft(bot).contact_email == "maria.mueller@bonn.de"

@@ -255,3 +255,24 @@ async def test_kill_9_in_the_middle_loses_nothing(bot, database_url):
         "BY",
         "Cape Coast",
     )
+
+
+async def test_an_optional_answer_can_be_removed_and_consent_shows_its_choice(bot):
+    ama = bot.person()
+    await verwaltungspartnerschaft_until_summary(ama)
+    await ama.click("✏️ Do No Harm")
+    assert "Niemand wird ausgeschlossen." in ama.last.plain
+    await ama.click("🗑 Remove this answer")
+    assert "Do No Harm: —" in ama.last.plain  # back at the summary, the answer gone
+    assert draft(bot).do_no_harm in (None, "")
+    await ama.click("✏️ Consent to be contacted")
+    assert "✅ Yes, I agree" in ama.last.labels and "No" in ama.last.labels
+
+
+async def test_the_step_total_only_shrinks_when_a_question_falls_away(bot):
+    jonas = bot.person(language="de")
+    await jonas.send("/interest")
+    await jonas.click("Verwaltungspartnerschaft")
+    assert "Schritt 1 von 17" in jonas.last.text
+    await jonas.click("Bund")
+    assert "Schritt 2 von 16" in jonas.last.text
