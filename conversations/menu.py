@@ -35,7 +35,7 @@ def main_menu_rows() -> list[list[Button]]:
     return rows
 
 
-async def _open_draft_rows(
+async def open_draft_rows(
     update: Update, context: ContextTypes.DEFAULT_TYPE
 ) -> tuple[str, list[list[Button]]]:
     """Lines and buttons about the drafts the person left unfinished (the latest first)."""
@@ -52,7 +52,12 @@ async def _open_draft_rows(
             programme = _(interest.PROGRAMMES[draft.form])
             notes.append(render("interest/open_draft", programme=programme, k=k, n=n, ready=ready))
         else:
-            notes.append(render("forms/open_draft", title=_(form.title), k=k, n=n, ready=ready))
+            submit = _(form.submit_label)
+            notes.append(
+                render(
+                    "forms/open_draft", title=_(form.title), k=k, n=n, ready=ready, submit=submit
+                )
+            )
     if len(drafts) == 1:
         return notes[0], forms.resume_rows(*drafts[0])
     rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
@@ -63,7 +68,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greets the person, explains the bot and offers the menu (and an open draft)."""
     user = update.effective_user
     assert user is not None
-    note, rows = await _open_draft_rows(update, context)
+    note, rows = await open_draft_rows(update, context)
     text = render("start/welcome", name=user.first_name, draft_note=note)
     await reply(update, context, text, rows + main_menu_rows())
 
@@ -72,7 +77,7 @@ async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows the main menu."""
     await acknowledge(update)
     await close_buttons(update)
-    note, rows = await _open_draft_rows(update, context)
+    note, rows = await open_draft_rows(update, context)
     text = render("start/menu", draft_note=note)
     await reply(update, context, text, rows + main_menu_rows())
 
@@ -80,7 +85,7 @@ async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explains the commands; reminds of an open draft so the person can go back to it."""
     await acknowledge(update)
-    note, rows = await _open_draft_rows(update, context)
+    note, rows = await open_draft_rows(update, context)
     svc = services(context)
     coordinator = svc.is_coordinator(update.effective_user.id if update.effective_user else None)
     text = render("start/help", draft_note=note, coordinator=coordinator)
@@ -118,7 +123,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert context.user_data is not None
     context.user_data["person"] = person
     set_language(language)
-    note, rows = await _open_draft_rows(update, context)
+    note, rows = await open_draft_rows(update, context)
     await reply(
         update, context, render("start/language_set", draft_note=note), rows + main_menu_rows()
     )
