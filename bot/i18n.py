@@ -141,7 +141,8 @@ def render(name: str, /, **context: Any) -> str:
     (hashable) values is kept and reused: most steps look the same for everyone who reaches
     them ("Step 3 of 12", the question, its example). Lists and dicts are rendered each time.
     """
-    key = (_language.get(), name, *sorted(context.items()))
+    # With each value's type: 1, 1.0 and True are equal keys but may render differently.
+    key = (_language.get(), name, *sorted((k, type(v).__name__, v) for k, v in context.items()))
     try:
         hash(key)
     except TypeError:
@@ -156,7 +157,7 @@ def _render(name: str, context: dict[str, Any]) -> str:
 @lru_cache(maxsize=4096)
 def _render_plain(key: tuple[Any, ...]) -> str:
     _language_of_key, name, *items = key
-    return _render(name, dict(items))
+    return _render(name, {k: v for k, _type, v in items})
 
 
 def N_(message: str) -> str:

@@ -79,6 +79,7 @@ class Database:
         # pool. It never holds a transaction between calls.
         self._kept: Connection | None = None
         self._kept_thread: int | None = None
+        self._kept_lock = threading.Lock()
 
     @property
     def dialect(self) -> str:
@@ -102,10 +103,12 @@ class Database:
                 return fn(connection=pooled, **kwargs)
         try:
             result = fn(connection=connection, **kwargs)
+            connection.commit()
         except BaseException:
-            connection.rollback()
+            # Whatever failed (the statement or the commit itself), the kept connection is not
+            # trusted again: a driver transaction left open would be committed by a later call.
+            self._drop_kept()
             raise
-        connection.commit()
         return result
 
     def _kept_connection(self) -> Connection | None:
@@ -113,9 +116,18 @@ class Database:
         if self.offload:
             return None
         thread = threading.get_ident()
-        if self._kept is None:
-            self._kept, self._kept_thread = self.engine.connect(), thread
-        return self._kept if self._kept_thread == thread else None
+        with self._kept_lock:
+            if self._kept is None:
+                self._kept, self._kept_thread = self.engine.connect(), thread
+            return self._kept if self._kept_thread == thread else None
+
+    def _drop_kept(self) -> None:
+        """Throw the kept connection away (rolled back, not returned to the pool)."""
+        with self._kept_lock:
+            kept, self._kept, self._kept_thread = self._kept, None, None
+        if kept is not None:
+            kept.invalidate()
+            kept.close()
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run fn(session=..., **kwargs) without blocking the event loop on network I/O."""
@@ -129,9 +141,10 @@ class Database:
 
     def dispose(self) -> None:
         """Close the kept connection and every pooled one."""
-        if self._kept is not None:
-            self._kept.close()
-            self._kept = self._kept_thread = None
+        with self._kept_lock:
+            kept, self._kept, self._kept_thread = self._kept, None, None
+        if kept is not None:
+            kept.close()
         self.engine.dispose()
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from storage.db import on_connection
@@ -55,7 +56,10 @@ _PEOPLE = Person.__table__
 _SELECT_VIEW = select(*(_PEOPLE.c[name] for name in PersonView.__dataclass_fields__)).where(
     _PEOPLE.c.id == bindparam("id")
 )
-_INSERT = insert(_PEOPLE)
+_INSERT_NEW = {
+    "sqlite": sqlite_insert(_PEOPLE).on_conflict_do_nothing(index_elements=["id"]),
+    "postgresql": postgresql_insert(_PEOPLE).on_conflict_do_nothing(index_elements=["id"]),
+}
 
 
 @on_connection
@@ -71,23 +75,20 @@ def ensure_person(
     row = connection.execute(_SELECT_VIEW, {"id": person_id}).first()
     if row is None:
         now = utcnow()
-        try:
-            with connection.begin_nested():
-                connection.execute(
-                    _INSERT,
-                    {
-                        "id": person_id,
-                        "first_name": first_name[:256],
-                        "username": username,
-                        "telegram_language": telegram_language,
-                        "unreachable": False,
-                        "last_update_id": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    },
-                )
-        except IntegrityError:  # created meanwhile by another transaction
-            pass
+        # Two processes may meet the same person at once: the second insert does nothing.
+        connection.execute(
+            _INSERT_NEW[connection.dialect.name],
+            {
+                "id": person_id,
+                "first_name": first_name[:256],
+                "username": username,
+                "telegram_language": telegram_language,
+                "unreachable": False,
+                "last_update_id": 0,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
         row = connection.execute(_SELECT_VIEW, {"id": person_id}).one()
     return PersonView(**row._asdict())
 

@@ -177,3 +177,91 @@ async def test_lean_calls_raise_what_telegram_answers(bot):
     bot.api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
     with pytest.raises(Forbidden):
         await partner.send_html(4242, "Hi")
+
+
+@on_connection
+def _which(*, connection: Connection) -> Connection:
+    return connection
+
+
+def test_only_the_owning_thread_uses_the_kept_connection(db):
+    mine = db.call(_which)
+    if db.offload:  # PostgreSQL: every call has a pooled connection of its own
+        return
+    assert mine is db._kept and db.call(_which) is mine
+    theirs: list[Connection] = []
+    worker = threading.Thread(target=lambda: theirs.append(db.call(_which)))
+    worker.start()
+    worker.join()
+    assert theirs and theirs[0] is not mine
+
+
+def test_a_failed_commit_is_never_committed_by_a_later_call(db, monkeypatch):
+    _add_person(db, 21)
+    _add_person(db, 22)
+    if db.offload:
+        return  # the pooled path rolls back when the connection goes back to the pool
+    kept = db.call(_which)
+    real_commit = Connection.commit
+    failures = iter([RuntimeError("disk full")])
+
+    def failing_commit(self: Connection) -> None:
+        error = next(failures, None)
+        if self is kept and error is not None:
+            raise error
+        real_commit(self)
+
+    monkeypatch.setattr(Connection, "commit", failing_commit)
+    with pytest.raises(RuntimeError, match="disk full"):
+        db.call(_rename, person_id=21, name="Lost")
+    assert db.call(_rename, person_id=22, name="Kept") == "Kept"
+    assert (_name(db, 21), _name(db, 22)) == ("Ama", "Kept")
+
+
+async def test_an_answer_to_a_draft_closed_meanwhile_is_refused(bot):
+    from storage import interest as interest_storage
+
+    ama = bot.person()
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    draft = await bot.db.run(interest_storage.current_draft, person_id=ama.user_id)
+    await bot.db.run(interest_storage.discard_draft, draft_id=draft.id)
+    with pytest.raises(interest_storage.DraftClosed):
+        await bot.db.run(
+            interest_storage.save_answer,
+            draft=draft,
+            answers={"german_municipality": "Stadt Bonn"},
+            step="german_state",
+            editing=False,
+            update_id=99,
+            now=utcnow(),
+        )
+
+
+async def test_lean_calls_go_through_the_rate_limiter():
+    from telegram.ext import BaseRateLimiter
+
+    from bot.offline import OfflineBotAPI
+    from bot.telegram_bot import PartnerBot
+
+    class Recording(BaseRateLimiter):
+        def __init__(self) -> None:
+            self.endpoints: list[str] = []
+
+        async def initialize(self) -> None:
+            pass
+
+        async def shutdown(self) -> None:
+            pass
+
+        async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+            self.endpoints.append(endpoint)
+            return await callback(*args, **kwargs)
+
+    api, limiter = OfflineBotAPI(), Recording()
+    partner = PartnerBot("1:X", request=api, get_updates_request=api, rate_limiter=limiter)
+    async with partner:
+        message_id = await partner.send_html(7, "Hi", [[("OK", "x|1")]])
+        await partner.edit_html(7, message_id, "Bye")
+        await partner.remove_keyboard(7, message_id)
+    assert limiter.endpoints[-3:] == ["sendMessage", "editMessageText", "editMessageReplyMarkup"]
