@@ -180,15 +180,22 @@ def display(question: Question, value: Any) -> str:
     return str(value)
 
 
-def summary_lines(form: Form, answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+class SummaryLines(list[tuple[str, str]]):
+    """(label, value) lines; `shortened` says whether a long value was cut to fit."""
+
+    shortened: bool = False
+
+
+def summary_lines(form: Form, answers: Mapping[str, Any]) -> SummaryLines:
     """(label, value) for every applicable question, long values shortened to fit one message."""
     questions = form.applicable(answers)
     limit = max(80, SUMMARY_BUDGET // max(1, len(questions)))
-    lines = []
+    lines = SummaryLines()
     for q in questions:
         shown = display(q, answers.get(q.key))
         if len(shown) > limit:
             shown = shown[: limit - 1].rstrip() + "…"
+            lines.shortened = True
         lines.append((_(q.label), shown))
     return lines
 

@@ -277,3 +277,18 @@ async def test_the_step_total_only_shrinks_when_a_question_falls_away(bot):
     assert "Schritt 1 von 17" in jonas.last.text
     await jonas.click("Bund")
     assert "Schritt 2 von 16" in jonas.last.text
+
+
+async def test_a_long_answer_shortened_in_the_summary_can_be_read_in_full(bot):
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    long_text = "Solid waste management, " * 60  # 1440 characters
+    await ama.click("✏️ Expertise needed")
+    await ama.send(long_text.strip())
+    assert "tap ✏️ to see one in full" in ama.last.plain and "…" in ama.last.plain
+    await ama.click("✏️ Expertise needed")
+    assert long_text.strip() in ama.last.plain  # the whole answer, as typed
+    await ama.click("Keep current answer")
+    await ama.click("📨 Submit")
+    await bot.deliver_outbox()
+    assert "der Datenexport enthält sie vollständig" in bot.api.chat(900001)[-1].plain
