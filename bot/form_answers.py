@@ -425,6 +425,9 @@ async def button_pressed(
     if action == "b":
         previous = form.previous_step(draft.step, draft.answers)
         await close_buttons(update)
+        if previous is None and form.on_first_back is not None:
+            await form.on_first_back(update, context, draft)
+            return
         if previous is None:
             await ask(update, context, form, draft, note=_("This is the first question."))
             return
@@ -544,12 +547,19 @@ async def pause(
     update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
 ) -> None:
     """Pauses the draft (Cancel): typed text is no longer taken as an answer; nothing is lost."""
-    draft = await _move(context, form, draft, draft.step, draft.editing, paused=True)
-    if active_flow(context) == form.slot:
-        await activate(context, NONE)
+    draft = await hold(context, form, draft)
     await reply(
         update, context, render("forms/paused", title=_(form.title)), resume_rows(form, draft)
     )
+
+
+async def hold(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> Draft:
+    """Pause the draft without a word (the caller says what happens instead): typed text is
+    no longer taken as its answer until the person continues it."""
+    draft = await _move(context, form, draft, draft.step, draft.editing, paused=True)
+    if active_flow(context) == form.slot:
+        await activate(context, NONE)
+    return draft
 
 
 async def _move(

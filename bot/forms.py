@@ -105,6 +105,8 @@ class Form:
     on_submit: FormHook
     on_discarded: FormHook
     on_extra: ExtraHook | None = None
+    # Where Back on the first question leads (the programme choice, the form an advisor left).
+    on_first_back: FormHook | None = None
     prefix: str = "f"  # of its buttons' callback data
     slot: str = "draft"  # where this process caches the person's draft of this kind
     submit_label: str = N_("📨 Submit")  # msgid of the summary's last button

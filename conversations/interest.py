@@ -315,6 +315,30 @@ async def _extra_pressed(
     await models.advisor_from_form(update, context, draft, question, value)
 
 
+# The programmes' short names, as their buttons show them.
+PROGRAMME_NAMES = {"fkf": N_("Fachkräftefonds"), "vwp": N_("Verwaltungspartnerschaft")}
+
+
+async def _offer_programmes(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, note: str | None = None
+) -> None:
+    rows = [
+        *([(_(name), f"prog|{code}")] for code, name in PROGRAMME_NAMES.items()),
+        [(_("✖️ Cancel"), "menu|home")],
+    ]
+    text = render("interest/programmes")
+    await reply(update, context, f"⚠️ {note}\n\n{text}" if note else text, rows)
+
+
+async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Back on the first question: the programme choice (the draft waits, paused, meanwhile)."""
+    await form_answers.hold(context, FORMS[draft.form], draft)
+    note = _(
+        "Your answers so far are kept. Choose {programme} to go on with them, or the other programme to start anew."
+    ).format(programme=_(PROGRAMME_NAMES[draft.form]))
+    await _offer_programmes(update, context, note)
+
+
 def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
     return Form(
         name=programme,
@@ -324,6 +348,7 @@ def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
         on_submit=_submitted,
         on_discarded=_discarded,
         on_extra=_extra_pressed,
+        on_first_back=_first_back,
         slot="interest",
     )
 
@@ -367,15 +392,6 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await reply(update, context, text, rows)
         return
     await _offer_programmes(update, context)
-
-
-async def _offer_programmes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rows = [
-        [(_("Fachkräftefonds"), "prog|fkf")],
-        [(_("Verwaltungspartnerschaft"), "prog|vwp")],
-        [(_("✖️ Cancel"), "menu|home")],
-    ]
-    await reply(update, context, render("interest/programmes"), rows)
 
 
 async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -77,6 +77,24 @@ QUESTIONS = (
 )
 
 
+async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Back on the advisor's first question: to the form that asked for it, if one did (the
+    run is paused and waits there); otherwise it stays where it is."""
+    assert update.effective_user is not None
+    svc = services(context)
+    found = await svc.db.run(
+        store.result_of, advisor_id=draft.id, person_id=update.effective_user.id
+    )
+    eoi = await interest.current_draft(context, update.effective_user.id)
+    if found is None or eoi is None or found.eoi_id != eoi.id:
+        await form_answers.ask(
+            update, context, ADVISOR, draft, note=_("This is the first question.")
+        )
+        return
+    await form_answers.hold(context, ADVISOR, draft)
+    await advisor_result.back_to_form(update, context, eoi.id)
+
+
 ADVISOR = Form(
     name=store.FORM,
     title=N_("Expert-model advisor"),
@@ -86,6 +104,7 @@ ADVISOR = Form(
     ),
     on_submit=advisor_result.advice_requested,
     on_discarded=advisor_result.advisor_discarded,
+    on_first_back=_first_back,
     prefix="adv",
     slot=advisor_result.SLOT,
     submit_label=N_("🧭 Show the recommendation"),

@@ -494,3 +494,17 @@ async def test_the_cancel_command_pauses_the_advisor_and_start_leads_back(bot):
     await jonas.click("Integrierte Fachkraft")
     [eoi] = submissions(bot)
     assert eoi.expert_model == INTEGRATED and eoi.advisor_answers is None
+
+
+async def test_back_on_the_advisors_first_question_returns_to_the_form(bot):
+    ama = bot.person(language="en")
+    await until_expert_model(ama)
+    await ama.click("🧭 Help me choose")
+    await ama.click("◀️ Back")
+    assert "Which expert model" in ama.last.text or "expert model" in ama.last.text.lower()
+    assert "🧭 Help me choose" in ama.buttons  # the form's model question, waiting as it was
+    await ama.click("Not sure yet")
+    assert "Who is the contact person" in ama.last.text
+    # The advisor run waits, paused, and goes on where it was when asked again.
+    await ama.send("/start")
+    assert "Expert-model advisor" in ama.last.text

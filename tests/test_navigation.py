@@ -39,11 +39,12 @@ async def test_back_shows_the_previous_question_with_its_answer(bot):
     assert draft(bot).german_municipality == "Stadt Bonn"
 
 
-async def test_back_on_the_first_question_stays_polite(bot):
+async def test_back_on_the_first_question_leads_to_the_programme_choice(bot):
     ama = bot.person()
     await start_fachkraeftefonds(ama)
     await ama.click("◀️ Back")
-    assert "This is the first question" in ama.last.text and "Step 1 of 12" in ama.last.text
+    assert "Choose Fachkräftefonds to go on" in ama.last.text
+    assert ama.last.labels == ["Fachkräftefonds", "Verwaltungspartnerschaft", "✖️ Cancel"]
 
 
 async def test_back_and_a_new_answer_replace_the_old_one(bot):
@@ -292,3 +293,28 @@ async def test_a_long_answer_shortened_in_the_summary_can_be_read_in_full(bot):
     await ama.click("📨 Submit")
     await bot.deliver_outbox()
     assert "der Datenexport enthält sie vollständig" in bot.api.chat(900001)[-1].plain
+
+
+async def test_back_on_the_first_question_offers_the_programmes_and_keeps_the_draft(bot):
+    jonas = bot.person(language="de")
+    await start_fachkraeftefonds(jonas)
+    await jonas.send("Stadt Bonn")
+    await jonas.click("◀️ Zurück")
+    await jonas.click("◀️ Zurück")
+    assert "bisherigen Antworten bleiben erhalten" in jonas.last.text
+    assert "Wählen Sie Fachkräftefonds" in jonas.last.text
+    await jonas.click("Fachkräftefonds")  # the same programme: on with the draft
+    assert "Schritt 1 von 12" in jonas.last.text and "Stadt Bonn" in jonas.last.text
+    assert draft(bot).german_municipality == "Stadt Bonn"
+
+
+async def test_text_after_leaving_the_first_question_is_not_taken_as_an_answer(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.click("◀️ Back")
+    await ama.click("✖️ Cancel")
+    await ama.send("hello")
+    assert draft(bot).german_municipality is None
+    assert "did not take that as an answer" in ama.last.text
+    await ama.click("▶️ Continue")
+    assert "Step 1 of 12" in ama.last.text
