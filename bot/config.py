@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     coordinator_ids: str = Field(default="", description="comma-separated Telegram user ids")
     default_language: str = "de"
+    # Where people write to have their data corrected or deleted (an e-mail address or URL).
+    privacy_contact: str | None = None
 
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"

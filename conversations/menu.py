@@ -95,7 +95,9 @@ async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Says what is stored, why, and who sees it."""
     await acknowledge(update)
-    await reply(update, context, render("start/privacy"), [[(_("🏠 Menu"), "menu|home")]])
+    contact = services(context).settings.privacy_contact
+    text = render("start/privacy", contact=contact)
+    await reply(update, context, text, [[(_("🏠 Menu"), "menu|home")]])
 
 
 async def language_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
