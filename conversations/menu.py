@@ -40,7 +40,7 @@ async def open_draft_rows(
 ) -> tuple[str, list[list[Button]]]:
     """Lines and buttons about the drafts the person left unfinished (the latest first)."""
     from bot import forms
-    from conversations import interest  # the menu is imported by every conversation
+    from conversations import interest, quick_report  # they import the menu
 
     drafts = await open_forms(update, context, paused_too=True)
     drafts.sort(key=lambda found: found[0].slot != active_flow(context))
@@ -58,10 +58,12 @@ async def open_draft_rows(
                     "forms/open_draft", title=_(form.title), k=k, n=n, ready=ready, submit=submit
                 )
             )
+    offers_note, offer_rows = await quick_report.waiting_offers(update, context)
     if len(drafts) == 1:
-        return notes[0], forms.resume_rows(*drafts[0])
-    rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
-    return "\n".join(notes), rows
+        rows = forms.resume_rows(*drafts[0])
+    else:
+        rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
+    return "\n".join([*notes, offers_note] if offers_note else notes), rows + offer_rows
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -59,21 +59,62 @@ async def message_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         now=svc.clock(),
     )
     if new:
-        rows = [
-            [
-                (_("⚡ Quick report"), f"qr|{report_id}|q"),
-                (_("📝 Add details"), f"qr|{report_id}|d"),
-            ],
-            [(_("No"), f"qr|{report_id}|n")],
-        ]
-        await reply(update, context, render("experts/offer"), rows)
+        await reply(update, context, render("experts/offer"), _offer_rows(report_id))
     raise ApplicationHandlerStop
+
+
+def _offer_rows(report_id: int) -> list[list[tuple[str, str]]]:
+    return [
+        [(_("⚡ Quick report"), f"qr|{report_id}|q"), (_("📝 Add details"), f"qr|{report_id}|d")],
+        [(_("No"), f"qr|{report_id}|n")],
+    ]
+
+
+async def waiting_offers(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[str, list[list[tuple[str, str]]]]:
+    """For /start: a line and a button about messages still waiting to be filed (or nothing)."""
+    user = update.effective_user
+    if user is None or await expert_of(context, user.id) is None:
+        return "", []
+    _shown, total = await services(context).db.run(store.open_offers, person_id=user.id, limit=0)
+    if not total:
+        return "", []
+    note = render("experts/offers_waiting", count=total)
+    return note, [[(_("📎 Messages to file ({count})").format(count=total), "qr|ls")]]
+
+
+async def offers_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows each message still on offer again, with its buttons (the oldest first)."""
+    assert update.effective_user is not None
+    await acknowledge(update)
+    await close_buttons(update)
+    shown, total = await services(context).db.run(
+        store.open_offers, person_id=update.effective_user.id
+    )
+    if not shown:
+        await reply(update, context, _("No message is waiting to be filed."), main_menu_rows())
+        return
+    for offer in shown:
+        text = render(
+            "experts/offer_again",
+            title=offer.title,
+            files=offer.attachments,
+            date=offer.message_date,
+        )
+        await reply(update, context, text, _offer_rows(offer.id))
+    if total > len(shown):
+        more = _("{count} more will be shown once you have answered these.")
+        await reply(update, context, more.format(count=total - len(shown)))
 
 
 async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Files the offered message at once, opens the guided report with it, or lets it be."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
+    if query.data == "qr|ls":
+        await offers_requested(update, context)
+        return
     parts = query.data.split("|")
     if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("q", "d", "n"):
         await acknowledge(update, _("This button no longer works."), alert=True)

@@ -61,6 +61,13 @@ DOMAINS: dict[str, list[str]] = {
 }
 
 
+def translated(string: str | tuple[str, ...] | None) -> bool:
+    """Whether a msgstr is filled in (a plural: every one of its forms)."""
+    if isinstance(string, tuple | list):
+        return bool(string) and all(string)
+    return bool(string)
+
+
 def domain_of(path: str) -> str | None:
     """The domain a source file's texts belong to."""
     for domain, patterns in DOMAINS.items():
@@ -107,8 +114,8 @@ def update() -> None:
             catalog.update(template, no_fuzzy_matching=True)
             if language == "en":
                 for message in catalog:
-                    if message.id and not message.string:
-                        message.string = message.id
+                    if message.id and not translated(message.string):
+                        message.string = message.id  # a plural's (singular, plural) as well
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as handle:
                 write_po(
@@ -120,7 +127,7 @@ def update() -> None:
                     ignore_obsolete=True,
                     width=100,
                 )
-            untranslated = [m.id for m in catalog if m.id and not m.string]
+            untranslated = [m.id for m in catalog if m.id and not translated(m.string)]
             print(
                 f"{path.relative_to(ROOT)}: {len(catalog)} messages, {len(untranslated)} untranslated"
             )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from storage import outbox
@@ -313,6 +313,29 @@ def offer(
     session.commit()
     assert report.id is not None
     return report.id, new
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """A message the bot offered to file as a report, still waiting for the expert's answer."""
+
+    id: int
+    title: str | None
+    attachments: int
+    message_date: datetime | None
+
+
+def open_offers(*, session: Session, person_id: int, limit: int = 5) -> tuple[list[OfferView], int]:
+    """The person's messages still on offer, oldest first (at most limit), and how many."""
+    waiting = (ActivityReport.person_id == person_id, ActivityReport.status == ReportStatus.OFFERED)
+    total = session.execute(select(func.count()).where(*waiting)).scalar_one()
+    reports = session.execute(
+        select(ActivityReport).where(*waiting).order_by(ActivityReport.id).limit(limit)
+    ).scalars()
+    shown = [
+        OfferView(r.id or 0, r.title, len(r.attachments or []), r.message_date) for r in reports
+    ]
+    return shown, total
 
 
 def _offered(session: Session, report_id: int, person_id: int) -> ActivityReport | None:

@@ -145,3 +145,32 @@ async def test_unsupported_file_sent_as_a_message_gets_a_correction(bot):
     await jonas.send_document("setup.exe", "application/x-msdownload")
     assert "keep “setup.exe”" in jonas.last.text
     assert rows(bot, ActivityReport) == []
+
+
+async def test_messages_left_unanswered_are_offered_again_after_a_restart(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send("Met the mayor about the landfill.")
+    await jonas.send_photo(caption="Site visit")
+    bot = await bot.restart()
+    jonas = bot.person(user_id=5001, name="Jonas")
+    await jonas.send("/start")
+    assert "2 of your messages are waiting" in jonas.last.text
+    await jonas.click("📎 Messages to file (2)")
+    first, second = jonas.messages[-2:]
+    assert "“Met the mayor about the landfill.”" in first.plain
+    assert "“Site visit”" in second.plain and "1 file" in second.plain
+    await jonas.click("⚡ Quick report", message=first)
+    assert "REP-2026-0001" in jonas.last.text
+    await jonas.click("No", message=second)
+    await jonas.send("/start")
+    assert "messages are waiting" not in jonas.last.text
+    assert not any(label.startswith("📎") for label in jonas.last.labels)
+
+
+async def test_one_waiting_message_in_german(bot):
+    jonas = await bound_expert(bot, language="de")
+    await jonas.send("Treffen mit dem Bürgermeister")
+    await jonas.send("/start")
+    assert "Eine Ihrer Nachrichten wartet" in jonas.last.text
+    await jonas.click("📎 Abzulegende Nachrichten (1)")
+    assert "Diese Nachricht als Aktivitätsbericht ablegen?" in jonas.last.text
