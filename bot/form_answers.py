@@ -90,11 +90,20 @@ def check_text(question: Question, text: str | None) -> str | None:
     return None
 
 
-def unknown_command(text: str) -> str:
+# Steps answered only by pressing a button (typing an option's label works too, unannounced).
+BUTTONS_ONLY = (Kind.CHOICE, Kind.MULTI, Kind.CONSENT)
+
+
+def unknown_command(text: str, typed: bool = True) -> str:
     """The note for a /command the bot does not know, typed in the middle of a form."""
+    command = text.split()[0][:64]
+    if not typed:
+        return _("{command} is not a command I know. Please use the buttons below.").format(
+            command=command
+        )
     return _(
         "{command} is not a command I know. Please type your answer, or use the buttons."
-    ).format(command=text.split()[0][:64])
+    ).format(command=command)
 
 
 async def save(
@@ -175,7 +184,9 @@ async def answer_typed(
     assert message is not None
     text = message.text
     if text is not None and text.startswith("/"):  # on any step, also where buttons are asked
-        await ask(update, context, form, draft, note=unknown_command(text))
+        question = form.question(draft.step)
+        typed = question is not None and question.kind not in BUTTONS_ONLY
+        await ask(update, context, form, draft, note=unknown_command(text, typed))
         return
     if draft.step == SUMMARY:
         await ask(
@@ -425,6 +436,10 @@ async def button_pressed(
     if action == "b":
         previous = form.previous_step(draft.step, draft.answers)
         await close_buttons(update)
+        if draft.editing:  # Back from an edit: the summary again, the answer as it was
+            draft = await _move(context, form, draft, SUMMARY, False)
+            await ask(update, context, form, draft)
+            return
         if previous is None and form.on_first_back is not None:
             await form.on_first_back(update, context, draft)
             return

@@ -331,7 +331,13 @@ async def _offer_programmes(
 
 
 async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
-    """Back on the first question: the programme choice (the draft waits, paused, meanwhile)."""
+    """Back on the first question: the programme choice (the draft waits, paused, meanwhile;
+    one with no answer yet is simply dropped)."""
+    if not any(value not in (None, "", []) for value in draft.answers.values()):
+        await services(context).db.run(store.discard_draft, draft_id=draft.id)
+        form_answers.remember(context, FORMS[draft.form], None)
+        await _offer_programmes(update, context)
+        return
     await form_answers.hold(context, FORMS[draft.form], draft)
     note = _(
         "Your answers so far are kept. Choose {programme} to go on with them, or the other programme to start anew."
@@ -383,6 +389,7 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
         text = render(
             "interest/open_draft",
             programme=_(PROGRAMMES[draft.form]),
+            reference=draft.reference,
             k=k,
             n=n,
             ready=draft.step == forms.SUMMARY,
@@ -419,7 +426,10 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             *forms.resume_rows(FORMS[draft.form], draft),
         ]
         text = render(
-            "interest/replace_draft", old=_(PROGRAMMES[draft.form]), new=_(PROGRAMMES[programme])
+            "interest/replace_draft",
+            old=_(PROGRAMMES[draft.form]),
+            new=_(PROGRAMMES[programme]),
+            revising=draft.reference,
         )
         await reply(update, context, text, rows)
         return
@@ -468,6 +478,7 @@ def _submission_notice(params: dict[str, Any]) -> str:
         lines=forms.summary_lines(form, params["answers"]),
         advisor=advisor.explanation(params["answers"]),
         resubmitted=bool(params.get("resubmitted")),
+        revising=bool(params.get("revising")),
     )
 
 

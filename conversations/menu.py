@@ -50,7 +50,16 @@ async def open_draft_rows(
         ready = draft.step == forms.SUMMARY
         if form.slot == "interest":
             programme = _(interest.PROGRAMMES[draft.form])
-            notes.append(render("interest/open_draft", programme=programme, k=k, n=n, ready=ready))
+            notes.append(
+                render(
+                    "interest/open_draft",
+                    programme=programme,
+                    reference=draft.reference,
+                    k=k,
+                    n=n,
+                    ready=ready,
+                )
+            )
         else:
             submit = _(form.submit_label)
             notes.append(

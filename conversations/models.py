@@ -78,21 +78,27 @@ QUESTIONS = (
 
 
 async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
-    """Back on the advisor's first question: to the form that asked for it, if one did (the
-    run is paused and waits there); otherwise it stays where it is."""
+    """Back on the advisor's first question leaves the advisor: to the form that asked for it,
+    or to the models overview. A run with answers waits, paused; an empty one is dropped."""
     assert update.effective_user is not None
     svc = services(context)
     found = await svc.db.run(
         store.result_of, advisor_id=draft.id, person_id=update.effective_user.id
     )
+    answered = any(
+        v not in (None, "", []) for k, v in draft.answers.items() if k != advisor.COUNTRY
+    )
+    if answered:
+        await form_answers.hold(context, ADVISOR, draft)
+    else:
+        await svc.db.run(store.discard_session, draft_id=draft.id)
+        form_answers.remember(context, ADVISOR, None)
     eoi = await interest.current_draft(context, update.effective_user.id)
-    if found is None or eoi is None or found.eoi_id != eoi.id:
-        await form_answers.ask(
-            update, context, ADVISOR, draft, note=_("This is the first question.")
-        )
-        return
-    await form_answers.hold(context, ADVISOR, draft)
-    await advisor_result.back_to_form(update, context, eoi.id)
+    if found is not None and eoi is not None and found.eoi_id == eoi.id:
+        await advisor_result.back_to_form(update, context, eoi.id)
+    else:
+        await close_buttons(update)
+        await show_models(update, context)
 
 
 ADVISOR = Form(
@@ -129,6 +135,11 @@ async def models_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Shows the three models side by side and offers the advisor (or the open run)."""
     await acknowledge(update)
     await close_buttons(update)
+    await show_models(update, context)
+
+
+async def show_models(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The models overview (the button press, if any, is answered already)."""
     assert update.effective_user is not None
     rows: list[list[Button]] = []
     draft = await current_session(context, update.effective_user.id)

@@ -89,11 +89,13 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         now=svc.clock(),
     )
     if decision is None:
-        await acknowledge(
-            update,
-            _("Nothing changed: it already has this status, or it is not open to a decision."),
-            alert=True,
+        revising = await svc.db.run(reviews.being_revised, eoi_id=int(parts[1]))
+        why = (
+            _("The submitter is revising it right now; you can decide once it is resubmitted.")
+            if revising
+            else _("Nothing changed: it already has this status, or it is not open to a decision.")
         )
+        await acknowledge(update, why, alert=True)
         return
     label = CHOICES[Status(decision.status)][0]
     await acknowledge(
@@ -151,7 +153,8 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         return
     text = render_notice(SUBMITTED_NOTICE, params, current_language())
-    await reply(update, context, text, decision_rows(params["eoi_id"]))
+    rows = [] if params.get("revising") else decision_rows(params["eoi_id"])
+    await reply(update, context, text, rows or main_menu_rows())
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -23,6 +23,7 @@ from bot.vocabulary import PROGRAMMES
 from conversations import interest
 from conversations.menu import main_menu_rows
 from storage import interest as store
+from storage.drafts import Draft
 from storage.models import Status
 from storage.outbox import Outgoing
 
@@ -53,15 +54,24 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if current is not None and current.id == eoi_id:  # revising it already: where it stands
         await form_answers.ask(update, context, interest.FORMS[current.form], current)
         return
+    svc = services(context)
+    reference = await svc.db.run(store.revisable, eoi_id=eoi_id, person_id=person_id)
+    if reference is None:
+        await _refuse(update, context, current)
+        return
     if current is not None and action == "rev":
-        old = current.reference or _(PROGRAMMES[current.form])
+        text = render(
+            "interest/replace_for_revision",
+            old=_(PROGRAMMES[current.form]),
+            revising=current.reference,
+            reference=reference,
+        )
         rows = [
             [(_("Yes, revise it now"), f"rev!|{eoi_id}")],
             *forms.resume_rows(interest.FORMS[current.form], current),
         ]
-        await reply(update, context, render("interest/replace_for_revision", old=old), rows)
+        await reply(update, context, text, rows)
         return
-    svc = services(context)
     try:
         draft = await svc.db.run(
             store.start_revision,
@@ -70,15 +80,8 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             step=forms.SUMMARY,
             now=svc.clock(),
         )
-    except store.RevisionRefused:
-        await reply(
-            update,
-            context,
-            _(
-                "This expression of interest cannot be revised now: it is not returned for changes (any more). /mine shows its status."
-            ),
-            main_menu_rows(),
-        )
+    except store.RevisionRefused:  # decided on between the look and the press
+        await _refuse(update, context, current)
         return
     form = interest.FORMS[draft.form]
     form_answers.remember(context, form, draft)
@@ -86,6 +89,17 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         "You are revising {reference}. Change what the coordinators asked for with ✏️, then resubmit it with “{submit}”."
     ).format(reference=draft.reference, submit=_(form.submit_label))
     await form_answers.ask(update, context, form, draft, note=note)
+
+
+async def _refuse(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, current: Draft | None
+) -> None:
+    """It is not returned for changes (any more): say so; an open draft stays within reach."""
+    rows = forms.resume_rows(interest.FORMS[current.form], current) if current else []
+    text = _(
+        "This expression of interest cannot be revised now: it is not returned for changes (any more). /mine shows its status."
+    )
+    await reply(update, context, text, rows + main_menu_rows())
 
 
 async def _prepare_status(
@@ -104,12 +118,19 @@ async def _prepare_status(
 
 
 def mine_rows(items: list[Any]) -> list[list[Button]]:
-    """A revise button for each of the person's submissions returned for changes."""
-    return [
-        [revise_button(item.id, _("✏️ Revise {reference}").format(reference=item.reference))]
-        for item in items
-        if item.status == Status.RETURNED and item.reference
-    ]
+    """A button for each submission returned for changes: revise it, or go on revising it."""
+    rows = []
+    for item in items:
+        if not item.reference:
+            continue
+        if item.status == Status.RETURNED:
+            label = _("✏️ Revise {reference}").format(reference=item.reference)
+        elif item.status == Status.DRAFT:
+            label = _("▶️ Go on revising {reference}").format(reference=item.reference)
+        else:
+            continue
+        rows.append([revise_button(item.id, label)])
+    return rows
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -237,7 +237,7 @@ _REVISIONS_OF = select(_TABLE.c.id, _TABLE.c.submitted_answers).where(
     _TABLE.c.status == Status.DRAFT,
     _TABLE.c.submitted_answers.is_not(None),
 )
-_RETURNED_OF = select(*(_TABLE.c[key] for key in ANSWER_KEYS)).where(
+_RETURNED_OF = select(_TABLE.c.reference, *(_TABLE.c[key] for key in ANSWER_KEYS)).where(
     _TABLE.c.id == bindparam("eoi_id"),
     _TABLE.c.person_id == bindparam("owner"),
     _TABLE.c.status == Status.RETURNED,
@@ -350,6 +350,13 @@ def start_revision(
     )
     reopened = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).one()
     return _draft_from_row(reopened)
+
+
+@on_connection
+def revisable(*, connection: Connection, eoi_id: int, person_id: int) -> str | None:
+    """The reference of the person's submission if it is returned for changes, else None."""
+    row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
+    return row.reference if row is not None else None
 
 
 def _close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:

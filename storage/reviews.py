@@ -110,13 +110,25 @@ def open_submissions(*, session: Session, limit: int = 10) -> tuple[list[OpenSub
 
 
 def notice_params(*, session: Session, eoi_id: int) -> dict[str, Any] | None:
-    """What a submission's notice shows (as when it was submitted), or None for a draft."""
+    """What a submission's notice shows (as it was submitted), or None for a draft. While its
+    submitter revises it, the answers are those submitted and `revising` is set."""
     eoi = session.get(ExpressionOfInterest, eoi_id)
     if eoi is None or eoi.reference is None:
         return None
+    answers = {key: getattr(eoi, key) for key in interest.ANSWER_KEYS}
+    revising = eoi.status == Status.DRAFT and eoi.submitted_answers is not None
+    if revising:
+        answers.update(eoi.submitted_answers or {})
     return {
         "eoi_id": eoi_id,
         "reference": eoi.reference,
         "programme": eoi.programme,
-        "answers": {key: getattr(eoi, key) for key in interest.ANSWER_KEYS},
+        "answers": answers,
+        "revising": revising,
     }
+
+
+def being_revised(*, session: Session, eoi_id: int) -> bool:
+    """Whether the submitter is revising this submission right now (returned for changes)."""
+    eoi = session.get(ExpressionOfInterest, eoi_id)
+    return eoi is not None and eoi.status == Status.DRAFT and eoi.submitted_answers is not None

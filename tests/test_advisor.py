@@ -505,6 +505,16 @@ async def test_back_on_the_advisors_first_question_returns_to_the_form(bot):
     assert "🧭 Help me choose" in ama.buttons  # the form's model question, waiting as it was
     await ama.click("Not sure yet")
     assert "Who is the contact person" in ama.last.text
-    # The advisor run waits, paused, and goes on where it was when asked again.
+    # The run had no answer yet: it is gone, not left open for ever.
     await ama.send("/start")
-    assert "Expert-model advisor" in ama.last.text
+    assert "Expert-model advisor" not in ama.last.text
+
+
+async def test_back_on_the_first_question_of_an_advisor_from_models_shows_the_models(bot):
+    jonas = bot.person(language="de")
+    await jonas.send("/models")
+    await jonas.click("🧭 Welches Modell passt zu uns? Beratung starten")
+    await jonas.click("◀️ Zurück")
+    assert "Beratung starten" in " ".join(jonas.last.labels)  # the overview again
+    await jonas.send("/start")
+    assert "Fachkraftmodell-Berater" not in jonas.last.text

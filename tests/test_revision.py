@@ -120,3 +120,46 @@ async def test_a_submission_no_longer_returned_cannot_be_revised(bot):
     await kofi.send("/start")
     await kofi.press(kofi.last, f"rev|{stored(bot)[0].id}")
     assert "cannot be revised now" in kofi.last.text
+
+
+async def test_coordinators_see_what_was_submitted_while_it_is_revised(bot):
+    ama = await returned(bot, "en")
+    await ama.click("✏️ Revise and resubmit")
+    await ama.click("✏️ German municipality")
+    await ama.send("Half-typed change")
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    old_notice = bot.api.chat(COORDINATORS[0])[-1]
+    await tom.click("✅ Accept", message=old_notice)
+    assert "revising it right now" in tom.bot_answers()[-1]["text"]
+    assert stored(bot)[0].status == "draft"
+    await tom.press(old_notice, f"eoi|{stored(bot)[0].id}|o")
+    assert "The submitter is revising it right now" in tom.last.plain
+    assert "Stadt Bonn" in tom.last.plain and "Half-typed change" not in tom.last.plain
+    assert "✅ Accept" not in tom.last.labels
+    await ama.send("/mine")
+    await ama.click("▶️ Go on revising EOI-2026-0001")
+    assert "Half-typed change" in ama.last.plain  # the summary of the revision
+
+
+async def test_an_accepted_submission_is_refused_before_an_open_draft_is_questioned(bot):
+    ama = await returned(bot, "en")
+    notice = ama.last
+    await ama.send("/interest")
+    await ama.click("Verwaltungspartnerschaft")
+    await ama.click("State (Land)")
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await ama.click("✏️ Revise and resubmit", message=notice)
+    assert "cannot be revised now" in ama.last.text
+    assert "▶️ Continue" in ama.last.labels  # the open draft is within reach
+    await ama.click("▶️ Continue")
+    assert "Step 2 of 17" in ama.last.text
+
+
+async def test_back_from_an_edit_returns_to_the_summary(bot):
+    ama = await returned(bot, "en")
+    await ama.click("✏️ Revise and resubmit")
+    await ama.click("✏️ Partnership exists for")
+    await ama.click("◀️ Back")
+    assert "Please check your answers" in ama.last.text
+    assert stored(bot)[0].partnership_age == "5to10"
