@@ -477,6 +477,7 @@ def _submission_notice(params: dict[str, Any]) -> str:
         programme=_(programme),
         lines=forms.summary_lines(form, params["answers"]),
         advisor=advisor.explanation(params["answers"]),
+        partner_country=params["answers"].get("partner_country"),
         resubmitted=bool(params.get("resubmitted")),
         revising=bool(params.get("revising")),
     )

@@ -518,3 +518,28 @@ async def test_back_on_the_first_question_of_an_advisor_from_models_shows_the_mo
     assert "Beratung starten" in " ".join(jonas.last.labels)  # the overview again
     await jonas.send("/start")
     assert "Fachkraftmodell-Berater" not in jonas.last.text
+
+
+async def test_a_notice_warns_when_the_partner_country_changed_after_the_advisor(bot):
+    ama = bot.person(language="en")
+    await until_expert_model(ama)
+    await ama.click("🧭 Help me choose")
+    await ama.click("A key position inside the partner administration")
+    await ama.click("European experience")
+    await ama.click("Yes, it can")
+    await ama.click("Strategic")
+    await ama.click("Keep current answer")
+    await ama.click("🧭 Show the recommendation")
+    await ama.click("✅ Take Integrated expert (recommended)")
+    await ama.send("Maria Müller")
+    await ama.send("Head of the international office")
+    await ama.send("maria.mueller@bonn.de")
+    await ama.click("Yes, I agree")
+    await ama.click("✏️ Partner country")
+    await ama.send("Kenia")
+    await ama.click("Kenya")
+    await ama.click("📨 Submit")
+    await bot.deliver_outbox()
+    notice = bot.api.chat(COORDINATORS[0])[-1].plain
+    assert "used for Ghana" in notice or "für Ghana genutzt" in notice
+    assert "Kenya" in notice or "Kenia" in notice
