@@ -11,7 +11,7 @@ from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import revision
 from conversations.menu import main_menu_rows, register_entry
-from storage import interest as store
+from storage import submissions
 
 
 async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -19,7 +19,7 @@ async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await acknowledge(update)
     assert update.effective_user is not None
     svc = services(context)
-    found = await svc.db.run(store.submissions_of, person_id=update.effective_user.id)
+    found = await svc.db.run(submissions.submissions_of, person_id=update.effective_user.id)
     items = [
         {
             "reference": s.reference,
@@ -35,7 +35,7 @@ async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await reply(update, context, render("interest/mine", items=items), rows)
 
 
-def _shown_status(item: store.SubmissionView) -> str:
+def _shown_status(item: submissions.SubmissionView) -> str:
     """Its status; a returned submission that the person is revising shows as such."""
     return "revising" if item.status == "draft" and item.reference else item.status
 

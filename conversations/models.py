@@ -28,7 +28,7 @@ from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
-from conversations import advisor_result, interest
+from conversations import advisor_result, interest, interest_questions
 from conversations.menu import register_entry
 from storage import advisor as store
 from storage import interest as interest_store
@@ -71,7 +71,7 @@ QUESTIONS = (
         Kind.COUNTRY,
         N_("Partner country"),
         N_("In which country is the partner municipality? Type its name."),
-        interest.PARTNER_COUNTRY_EXAMPLE,
+        interest_questions.PARTNER_COUNTRY_EXAMPLE,
         exclude_countries=frozenset({"DE"}),
     ),
 )

@@ -285,7 +285,7 @@ def complete_call_deadlines(
 ) -> int:
     """The person submitted their expression of interest: their call deadlines are met.
 
-    Runs in the submission's transaction (storage.interest.submit_draft).
+    Runs in the submission's transaction (storage.submissions.submit_draft).
     """
     ids = session.execute(
         _OPEN_CALL_DEADLINES, {"person": person_id, "programme": programme}

@@ -635,7 +635,8 @@ async def test_call_reminds_people_with_a_draft_and_submission_stops_it(bot, clo
     await ama.click("▶️ Act now")
     assert "Continue" in " ".join(ama.buttons)
 
-    from storage.interest import current_draft, submit_draft
+    from storage.interest import current_draft
+    from storage.submissions import submit_draft
 
     draft = bot.db.call(current_draft, person_id=4242)
     bot.db.call(
@@ -937,7 +938,8 @@ async def test_digest_holds_new_submissions_and_their_files_until_eight(bot, clo
     ama = await known(bot)
     await ama.send("/interest")
     await ama.click("Fachkräftefonds")
-    from storage.interest import current_draft, submit_draft
+    from storage.interest import current_draft
+    from storage.submissions import submit_draft
 
     draft = bot.db.call(current_draft, person_id=4242)
     bot.db.call(
