@@ -120,6 +120,7 @@ async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TY
         )
         return
     items, total = await svc.db.run(reviews.open_submissions)
+    revised = await svc.db.run(reviews.revised_now)
     shown = [
         {
             "reference": item.reference,
@@ -133,7 +134,10 @@ async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TY
     ]
     rows = [[(f"📄 {item.reference}", f"eoi|{item.id}|o")] for item in items]
     await reply(
-        update, context, render("interest/open_submissions", items=shown, total=total), rows
+        update,
+        context,
+        render("interest/open_submissions", items=shown, total=total, revised=revised),
+        rows,
     )
 
 

@@ -82,6 +82,20 @@ class OpenSubmission:
     submitted_at: datetime | None
 
 
+def revised_now(*, session: Session) -> list[str]:
+    """The references of submissions their submitters are revising (returned for changes)."""
+    return list(
+        session.execute(
+            select(ExpressionOfInterest.reference)
+            .where(
+                ExpressionOfInterest.status == Status.DRAFT,
+                ExpressionOfInterest.reference.is_not(None),
+            )
+            .order_by(ExpressionOfInterest.reference)
+        ).scalars()
+    )
+
+
 def open_submissions(*, session: Session, limit: int = 10) -> tuple[list[OpenSubmission], int]:
     """The oldest submissions not yet decided (submitted or in review), and how many in all."""
     waiting = ExpressionOfInterest.status.in_([Status.SUBMITTED, Status.IN_REVIEW])

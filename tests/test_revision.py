@@ -136,6 +136,9 @@ async def test_coordinators_see_what_was_submitted_while_it_is_revised(bot):
     assert "The submitter is revising it right now" in tom.last.plain
     assert "Stadt Bonn" in tom.last.plain and "Half-typed change" not in tom.last.plain
     assert "✅ Accept" not in tom.last.labels
+    await tom.send("/submissions")
+    assert "No expression of interest is waiting for a decision." in tom.last.text
+    assert "Being revised by their submitters: EOI-2026-0001" in tom.last.text
     await ama.send("/mine")
     await ama.click("▶️ Go on revising EOI-2026-0001")
     assert "Half-typed change" in ama.last.plain  # the summary of the revision
