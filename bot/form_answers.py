@@ -90,6 +90,10 @@ def check_text(question: Question, text: str | None) -> str | None:
     return None
 
 
+# user_data key: (draft id, question, answer) when an edit from the summary began, so that Back
+# can undo what was ticked meanwhile (multiple choice saves each tick).
+EDIT_START = "edit_start"
+
 # Steps answered only by pressing a button (typing an option's label works too, unannounced).
 BUTTONS_ONLY = (Kind.CHOICE, Kind.MULTI, Kind.CONSENT)
 
@@ -412,9 +416,7 @@ async def button_pressed(
     if action == "o":  # continue a paused (or any) draft where it stands
         await acknowledge(update)
         await close_buttons(update)
-        if draft.paused:
-            draft = await _move(context, form, draft, draft.step, draft.editing, paused=False)
-        await ask(update, context, form, draft)
+        await resume(update, context, form, draft)
         return
     if step != current or draft.paused:
         await acknowledge(
@@ -437,6 +439,15 @@ async def button_pressed(
         previous = form.previous_step(draft.step, draft.answers)
         await close_buttons(update)
         if draft.editing:  # Back from an edit: the summary again, the answer as it was
+            before = context.user_data.pop(EDIT_START, None) if context.user_data else None
+            if (
+                before is not None
+                and before[:2] == (draft.id, draft.step)
+                and draft.answers.get(draft.step) != before[2]  # ticks given meanwhile
+            ):
+                draft = await save(
+                    update, context, form, draft, draft.step, before[2], advance=False
+                )
             draft = await _move(context, form, draft, SUMMARY, False)
             await ask(update, context, form, draft)
             return
@@ -456,7 +467,10 @@ async def button_pressed(
         and int(argument) < len(form.questions)
     ):
         await close_buttons(update)
-        draft = await _move(context, form, draft, form.questions[int(argument)].key, True)
+        key = form.questions[int(argument)].key
+        assert context.user_data is not None
+        context.user_data[EDIT_START] = (draft.id, key, draft.answers.get(key))
+        draft = await _move(context, form, draft, key, True)
         await ask(update, context, form, draft)
         return
     if action == "u" and draft.step == SUMMARY:
@@ -566,6 +580,15 @@ async def pause(
     await reply(
         update, context, render("forms/paused", title=_(form.title)), resume_rows(form, draft)
     )
+
+
+async def resume(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+) -> None:
+    """Continue the draft where it stands (unpaused, so typed text is its answer again)."""
+    if draft.paused:
+        draft = await _move(context, form, draft, draft.step, draft.editing, paused=False)
+    await ask(update, context, form, draft)
 
 
 async def hold(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> Draft:

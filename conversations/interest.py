@@ -72,6 +72,9 @@ async def _extra_pressed(
     await models.advisor_from_form(update, context, draft, question, value)
 
 
+# Where this process caches a person's expression-of-interest draft (form_answers.remember).
+SLOT = "interest"
+
 # The programmes' short names, as their buttons show them.
 PROGRAMME_NAMES = {"fkf": N_("Fachkräftefonds"), "vwp": N_("Verwaltungspartnerschaft")}
 
@@ -112,7 +115,7 @@ def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
         on_discarded=_discarded,
         on_extra=_extra_pressed,
         on_first_back=_first_back,
-        slot="interest",
+        slot=SLOT,
     )
 
 
@@ -130,7 +133,7 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
     """The person's open draft (cached in this process after the first look-up)."""
     svc = services(context)
     return await form_answers.cached_draft(
-        context, "interest", lambda: svc.db.run(store.current_draft, person_id=person_id)
+        context, SLOT, lambda: svc.db.run(store.current_draft, person_id=person_id)
     )
 
 
@@ -176,7 +179,7 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None and action == "prog":
         if draft.form == programme:
-            await form_answers.button_pressed(update, context, FORMS[programme], draft, "", "o", "")
+            await form_answers.resume(update, context, FORMS[programme], draft)
             return
         rows = [
             [(_("Yes, start anew"), f"prog!|{programme}")],
@@ -218,7 +221,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if user is None:
         return
     draft = await current_draft(context, user.id)
-    if draft is None or draft.paused or not is_active(context, "interest"):
+    if draft is None or draft.paused or not is_active(context, SLOT):
         return
     await form_answers.answer_typed(update, context, FORMS[draft.form], draft)
     raise ApplicationHandlerStop

@@ -104,7 +104,7 @@ async def offers_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         await reply(update, context, text, _offer_rows(offer.id))
     if total > len(shown):
-        more = _("{count} more will be shown once you have answered these.")
+        more = _("{count} more are waiting; /start offers them again.")
         await reply(update, context, more.format(count=total - len(shown)))
 
 

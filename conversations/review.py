@@ -20,6 +20,7 @@ from bot.notices import render_notice
 from bot.outbox import register_preparer, wake_dispatcher
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
+from conversations import interest
 from conversations.menu import main_menu_rows
 from storage import reviews
 from storage.models import Status
@@ -91,20 +92,21 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if decision is None:
         revising = await svc.db.run(reviews.being_revised, eoi_id=int(parts[1]))
         why = (
-            _("The submitter is revising it right now; you can decide once it is resubmitted.")
+            _("It is returned for changes already; the submitter is revising it right now.")
             if revising
             else _("Nothing changed: it already has this status, or it is not open to a decision.")
         )
         await acknowledge(update, why, alert=True)
         return
     label = CHOICES[Status(decision.status)][0]
-    await acknowledge(
-        update,
-        _("{reference}: {decision}. The submitter is told.").format(
-            reference=decision.reference, decision=_(label)
-        ),
-        alert=True,
+    told = _("{reference}: {decision}. The submitter is told.").format(
+        reference=decision.reference, decision=_(label)
     )
+    if decision.revision_dropped:
+        # The submitter's cached draft is gone from the database: their next step reloads it.
+        context.application.user_data.get(decision.person_id, {}).pop(interest.SLOT, None)
+        told += " " + _("The changes they had not resubmitted were dropped.")
+    await acknowledge(update, told, alert=True)
     wake_dispatcher(context)
 
 
@@ -157,8 +159,7 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         return
     text = render_notice(SUBMITTED_NOTICE, params, current_language())
-    rows = [] if params.get("revising") else decision_rows(params["eoi_id"])
-    await reply(update, context, text, rows or main_menu_rows())
+    await reply(update, context, text, decision_rows(params["eoi_id"]))
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -52,7 +52,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     eoi_id, person_id = int(raw_id), update.effective_user.id
     current = await interest.current_draft(context, person_id)
     if current is not None and current.id == eoi_id:  # revising it already: where it stands
-        await form_answers.ask(update, context, interest.FORMS[current.form], current)
+        await form_answers.resume(update, context, interest.FORMS[current.form], current)
         return
     svc = services(context)
     reference = await svc.db.run(store.revisable, eoi_id=eoi_id, person_id=person_id)

@@ -313,9 +313,11 @@ def start_revision(
         raise RevisionRefused(eoi_id)
     _close_drafts_of(connection, person_id, now)
     snapshot = {key: getattr(row, key) for key in ANSWER_KEYS}
-    connection.execute(
+    opened = connection.execute(
         _OPEN_REVISION, {"eoi_id": eoi_id, "snapshot": snapshot, "step": step, "now": now}
     )
+    if opened.rowcount != 1:  # decided on since the look above
+        raise RevisionRefused(eoi_id)
     reopened = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).one()
     return _draft_from_row(reopened)
 
@@ -332,6 +334,16 @@ def _close_drafts_of(connection: Connection, person_id: int, now: datetime) -> N
     for row in connection.execute(_REVISIONS_OF, {"owner": person_id}).all():
         _restore(connection, row.id, row.submitted_answers)
     connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})
+
+
+def drop_revision(connection: Connection, eoi_id: int) -> bool:
+    """If the submitter is revising it, put the submission back as submitted (returned for
+    changes), inside the caller's transaction; whether there was a revision."""
+    row = connection.execute(_REVISION_OF, {"draft_id": eoi_id}).first()
+    if row is None or row.submitted_answers is None:
+        return False
+    _restore(connection, eoi_id, row.submitted_answers)
+    return True
 
 
 def _restore(connection: Connection, eoi_id: int, submitted: dict[str, Any]) -> None:

@@ -36,6 +36,8 @@ class Decision:
 
     reference: str
     status: str
+    person_id: int = 0  # the submitter
+    revision_dropped: bool = False  # the submitter's unsent changes gave way to the decision
 
 
 def decide(
@@ -45,6 +47,9 @@ def decide(
     the same decision again, or not a submission)."""
     if decision not in DECISIONS:
         raise ValueError(decision)
+    # A revision the submitter left open must not lock the coordinators out: any other decision
+    # puts the submission back as submitted first (returning it again changes nothing).
+    dropped = decision != Status.RETURNED and interest.drop_revision(session.connection(), eoi_id)
     row = (
         session.connection()
         .execute(_DECIDE, {"eoi_id": eoi_id, "decision": decision, "now": now})
@@ -66,7 +71,12 @@ def decide(
         subject=row.reference,
     )
     session.commit()
-    return Decision(reference=row.reference, status=decision)
+    return Decision(
+        reference=row.reference,
+        status=decision,
+        person_id=row.person_id,
+        revision_dropped=dropped,
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlmodel import Session
 
 from storage import outbox
@@ -163,7 +163,10 @@ def _submit_statement(cleared: frozenset[str]) -> Any:
                 **dict.fromkeys(sorted(cleared)),
                 "status": Status.SUBMITTED,
                 "step": "",
-                "submitted_at": bindparam("now", type_=_TABLE.c.submitted_at.type),
+                # A resubmission keeps the date it was first submitted on.
+                "submitted_at": func.coalesce(
+                    _TABLE.c.submitted_at, bindparam("now", type_=_TABLE.c.submitted_at.type)
+                ),
                 "updated_at": bindparam("now", type_=_TABLE.c.updated_at.type),
                 "submitted_answers": None,
             }

@@ -51,8 +51,9 @@ def test_every_message_is_translated(language):
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_placeholders_match_the_source(language):
-    def placeholders(text: str | tuple[str, ...]) -> list[str]:
-        return sorted(PLACEHOLDER.findall(text)) if isinstance(text, str) else []
+    def placeholders(text: str | tuple[str, ...]) -> set[str]:
+        # The same names; how often each is repeated is the language's business.
+        return set(PLACEHOLDER.findall(text)) if isinstance(text, str) else set()
 
     wrong = [
         (msgid, text)

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlmodel import Session
 
+from storage.advisor_tables import AdvisorSession
 from storage.db import alembic_config, downgrade, make_engine, upgrade
+from storage.models import ExpressionOfInterest, Person, utcnow
 
 
-def test_stairway_up_down_up(tmp_path):
+def own_engine(tmp_path, schema: str):
+    """An empty database of the test's own: a PostgreSQL schema, or a new SQLite file."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:  # a schema of its own, so the shared test schema stays as it is
         engine = make_engine(url)
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS stairway CASCADE"))
-            connection.execute(text("CREATE SCHEMA stairway"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
         engine.dispose()
-        engine = make_engine(
-            url + ("&" if "?" in url else "?") + "options=-csearch_path%3Dstairway"
-        )
-    else:
-        engine = make_engine(f"sqlite:///{tmp_path / 'stairway.sqlite3'}")
+        return make_engine(url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}")
+    return make_engine(f"sqlite:///{tmp_path / (schema + '.sqlite3')}")
+
+
+def test_stairway_up_down_up(tmp_path):
+    engine = own_engine(tmp_path, "stairway")
     script = ScriptDirectory.from_config(alembic_config(engine))
     revisions = list(reversed(list(script.walk_revisions())))
     for revision in revisions:
@@ -40,3 +46,37 @@ def test_stairway_up_down_up(tmp_path):
 def test_migrations_form_one_line():
     script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
     assert len(script.get_heads()) == 1, script.get_heads()
+
+
+def test_going_below_0006_gives_revisions_back_as_returned(tmp_path):
+    """A revision in progress, with rows pointing at it, survives a downgrade as it was
+    submitted (returned for changes), and the upgrade after it."""
+    engine = own_engine(tmp_path, "revisions")
+    upgrade(engine)
+    now = utcnow()
+    with Session(engine) as session:
+        session.add(Person(id=7, first_name="Ama", created_at=now, updated_at=now))
+        session.flush()
+        eoi = ExpressionOfInterest(
+            person_id=7,
+            programme="fkf",
+            status="draft",
+            reference="EOI-2026-0001",
+            step="summary",
+            german_municipality="Half-typed change",
+            goals=["x"],
+            submitted_answers={"german_municipality": "Stadt Bonn", "goals": None},
+        )
+        session.add(eoi)
+        session.flush()
+        session.add(AdvisorSession(person_id=7, eoi_id=eoi.id, status="done"))
+        session.commit()
+    downgrade(engine, "0005")
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT status, german_municipality, goals FROM expression_of_interest")
+        ).one()
+    goals = json.loads(row.goals) if isinstance(row.goals, str) else row.goals  # raw SQLite text
+    assert (row.status, row.german_municipality, goals) == ("returned", "Stadt Bonn", None)
+    upgrade(engine)
+    engine.dispose()

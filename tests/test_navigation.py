@@ -323,3 +323,15 @@ async def test_text_after_leaving_the_first_question_is_not_taken_as_an_answer(b
     assert "did not take that as an answer" in ama.last.text
     await ama.click("▶️ Continue")
     assert "Step 1 of 12" in ama.last.text and "Current answer: Stadt Bonn" in ama.last.text
+
+
+async def test_back_from_a_multiple_choice_edit_undoes_the_ticks(bot):
+    ama = bot.person()
+    await verwaltungspartnerschaft_until_summary(ama)
+    before = draft(bot).methods
+    await ama.click("✏️ Methods")
+    await ama.click("✅ Trainings")  # untick
+    assert draft(bot).methods != before
+    await ama.click("◀️ Back")
+    assert "Please check your answers" in ama.last.text
+    assert draft(bot).methods == before

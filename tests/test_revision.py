@@ -59,7 +59,7 @@ async def test_revised_from_the_notice_and_resubmitted_with_the_same_reference(b
 
 async def test_revision_dropped_in_german_leaves_the_submission_as_submitted(bot):
     jonas = await returned(bot, "de")
-    assert "zur Überarbeitung" in jonas.last.text or "zurückgegeben" in jonas.last.text
+    assert "zur Überarbeitung zurückgegeben" in jonas.last.text
     await jonas.send("/mine")
     assert "zur Überarbeitung zurückgegeben" in jonas.last.text
     await jonas.click("✏️ EOI-2026-0001 überarbeiten")
@@ -129,19 +129,46 @@ async def test_coordinators_see_what_was_submitted_while_it_is_revised(bot):
     await ama.send("Half-typed change")
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     old_notice = bot.api.chat(COORDINATORS[0])[-1]
-    await tom.click("✅ Accept", message=old_notice)
-    assert "revising it right now" in tom.bot_answers()[-1]["text"]
+    await tom.click("↩️ Return for changes", message=old_notice)
+    assert "the submitter is revising it right now" in tom.bot_answers()[-1]["text"]
     assert stored(bot)[0].status == "draft"
     await tom.press(old_notice, f"eoi|{stored(bot)[0].id}|o")
     assert "The submitter is revising it right now" in tom.last.plain
     assert "Stadt Bonn" in tom.last.plain and "Half-typed change" not in tom.last.plain
-    assert "✅ Accept" not in tom.last.labels
     await tom.send("/submissions")
     assert "No expression of interest is waiting for a decision." in tom.last.text
     assert "Being revised by their submitters: EOI-2026-0001" in tom.last.text
+    # The submitter pauses the revision and comes back to it from /mine: it takes answers.
+    await ama.click("✏️ German municipality")
+    await ama.click("✖️ Cancel")
     await ama.send("/mine")
     await ama.click("▶️ Go on revising EOI-2026-0001")
-    assert "Half-typed change" in ama.last.plain  # the summary of the revision
+    assert "Step 1 of 12" in ama.last.text and "Half-typed change" in ama.last.plain
+    await ama.send("Bonn again")
+    assert "Please check your answers" in ama.last.text
+    assert stored(bot)[0].german_municipality == "Bonn again"
+
+
+async def test_a_decision_on_an_abandoned_revision_restores_what_was_submitted(bot):
+    ama = await returned(bot, "en")
+    await ama.click("✏️ Revise and resubmit")
+    await ama.click("✏️ German municipality")
+    await ama.send("Never resubmitted")
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("✖️ Decline", message=bot.api.chat(COORDINATORS[0])[-1])
+    answer = tom.bot_answers()[-1]["text"]
+    assert "✖️ Decline" in answer and "had not resubmitted were dropped" in answer
+    [eoi] = stored(bot)
+    assert (eoi.status, eoi.german_municipality, eoi.submitted_answers) == (
+        "declined",
+        "Stadt Bonn",
+        None,
+    )
+    await bot.deliver_outbox()
+    assert "decided not to take it up" in ama.last.text
+    await ama.click("📨 Submit", message=ama.messages[-2])  # the revision's old summary
+    assert "already submitted or discarded" in ama.bot_answers()[-1]["text"]
+    assert stored(bot)[0].status == "declined"
 
 
 async def test_an_accepted_submission_is_refused_before_an_open_draft_is_questioned(bot):
@@ -157,6 +184,15 @@ async def test_an_accepted_submission_is_refused_before_an_open_draft_is_questio
     assert "▶️ Continue" in ama.last.labels  # the open draft is within reach
     await ama.click("▶️ Continue")
     assert "Step 2 of 17" in ama.last.text
+
+
+async def test_a_resubmission_keeps_the_date_it_was_first_submitted_on(bot):
+    ama = await returned(bot, "en")
+    first = stored(bot)[0].submitted_at
+    bot.clock.advance(days=3)
+    await ama.click("✏️ Revise and resubmit")
+    await ama.click("📨 Submit")
+    assert stored(bot)[0].submitted_at == first
 
 
 async def test_back_from_an_edit_returns_to_the_summary(bot):

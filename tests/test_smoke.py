@@ -19,4 +19,4 @@ async def test_privacy_names_the_contact_for_corrections_when_one_is_set(bot):
     jonas = bot.person(user_id=4343, language="de")
     await jonas.send("/privacy")
     assert "schreiben Sie an datenschutz@example.org" in jonas.last.text
-    assert "Wer sie sieht" in jonas.last.text or "Koordination" in jonas.last.text
+    assert "Wer es sieht" in jonas.last.text
