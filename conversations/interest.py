@@ -167,7 +167,8 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    action, programme = query.data.split("|", 1)
+    # prog|<programme>, or prog!|<programme>|<draft id> once the person agreed to drop that draft
+    action, programme, *confirmed = query.data.split("|")
     if programme == "choose":
         await _offer_programmes(update, context)
         return
@@ -177,12 +178,12 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         return
     draft = await current_draft(context, update.effective_user.id)
-    if draft is not None and action == "prog":
+    if draft is not None and (action == "prog" or confirmed != [str(draft.id)]):
         if draft.form == programme:
             await form_answers.resume(update, context, FORMS[programme], draft)
             return
         rows = [
-            [(_("Yes, start anew"), f"prog!|{programme}")],
+            [(_("Yes, start anew"), f"prog!|{programme}|{draft.id}")],
             *forms.resume_rows(FORMS[draft.form], draft),
         ]
         text = render(

@@ -43,7 +43,9 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    action, _sep, raw_id = query.data.partition("|")
+    # rev|<id>, or rev!|<id>|<draft id> once the person agreed to drop that open draft
+    action, _sep, rest = query.data.partition("|")
+    raw_id, _sep, confirmed = rest.partition("|")
     if not raw_id.isdigit():
         await reply(
             update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
@@ -59,7 +61,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if reference is None:
         await _refuse(update, context, current)
         return
-    if current is not None and action == "rev":
+    if current is not None and (action == "rev" or confirmed != str(current.id)):
         text = render(
             "interest/replace_for_revision",
             old=_(PROGRAMMES[current.form]),
@@ -67,7 +69,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             reference=reference,
         )
         rows = [
-            [(_("Yes, revise it now"), f"rev!|{eoi_id}")],
+            [(_("Yes, revise it now"), f"rev!|{eoi_id}|{current.id}")],
             *forms.resume_rows(interest.FORMS[current.form], current),
         ]
         await reply(update, context, text, rows)

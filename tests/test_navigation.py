@@ -335,3 +335,24 @@ async def test_back_from_a_multiple_choice_edit_undoes_the_ticks(bot):
     await ama.click("◀️ Back")
     assert "Please check your answers" in ama.last.text
     assert draft(bot).methods == before
+
+
+async def test_an_old_confirmation_never_drops_a_newer_draft(bot):
+    ama = bot.person()
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Bonn")
+    await ama.send("/interest")
+    await ama.click("Choose a programme anew")
+    await ama.click("Verwaltungspartnerschaft")
+    old_question = ama.last  # "… that draft is discarded. Start anew?"
+    await ama.click("🗑 Discard draft")
+    await ama.click("🗑 Yes, discard it")
+    await start_fachkraeftefonds(ama)
+    await ama.send("Stadt Köln")
+    await ama.click("Yes, start anew", message=old_question)
+    assert "that draft is discarded" in ama.last.text  # asked again, about the new draft
+    with Session(bot.db.engine) as session:
+        statuses = session.execute(
+            select(ExpressionOfInterest.status).order_by(ExpressionOfInterest.id)
+        ).scalars()
+        assert list(statuses) == ["discarded", "draft"]
