@@ -109,6 +109,8 @@ class OfflineBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if isinstance(params.get("reply_markup"), str):  # read once, as Telegram would
+            params["reply_markup"] = json.loads(params["reply_markup"])
         self.calls.append(ApiCall(api_method, params))
         queue = self._failures.get(api_method)
         if queue:
@@ -133,8 +135,6 @@ class OfflineBotAPI(BaseRequest):
                 return "query is too old and response timeout expired or query ID is invalid"
             self._answered.add(params["callback_query_id"])
         markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
         for row in (markup or {}).get("inline_keyboard", []):
             for button in row:
                 if len(button.get("callback_data", "").encode()) > 64:
@@ -199,8 +199,6 @@ class OfflineBotAPI(BaseRequest):
     def _message_answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params.get("chat_id", 0))
         markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
         if method.startswith("edit"):
             old = self.messages[chat_id].get(int(params["message_id"]))
             text = old.text if old else ""
