@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, reply
-from conversations.menu import main_menu_rows, open_draft_rows
+from conversations.menu import main_menu_rows, open_draft_rows, open_forms
 
 
 async def stale_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,12 +51,11 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Text, photos or stickers outside any conversation: offers the menu, and first the way
     back into a paused form (what was typed was not taken as an answer)."""
     note, rows = await open_draft_rows(update, context)
-    if note:
+    if await open_forms(update, context, paused_too=True):
         text = _("I did not take that as an answer: no form is waiting for one right now.")
-        text += "\n\n" + note
     else:
         text = _("I'm not sure what to do with that. Please choose from the menu:")
-    await reply(update, context, text, rows + main_menu_rows())
+    await reply(update, context, f"{text}\n\n{note}" if note else text, rows + main_menu_rows())
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -174,3 +174,12 @@ async def test_one_waiting_message_in_german(bot):
     assert "Eine Ihrer Nachrichten wartet" in jonas.last.text
     await jonas.click("📎 Abzulegende Nachrichten (1)")
     assert "Diese Nachricht als Aktivitätsbericht ablegen?" in jonas.last.text
+
+
+async def test_a_sticker_with_messages_waiting_is_not_called_a_refused_answer(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send("Met the mayor.")
+    await jonas.send_sticker()
+    assert "not sure what to do with that" in jonas.last.text
+    assert "One of your messages is waiting" in jonas.last.text
+    assert "📎 Messages to file (1)" in jonas.last.labels
