@@ -74,8 +74,12 @@ def is_country(code: str) -> bool:
     return code.upper() in _names()
 
 
-def search(text: str, *, exclude: frozenset[str] = frozenset(), limit: int = 6) -> list[str]:
-    """Country codes matching typed text: the code itself, then name starts, then parts."""
+def search(
+    text: str, *, exclude: frozenset[str] = frozenset(), limit: int = 6, fuzzy: bool = True
+) -> list[str]:
+    """Country codes matching typed text: the code itself, then name starts, then parts; with
+    fuzzy, names that merely look alike when nothing matches (only where the person confirms
+    the country with a button: "Narnia" looks like Armenia)."""
     query = _fold(text)
     if not query:
         return []
@@ -93,7 +97,7 @@ def search(text: str, *, exclude: frozenset[str] = frozenset(), limit: int = 6) 
         elif len(query) >= 3 and any(query in name for name in folded):
             contains.append(code)
     found = sorted(exact) + sorted(starts) + sorted(contains)
-    if not found and len(query) >= 3:
+    if not found and fuzzy and len(query) >= 3:
         by_name = {name: code for code, folded in names.items() for name in folded}
         for name in difflib.get_close_matches(query, list(by_name), n=limit, cutoff=0.7):
             if by_name[name] not in found and by_name[name] not in exclude:

@@ -30,9 +30,10 @@ def _date(text: str) -> date:
 def _country(text: str) -> str:
     if countries.is_country(text):
         return text.upper()
-    found = countries.search(text, exclude=frozenset({"DE"}))
+    found = countries.search(text, exclude=frozenset({"DE"}), fuzzy=False)
     if len(found) == 1:
         return found[0]
+    found = found or countries.search(text, exclude=frozenset({"DE"}))
     hint = f" (did you mean {', '.join(found)}?)" if found else ""
     raise argparse.ArgumentTypeError(f"{text!r} is not a country code like GH{hint}")
 

@@ -82,9 +82,11 @@ def parse_date(text: str) -> date | None:
 
 def read_number(question: Question, text: str) -> tuple[int | None, str | None]:
     """(the number, None) or (None, why it cannot be taken)."""
-    cleaned = text.strip().replace(" ", "").replace(".", "").replace(",", "")
-    if not re.fullmatch(r"[+-]?\d{1,12}", cleaned):
+    typed = text.strip().replace(" ", "")
+    # 1.500 and 1,500 are thousands; 1.5 and 1,5 are fractions, not whole numbers.
+    if not re.fullmatch(r"[+-]?(\d{1,12}|\d{1,3}([.,]\d{3}){1,3})", typed):
         return None, _("Please type a whole number using digits only (example: 25).")
+    cleaned = typed.replace(".", "").replace(",", "")
     number = int(cleaned)
     minimum = 0 if question.minimum is None else question.minimum
     if number < minimum:

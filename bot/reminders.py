@@ -72,17 +72,20 @@ def state_of(deadline: DeadlineView, zone: str, now: datetime) -> tuple[str, int
     return "days", days
 
 
+# Deadlines that only a submission in the bot meets (the report itself is what is due): the
+# person cannot declare them done.
+MET_BY_SUBMISSION = frozenset({"progress_report"})
+
+
 def reminder_rows(deadline: DeadlineView) -> list[list[Button]]:
     """Act now (if something can be opened), remind me tomorrow, already done."""
     rows: list[list[Button]] = []
     if deadline.kind in ACTIONS:
         rows.append([(_("▶️ Act now"), f"rem|a|{deadline.id}")])
-    rows.append(
-        [
-            (_("⏰ Remind me tomorrow"), f"rem|t|{deadline.id}"),
-            (_("✅ Already done"), f"rem|d|{deadline.id}"),
-        ]
-    )
+    later = [(_("⏰ Remind me tomorrow"), f"rem|t|{deadline.id}")]
+    if deadline.kind not in MET_BY_SUBMISSION:
+        later.append((_("✅ Already done"), f"rem|d|{deadline.id}"))
+    rows.append(later)
     return rows
 
 

@@ -112,7 +112,7 @@ async def call_typed(
     for part in (p.strip() for p in text.replace(";", ",").split(",")):
         if not part:
             continue
-        found = countries.search(part, exclude=frozenset({"DE"}))
+        found = countries.search(part, exclude=frozenset({"DE"}), fuzzy=False)
         exact = bool(found) and part.casefold() in (
             found[0].casefold(),
             country_name(found[0]).casefold(),

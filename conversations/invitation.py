@@ -22,7 +22,11 @@ async def link_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc = services(context)
     check = await svc.db.run(store.open_invitation, code=code, person_id=user.id, now=svc.clock())
     if check.outcome in ("invalid", "locked"):
-        text = render("experts/invalid_link", later=check.outcome == "locked")
+        text = render(
+            "experts/invalid_link",
+            later=check.outcome == "locked",
+            minutes=int(store.LOCK_TIME.total_seconds() // 60),
+        )
         await reply(update, context, text, main_menu_rows())
         return
     assert check.deployment is not None
@@ -47,7 +51,7 @@ async def invitation_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
     await close_buttons(update)
     parts = query.data.split("|")
     if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("y", "n"):
-        await reply(update, context, render("experts/invalid_link", later=False))
+        await reply(update, context, render("experts/invalid_link", later=False, minutes=0))
         return
     if parts[2] == "n":
         await reply(update, context, render("experts/invitation_declined"), main_menu_rows())
@@ -60,7 +64,12 @@ async def invitation_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
         now=svc.clock(),
     )
     if bound is None:
-        await reply(update, context, render("experts/invalid_link", later=False), main_menu_rows())
+        await reply(
+            update,
+            context,
+            render("experts/invalid_link", later=False, minutes=0),
+            main_menu_rows(),
+        )
         return
     forget_expert(context)
     await reply(update, context, render("experts/bound", **describe(bound)), _expert_rows())

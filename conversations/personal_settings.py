@@ -89,9 +89,12 @@ async def zone_typed(
     if zone:
         await _store_zone(update, context, zone)
         return
-    found = countries.search(text)
+    found = countries.search(text, fuzzy=False)
+    # A name that only looks like a country's is offered, never taken without a press.
+    alike = not found
+    found = found or countries.search(text)
     options = [(code, z) for code in found for z in zones_of_country(code)][:MAX_ZONE_BUTTONS]
-    if len(options) == 1:
+    if len(options) == 1 and not alike:
         await _store_zone(update, context, options[0][1])
         return
     if not options:

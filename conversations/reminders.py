@@ -120,12 +120,30 @@ async def tomorrow_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     )
 
 
+async def _met_by_submission(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deadline: DeadlineView
+) -> bool:
+    """For a deadline only a submission meets (an older button said "Already done"): says
+    so and offers to act now. Whether it was one."""
+    if deadline.kind not in reminders.MET_BY_SUBMISSION:
+        return False
+    await close_buttons(update)
+    text = _(
+        "“{what}” is done when you send it here; I record that by myself. Until then the reminders go on."
+    ).format(what=_what(deadline))
+    await reply(update, context, text, [[(_("▶️ Act now"), f"rem|a|{deadline.id}")]])
+    return True
+
+
 async def done_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Asks whether it is really done (the reminders stop for good)."""
+    """Asks whether it is really done (the reminders stop for good); a report that is due is
+    done only by sending it."""
     deadline = await _own_deadline(update, context)
     if deadline is None:
         return
     await acknowledge(update)
+    if await _met_by_submission(update, context, deadline):
+        return
     rows = [
         [
             (_("Yes, it is done"), f"rem|y|{deadline.id}"),
@@ -146,6 +164,9 @@ async def done_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Records the deadline as done by the person; no more reminders."""
     deadline = await _own_deadline(update, context)
     if deadline is None:
+        return
+    if await _met_by_submission(update, context, deadline):
+        await acknowledge(update)
         return
     assert update.effective_user is not None
     svc = services(context)

@@ -60,9 +60,10 @@ async def test_wrong_codes_are_slowed_down(bot, clock):
     mallory = bot.person(user_id=6666, name="Mallory")
     for n in range(5):
         await mallory.send(f"/start wrong-code-{n}")
-        assert NEUTRAL in mallory.last.text and "try again later" not in mallory.last.text
+        assert NEUTRAL in mallory.last.text and "Too many" not in mallory.last.text
     await mallory.send(f"/start {code}")  # even the right code is refused for a while
-    assert NEUTRAL in mallory.last.text and "Please try again later." in mallory.last.text
+    assert "Too many invitation codes were tried" in mallory.last.text
+    assert "again in 15 minutes" in mallory.last.text and NEUTRAL not in mallory.last.text
     clock.advance(minutes=16)
     await mallory.send(f"/start {code}")
     assert "Is this your deployment?" in mallory.last.text
@@ -313,6 +314,7 @@ async def test_hub_offers_what_each_person_may_do(bot):
     assert clara.buttons[:2] == ["➕ Register a deployment", "📋 Deployments"]
     await clara.click("📋 Deployments")
     assert "Invitation not yet accepted" in clara.last.text
+    assert "#1 Jonas Becker" in clara.last.plain  # the number /deadline asks for
     await clara.click("🔗 New link for Jonas Becker")
     new_code = LINK.search(clara.last.text).group(1)
     jonas = bot.person(user_id=5001, name="Jonas")
@@ -380,6 +382,12 @@ async def test_a_progress_reminder_opens_the_progress_report(bot, clock):
     await bind_expert(bot, code, jonas)
     clock.advance(days=70)  # a few days before the first report is due (1 Feb 2027)
     await bot.deliver_outbox()
+    reminder = jonas.last
+    # Only sending the report meets its deadline: no "Already done" to press.
+    assert reminder.labels == ["▶️ Act now", "⏰ Remind me tomorrow"]
+    deadline_id = reminder.buttons[0][0]["callback_data"].rsplit("|", 1)[1]
+    await jonas.press(reminder, f"rem|d|{deadline_id}")  # an older button, say
+    assert "is done when you send it here" in jonas.last.text
     await jonas.click("▶️ Act now")
     assert "What progress did you make towards the agreed goals" in jonas.last.text
     assert "Progress report 1, due Feb 1, 2027" in jonas.messages[-2].text

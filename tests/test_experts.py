@@ -181,6 +181,8 @@ async def test_bad_numbers_dates_and_files_get_corrections_and_nothing_is_lost(b
     await jonas.send("Staff learned the new fee schedule.")
     await jonas.send("twenty")
     assert "whole number" in jonas.last.text
+    await jonas.send("1.5")  # a fraction, not fifteen
+    assert "whole number" in jonas.last.text
     await jonas.send("-4")
     assert "cannot be smaller than 0" in jonas.last.text
     await jonas.send("250000")

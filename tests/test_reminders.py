@@ -1032,3 +1032,19 @@ async def test_settings_time_zone_by_city(bot, clock):
     await ama.click("🕒 Change time zone")
     await ama.send("accra")
     assert "Your time zone is now Africa/Accra" in ama.last.text
+
+
+async def test_a_name_that_only_looks_like_a_country_is_never_taken_unasked(bot):
+    kim = await known(bot, user_id=COORDINATORS[0], language="de", name="Kim")
+    await kim.send("/call")
+    await kim.click("Fachkräftefonds (kommunale Partnerschaften)")
+    await kim.send("15.12.2026")
+    assert "Beispiel: Ghana, Kenia" in kim.last.text
+    await kim.send("Ghana, Narnia")
+    assert "„Narnia“" in kim.last.text or "“Narnia”" in kim.last.text
+    assert "Armenien" not in kim.last.text
+    await kim.send("/settings")
+    await kim.click("🕒 Zeitzone ändern")
+    await kim.send("Narnia")  # looks like Armenia: offered, not set
+    assert "Asia/Yerevan" in " ".join(kim.buttons)
+    assert "Ihre Zeitzone ist jetzt" not in kim.last.text
