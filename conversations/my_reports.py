@@ -82,7 +82,7 @@ async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     report_id = query.data.rsplit("|", 1)[-1]
     svc = services(context)
-    outcome = (
+    outcome, expert_id = (
         await svc.db.run(
             store.mark_reviewed,
             report_id=int(report_id),
@@ -90,19 +90,21 @@ async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             now=svc.clock(),
         )
         if report_id.isdigit()
-        else "not_found"
+        else ("not_found", None)
     )
+    if outcome == "reviewed_as_submitted" and expert_id is not None:
+        # The expert's cached edit is gone from the database: their next step reloads it.
+        context.application.user_data.get(expert_id, {}).pop(report.FORM.slot, None)
     answers = {
         "reviewed": _("Marked as reviewed."),
-        "already": _("This report was already marked as reviewed."),
-        "editing": _(
-            "The expert is changing this report right now. You will get the updated report to review."
+        "reviewed_as_submitted": _(
+            "Marked as reviewed, as it was submitted: the changes the expert had begun and not sent were dropped."
         ),
+        "already": _("This report was already marked as reviewed."),
         "not_found": _("This report no longer exists."),
     }
     await acknowledge(update, answers[outcome], alert=outcome != "reviewed")
-    if outcome in ("reviewed", "already", "not_found"):
-        await close_buttons(update)
+    await close_buttons(update)
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -164,15 +164,21 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
     if report.status != ReportStatus.DRAFT:
         return
     if report.reference:
-        for key, value in (report.submitted_answers or {}).items():
-            if key == "activity_date" and value:
-                value = date.fromisoformat(value)
-            setattr(report, key, value)
-        report.status, report.submitted_answers = ReportStatus.SUBMITTED, None
+        _restore_submitted(report)
     else:
         report.status = ReportStatus.DISMISSED
-    report.step, report.paused, report.editing = "", False, False
+        report.step, report.paused, report.editing = "", False, False
     session.commit()
+
+
+def _restore_submitted(report: ActivityReport) -> None:
+    """Undo an expert's edit of a submitted report: back as it was submitted."""
+    for key, value in (report.submitted_answers or {}).items():
+        if key == "activity_date" and value:
+            value = date.fromisoformat(value)
+        setattr(report, key, value)
+    report.status, report.submitted_answers = ReportStatus.SUBMITTED, None
+    report.step, report.paused, report.editing = "", False, False
 
 
 def _enqueue_notices(
@@ -449,17 +455,23 @@ def start_edit(
     return _draft(session, report)
 
 
-def mark_reviewed(*, session: Session, report_id: int, coordinator_id: int, now: datetime) -> str:
-    """Record that a coordinator looked at the report: reviewed, already, editing or not_found."""
+def mark_reviewed(
+    *, session: Session, report_id: int, coordinator_id: int, now: datetime
+) -> tuple[str, int | None]:
+    """Record that a coordinator looked at the report, and the expert's id: (reviewed, already,
+    reviewed_as_submitted or not_found). An edit the expert left unsent gives way: the report is
+    reviewed as it was submitted (an abandoned edit must not block the review for ever)."""
     report = session.get(ActivityReport, report_id, with_for_update=True)
     if report is None or report.reference is None:
-        return "not_found"
+        return "not_found", None
     if report.status == ReportStatus.REVIEWED:
-        return "already"
+        return "already", report.person_id
+    outcome = "reviewed"
     if report.status == ReportStatus.DRAFT:
-        return "editing"
+        _restore_submitted(report)
+        outcome = "reviewed_as_submitted"
     if report.status != ReportStatus.SUBMITTED:
-        return "not_found"
+        return "not_found", None
     report.status, report.reviewed_at, report.reviewed_by = (
         ReportStatus.REVIEWED,
         now,
@@ -476,7 +488,7 @@ def mark_reviewed(*, session: Session, report_id: int, coordinator_id: int, now:
         dedupe_key=f"report-reviewed:{report.reference}",
     )
     session.commit()
-    return "reviewed"
+    return outcome, report.person_id
 
 
 def report_by_reference(*, session: Session, reference: str) -> ActivityReport | None:

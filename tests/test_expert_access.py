@@ -215,7 +215,7 @@ async def test_editing_before_and_after_review(bot):
     assert rows(bot, ActivityReport)[0].status == "reviewed"
 
 
-async def test_review_waits_while_the_expert_is_editing(bot):
+async def test_an_edit_left_unsent_does_not_block_the_review(bot):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, name="Jonas")
     await bind_expert(bot, code, jonas)
@@ -224,10 +224,21 @@ async def test_review_waits_while_the_expert_is_editing(bot):
     await bot.deliver_outbox()
     await jonas.send("/myreports")
     await jonas.click("✏️ Edit REP-2026-0001")
+    await jonas.click("✏️ Title")
+    await jonas.send("Half an edit")
+    waiting = jonas.last  # the edit goes on with a question the quick report left open
     clara = bot.person(user_id=COORDINATORS[0], name="Clara")
     await clara.click("✅ Mark reviewed")
-    assert "changing this report right now" in clara.bot_answers()[-1]["text"]
-    assert rows(bot, ActivityReport)[0].status == "draft"
+    assert "as it was submitted" in clara.bot_answers()[-1]["text"]
+    [report] = rows(bot, ActivityReport)
+    assert (report.status, report.title, report.submitted_answers) == (
+        "reviewed",
+        "Site visit",
+        None,
+    )
+    await jonas.click("Advice", message=waiting)  # the edit's step, now stale
+    assert rows(bot, ActivityReport)[0].status == "reviewed"
+    assert rows(bot, ActivityReport)[0].title == "Site visit"
 
 
 async def test_progress_report_marks_its_deadline_done(bot):
