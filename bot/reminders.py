@@ -22,7 +22,7 @@ from bot.services import SERVICES_KEY, Services
 from bot.vocabulary import PROGRAMMES
 from storage import digests, outbox, reminders
 from storage.deadlines import ESCALATION, FINAL, REMINDER, DeadlineView
-from storage.local_time import local
+from storage.local_time import DEFAULT_ZONE, local
 
 # What "act now" opens for a kind of deadline: (update, context, deadline) -> None.
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
@@ -145,8 +145,13 @@ def escalation_line(params: dict[str, Any]) -> dict[str, str]:
         "person_id": str(params.get("person_id") or ""),
         "what": describe(deadline),
         "deployment": str(params.get("deployment_id") or ""),
-        "due": format_day(deadline.due_at),
+        "due": day_in(deadline.due_at, params.get("zone") or DEFAULT_ZONE),
     }
+
+
+def day_in(when: datetime, zone: str) -> str:
+    """A deadline's day as it was set: in the holder's zone (not the reader's), named."""
+    return f"{format_day(local(when, zone))} ({zone})"
 
 
 async def _escalation_prepared(

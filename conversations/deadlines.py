@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reminders
-from bot.i18n import N_, _, format_day, render
+from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
 from bot.services import services
 from conversations.menu import main_menu_rows, register_entry
@@ -72,11 +72,11 @@ async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     found = await svc.db.run(deadlines.overdue, now=svc.clock())
     items = [
         {
-            "who": name or (str(d.person_id) if d.person_id else _("nobody yet")),
+            "who": holder.name or (str(d.person_id) if d.person_id else _("nobody yet")),
             "what": reminders.describe(d),
-            "due": format_day(d.due_at),
+            "due": reminders.day_in(d.due_at, holder.zone),
         }
-        for d, name in found
+        for d, holder in found
     ]
     await reply(update, context, render("deadlines/overdue", items=items))
 

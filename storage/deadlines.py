@@ -355,15 +355,36 @@ def upcoming_for(*, session: Session, person_id: int) -> Upcoming:
     return Upcoming(zone=zone_of(session, person_id), deadlines=[view(d) for d in rows])
 
 
-def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, str]]:
-    """Open deadlines past their date, with the holder's name (for coordinators)."""
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a deadline, as coordinators know them, and the zone its date was set in."""
+
+    name: str
+    zone: str
+
+
+def holder_of(session: Session, deadline: Deadline, first_name: str | None = None) -> Holder:
+    """The expert's name from the deployment (else the Telegram first name) and the zone the
+    deadline's day is counted in (the holder's)."""
+    name = first_name or ""
+    table = _deployment_table()
+    if table is not None and deadline.deployment_id is not None:
+        found = session.execute(
+            select(table.c.expert_name).where(table.c.id == deadline.deployment_id)
+        ).first()
+        name = (found[0] if found else None) or name
+    return Holder(name=name, zone=zone_of(session, deadline.person_id))
+
+
+def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, Holder]]:
+    """Open deadlines past their date, with their holder (for coordinators)."""
     rows = session.execute(
         select(Deadline, Person.first_name)
         .join(Person, Person.id == Deadline.person_id, isouter=True)
         .where(and_(Deadline.status == DeadlineStatus.OPEN, Deadline.due_at < now))
         .order_by(Deadline.due_at)
     ).all()
-    return [(view(d), name or "") for d, name in rows]
+    return [(view(d), holder_of(session, d, name)) for d, name in rows]
 
 
 def _deployment_table() -> Any:

@@ -21,6 +21,7 @@ from storage.deadlines import (
     REMINDER_TEMPLATES,
     DeadlineView,
     cancel_deadline,
+    holder_of,
     subject_of,
     view,
 )
@@ -113,6 +114,7 @@ def escalate(
         key = f"escalation:{deadline.id}:{coordinator}"
         if session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).first():
             continue
+        holder = holder_of(session, deadline, person.first_name if person else None)
         outbox.enqueue(
             session,
             recipient_id=coordinator,
@@ -120,7 +122,8 @@ def escalate(
             params={
                 "deadline_id": deadline.id,
                 "person_id": deadline.person_id,
-                "name": person.first_name if person else "",
+                "name": holder.name,
+                "zone": holder.zone,
                 "username": person.username if person else None,
                 "kind": deadline.kind,
                 "title": deadline.title,

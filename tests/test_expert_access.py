@@ -430,3 +430,14 @@ async def test_discarding_an_edit_restores_the_submitted_report(bot):
         if c.params["chat_id"] in COORDINATORS
     ]
     assert coordinator_notices == []  # nothing changed, nothing to tell
+
+
+async def test_overdue_names_the_expert_as_registered(bot, clock):
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=5001, name="J.")
+    await bind_expert(bot, code, jonas)
+    clock.advance(days=75)  # past the first progress report's date (1 Feb 2027)
+    clara = bot.person(user_id=COORDINATORS[0], name="Clara")
+    await clara.send("/overdue")
+    assert "Jonas Becker" in clara.last.text and "Progress report no. 1" in clara.last.text
+    assert "(Africa/Accra)" in clara.last.text

@@ -1048,3 +1048,14 @@ async def test_a_name_that_only_looks_like_a_country_is_never_taken_unasked(bot)
     await kim.send("Narnia")  # looks like Armenia: offered, not set
     assert "Asia/Yerevan" in " ".join(kim.buttons)
     assert "Ihre Zeitzone ist jetzt" not in kim.last.text
+
+
+async def test_overdue_dates_are_the_days_that_were_set_where_the_holder_is(bot, clock):
+    await known(bot, user_id=5252, name="Efua")
+    set_zone(bot, 5252, "America/Managua")
+    add(bot, 5252, end_of_day(datetime(2026, 11, 24).date(), "America/Managua"), title="Plan C")
+    clock.now = utc(2026, 11, 28, 12, 0)  # 24 Nov 23:59 in Managua is 25 Nov in Berlin
+    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
+    await kim.send("/overdue")
+    assert "Efua" in kim.last.text and "Plan C" in kim.last.text
+    assert "due on Nov 24, 2026 (America/Managua)" in kim.last.text
