@@ -107,10 +107,42 @@ async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await close_buttons(update)
 
 
+async def review_list_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Coordinators: the submitted reports not yet reviewed, each with a button to open it (the
+    way to review for those who get a daily digest instead of single notices)."""
+    if not await coordinator_or_refuse(update, context):
+        return
+    items, total = await services(context).db.run(store.reports_to_review)
+    rows = [[(f"📄 {item.reference}", f"rep|op|{item.id}")] for item in items]
+    rows += main_menu_rows()
+    await reply(
+        update, context, render("experts/reports_to_review", items=items, total=total), rows
+    )
+
+
+async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows one report as its notice, with "Mark reviewed" (coordinators only)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await coordinator_or_refuse(update, context):
+        return
+    await acknowledge(update)
+    params = await services(context).db.run(
+        store.notice_of, report_id=int(query.data.rsplit("|", 1)[1])
+    )
+    if params is None:
+        await reply(update, context, _("This report no longer exists."), main_menu_rows())
+        return
+    text = report.notice_text(params)
+    await reply(update, context, text, [[report.review_button(params["report_id"])]])
+
+
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The handlers of group 0 for /myreports and reviewing."""
     return [
         CommandHandler("myreports", reports_requested),
+        CommandHandler("reports", review_list_requested),
+        CallbackQueryHandler(report_opened, pattern=r"^rep\|op\|\d+$"),
         CallbackQueryHandler(reports_requested, pattern=r"^rep\|ls$"),
         CallbackQueryHandler(edit_requested, pattern=r"^rep\|ed\|\w+$"),
         CallbackQueryHandler(review_marked, pattern=r"^rep\|rv\|\w+$"),

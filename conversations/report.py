@@ -299,8 +299,17 @@ async def _prepare_notice(
 ) -> tuple[str, list[list[tuple[str, str]]]]:
     """The notice with its "Mark reviewed" button, in the coordinator's language."""
     with use_language(language):
-        text = _notice(message.params)
-        return text, [[(_("✅ Mark reviewed"), f"rep|rv|{message.params['report_id']}")]]
+        return _notice(message.params), [[review_button(message.params["report_id"])]]
+
+
+def review_button(report_id: int) -> tuple[str, str]:
+    """ "Mark reviewed" for a report, in the reader's language."""
+    return (_("✅ Mark reviewed"), f"rep|rv|{report_id}")
+
+
+def notice_text(params: dict[str, Any]) -> str:
+    """A coordinator's notice of a report, in the reader's language (for /reports)."""
+    return _notice(params)
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]

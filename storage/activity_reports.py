@@ -181,17 +181,11 @@ def _restore_submitted(report: ActivityReport) -> None:
     report.step, report.paused, report.editing = "", False, False
 
 
-def _enqueue_notices(
-    session: Session,
-    report: ActivityReport,
-    coordinators: list[int],
-    now: datetime,
-    updated: bool,
-) -> None:
-    """The coordinators' notice with the summary, then each file as its own outbox row."""
+def _notice_params(session: Session, report: ActivityReport, updated: bool) -> dict[str, Any]:
+    """What a coordinator's notice of the report shows."""
     deployment = session.get_one(Deployment, report.deployment_id)
     expert = session.get_one(Person, report.person_id)
-    params = {
+    return {
         "report_id": report.id,
         "reference": report.reference,
         "updated": updated,
@@ -202,6 +196,57 @@ def _enqueue_notices(
         "city": deployment.city or "",
         "answers": _answers(report),
     }
+
+
+@dataclass(frozen=True)
+class ToReview:
+    """A submitted report no coordinator has marked as reviewed yet, for /reports."""
+
+    id: int
+    reference: str
+    title: str | None
+    expert: str
+    submitted_at: datetime | None
+
+
+def reports_to_review(*, session: Session, limit: int = 10) -> tuple[list[ToReview], int]:
+    """The oldest submitted reports not yet reviewed, and how many there are in all."""
+    waiting = (
+        ActivityReport.status == ReportStatus.SUBMITTED,
+        ActivityReport.reference.is_not(None),
+    )
+    total = session.execute(select(func.count()).where(*waiting)).scalar_one()
+    found = session.execute(
+        select(ActivityReport, Deployment.expert_name)
+        .join(Deployment, Deployment.id == ActivityReport.deployment_id)
+        .where(*waiting)
+        .order_by(ActivityReport.submitted_at, ActivityReport.id)
+        .limit(limit)
+    ).all()
+    items = [
+        ToReview(r.id or 0, r.reference or "", r.title, name or "", r.submitted_at)
+        for r, name in found
+    ]
+    return items, total
+
+
+def notice_of(*, session: Session, report_id: int) -> dict[str, Any] | None:
+    """A submitted report's notice, as coordinators get it (None if there is none to show)."""
+    report = session.get(ActivityReport, report_id)
+    if report is None or report.reference is None or report.status == ReportStatus.DISMISSED:
+        return None
+    return _notice_params(session, report, updated=False)
+
+
+def _enqueue_notices(
+    session: Session,
+    report: ActivityReport,
+    coordinators: list[int],
+    now: datetime,
+    updated: bool,
+) -> None:
+    """The coordinators' notice with the summary, then each file as its own outbox row."""
+    params = _notice_params(session, report, updated)
     for coordinator in coordinators:
         outbox.enqueue(
             session,

@@ -441,3 +441,23 @@ async def test_overdue_names_the_expert_as_registered(bot, clock):
     await clara.send("/overdue")
     assert "Jonas Becker" in clara.last.text and "Progress report no. 1" in clara.last.text
     assert "(Africa/Accra)" in clara.last.text
+
+
+async def test_reports_lists_what_waits_for_review_and_opens_one_to_mark(bot):
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=5001, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    await jonas.send("Site visit with the mayor")
+    await jonas.click("⚡ Quick report")
+    clara = bot.person(user_id=COORDINATORS[0], language="de", name="Clara")
+    await clara.send("/reports")
+    assert "Zu sichtende Aktivitätsberichte: 1" in clara.last.text
+    assert "REP-2026-0001" in clara.last.text and "Jonas Becker" in clara.last.text
+    await clara.click("📄 REP-2026-0001")
+    assert "Site visit with the mayor" in clara.last.plain
+    await clara.click("✅ Als gesichtet markieren")
+    assert rows(bot, ActivityReport)[0].status == "reviewed"
+    await clara.send("/reports")
+    assert "Kein Aktivitätsbericht wartet auf Sichtung." in clara.last.text
+    await jonas.send("/reports")  # not for experts
+    assert "only available to the programme's coordinators" in jonas.last.text
