@@ -50,8 +50,9 @@ async def message_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Text, photos or stickers outside any conversation: offers the menu, and first the way
     back into a paused form (what was typed was not taken as an answer)."""
-    note, rows = await open_draft_rows(update, context)
-    if await open_forms(update, context, paused_too=True):
+    drafts = await open_forms(update, context, paused_too=True)
+    note, rows = await open_draft_rows(update, context, drafts)
+    if drafts:
         text = _("I did not take that as an answer: no form is waiting for one right now.")
     else:
         text = _("I'm not sure what to do with that. Please choose from the menu:")

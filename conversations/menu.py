@@ -36,13 +36,17 @@ def main_menu_rows() -> list[list[Button]]:
 
 
 async def open_draft_rows(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    drafts: list[tuple[Form, Draft]] | None = None,
 ) -> tuple[str, list[list[Button]]]:
-    """Lines and buttons about the drafts the person left unfinished (the latest first)."""
+    """Lines and buttons about the drafts the person left unfinished (the latest first), and
+    messages still waiting to be filed; drafts: open_forms(paused_too=True), if looked up."""
     from bot import forms
     from conversations import interest, quick_report  # they import the menu
 
-    drafts = await open_forms(update, context, paused_too=True)
+    if drafts is None:
+        drafts = await open_forms(update, context, paused_too=True)
     drafts.sort(key=lambda found: found[0].slot != active_flow(context))
     notes = []
     for form, draft in drafts:

@@ -380,6 +380,8 @@ def open_offers(*, session: Session, person_id: int, limit: int = 5) -> tuple[li
     """The person's messages still on offer, oldest first (at most limit), and how many."""
     waiting = (ActivityReport.person_id == person_id, ActivityReport.status == ReportStatus.OFFERED)
     total = session.execute(select(func.count()).where(*waiting)).scalar_one()
+    if not total or limit <= 0:  # only the count was asked for (/start), or there is nothing
+        return [], total
     reports = session.execute(
         select(ActivityReport).where(*waiting).order_by(ActivityReport.id).limit(limit)
     ).scalars()

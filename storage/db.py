@@ -121,10 +121,15 @@ class Database:
                 self._kept, self._kept_thread = self.engine.connect(), thread
             return self._kept if self._kept_thread == thread else None
 
-    def _drop_kept(self) -> None:
-        """Throw the kept connection away (rolled back, not returned to the pool)."""
+    def _take_kept(self) -> Connection | None:
+        """Take the kept connection out (the next call keeps a new one)."""
         with self._kept_lock:
             kept, self._kept, self._kept_thread = self._kept, None, None
+        return kept
+
+    def _drop_kept(self) -> None:
+        """Throw the kept connection away (rolled back, not returned to the pool)."""
+        kept = self._take_kept()
         if kept is not None:
             kept.invalidate()
             kept.close()
@@ -141,8 +146,7 @@ class Database:
 
     def dispose(self) -> None:
         """Close the kept connection and every pooled one."""
-        with self._kept_lock:
-            kept, self._kept, self._kept_thread = self._kept, None, None
+        kept = self._take_kept()
         if kept is not None:
             kept.close()
         self.engine.dispose()

@@ -50,27 +50,11 @@ ANSWER_KEYS = (
 _TABLE = ExpressionOfInterest.__table__
 
 
-def draft_of(eoi: ExpressionOfInterest) -> Draft:
-    """The plain view of a loaded expression of interest."""
-    assert eoi.id is not None
-    return Draft(
-        id=eoi.id,
-        form=eoi.programme,
-        step=eoi.step,
-        editing=eoi.editing,
-        paused=eoi.paused,
-        answers={key: getattr(eoi, key) for key in ANSWER_KEYS},
-        last_update_id=eoi.last_update_id,
-        updated_at=eoi.updated_at,
-        reference=eoi.reference,
-    )
-
-
 @on_connection
 def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
     """The person's unsubmitted expression of interest, if any."""
     row = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).first()
-    return _draft_from_row(row) if row else None
+    return draft_of(row) if row else None
 
 
 @on_connection
@@ -260,7 +244,8 @@ def _save_statement(keys: frozenset[str]) -> Any:
     )
 
 
-def _draft_from_row(row: Any) -> Draft:
+def draft_of(row: Any) -> Draft:
+    """The plain view of an expression of interest: a loaded one or a result row alike."""
     return Draft(
         id=row.id,
         form=row.programme,
@@ -282,17 +267,14 @@ def move_draft(
     row = connection.execute(
         _MOVE_DRAFT, {"draft_id": draft_id, "step": step, "editing": editing, "paused": paused}
     ).one()
-    return _draft_from_row(row)
+    return draft_of(row)
 
 
 @on_connection
 def discard_draft(*, connection: Connection, draft_id: int) -> None:
     """The person threw the draft away. A revision of a returned submission is dropped instead:
     the submission is back as it was submitted, still returned for changes."""
-    row = connection.execute(_REVISION_OF, {"draft_id": draft_id}).first()
-    if row is not None and row.submitted_answers is not None:
-        _restore(connection, draft_id, row.submitted_answers)
-    else:
+    if not drop_revision(connection, draft_id):
         connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
 
 
@@ -319,7 +301,7 @@ def start_revision(
     if opened.rowcount != 1:  # decided on since the look above
         raise RevisionRefused(eoi_id)
     reopened = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).one()
-    return _draft_from_row(reopened)
+    return draft_of(reopened)
 
 
 @on_connection

@@ -16,6 +16,15 @@ def draft(bot) -> ExpressionOfInterest:
         return session.execute(select(ExpressionOfInterest)).scalars().one()
 
 
+async def restarted_at(bot, person, step: str):
+    """The person's draft moved to step, then a new process: (the new bot, the person)."""
+    bot.db.call(
+        interest_storage.move_draft, draft_id=draft(bot).id, step=step, editing=False, paused=False
+    )
+    fresh = await bot.restart()
+    return fresh, fresh.person(user_id=person.user_id)
+
+
 async def at_step_one(person):
     await person.send("/interest")
     await person.click("Fachkräftefonds")
@@ -163,16 +172,7 @@ async def test_wrong_email_is_explained(bot):
     await at_step_one(ama)
     for answer in ("Stadt Bonn",):
         await ama.send(answer)
-    draft_row = draft(bot)
-    bot.db.call(
-        interest_storage.move_draft,
-        draft_id=draft_row.id,
-        step="contact_email",
-        editing=False,
-        paused=False,
-    )
-    bot2 = await bot.restart()
-    ama = bot2.person(user_id=ama.user_id)
+    bot2, ama = await restarted_at(bot, ama, "contact_email")
     await ama.send("maria at bonn")
     assert "doesn't look like an e-mail address" in ama.last.plain
     await ama.send("maria@bonn.de")
@@ -183,16 +183,7 @@ async def test_wrong_email_is_explained(bot):
 async def test_consent_refused_keeps_the_draft(bot):
     ama = bot.person()
     await at_step_one(ama)
-    draft_row = draft(bot)
-    bot.db.call(
-        interest_storage.move_draft,
-        draft_id=draft_row.id,
-        step="consent",
-        editing=False,
-        paused=False,
-    )
-    bot2 = await bot.restart()
-    ama = bot2.person(user_id=ama.user_id)
+    bot2, ama = await restarted_at(bot, ama, "consent")
     await ama.send("/start")
     await ama.click("▶️ Continue")
     await ama.click("No")
@@ -205,16 +196,7 @@ async def test_submit_with_missing_answers_goes_to_the_first_missing(bot):
     ama = bot.person()
     await at_step_one(ama)
     await ama.send("Stadt Bonn")
-    draft_row = draft(bot)
-    bot.db.call(
-        interest_storage.move_draft,
-        draft_id=draft_row.id,
-        step="summary",
-        editing=False,
-        paused=False,
-    )
-    bot2 = await bot.restart()
-    ama = bot2.person(user_id=ama.user_id)
+    bot2, ama = await restarted_at(bot, ama, "summary")
     await ama.send("/start")
     await ama.click("▶️ Continue")
     await ama.click("📨 Submit")
@@ -334,13 +316,6 @@ async def test_an_unknown_command_where_buttons_are_asked_is_named(bot):
 async def test_an_email_is_kept_without_surrounding_spaces(bot):
     ama = bot.person()
     await at_step_one(ama)
-    bot.db.call(
-        interest_storage.move_draft,
-        draft_id=draft(bot).id,
-        step="contact_email",
-        editing=False,
-        paused=False,
-    )
-    ama = (await bot.restart()).person(user_id=ama.user_id)
+    _bot2, ama = await restarted_at(bot, ama, "contact_email")
     await ama.send("  maria.mueller@bonn.de  ")
     assert draft(bot).contact_email == "maria.mueller@bonn.de"
