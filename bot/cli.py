@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.instant import InstantError, start_at_chosen_instant
 
 
 def _settings() -> Settings:
@@ -193,6 +194,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `partnerbot` console script."""
     args = parser().parse_args(argv)
+    try:
+        start_at_chosen_instant()
+    except InstantError as error:
+        sys.exit(f"partnerbot: {error}")
     # In the terminal chat, log lines would interleave with the conversation.
     default_level = "WARNING" if args.command == "shell" else "INFO"
     logging.basicConfig(

@@ -292,7 +292,7 @@ def submit(
             setattr(report, key, None)
     updated = report.reference is not None
     if report.reference is None:
-        report.reference = next_reference(session, "REP", now.year)
+        report.reference = next_reference(session, "REP", now)
     report.status, report.step, report.editing, report.paused = (
         ReportStatus.SUBMITTED,
         "",
@@ -405,7 +405,7 @@ def file_quick(
     report = _offered(session, report_id, person_id)
     if report is None:
         return None
-    report.reference = next_reference(session, "REP", now.year)
+    report.reference = next_reference(session, "REP", now)
     report.status, report.submitted_at, report.updated_at = ReportStatus.SUBMITTED, now, now
     report.media_group_id = None
     _enqueue_notices(session, report, coordinators, now, updated=False)

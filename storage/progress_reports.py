@@ -161,7 +161,7 @@ def submit(
     report = session.get_one(ProgressReport, draft_id, with_for_update=True)
     if report.status != ReportStatus.DRAFT:
         return None
-    report.reference = next_reference(session, "PRG", now.year)
+    report.reference = next_reference(session, "PRG", now)
     report.status, report.step, report.submitted_at, report.updated_at = (
         ReportStatus.SUBMITTED,
         "",

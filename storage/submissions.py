@@ -83,7 +83,7 @@ def submit_draft(
     else:
         german_id = connection.execute(_INSERT_ORGANISATION, german).scalar_one()
         partner_id = connection.execute(_INSERT_ORGANISATION, partner).scalar_one()
-    reference = row.reference or next_reference(connection, "EOI", now.year)
+    reference = row.reference or next_reference(connection, "EOI", now)
     language = connection.execute(_PERSON_LANGUAGE, {"id": row.person_id}).scalar_one()
     connection.execute(
         _FINISH_SUBMISSION,

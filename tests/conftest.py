@@ -1,39 +1,79 @@
-"""Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), a
-controllable clock, and the real Application driven through the offline Bot API stand-in."""
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), the
+instant every test runs at, and the real Application driven through the offline Bot API stand-in.
+
+Time: every test runs at a chosen instant, frozen with time-machine (so `datetime.now`,
+`time.time` and the application's clock all agree, and nothing sees the real date). The instant
+is the run's (`--instant`, or the environment variable PARTNERBOT_TEST_INSTANT; ISO 8601, or
+`now` for the real present), unless a test pins its own with `@pytest.mark.instant("...")`
+because its story happens on particular days. Processes a test starts get the same instant
+through PARTNERBOT_NOW (see `process_environment`).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import text
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.instant import parse_instant
 from bot.offline import OfflineBotAPI, SimulatedPerson
 from bot.outbox import PACER_KEY
 from bot.pacing import virtual_pacer
 from storage.db import Database, make_engine, upgrade
+from tests.instants import DEFAULT_INSTANT, INSTANT_VARIABLE, Clock
 
 COORDINATORS = (900001, 900002)
 TOKEN = "123456:TEST-TOKEN"
 
 
-class Clock:
-    """A clock the test moves by hand; no test sleeps for real time."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--instant",
+        default=os.environ.get(INSTANT_VARIABLE) or DEFAULT_INSTANT,
+        help=f"the instant the tests run at: ISO 8601 or 'now' (env {INSTANT_VARIABLE})",
+    )
 
-    def __init__(self, now: datetime) -> None:
-        self.now = now
 
-    def __call__(self) -> datetime:
-        return self.now
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "instant(when): run this test at this instant (ISO 8601), whatever --instant"
+    )
+    value = config.getoption("--instant")
+    config.stash[RUN_INSTANT] = (
+        datetime.now(UTC).replace(microsecond=0) if value == "now" else parse_instant(value)
+    )
 
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"instant: {config.stash[RUN_INSTANT].isoformat()}"
+
+
+RUN_INSTANT = pytest.StashKey[datetime]()
+
+
+@pytest.fixture(autouse=True)
+def instant(
+    request: pytest.FixtureRequest, time_machine: time_machine.TimeMachineFixture
+) -> datetime:
+    """The instant this test runs at, frozen: it moves only when the test moves it."""
+    pinned = request.node.get_closest_marker("instant")
+    when = parse_instant(pinned.args[0]) if pinned else request.config.stash[RUN_INSTANT]
+    time_machine.move_to(when, tick=False)
+    return when
+
+
+@pytest.fixture
+def run_instant(request: pytest.FixtureRequest) -> datetime:
+    """The run's instant (the one `instant` follows unless a test pins its own)."""
+    return request.config.stash[RUN_INSTANT]
 
 
 @pytest.fixture(scope="session")
@@ -86,8 +126,8 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+def clock(instant: datetime, time_machine: time_machine.TimeMachineFixture) -> Clock:
+    return Clock(time_machine)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings
+from tests.instants import process_environment
 
 
 def settings(**values) -> Settings:
@@ -49,7 +50,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         [sys.executable, "-m", "bot.cli", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env={**env, **process_environment()},
         timeout=60,
     )
 

@@ -16,6 +16,7 @@ from tests.experts_scripts import (
     register_deployment,
     rows,
 )
+from tests.instants import on_story_days, reference
 
 NEUTRAL = "This invitation link cannot be used."
 
@@ -139,7 +140,7 @@ async def test_an_expert_sees_and_edits_only_their_own_reports(bot):
     kofi = bot.person(user_id=5002, name="Kofi")
     await bind_expert_named(bot, code_two, kofi)
     await kofi.send("/myreports")
-    assert "REP-2026-0001" not in kofi.last.text
+    assert reference("REP", 1) not in kofi.last.text
     await kofi.press(kofi.last, f"rep|ed|{submitted.id}")
     assert "no such report among yours" in kofi.last.text
     await kofi.press(kofi.last, f"rep|{draft.id}|1|c|0")
@@ -177,8 +178,8 @@ async def test_editing_before_and_after_review(bot):
     await jonas.click("⚡ Quick report")
     await bot.deliver_outbox()
     await jonas.send("/myreports")
-    assert "REP-2026-0001" in jonas.last.text and "you can still change it" in jonas.last.text
-    await jonas.click("✏️ Edit REP-2026-0001")
+    assert reference("REP", 1) in jonas.last.text and "you can still change it" in jonas.last.text
+    await jonas.click(f"✏️ Edit {reference('REP', 1)}")
     assert "Please check your answers" in jonas.last.text
     await jonas.click("✏️ Type of activity")
     await jonas.click("Workshop")
@@ -193,23 +194,23 @@ async def test_editing_before_and_after_review(bot):
     [report] = rows(bot, ActivityReport)
     assert (report.status, report.reference, report.activity_type) == (
         "submitted",
-        "REP-2026-0001",
+        reference("REP", 1),
         "workshop",
     )
     await bot.deliver_outbox()
     clara = bot.person(user_id=COORDINATORS[0], name="Clara")
     updated = clara.messages[-1]
-    assert "Updated activity report REP-2026-0001" in updated.text
+    assert f"Updated activity report {reference('REP', 1)}" in updated.text
     await clara.click("✅ Mark reviewed", message=updated)
     assert clara.bot_answers()[-1]["text"] == "Marked as reviewed."
     assert rows(bot, ActivityReport)[0].status == "reviewed"
     assert rows(bot, ActivityReport)[0].reviewed_by == COORDINATORS[0]
     await bot.deliver_outbox()
-    assert "has reviewed your activity report REP-2026-0001" in jonas.last.text
+    assert f"has reviewed your activity report {reference('REP', 1)}" in jonas.last.text
 
     await jonas.send("/myreports")
     assert "reviewed by a coordinator" in jonas.last.text
-    assert "✏️ Edit REP-2026-0001" not in jonas.buttons
+    assert f"✏️ Edit {reference('REP', 1)}" not in jonas.buttons
     await jonas.press(jonas.last, f"rep|ed|{report.id}")  # an old edit button
     assert "can no longer be changed" in jonas.last.text
     assert rows(bot, ActivityReport)[0].status == "reviewed"
@@ -223,7 +224,7 @@ async def test_an_edit_left_unsent_does_not_block_the_review(bot):
     await jonas.click("⚡ Quick report")
     await bot.deliver_outbox()
     await jonas.send("/myreports")
-    await jonas.click("✏️ Edit REP-2026-0001")
+    await jonas.click(f"✏️ Edit {reference('REP', 1)}")
     await jonas.click("✏️ Title")
     await jonas.send("Half an edit")
     waiting = jonas.last  # the edit goes on with a question the quick report left open
@@ -241,6 +242,7 @@ async def test_an_edit_left_unsent_does_not_block_the_review(bot):
     assert rows(bot, ActivityReport)[0].title == "Site visit"
 
 
+@on_story_days
 async def test_progress_report_marks_its_deadline_done(bot):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, language="de", name="Jonas")
@@ -252,18 +254,19 @@ async def test_progress_report_marks_its_deadline_done(bot):
     await jonas.send("Drittes Pilotgebiet starten.")
     await jonas.click("Überspringen")
     await jonas.click("📨 Einreichen")
-    assert "Aktenzeichen: PRG-2026-0001" in jonas.last.text
+    assert f"Aktenzeichen: {reference('PRG', 1)}" in jonas.last.text
     [report] = rows(bot, ProgressReport)
     assert (report.status, report.period, report.support_needed) == ("submitted", 1, "")
     deadlines = rows(bot, Deadline, order=Deadline.due_at)
     assert (deadlines[0].status, deadlines[0].done_at is not None) == ("done", True)
     assert {d.status for d in deadlines[1:]} == {"open"}
     await bot.deliver_outbox()
-    assert "PRG-2026-0001" in bot.api.chat(COORDINATORS[0])[-1].text
+    assert reference("PRG", 1) in bot.api.chat(COORDINATORS[0])[-1].text
     await jonas.send("/progress")
     assert "Fortschrittsbericht 2" in jonas.messages[-2].text
 
 
+@on_story_days
 def test_cli_deployment_add(database_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
@@ -339,6 +342,7 @@ async def test_hub_offers_what_each_person_may_do(bot):
     assert "What kind of activity was it?" in jonas.last.text
 
 
+@on_story_days
 async def test_today_is_the_experts_today(bot, clock):
     clock.advance(hours=10)  # 20:00 in Ghana and Germany, already the next morning in Auckland
     code = await register_deployment(bot, country="New Zealand")
@@ -365,7 +369,7 @@ async def test_an_updated_report_forwards_only_new_files(bot):
     await bot.deliver_outbox()
     assert len(bot.api.calls_to("sendPhoto")) == len(COORDINATORS)
     await jonas.send("/myreports")
-    await jonas.click("✏️ Edit REP-2026-0001")
+    await jonas.click(f"✏️ Edit {reference('REP', 1)}")
     await jonas.click("✏️ Photos and documents")
     assert "Files attached so far: 1" in jonas.last.text
     await jonas.send_document(
@@ -384,9 +388,13 @@ async def test_an_updated_report_forwards_only_new_files(bot):
     assert len(bot.api.calls_to("sendPhoto")) == len(COORDINATORS)  # not again
     assert len(bot.api.calls_to("sendDocument")) == len(COORDINATORS)
     # This coordinator never wrote to the bot: the default language (German) is used.
-    assert "Geänderter Aktivitätsbericht REP-2026-0001" in bot.api.chat(COORDINATORS[1])[-2].text
+    assert (
+        f"Geänderter Aktivitätsbericht {reference('REP', 1)}"
+        in bot.api.chat(COORDINATORS[1])[-2].text
+    )
 
 
+@on_story_days
 async def test_a_progress_reminder_opens_the_progress_report(bot, clock):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, name="Jonas")
@@ -413,7 +421,7 @@ async def test_discarding_an_edit_restores_the_submitted_report(bot):
     await bot.deliver_outbox()
     notices_before = len(bot.api.calls_to("sendMessage"))
     await jonas.send("/myreports")
-    await jonas.click("✏️ Edit REP-2026-0001")
+    await jonas.click(f"✏️ Edit {reference('REP', 1)}")
     await jonas.click("✏️ Title")
     await jonas.send("A title I did not mean")
     await jonas.click("✖️ Cancel")
@@ -432,6 +440,7 @@ async def test_discarding_an_edit_restores_the_submitted_report(bot):
     assert coordinator_notices == []  # nothing changed, nothing to tell
 
 
+@on_story_days
 async def test_overdue_names_the_expert_as_registered(bot, clock):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, name="J.")
@@ -452,8 +461,8 @@ async def test_reports_lists_what_waits_for_review_and_opens_one_to_mark(bot):
     clara = bot.person(user_id=COORDINATORS[0], language="de", name="Clara")
     await clara.send("/reports")
     assert "Zu sichtende Aktivitätsberichte: 1" in clara.last.text
-    assert "REP-2026-0001" in clara.last.text and "Jonas Becker" in clara.last.text
-    await clara.click("📄 REP-2026-0001")
+    assert reference("REP", 1) in clara.last.text and "Jonas Becker" in clara.last.text
+    await clara.click(f"📄 {reference('REP', 1)}")
     assert "Site visit with the mayor" in clara.last.plain
     await clara.click("✅ Als gesichtet markieren")
     assert rows(bot, ActivityReport)[0].status == "reviewed"

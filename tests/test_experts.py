@@ -16,6 +16,7 @@ from tests.experts_scripts import (
     register_deployment,
     rows,
 )
+from tests.instants import on_story_days, reference
 
 
 async def guided_report_until_summary(jonas, german: bool = False) -> None:
@@ -43,6 +44,7 @@ async def guided_report_until_summary(jonas, german: bool = False) -> None:
     await jonas.click("☑️ Fertig" if de else "☑️ Done")
 
 
+@on_story_days
 async def test_coordinator_registers_a_deployment_and_its_deadlines(bot):
     code = await register_deployment(bot)
     clara = bot.person(user_id=COORDINATORS[0])
@@ -73,6 +75,7 @@ async def test_coordinator_registers_a_deployment_and_its_deadlines(bot):
     assert {d.person_id for d in rows(bot, Deadline)} == {5001}
 
 
+@on_story_days
 async def test_coordinator_registers_in_german_with_end_date(bot):
     code = await register_deployment(bot, german=True, end="31.10.2027")
     clara = bot.person(user_id=COORDINATORS[0], language="de")
@@ -81,6 +84,7 @@ async def test_coordinator_registers_in_german_with_end_date(bot):
     assert f"https://t.me/partnerbot_test_bot?start={code}" in clara.last.text
 
 
+@on_story_days
 async def test_deployment_form_corrects_bad_dates_and_references(bot):
     clara = bot.person(user_id=COORDINATORS[0])
     await clara.send("/deploy")
@@ -113,6 +117,7 @@ async def test_deployment_form_corrects_bad_dates_and_references(bot):
     assert "24 due dates stored" in clara.last.text
 
 
+@on_story_days
 async def test_full_guided_report_in_english(bot):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, language="en", name="Jonas")
@@ -124,7 +129,7 @@ async def test_full_guided_report_in_english(bot):
     assert "&lt;routes&gt; &amp;" in summary  # escaped for HTML
     assert "Nov 22, 2026" in summary and "<b>Photos and documents:</b> photo, agenda.pdf" in summary
     await jonas.click("📨 Submit")
-    assert "REP-2026-0001" in jonas.last.text
+    assert reference("REP", 1) in jonas.last.text
     [report] = rows(bot, ActivityReport)
     assert report.status == "submitted" and report.source == "guided"
     assert report.description == "We mapped <routes> & agreed on pilots."
@@ -135,11 +140,13 @@ async def test_full_guided_report_in_english(bot):
     assert len(notices(bot)) == 6  # a notice and two files per coordinator
     assert await bot.deliver_outbox() == 6
     notice = bot.api.chat(COORDINATORS[0])[-3]
-    assert "New activity report REP-2026-0001" in notice.text
+    assert f"New activity report {reference('REP', 1)}" in notice.text
     assert "Jonas Becker" in notice.text and "Significant objective" in notice.text
     assert notice.labels == ["✅ Mark reviewed"]
     photos = bot.api.calls_to("sendPhoto")
-    assert len(photos) == 2 and photos[0].params["caption"] == "REP-2026-0001 · Group photo"
+    assert (
+        len(photos) == 2 and photos[0].params["caption"] == f"{reference('REP', 1)} · Group photo"
+    )
     assert len(bot.api.calls_to("sendDocument")) == 2
 
 
@@ -155,14 +162,18 @@ async def test_full_guided_report_in_german_reaches_coordinators_in_their_langua
         "Bitte prüfen Sie Ihre Angaben" in jonas.last.text or "Aktivitätsbericht" in jonas.last.text
     )
     await jonas.click("📨 Einreichen")
-    assert "Aktenzeichen: REP-2026-0001" in jonas.last.text
+    assert f"Aktenzeichen: {reference('REP', 1)}" in jonas.last.text
     await bot.deliver_outbox()
     german = bot.api.chat(COORDINATORS[0])[-3].text
     english = bot.api.chat(COORDINATORS[1])[-3].text
-    assert "Neuer Aktivitätsbericht REP-2026-0001" in german and "Nebenziel" in german
-    assert "New activity report REP-2026-0001" in english and "Significant objective" in english
+    assert f"Neuer Aktivitätsbericht {reference('REP', 1)}" in german and "Nebenziel" in german
+    assert (
+        f"New activity report {reference('REP', 1)}" in english
+        and "Significant objective" in english
+    )
 
 
+@on_story_days
 async def test_bad_numbers_dates_and_files_get_corrections_and_nothing_is_lost(bot):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, name="Jonas")
@@ -226,6 +237,7 @@ async def test_edit_a_total_below_the_women_counted_is_refused(bot):
     assert "<b>Participants:</b> 40" in jonas.last.text
 
 
+@on_story_days
 async def test_restart_in_the_middle_of_a_report(bot):
     code = await register_deployment(bot)
     jonas = bot.person(user_id=5001, name="Jonas")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.models import ExpressionOfInterest, Organisation, OutboxMessage
 from tests.conftest import COORDINATORS
+from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
 
 
@@ -34,9 +36,9 @@ async def test_fachkraeftefonds_in_english_from_start_to_reference(bot):
     assert "Abfallwirtschaft &amp; &lt;Finanzen&gt;" in summary  # escaped for HTML
     assert "Ghana" in summary and "North Rhine-Westphalia" in summary
     await ama.click("📨 Submit")
-    assert "EOI-2026-0001" in ama.last.text
+    assert reference("EOI", 1) in ama.last.text
     [eoi] = stored(bot)
-    assert eoi.status == "submitted" and eoi.reference == "EOI-2026-0001"
+    assert eoi.status == "submitted" and eoi.reference == reference("EOI", 1)
     assert eoi.expertise == "Abfallwirtschaft & <Finanzen>"  # exactly what was typed
     assert eoi.tasks_goals == "Ein Sammelsystem aufbauen 🙂"
     assert (eoi.german_state, eoi.partner_country, eoi.partnership_age) == ("NW", "GH", "5to10")
@@ -60,7 +62,7 @@ async def test_fachkraeftefonds_in_german(bot):
     await fachkraeftefonds_until_summary(jonas, german=True)
     assert "Bitte prüfen Sie Ihre Antworten" in jonas.last.text
     await jonas.click("📨 Einreichen")
-    assert "EOI-2026-0001" in jonas.last.text
+    assert reference("EOI", 1) in jonas.last.text
     assert "Vielen Dank" in jonas.last.text
 
 
@@ -82,7 +84,7 @@ async def test_verwaltungspartnerschaft_in_english(bot):
     ama = bot.person()
     await verwaltungspartnerschaft_until_summary(ama)
     await ama.click("📨 Submit")
-    assert "EOI-2026-0001" in ama.last.text
+    assert reference("EOI", 1) in ama.last.text
 
 
 async def test_multiple_choice_toggles_in_place_and_needs_one(bot):
@@ -119,9 +121,9 @@ async def test_coordinators_are_notified_in_their_own_language(bot):
     assert await bot.deliver_outbox() == 2
     english = bot.api.chat(COORDINATORS[0])[-1].text
     german = bot.api.chat(COORDINATORS[1])[-1].text
-    assert "New expression of interest EOI-2026-0001" in english
+    assert f"New expression of interest {reference('EOI', 1)}" in english
     assert "Partner municipality:</b> Cape Coast" in english
-    assert "Neue Interessensbekundung EOI-2026-0001" in german
+    assert f"Neue Interessensbekundung {reference('EOI', 1)}" in german
     assert {r.status for r in outbox(bot)} == {"sent"}
     assert await bot.deliver_outbox() == 0  # nothing twice
 
@@ -131,7 +133,11 @@ async def test_references_count_up(bot):
         person = bot.person(user_id=user_id)
         await fachkraeftefonds_until_summary(person)
         await person.click("📨 Submit")
-    assert [e.reference for e in stored(bot)] == ["EOI-2026-0001", "EOI-2026-0002", "EOI-2026-0003"]
+    assert [e.reference for e in stored(bot)] == [
+        reference("EOI", 1),
+        reference("EOI", 2),
+        reference("EOI", 3),
+    ]
 
 
 async def test_submit_pressed_twice_submits_once(bot):
@@ -154,7 +160,7 @@ async def test_mine_lists_submissions_and_draft_with_status(bot):
     await ama.click("Verwaltungspartnerschaft")
     await ama.send("/mine")
     text = ama.last.text
-    assert "EOI-2026-0001" in text and "submitted" in text and "Cape Coast, Ghana" in text
+    assert reference("EOI", 1) in text and "submitted" in text and "Cape Coast, Ghana" in text
     assert "Draft" in text
 
 
@@ -164,3 +170,12 @@ async def test_mine_in_german(bot):
     await jonas.click("📨 Einreichen")
     await jonas.send("/mine")
     assert "eingereicht" in jonas.last.text
+
+
+@pytest.mark.instant("2027-01-01T00:30:00+01:00")
+async def test_references_count_in_the_programmes_year_on_new_years_night(bot):
+    """00:30 on New Year's Day in Bonn is still 2026 in UTC; the reference is the new year's."""
+    ama = bot.person(language="en")
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("📨 Submit")
+    assert "EOI-2027-0001" in ama.last.text

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.models import ExpressionOfInterest
+from tests.instants import process_environment
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
 
 
@@ -219,8 +220,11 @@ KILLED_MIDWAY = textwrap.dedent(
     import asyncio, os, signal, sys
     from bot.app import build_application
     from bot.config import Settings
+    from bot.instant import start_at_chosen_instant
     from bot.offline import OfflineBotAPI, SimulatedPerson
     from storage.db import Database
+
+    start_at_chosen_instant()
 
     async def main():
         settings = Settings(_env_file=None, database_url=sys.argv[1], rate_limit=False)
@@ -247,7 +251,7 @@ async def test_kill_9_in_the_middle_loses_nothing(bot, database_url):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        env={**os.environ, "PYTHONPATH": os.getcwd(), **process_environment()},
     )
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert "Step 3 of 12" in result.stdout

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.botapi_server import BotApiServer
+from tests.instants import process_environment
 
 USER = {"id": 777, "is_bot": False, "first_name": "Efua", "language_code": "en"}
 
@@ -61,6 +62,7 @@ def start(
         "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/bot.sqlite3",
         "COORDINATOR_IDS": "901",
         "OUTBOX_INTERVAL": "0.5",
+        **process_environment(),
         **(env or {}),
     }
     return subprocess.Popen(

@@ -15,6 +15,11 @@ from storage.deadlines import add_deadline, assign_person, subject_of
 from storage.local_time import end_of_day
 from storage.models import Deadline, OutboxMessage, OutboxStatus, Person
 from tests.conftest import COORDINATORS, Bot
+from tests.instants import on_story_days
+
+# Every story here happens on particular days (a deadline on 10 December, the night the clocks
+# change), written as dates.
+pytestmark = on_story_days
 
 BERLIN = "Europe/Berlin"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import COORDINATORS
+from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary
 from tests.test_interest import outbox, stored
 
@@ -21,13 +22,15 @@ async def test_a_coordinator_accepts_and_the_submitter_hears_it_in_german(bot):
     jonas = await submitted(bot)
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     notice = bot.api.chat(COORDINATORS[0])[-1]
-    assert "New expression of interest EOI-2026-0001" in notice.text
+    assert f"New expression of interest {reference('EOI', 1)}" in notice.text
     assert notice.labels == ["🔎 In review", "✅ Accept", "↩️ Return for changes", "✖️ Decline"]
     await tom.click("✅ Accept", message=notice)
-    assert "EOI-2026-0001: ✅ Accept. The submitter is told." in tom.bot_answers()[-1]["text"]
+    assert (
+        f"{reference('EOI', 1)}: ✅ Accept. The submitter is told." in tom.bot_answers()[-1]["text"]
+    )
     assert [e.status for e in stored(bot)] == ["accepted"]
     await bot.deliver_outbox()
-    assert "Gute Nachricht" in jonas.last.text and "EOI-2026-0001" in jonas.last.text
+    assert "Gute Nachricht" in jonas.last.text and reference("EOI", 1) in jonas.last.text
     await jonas.send("/mine")
     assert "angenommen" in jonas.last.text
     # The same decision again (a double tap) changes nothing and tells nobody twice.
@@ -70,13 +73,13 @@ async def test_submissions_lists_what_waits_and_opens_one_to_decide(bot):
     await submitted(bot)
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     await tom.send("/submissions")
-    assert "Waiting for a decision: 1" in tom.last.text and "EOI-2026-0001" in tom.last.text
-    await tom.click("📄 EOI-2026-0001")
-    assert "New expression of interest EOI-2026-0001" in tom.last.text
+    assert "Waiting for a decision: 1" in tom.last.text and reference("EOI", 1) in tom.last.text
+    await tom.click(f"📄 {reference('EOI', 1)}")
+    assert f"New expression of interest {reference('EOI', 1)}" in tom.last.text
     await tom.click("🔎 In review")
     await tom.send("/submissions")
     assert "in review" in tom.last.text
-    await tom.click("📄 EOI-2026-0001")
+    await tom.click(f"📄 {reference('EOI', 1)}")
     await tom.click("✅ Accept")
     await tom.send("/submissions")
     assert "No expression of interest is waiting for a decision." in tom.last.text

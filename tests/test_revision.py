@@ -9,6 +9,7 @@ from sqlmodel import Session
 from storage import exports
 from storage.models import Organisation
 from tests.conftest import COORDINATORS
+from tests.instants import reference
 from tests.test_interest import stored
 from tests.test_review import submitted
 
@@ -34,7 +35,7 @@ async def test_revised_from_the_notice_and_resubmitted_with_the_same_reference(b
     assert ama.last.labels == ["✏️ Revise and resubmit"]
     orgs = organisations(bot)
     await ama.click("✏️ Revise and resubmit")
-    assert "You are revising EOI-2026-0001" in ama.last.plain
+    assert f"You are revising {reference('EOI', 1)}" in ama.last.plain
     assert "Stadt Bonn" in ama.last.plain  # the summary with the answers as submitted
     await ama.send("/mine")
     assert "being revised by you" in ama.last.text
@@ -45,15 +46,15 @@ async def test_revised_from_the_notice_and_resubmitted_with_the_same_reference(b
     assert "Bundesstadt Bonn" in ama.last.plain
     await ama.click("📨 Submit")
     assert "revised expression of interest has been resubmitted" in ama.last.text
-    assert "EOI-2026-0001" in ama.last.text
+    assert reference("EOI", 1) in ama.last.text
     [eoi] = stored(bot)
-    assert (eoi.status, eoi.reference) == ("submitted", "EOI-2026-0001")
+    assert (eoi.status, eoi.reference) == ("submitted", reference("EOI", 1))
     assert eoi.german_municipality == "Bundesstadt Bonn" and eoi.submitted_answers is None
     assert organisations(bot) == orgs  # the organisations are updated, not added again
     await bot.deliver_outbox()
     english, german = (bot.api.chat(coordinator)[-1] for coordinator in COORDINATORS)
-    assert "EOI-2026-0001 resubmitted after changes" in english.plain  # Tom reads English
-    assert "EOI-2026-0001 nach Änderungen erneut eingereicht" in german.plain
+    assert f"{reference('EOI', 1)} resubmitted after changes" in english.plain  # Tom reads English
+    assert f"{reference('EOI', 1)} nach Änderungen erneut eingereicht" in german.plain
     assert "Bundesstadt Bonn" in english.plain and "↩️ Return for changes" in english.labels
 
 
@@ -62,26 +63,26 @@ async def test_revision_dropped_in_german_leaves_the_submission_as_submitted(bot
     assert "zur Überarbeitung zurückgegeben" in jonas.last.text
     await jonas.send("/mine")
     assert "zur Überarbeitung zurückgegeben" in jonas.last.text
-    await jonas.click("✏️ EOI-2026-0001 überarbeiten")
-    assert "Sie überarbeiten EOI-2026-0001" in jonas.last.plain
+    await jonas.click(f"✏️ {reference('EOI', 1)} überarbeiten")
+    assert f"Sie überarbeiten {reference('EOI', 1)}" in jonas.last.plain
     await jonas.click("✏️ Deutsche Kommune")
     await jonas.send("Bundesstadt Bonn")
     assert stored(bot)[0].german_municipality == "Bundesstadt Bonn"
     # Meanwhile the coordinators' export shows it as returned, as it was submitted.
     header, rows = bot.db.call(exports.expressions_of_interest)
     [row] = [dict(zip(header, r, strict=True)) for r in rows]
-    assert (row["reference"], row["status"]) == ("EOI-2026-0001", "returned")
+    assert (row["reference"], row["status"]) == (reference("EOI", 1), "returned")
     assert row["german_municipality"] == "Stadt Bonn"
     await jonas.click("✖️ Abbrechen")
     await jonas.click("🗑 Entwurf verwerfen")
     await jonas.click("🗑 Ja, verwerfen")
     assert "Ihre Änderungen wurden verworfen" in jonas.last.text
     [eoi] = stored(bot)
-    assert (eoi.status, eoi.reference) == ("returned", "EOI-2026-0001")
+    assert (eoi.status, eoi.reference) == ("returned", reference("EOI", 1))
     assert eoi.german_municipality == "Stadt Bonn" and eoi.submitted_answers is None
     # It can be revised again.
     await jonas.send("/mine")
-    await jonas.click("✏️ EOI-2026-0001 überarbeiten")
+    await jonas.click(f"✏️ {reference('EOI', 1)} überarbeiten")
     assert stored(bot)[0].status == "draft"
 
 
@@ -97,7 +98,7 @@ async def test_an_open_draft_is_only_dropped_after_confirming(bot):
     assert [e.status for e in stored(bot)] == ["returned", "draft"]
     await ama.click("✏️ Revise and resubmit", message=notice)
     await ama.click("Yes, revise it now")
-    assert "You are revising EOI-2026-0001" in ama.last.plain
+    assert f"You are revising {reference('EOI', 1)}" in ama.last.plain
     assert [e.status for e in stored(bot)] == ["draft", "discarded"]
     # Starting a new expression of interest now gives the revision back as submitted.
     await ama.send("/interest")
@@ -137,12 +138,12 @@ async def test_coordinators_see_what_was_submitted_while_it_is_revised(bot):
     assert "Stadt Bonn" in tom.last.plain and "Half-typed change" not in tom.last.plain
     await tom.send("/submissions")
     assert "No expression of interest is waiting for a decision." in tom.last.text
-    assert "Being revised by their submitters: EOI-2026-0001" in tom.last.text
+    assert f"Being revised by their submitters: {reference('EOI', 1)}" in tom.last.text
     # The submitter pauses the revision and comes back to it from /mine: it takes answers.
     await ama.click("✏️ German municipality")
     await ama.click("✖️ Cancel")
     await ama.send("/mine")
-    await ama.click("▶️ Go on revising EOI-2026-0001")
+    await ama.click(f"▶️ Go on revising {reference('EOI', 1)}")
     assert "Step 1 of 12" in ama.last.text and "Half-typed change" in ama.last.plain
     await ama.send("Bonn again")
     assert "Please check your answers" in ama.last.text

@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 
+from tests.instants import process_environment
+
 
 def chat(tmp_path, lines: list[str], language: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shell.sqlite3'}"
     env["PYTHONPATH"] = os.getcwd()
+    env.update(process_environment())
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "shell", "--language", language],
         input="\n".join(lines) + "\n",
@@ -33,8 +36,9 @@ def test_shell_greets_and_buttons_are_pressed_by_number(tmp_path):
     assert "<b>" not in out  # HTML is shown as terminal text
 
 
-def test_shell_in_german_continues_after_a_restart(tmp_path):
+def test_shell_in_german_continues_after_a_restart(tmp_path, clock):
     chat(tmp_path, ["1", "1", "Stadt Bonn", "/quit"], "de")
+    clock.advance(minutes=5)  # the shell's stand-in numbers updates by the clock, like Telegram
     out = chat(tmp_path, ["Bayern", "/quit"], "de")
     assert "unfertige Interessensbekundung" in out
     assert "Schritt 3 von 12" in out
