@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.forms import Option
 from bot.i18n import N_
+from bot.questions import Option
 from bot.vocabulary import EXPERT_MODELS
 
 INTEGRATED = "integrated"

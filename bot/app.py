@@ -22,8 +22,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import entries, i18n
+from bot import entries, i18n, reminders
 from bot.config import Settings
+from bot.contributions import Contribution, Contributions
 from bot.i18n import _, language_for, use_language
 from bot.messaging import flush_closing, start_update
 from bot.outbox import start_dispatcher
@@ -155,17 +156,22 @@ def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
     return handler
 
 
-def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    """All handlers, in the order that matters (see the group numbers above)."""
-    application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
-    # menu first: /start, /help, /language, /cancel work in the middle of any form. Before it:
-    # /start with an invitation code.
+def contributions() -> list[Contribution]:
+    """What every conversation contributes, in the order that matters: menu first, so /start,
+    /help, /language, /cancel work in the middle of any form; before it, /start with an
+    invitation code. The open forms are looked at in this order too."""
     modules = (
         *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
     )
-    handlers = [consuming(h) for module in modules for h in module.setup()]
+    return [*(module.setup() for module in modules), reminders.contribution()]
+
+
+def register_handlers(application: Application, parts: list[Contribution]) -> None:  # type: ignore[type-arg]
+    """All handlers, in the order that matters (see the group numbers above)."""
+    application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
+    handlers = [consuming(h) for part in parts for h in part.handlers]
     # Buttons are found by their data's prefix (bot.routing), in the order above. A button
     # press matches no other kind of handler, so the router can come first.
     buttons = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
@@ -183,7 +189,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     # offered as reports (a message to any open form never reaches that offer).
     application.add_handlers(experts_menu.setup_answers(), group=GROUP_ANSWERS + 2)
     application.add_handlers(quick_report.setup_messages(), group=GROUP_ANSWERS + 3)
-    application.add_handlers(fallback.setup(), group=GROUP_FALLBACK)
+    application.add_handlers(fallback.setup().handlers, group=GROUP_FALLBACK)
     application.add_error_handler(error_happened)
 
 
@@ -204,7 +210,13 @@ def build_application(
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     database = db or Database(settings.database_url)
-    svc = Services(settings=settings, db=database, **({"clock": clock} if clock else {}))
+    parts = contributions()
+    svc = Services(
+        settings=settings,
+        db=database,
+        contributions=Contributions.collect(parts),
+        **({"clock": clock} if clock else {}),
+    )
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await register_commands(application)
@@ -231,5 +243,5 @@ def build_application(
         ApplicationBuilder().bot(bot).post_init(post_init).post_shutdown(post_shutdown).build()
     )
     application.bot_data[SERVICES_KEY] = svc
-    register_handlers(application)
+    register_handlers(application, parts)
     return application

@@ -3,7 +3,6 @@ stored before the bot asks, so a restart loses nothing; one handler routes typed
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,22 +21,9 @@ SLOT = "entry"
 # A step nobody answered for this long is forgotten: typed text then goes where it would have.
 FRESH = timedelta(minutes=15)
 
-Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
-ROUTES: dict[str, Typed] = {}
 
 # A date typed as 31.01.2027 or 2027-01-31 (the same reading as the forms' DATE questions).
 parse_day = parse_date
-
-
-# The command that starts a flow again, for the note that its step expired.
-RESTART: dict[str, str] = {}
-
-
-def register_typed(flow: str, handler: Typed, command: str = "") -> None:
-    """Let a flow take the text typed while its step waits (command: how to start it)."""
-    ROUTES[flow] = handler
-    if command:
-        RESTART[flow] = command
 
 
 async def current(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Entry | None:
@@ -109,7 +95,8 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if user is None or message is None:
         return
     entry = await current(context, user.id)
-    if entry is None or entry.flow not in ROUTES or not is_active(context, SLOT):
+    steps = services(context).contributions.typed_steps
+    if entry is None or entry.flow not in steps or not is_active(context, SLOT):
         return
     if services(context).clock() - entry.updated_at > FRESH:
         # The text was meant for this step: it must not land in some other open form.
@@ -117,7 +104,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         assert context.user_data is not None
         context.user_data[SLOT] = None
         await activate(context, NONE)
-        command = RESTART.get(entry.flow)
+        command = steps[entry.flow].restart
         text = (
             _(
                 "That question has expired, so I did not use your answer. Send {command} to start again."
@@ -134,7 +121,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             update, context, _("Please answer with a text message, or use the buttons above.")
         )
         raise ApplicationHandlerStop
-    await ROUTES[entry.flow](update, context, entry, message.text.strip())
+    await steps[entry.flow].handler(update, context, entry, message.text.strip())
     raise ApplicationHandlerStop
 
 

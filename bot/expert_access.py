@@ -53,31 +53,3 @@ async def coordinator_or_refuse(update: Update, context: ContextTypes.DEFAULT_TY
     else:
         await reply(update, context, refusal, [[(_("🏠 Menu"), "menu|home")]])
     return False
-
-
-async def pause_other_forms(update: Update, context: ContextTypes.DEFAULT_TYPE, keep: str) -> None:
-    """Pause every other open form of the person, so that what they type goes to this one.
-
-    Each paused form says so (with Continue / Discard); nothing typed so far is lost.
-    """
-    # The conversations import this module, so they are looked up here, not at import time.
-    from bot import form_answers, forms
-    from conversations import deployment, interest, progress, report
-
-    user = update.effective_user
-    assert user is not None
-    found: list[tuple[forms.Form, forms.Draft]] = []
-    draft = await interest.current_draft(context, user.id)
-    if draft is not None:
-        found.append((interest.FORMS[draft.form], draft))
-    modules = [report, progress]
-    if services(context).is_coordinator(user.id):
-        modules.append(deployment)
-    for module in modules:
-        if module.FORM.name != keep:
-            draft = await module.current_draft(context, user.id)
-            if draft is not None:
-                found.append((module.FORM, draft))
-    for form, draft in found:
-        if not draft.paused:
-            await form_answers.pause(update, context, form, draft)

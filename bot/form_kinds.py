@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Message
 
 from bot.i18n import _, format_day
-
-if TYPE_CHECKING:
-    from bot.forms import Question
+from bot.questions import Question
 
 # Telegram refuses captions longer than this (for bots, without Premium).
 MAX_CAPTION = 1024

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from telegram import Update
@@ -25,6 +24,7 @@ from bot.messaging import (
     Button,
     in_columns,
 )
+from bot.questions import Kind, Question
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
@@ -32,53 +32,6 @@ logger = logging.getLogger(__name__)
 SUMMARY = "summary"
 # Room in one message for the summary's values; longer answers are shortened on screen only.
 SUMMARY_BUDGET = 3000
-
-
-class Kind(StrEnum):
-    """How a question is answered."""
-
-    TEXT = "text"
-    EMAIL = "email"
-    CHOICE = "choice"
-    MULTI = "multi"
-    COUNTRY = "country"
-    CONSENT = "consent"
-    NUMBER = "number"  # a whole number between minimum and maximum
-    DATE = "date"  # stored as YYYY-MM-DD; not after today unless future=True
-    ATTACHMENTS = "attachments"  # photos and documents, kept by Telegram file id, then Done
-
-
-@dataclass(frozen=True)
-class Option:
-    """One button of a choice: the stored value and its label's msgid."""
-
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Question:
-    """One step of a form; the key is the draft's column the answer is stored in."""
-
-    key: str
-    kind: Kind
-    label: str  # msgid, short, for the summary
-    prompt: str  # msgid, the question itself
-    example: str | None = None  # msgid
-    options: tuple[Option, ...] = ()
-    max_length: int = 200
-    min_length: int = 2  # TEXT: a one-character name or goal is a slip, not an answer
-    optional: bool = False
-    columns: int = 1
-    applies: Callable[[Mapping[str, Any]], bool] | None = None
-    exclude_countries: frozenset[str] = frozenset()
-    extra: tuple[Option, ...] = ()  # more buttons, handled by the form's on_extra
-    minimum: int | None = None  # NUMBER: smallest allowed (default 0)
-    maximum: int | None = None  # NUMBER: largest allowed; ATTACHMENTS: most files
-    future: bool = False  # DATE: whether a date after today is allowed
-    past: bool = True  # DATE: whether a date before today is allowed
-    # A check against the other answers (e.g. women ≤ total): why the value is refused, or None.
-    check: Callable[[Mapping[str, Any], Any], str | None] | None = None
 
 
 @dataclass(frozen=True)

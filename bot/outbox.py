@@ -18,15 +18,15 @@ import os
 import secrets
 import socket
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
+from bot.contributions import Prepared
 from bot.i18n import language_for
-from bot.messaging import Button, keyboard
+from bot.messaging import keyboard
 from bot.notices import render_notice
 from bot.pacing import Pacer
 from bot.services import SERVICES_KEY, Services
@@ -44,17 +44,6 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PACER_KEY = "outbox-pacer"
 WORKER_KEY = "outbox-worker"
 _runs = itertools.count(1)
-
-# A template whose text (and buttons) is worked out right before sending; None: nothing to send
-# (the preparer recorded why). Registered by the features (reminders, digests, escalations).
-Prepared = tuple[str, Sequence[Sequence[Button]]] | None
-Preparer = Callable[[Application, outbox.Outgoing, str, str], Awaitable[Prepared]]  # type: ignore[type-arg]
-PREPARERS: dict[str, Preparer] = {}
-
-
-def register_preparer(template: str, preparer: Preparer) -> None:
-    """Let a feature decide at send time what a row of this template says (or that it waits)."""
-    PREPARERS[template] = preparer
 
 
 def backoff(attempts: int) -> timedelta:
@@ -204,7 +193,7 @@ async def _deliver(
     # slot would hold the loop up and make the batch's messages leave in a burst.
     await pacer_of(application).wait_for(message.recipient_id)
     prepared: Prepared = None
-    preparer = PREPARERS.get(message.template)
+    preparer = svc.contributions.preparers.get(message.template)
     if preparer is not None:
         prepared = await preparer(application, message, language, worker)
         if prepared is None:
@@ -294,7 +283,8 @@ async def send_outgoing(application: Application, message: outbox.Outgoing, lang
             message.recipient_id, message.params["file_id"], caption=message.params.get("caption")
         )
         return
-    text = render_notice(message.template, message.params, language)
+    svc: Services = application.bot_data[SERVICES_KEY]
+    text = render_notice(svc.contributions.notices, message.template, message.params, language)
     await bot.send_message(
         message.recipient_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
     )

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from babel.dates import format_date, format_time
-from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
-from bot import outbox as dispatcher
+from bot.contributions import Action, Contribution, Prepared
 from bot.i18n import _, current_language, format_day, render, use_language
 from bot.messaging import Button
 from bot.notices import render_notice
@@ -24,19 +23,10 @@ from storage import digests, outbox, reminders
 from storage.deadlines import ESCALATION, FINAL, REMINDER, DeadlineView
 from storage.local_time import DEFAULT_ZONE, local
 
-# What "act now" opens for a kind of deadline: (update, context, deadline) -> None.
-Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
-ACTIONS: dict[str, Action] = {}
-
 # Telegram's limit for one message (visible characters); a digest longer than that is split.
 MESSAGE_LIMIT = 4000
 # A single notice in a digest is cut to this many characters.
 DIGEST_ITEM = 1500
-
-
-def register_action(kind: str, action: Action) -> None:
-    """Let a feature open its conversation from a reminder's "act now" button."""
-    ACTIONS[kind] = action
 
 
 def describe(deadline: DeadlineView) -> str:
@@ -77,10 +67,10 @@ def state_of(deadline: DeadlineView, zone: str, now: datetime) -> tuple[str, int
 MET_BY_SUBMISSION = frozenset({"progress_report"})
 
 
-def reminder_rows(deadline: DeadlineView) -> list[list[Button]]:
-    """Act now (if something can be opened), remind me tomorrow, already done."""
+def reminder_rows(deadline: DeadlineView, actions: Mapping[str, Action]) -> list[list[Button]]:
+    """Act now (if something can be opened: actions), remind me tomorrow, already done."""
     rows: list[list[Button]] = []
-    if deadline.kind in ACTIONS:
+    if deadline.kind in actions:
         rows.append([(_("▶️ Act now"), f"rem|a|{deadline.id}")])
     later = [(_("⏰ Remind me tomorrow"), f"rem|t|{deadline.id}")]
     if deadline.kind not in MET_BY_SUBMISSION:
@@ -107,7 +97,7 @@ async def _reminder_prepared(
     message: outbox.Outgoing,
     language: str,
     worker: str,
-) -> dispatcher.Prepared:
+) -> Prepared:
     svc: Services = application.bot_data[SERVICES_KEY]
     now = svc.clock()
     plan = await svc.db.run(
@@ -121,7 +111,7 @@ async def _reminder_prepared(
         return None
     with use_language(language):
         text = reminder_text(plan.deadline, plan.zone, now, plan.final)
-        return text, reminder_rows(plan.deadline)
+        return text, reminder_rows(plan.deadline, svc.contributions.actions)
 
 
 def escalation_line(params: dict[str, Any]) -> dict[str, str]:
@@ -159,7 +149,7 @@ async def _escalation_prepared(
     message: outbox.Outgoing,
     language: str,
     worker: str,
-) -> dispatcher.Prepared:
+) -> Prepared:
     svc: Services = application.bot_data[SERVICES_KEY]
     if not await svc.db.run(digests.still_mine, message_id=message.id, worker=worker):
         return None  # it went out inside another escalation message
@@ -234,7 +224,7 @@ async def _digest_prepared(
     message: outbox.Outgoing,
     language: str,
     worker: str,
-) -> dispatcher.Prepared:
+) -> Prepared:
     svc: Services = application.bot_data[SERVICES_KEY]
     size = await svc.db.run(
         digests.bundle_held, message_id=message.id, recipient_id=message.recipient_id
@@ -256,7 +246,8 @@ async def _digest_prepared(
                 # plain() reads HTML: the line's raw names and titles are escaped for it.
                 items.append(plain(html.escape(text, quote=False), DIGEST_ITEM))
             else:
-                items.append(plain(render_notice(template, params, language), DIGEST_ITEM))
+                notice = render_notice(svc.contributions.notices, template, params, language)
+                items.append(plain(notice, DIGEST_ITEM))
         first, *rest = digest_parts(items, files)
     # The further parts follow the first once it went out (never alone, never twice).
     await svc.db.run(
@@ -274,15 +265,19 @@ async def _digest_part_prepared(
     message: outbox.Outgoing,
     language: str,
     worker: str,
-) -> dispatcher.Prepared:
+) -> Prepared:
     """A further part of a digest: rendered already, in the recipient's language."""
     return str(message.params.get("text") or ""), []
 
 
-def install() -> None:
-    """Register the send-time preparers with the dispatcher (idempotent)."""
-    dispatcher.register_preparer(REMINDER, _reminder_prepared)
-    dispatcher.register_preparer(FINAL, _reminder_prepared)
-    dispatcher.register_preparer(ESCALATION, _escalation_prepared)
-    dispatcher.register_preparer(outbox.DIGEST, _digest_prepared)
-    dispatcher.register_preparer(outbox.DIGEST_PART, _digest_part_prepared)
+def contribution() -> Contribution:
+    """What reminders, escalations and digests say, worked out at send time."""
+    return Contribution(
+        preparers={
+            REMINDER: _reminder_prepared,
+            FINAL: _reminder_prepared,
+            ESCALATION: _escalation_prepared,
+            outbox.DIGEST: _digest_prepared,
+            outbox.DIGEST_PART: _digest_part_prepared,
+        }
+    )

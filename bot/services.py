@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram.ext import CallbackContext
 
 from bot.config import Settings
+from bot.contributions import Contributions
 from storage.db import Database
 from storage.models import utcnow
 
@@ -22,6 +23,8 @@ class Services:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = field(default=utcnow)
+    # What the conversations contribute (open forms, notices, ...), collected by the wiring.
+    contributions: Contributions = field(default_factory=Contributions)
 
     def is_coordinator(self, user_id: int | None) -> bool:
         """Whether this Telegram user is one of the programme's coordinators."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.forms import Option
 from bot.i18n import N_
+from bot.questions import Option
 
 FEDERAL_STATES = (
     Option("BW", N_("Baden-Württemberg")),

@@ -16,10 +16,10 @@ from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
 from bot.forms import SUMMARY, Draft
 from bot.i18n import _, country_name, current_language, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.services import services
 from conversations import interest
-from conversations.menu import main_menu_rows
 from storage import advisor as store
 from storage import interest as interest_store
 from storage import model_rules
@@ -200,7 +200,7 @@ async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_i
     await form_answers.ask(update, context, form, moved)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The result's buttons (group 0): take a model, or go back to the form's question."""
     return [
         CallbackQueryHandler(model_taken, pattern=r"^advx\|t\|"),

@@ -10,12 +10,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
+from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, country_name, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
-from conversations.menu import main_menu_rows
 from storage import calls
 from storage.local_time import DEFAULT_ZONE, end_of_day, local
 from storage.preferences import Entry
@@ -214,10 +215,9 @@ async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """/call and its buttons (group 0)."""
-    entries.register_typed(FLOW, call_typed, "/call")
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("call", call_requested),
         CallbackQueryHandler(programme_chosen, pattern=r"^dl\|cp\|"),
         CallbackQueryHandler(all_countries_chosen, pattern=r"^dl\|ca$"),
@@ -225,3 +225,4 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(call_back_pressed, pattern=r"^dl\|cb$"),
         CallbackQueryHandler(flow_cancelled, pattern=r"^dl\|x$"),
     ]
+    return Contribution(handlers, typed_steps={FLOW: TypedStep(call_typed, "/call")})

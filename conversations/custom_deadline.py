@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
+from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, render
 from bot.messaging import Button, reply
 from bot.outbox import wake_dispatcher
@@ -166,11 +167,11 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     wake_dispatcher(context)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """/deadline and its confirm button (group 0)."""
-    entries.register_typed(FLOW, deadline_typed, "/deadline")
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("deadline", deadline_requested),
         CallbackQueryHandler(deadline_confirmed, pattern=r"^dl\|dy$"),
         CallbackQueryHandler(deadline_back_pressed, pattern=r"^dl\|db$"),
     ]
+    return Contribution(handlers, typed_steps={FLOW: TypedStep(deadline_typed, "/deadline")})

@@ -6,10 +6,11 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reminders
+from bot.contributions import Contribution
 from bot.i18n import N_, _, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.services import services
-from conversations.menu import main_menu_rows, register_entry
 from storage import deadlines
 
 COMMAND_DESCRIPTION = N_("My deadlines")
@@ -81,11 +82,11 @@ async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, context, render("deadlines/overdue", items=items))
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """/deadlines, /overdue and the menu entry (group 0)."""
-    register_entry(N_("🗓 My deadlines"), "menu|deadlines")
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("deadlines", deadlines_requested),
         CallbackQueryHandler(deadlines_requested, pattern=r"^menu\|deadlines$"),
         CommandHandler("overdue", overdue_requested),
     ]
+    return Contribution(handlers)

@@ -10,14 +10,17 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers
-from bot.expert_access import coordinator_or_refuse, pause_other_forms
-from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
+from bot.contributions import Contribution, OpenForm
+from bot.expert_access import coordinator_or_refuse
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
+from bot.questions import Kind, Option, Question
 from bot.services import services
 from bot.vocabulary import EXPERT_MODELS
-from conversations.menu import main_menu_rows
 from storage import deployments as store
 from storage import invitations
 from storage.deployment_views import DeploymentView
@@ -198,6 +201,14 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, coordinator_id: int)
     )
 
 
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[Form, Draft] | None:
+    """The person's draft of this form with the form, for the menu, /cancel and pausing."""
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
+
+
 async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Continues the coordinator's deployment draft or starts one."""
     if not await coordinator_or_refuse(update, context):  # answers the press with a refusal
@@ -205,7 +216,7 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await acknowledge(update)
     await close_buttons(update)
     assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.name)
+    await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
         await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
@@ -268,9 +279,9 @@ async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(update, context, render("experts/new_link", link=link))
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The handlers of group 0 for registering deployments (coordinators only)."""
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("deploy", deploy_requested),
         CommandHandler("deployments", deployments_requested),
         CallbackQueryHandler(deploy_requested, pattern=r"^dep\|go$"),
@@ -278,3 +289,9 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(new_link_requested, pattern=r"^dep\|nl\|\w+$"),
         CallbackQueryHandler(form_button_pressed, pattern=r"^dep\|\d+\|"),
     ]
+    return Contribution(
+        handlers,
+        open_forms=[
+            OpenForm(FORM.slot, _open_draft, coordinators_only=True, answered_by="experts")
+        ],
+    )

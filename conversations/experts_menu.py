@@ -13,13 +13,13 @@ from telegram.ext import (
 
 from bot import form_answers
 from bot.active_flow import is_active
+from bot.contributions import Contribution
 from bot.expert_access import expert_of
-from bot.forms import Draft, Form
-from bot.i18n import N_, _, render
+from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import open_forms
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
-from conversations import deployment, menu, progress, report
 
 
 async def experts_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,43 +46,25 @@ async def experts_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, context, text, rows)
 
 
-async def _open_form(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[Form, Draft] | None:
-    """The person's unpaused deployment, activity or progress draft, if any."""
-    user = update.effective_user
-    assert user is not None
-    candidates = [
-        (report.FORM, report.current_draft),
-        (progress.FORM, progress.current_draft),
-    ]
-    if services(context).is_coordinator(user.id):
-        candidates.insert(0, (deployment.FORM, deployment.current_draft))
-    for form, load in candidates:
-        draft = await load(context, user.id)
-        if draft is not None and not draft.paused:
-            return form, draft
-    return None
-
-
 async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Takes any message as the answer to an open report or deployment form; else passes it on."""
     if update.effective_user is None:
         return
-    found = await _open_form(update, context)
-    if found is None or not is_active(context, found[0].slot):
+    # The person's unpaused deployment, activity or progress draft, if any.
+    found = await open_forms(update, context, answered_by="experts")
+    if not found or not is_active(context, found[0][0].slot):
         return
-    form, draft = found
+    form, draft = found[0]
     await form_answers.answer_typed(update, context, form, draft)
     raise ApplicationHandlerStop
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The menu entry and /cancel (registered before the menu's own /cancel)."""
-    menu.register_entry(N_("🌍 Deployed experts"), "menu|experts")
-    return [
+    handlers: list[BaseHandler] = [
         CallbackQueryHandler(experts_requested, pattern=r"^menu\|experts$"),
     ]
+    return Contribution(handlers)
 
 
 def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]

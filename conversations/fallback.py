@@ -7,9 +7,11 @@ import html
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.contributions import Contribution
 from bot.i18n import _
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
-from conversations.menu import main_menu_rows, open_draft_rows, open_forms
+from bot.open_forms import open_draft_rows, open_forms
 
 
 async def stale_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,12 +61,13 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, f"{text}\n\n{note}" if note else text, rows + main_menu_rows())
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """Catch-alls, for the last group."""
     private = filters.ChatType.PRIVATE
-    return [
+    handlers: list[BaseHandler] = [
         CallbackQueryHandler(stale_button_pressed),
         MessageHandler(private & filters.UpdateType.EDITED, message_edited),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.StatusUpdate.ALL, anything_else),
     ]
+    return Contribution(handlers)

@@ -14,19 +14,22 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import advisor, form_answers, forms, notices
+from bot import advisor, form_answers, forms
 from bot.active_flow import is_active
-from bot.forms import Draft, DraftStore, Form, Question
+from bot.contributions import Contribution, OpenForm
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.questions import Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from conversations.interest_questions import FACHKRAEFTEFONDS, VERWALTUNGSPARTNERSCHAFT
-from conversations.menu import main_menu_rows, register_entry
 from storage import interest as store
 from storage import submissions
+from storage.deadlines import DeadlineView
 from storage.models import Programme
 
 DRAFTS = DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft)
@@ -67,10 +70,12 @@ async def _extra_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft, question: Question, value: str
 ) -> None:
     """Hands "Help me choose" at the expert-model question to the expert-model advisor."""
-    from conversations import models  # the advisor builds on this module, not the other way
+    advisor = services(context).contributions.helpers[ADVISOR_HELPER]
+    await advisor(update, context, draft, question, value)
 
-    await models.advisor_from_form(update, context, draft, question, value)
 
+# The advisor (conversations.models) contributes itself under this name; it builds on this module.
+ADVISOR_HELPER = "advisor"
 
 # Where this process caches a person's expression-of-interest draft (form_answers.remember).
 SLOT = "interest"
@@ -134,6 +139,26 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
     svc = services(context)
     return await form_answers.cached_draft(
         context, SLOT, lambda: svc.db.run(store.current_draft, person_id=person_id)
+    )
+
+
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[Form, Draft] | None:
+    """The person's expression of interest in progress with its form (by programme)."""
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORMS[draft.form], draft)
+
+
+def _draft_note(form: Form, draft: Draft, k: int, n: int, ready: bool) -> str:
+    """The line /start shows about an unfinished expression of interest."""
+    return render(
+        "interest/open_draft",
+        programme=_(PROGRAMMES[draft.form]),
+        reference=draft.reference,
+        k=k,
+        n=n,
+        ready=ready,
     )
 
 
@@ -244,16 +269,27 @@ def _submission_notice(params: dict[str, Any]) -> str:
     )
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+async def _call_acted_on(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deadline: DeadlineView
+) -> None:
+    """A call's deadline ("act now" on its reminder): continue the expression of interest."""
+    await interest_requested(update, context)
+
+
+def setup() -> Contribution:
     """The handlers of group 0 (commands and buttons) for expressions of interest."""
-    register_entry(N_("📝 Express interest"), "menu|interest")
-    notices.register("notices/eoi_submitted", _submission_notice)
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("interest", interest_requested),
         CallbackQueryHandler(interest_requested, pattern=r"^menu\|interest$"),
         CallbackQueryHandler(programme_chosen, pattern=r"^prog!?\|"),
         CallbackQueryHandler(form_button_pressed, pattern=r"^f\|"),
     ]
+    return Contribution(
+        handlers,
+        open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note)],
+        notices={"notices/eoi_submitted": _submission_notice},
+        actions={"call": _call_acted_on},
+    )
 
 
 def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]

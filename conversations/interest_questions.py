@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import advisor
-from bot.forms import Kind, Option, Question
 from bot.i18n import N_
+from bot.questions import Kind, Option, Question
 from bot.vocabulary import EXPERT_MODELS, FEDERAL_STATES, NOT_SURE, SDGS
 
 CONTACT = (

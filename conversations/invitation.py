@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.contributions import Contribution
 from bot.expert_access import forget_expert
 from bot.i18n import _, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.services import services
 from conversations.deployment import describe
-from conversations.menu import main_menu_rows
 from storage import invitations as store
 
 
@@ -82,9 +83,10 @@ def _expert_rows() -> list[list[tuple[str, str]]]:
     ]
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The deep-link /start (before the menu's plain /start) and the confirmation buttons."""
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("start", link_opened, filters=filters.Regex(r"^/start\s+\S+")),
         CallbackQueryHandler(invitation_answered, pattern=r"^inv\|"),
     ]
+    return Contribution(handlers)

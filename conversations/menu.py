@@ -5,78 +5,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot import entries, form_answers
 from bot.active_flow import active_flow
-from bot.forms import Draft, Form
+from bot.contributions import Contribution
 from bot.i18n import _, render, set_language
-from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.main_menu import main_menu_rows
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import open_draft_rows, open_forms
 from bot.services import services
 from storage import people
-
-MENU_ENTRIES: list[tuple[str, str]] = []  # (label msgid, callback data), filled by register_entry
-
-
-# The order people see, most asked-for first; entries not named here follow in their order.
-MENU_ORDER = ("menu|interest", "menu|mine", "menu|models", "menu|experts", "menu|deadlines")
-
-
-def register_entry(label: str, data: str) -> None:
-    """Add an entry to the main menu (a conversation offers itself here)."""
-    if (label, data) not in MENU_ENTRIES:
-        MENU_ENTRIES.append((label, data))
-        rank = {name: i for i, name in enumerate(MENU_ORDER)}
-        MENU_ENTRIES.sort(key=lambda entry: rank.get(entry[1], len(MENU_ORDER)))
-
-
-def main_menu_rows() -> list[list[Button]]:
-    """The main menu as button rows, in the reader's language."""
-    rows: list[list[Button]] = [[(_(label), data)] for label, data in MENU_ENTRIES]
-    rows.append([(_("🌐 Sprache / Language"), "menu|language"), (_("❓ Help"), "menu|help")])
-    rows.append([(_("🔒 Privacy"), "menu|privacy")])
-    return rows
-
-
-async def open_draft_rows(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    drafts: list[tuple[Form, Draft]] | None = None,
-) -> tuple[str, list[list[Button]]]:
-    """Lines and buttons about the drafts the person left unfinished (the latest first), and
-    messages still waiting to be filed; drafts: open_forms(paused_too=True), if looked up."""
-    from bot import forms
-    from conversations import interest, quick_report  # they import the menu
-
-    if drafts is None:
-        drafts = await open_forms(update, context, paused_too=True)
-    drafts.sort(key=lambda found: found[0].slot != active_flow(context))
-    notes = []
-    for form, draft in drafts:
-        k, n = forms.position(form, draft)
-        ready = draft.step == forms.SUMMARY
-        if form.slot == "interest":
-            programme = _(interest.PROGRAMMES[draft.form])
-            notes.append(
-                render(
-                    "interest/open_draft",
-                    programme=programme,
-                    reference=draft.reference,
-                    k=k,
-                    n=n,
-                    ready=ready,
-                )
-            )
-        else:
-            submit = _(form.submit_label)
-            notes.append(
-                render(
-                    "forms/open_draft", title=_(form.title), k=k, n=n, ready=ready, submit=submit
-                )
-            )
-    offers_note, offer_rows = await quick_report.waiting_offers(update, context)
-    if len(drafts) == 1:
-        rows = forms.resume_rows(*drafts[0])
-    else:
-        rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
-    return "\n".join([*notes, offers_note] if offers_note else notes), rows + offer_rows
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -146,35 +83,8 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def open_forms(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, paused_too: bool = False
-) -> list[tuple[Form, Draft]]:
-    """The person's open (unpaused, or all) drafts of every kind, as (form, draft) pairs."""
-    # The conversations import the menu, so they are looked up here, not at import time.
-    from conversations import deployment, interest, models, progress, report
-
-    user = update.effective_user
-    assert user is not None
-    found = []
-    draft = await interest.current_draft(context, user.id)
-    if draft is not None:
-        found.append((interest.FORMS[draft.form], draft))
-    found.append((models.ADVISOR, await models.current_session(context, user.id)))
-    found.append((report.FORM, await report.current_draft(context, user.id)))
-    found.append((progress.FORM, await progress.current_draft(context, user.id)))
-    if services(context).is_coordinator(user.id):
-        found.append((deployment.FORM, await deployment.current_draft(context, user.id)))
-    return [
-        (form, draft)
-        for form, draft in found
-        if draft is not None and (paused_too or not draft.paused)
-    ]
-
-
 async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pauses the form the person is filling in (the one that asked last); nothing is lost."""
-    from bot import entries, form_answers
-
     assert update.effective_user is not None
     if active_flow(context) == entries.SLOT and await entries.current(
         context, update.effective_user.id
@@ -193,9 +103,9 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await form_answers.pause(update, context, form, draft)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The handlers of group 0 for the always-available commands and menu buttons."""
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("start", start),
         CommandHandler("menu", home),
         CommandHandler("help", help_requested),
@@ -208,3 +118,4 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(language_requested, pattern=r"^menu\|language$"),
         CallbackQueryHandler(language_chosen, pattern=r"^lang\|"),
     ]
+    return Contribution(handlers)

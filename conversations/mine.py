@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.i18n import N_, _, render
+from bot.contributions import Contribution
+from bot.i18n import _, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import revision
-from conversations.menu import main_menu_rows, register_entry
 from storage import submissions
 
 
@@ -40,10 +41,10 @@ def _shown_status(item: submissions.SubmissionView) -> str:
     return "revising" if item.status == "draft" and item.reference else item.status
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The /mine command and its menu entry."""
-    register_entry(N_("📋 My submissions"), "menu|mine")
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("mine", mine_requested),
         CallbackQueryHandler(mine_requested, pattern=r"^menu\|mine$"),
     ]
+    return Contribution(handlers)

@@ -21,10 +21,11 @@ from bot.advisor import (
     TO_BE_CONFIRMED,
     Rule,
 )
+from bot.contributions import Contribution
 from bot.i18n import _, country_name, current_language, format_moment, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
 from bot.services import services
-from conversations.menu import main_menu_rows
 from storage import model_rules
 
 # Short codes for callback data, and the order a tap moves through.
@@ -169,10 +170,11 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await replace(update, text, rows)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The coordinators' /rules command and its buttons (group 0)."""
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("rules", rules_requested),
         CallbackQueryHandler(country_chosen, pattern=r"^rules\|c\|"),
         CallbackQueryHandler(status_toggled, pattern=r"^rules\|s\|"),
     ]
+    return Contribution(handlers)

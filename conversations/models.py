@@ -23,13 +23,14 @@ from telegram.ext import (
 from bot import advisor, form_answers
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
-from bot.forms import SUMMARY, Draft, DraftStore, Form, Kind, Question
+from bot.contributions import Contribution, OpenForm
+from bot.forms import SUMMARY, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.questions import Kind, Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from conversations import advisor_result, interest, interest_questions
-from conversations.menu import register_entry
 from storage import advisor as store
 from storage import interest as interest_store
 
@@ -123,6 +124,14 @@ async def current_session(context: ContextTypes.DEFAULT_TYPE, person_id: int) ->
     return await form_answers.cached_draft(
         context, ADVISOR.slot, lambda: svc.db.run(store.current_session, person_id=person_id)
     )
+
+
+async def _open_session(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[Form, Draft] | None:
+    """The person's open advisor run with its form, for the menu and /cancel."""
+    draft = await current_session(context, person_id)
+    return None if draft is None else (ADVISOR, draft)
 
 
 def session_position(draft: Draft) -> tuple[int, int]:
@@ -268,17 +277,21 @@ async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_
     raise ApplicationHandlerStop
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The handlers of group 0: /models, the menu entry, the advisor's buttons."""
-    register_entry(N_("🧭 Expert models"), "menu|models")
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("models", models_requested),
         CallbackQueryHandler(models_requested, pattern=r"^menu\|models$"),
         CallbackQueryHandler(advisor_started, pattern=r"^advx\|new$"),
         CallbackQueryHandler(advisor_continued, pattern=r"^advx\|go$"),
         CallbackQueryHandler(advisor_button_pressed, pattern=r"^adv\|"),
-        *advisor_result.setup(),
+        *advisor_result.handlers(),
     ]
+    return Contribution(
+        handlers,
+        open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False)],
+        helpers={interest.ADVISOR_HELPER: advisor_from_form},
+    )
 
 
 def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -6,12 +6,14 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
-from bot.expert_access import coordinator_or_refuse, expert_or_explain, pause_other_forms
+from bot.contributions import Contribution
+from bot.expert_access import coordinator_or_refuse, expert_or_explain
 from bot.i18n import N_, _, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
 from bot.services import services
 from conversations import report
-from conversations.menu import main_menu_rows
 from storage import activity_reports as store
 from storage.experts_tables import ReportStatus
 
@@ -70,7 +72,7 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert not isinstance(outcome, str)
     await close_buttons(update)
     form_answers.remember(context, report.FORM, outcome)
-    await pause_other_forms(update, context, keep=report.FORM.name)
+    await pause_other_forms(update, context, keep=report.FORM.slot)
     await form_answers.ask(update, context, report.FORM, outcome)
 
 
@@ -137,9 +139,9 @@ async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, text, [[report.review_button(params["report_id"])]])
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The handlers of group 0 for /myreports and reviewing."""
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("myreports", reports_requested),
         CommandHandler("reports", review_list_requested),
         CallbackQueryHandler(report_opened, pattern=r"^rep\|op\|\d+$"),
@@ -147,3 +149,4 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(edit_requested, pattern=r"^rep\|ed\|\w+$"),
         CallbackQueryHandler(review_marked, pattern=r"^rep\|rv\|\w+$"),
     ]
+    return Contribution(handlers)

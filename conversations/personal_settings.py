@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
+from bot.contributions import Contribution, TypedStep
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.services import services
@@ -185,10 +186,9 @@ async def change_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await reply(update, context, _("Nothing was changed."), [[(_("⚙️ Settings"), "set|o")]])
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The /settings command and its buttons (group 0)."""
-    entries.register_typed(FLOW, zone_typed, "/settings")
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("settings", settings_requested),
         CallbackQueryHandler(settings_requested, pattern=r"^set\|o$"),
         CallbackQueryHandler(zone_change_requested, pattern=r"^set\|z$"),
@@ -196,3 +196,4 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(digest_chosen, pattern=r"^set\|d\|[01]$"),
         CallbackQueryHandler(change_cancelled, pattern=r"^set\|x$"),
     ]
+    return Contribution(handlers, typed_steps={FLOW: TypedStep(zone_typed, "/settings")})

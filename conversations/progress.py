@@ -8,14 +8,17 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import form_answers, forms, notices, reminders
-from bot.expert_access import expert_or_explain, pause_other_forms
-from bot.forms import Draft, DraftStore, Form, Kind, Question
+from bot import form_answers, forms
+from bot.contributions import Contribution, OpenForm
+from bot.expert_access import expert_or_explain
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, format_day, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
+from bot.questions import Kind, Question
 from bot.services import services
-from conversations.menu import main_menu_rows
 from storage import progress_reports as store
 from storage.deadlines import DeadlineView
 
@@ -114,6 +117,14 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
     )
 
 
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[Form, Draft] | None:
+    """The person's draft of this form with the form, for the menu, /cancel and pausing."""
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
+
+
 async def progress_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Continues the open progress report or starts the one due next."""
     await _open(update, context, None)
@@ -135,7 +146,7 @@ async def _open(
     if expert is None:
         return
     assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.name)
+    await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
         await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
@@ -186,12 +197,16 @@ def _notice(params: dict[str, Any]) -> str:
     )
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The handlers of group 0 for progress reports."""
-    notices.register(store.NOTICE, _notice)
-    reminders.register_action("progress_report", reminder_acted_on)
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("progress", progress_requested),
         CallbackQueryHandler(progress_requested, pattern=r"^prg\|go$"),
         CallbackQueryHandler(form_button_pressed, pattern=r"^prg\|\d+\|"),
     ]
+    return Contribution(
+        handlers,
+        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts")],
+        notices={store.NOTICE: _notice},
+        actions={"progress_report": reminder_acted_on},
+    )

@@ -16,13 +16,15 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_kinds, forms
-from bot.expert_access import expert_of, pause_other_forms
+from bot.contributions import Contribution
+from bot.expert_access import expert_of
 from bot.i18n import _, render
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.services import services
 from conversations import report
-from conversations.menu import main_menu_rows
 from storage import activity_reports as store
 
 
@@ -164,14 +166,15 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, context, gone, main_menu_rows())
         return
     form_answers.remember(context, report.FORM, draft)
-    await pause_other_forms(update, context, keep=report.FORM.name)
+    await pause_other_forms(update, context, keep=report.FORM.slot)
     await reply(update, context, render("experts/details_intro"))
     await form_answers.ask(update, context, report.FORM, draft)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The offer's buttons (group 0)."""
-    return [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
+def setup() -> Contribution:
+    """The offer's buttons (group 0), and the note /start shows about messages still waiting."""
+    handlers: list[BaseHandler] = [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
+    return Contribution(handlers, waiting=[waiting_offers])
 
 
 def setup_messages() -> list[BaseHandler]:  # type: ignore[type-arg]

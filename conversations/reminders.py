@@ -8,12 +8,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import reminders
+from bot.contributions import Contribution
 from bot.i18n import _
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
 from bot.services import services
-from conversations.interest import interest_requested
-from conversations.menu import main_menu_rows
 from storage import deadlines, preferences
 from storage.deadlines import DeadlineView
 
@@ -53,7 +53,7 @@ async def act_now_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     deadline = await _own_deadline(update, context)
     if deadline is None:
         return
-    action = reminders.ACTIONS.get(deadline.kind)
+    action = services(context).contributions.actions.get(deadline.kind)
     if action is None:
         await acknowledge(update)
         await reply(
@@ -77,7 +77,7 @@ async def card_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     settings = await svc.db.run(preferences.settings_of, person_id=update.effective_user.id)
     text = reminders.reminder_text(deadline, settings.zone, svc.clock(), final=False)
-    await reply(update, context, text, reminders.reminder_rows(deadline))
+    await reply(update, context, text, reminders.reminder_rows(deadline, svc.contributions.actions))
 
 
 async def button_outdated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -194,18 +194,9 @@ async def done_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, _("All right, the reminders continue."))
 
 
-async def _open_interest(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, deadline: DeadlineView
-) -> None:
-    """A call's deadline: continue the expression of interest."""
-    await interest_requested(update, context)
-
-
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The reminder buttons (group 0); also registers the send-time preparers."""
-    reminders.install()
-    reminders.register_action("call", _open_interest)
-    return [
+def setup() -> Contribution:
+    """The reminder buttons (group 0)."""
+    handlers: list[BaseHandler] = [
         CallbackQueryHandler(act_now_pressed, pattern=r"^rem\|a\|\d+$"),
         CallbackQueryHandler(tomorrow_pressed, pattern=r"^rem\|t\|\d+$"),
         CallbackQueryHandler(done_pressed, pattern=r"^rem\|d\|\d+$"),
@@ -214,3 +205,4 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(card_pressed, pattern=r"^rem\|c\|\d+$"),
         CallbackQueryHandler(button_outdated, pattern=r"^rem\|"),
     ]
+    return Contribution(handlers)

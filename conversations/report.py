@@ -14,15 +14,18 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import form_answers, forms, notices
-from bot.expert_access import expert_or_explain, pause_other_forms
-from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
+from bot import form_answers, forms
+from bot.contributions import Contribution, OpenForm
+from bot.expert_access import expert_or_explain
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, render, use_language
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
-from bot.outbox import register_preparer, wake_dispatcher
+from bot.open_forms import pause_other_forms
+from bot.outbox import wake_dispatcher
+from bot.questions import Kind, Option, Question
 from bot.services import services
 from bot.vocabulary import SDGS
-from conversations.menu import main_menu_rows
 from storage import activity_reports as store
 from storage.outbox import Outgoing
 
@@ -242,6 +245,14 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
     )
 
 
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[Form, Draft] | None:
+    """The person's draft of this form with the form, for the menu, /cancel and pausing."""
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
+
+
 async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Continues the expert's open report, or starts a new one with the first question."""
     await acknowledge(update)
@@ -250,7 +261,7 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if expert is None:
         return
     assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.name)
+    await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
         await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
@@ -312,12 +323,16 @@ def notice_text(params: dict[str, Any]) -> str:
     return _notice(params)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The handlers of group 0 for the guided report."""
-    notices.register(store.NOTICE, _notice)
-    register_preparer(store.NOTICE, _prepare_notice)
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("report", report_requested),
         CallbackQueryHandler(report_requested, pattern=r"^rep\|go$"),
         CallbackQueryHandler(form_button_pressed, pattern=r"^rep\|\d+\|"),
     ]
+    return Contribution(
+        handlers,
+        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts")],
+        notices={store.NOTICE: _notice},
+        preparers={store.NOTICE: _prepare_notice},
+    )

@@ -14,14 +14,15 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.contributions import Contribution
 from bot.i18n import N_, _, current_language, render, use_language
+from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
-from bot.outbox import register_preparer, wake_dispatcher
-from bot.services import services
+from bot.outbox import wake_dispatcher
+from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import interest
-from conversations.menu import main_menu_rows
 from storage import reviews
 from storage.models import Status
 from storage.outbox import Outgoing
@@ -51,7 +52,8 @@ async def _prepare_submitted(
     worker: str,
 ) -> tuple[str, list[list[tuple[str, str]]]]:
     """The submission notice with its decision buttons, in the coordinator's language."""
-    text = render_notice(SUBMITTED_NOTICE, message.params, language)
+    notices = application.bot_data[SERVICES_KEY].contributions.notices
+    text = render_notice(notices, SUBMITTED_NOTICE, message.params, language)
     eoi_id = message.params.get("eoi_id")
     if eoi_id is None:
         return text, []
@@ -158,18 +160,20 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
         )
         return
-    text = render_notice(SUBMITTED_NOTICE, params, current_language())
+    text = render_notice(svc.contributions.notices, SUBMITTED_NOTICE, params, current_language())
     await reply(update, context, text, decision_rows(params["eoi_id"]))
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """/submissions, the decision buttons, and the notices they send and sit under."""
-    from bot import notices
 
-    notices.register("notices/eoi_status", _status_notice)
-    register_preparer(SUBMITTED_NOTICE, _prepare_submitted)
-    return [
+    handlers: list[BaseHandler] = [
         CommandHandler("submissions", submissions_requested),
         CallbackQueryHandler(submission_opened, pattern=r"^eoi\|\d+\|o$"),
         CallbackQueryHandler(decision_chosen, pattern=r"^eoi\|"),
     ]
+    return Contribution(
+        handlers,
+        notices={"notices/eoi_status": _status_notice},
+        preparers={SUBMITTED_NOTICE: _prepare_submitted},
+    )

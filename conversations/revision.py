@@ -14,14 +14,14 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import form_answers, forms
+from bot.contributions import Contribution
 from bot.i18n import N_, _, render, use_language
+from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.notices import render_notice
-from bot.outbox import register_preparer
-from bot.services import services
+from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES
 from conversations import interest
-from conversations.menu import main_menu_rows
 from storage import interest as store
 from storage.drafts import Draft
 from storage.models import Status
@@ -111,7 +111,8 @@ async def _prepare_status(
     worker: str,
 ) -> tuple[str, list[list[Button]]]:
     """The submitter's notice of a decision; "returned for changes" comes with the button."""
-    text = render_notice(STATUS_NOTICE, message.params, language)
+    notices = application.bot_data[SERVICES_KEY].contributions.notices
+    text = render_notice(notices, STATUS_NOTICE, message.params, language)
     eoi_id = message.params.get("eoi_id")
     if message.params.get("status") != Status.RETURNED or eoi_id is None:
         return text, []
@@ -135,7 +136,7 @@ def mine_rows(items: list[Any]) -> list[list[Button]]:
     return rows
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> Contribution:
     """The revise buttons, and the decision notice that carries one."""
-    register_preparer(STATUS_NOTICE, _prepare_status)
-    return [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]
+    handlers: list[BaseHandler] = [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]
+    return Contribution(handlers, preparers={STATUS_NOTICE: _prepare_status})

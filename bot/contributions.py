@@ -1,0 +1,120 @@
+"""What each conversation contributes to the bot, and the sum of it, collected by the wiring.
+
+A conversation module's `setup()` returns a `Contribution`: its handlers, the kinds of form a
+person can have open with it, how its notices read, what its outbox rows say at send time, the
+typed steps it waits for and what its reminders' "act now" opens. The wiring (bot.app) adds
+them up into one `Contributions`, kept in `Services`, where the engine finds them. So the engine
+never imports a conversation, no conversation imports another to learn what the others do, and
+nothing is registered as a side effect of importing or setting up a module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.ext import Application, BaseHandler, ContextTypes
+
+from bot.forms import Draft, Form
+from bot.messaging import Button
+from bot.questions import Question
+from storage.deadlines import DeadlineView
+from storage.outbox import Outgoing
+from storage.preferences import Entry
+
+Rows = list[list[Button]]
+# The person's draft of a form kind (with the form it belongs to), or None.
+FindDraft = Callable[[ContextTypes.DEFAULT_TYPE, int], Awaitable[tuple[Form, Draft] | None]]
+# The line /start shows about an open draft: (form, draft, step k, of n, at the summary).
+DraftNote = Callable[[Form, Draft, int, int, bool], str]
+# A line and buttons /start shows about something else that waits for the person.
+Waiting = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[tuple[str, Rows]]]
+# A notice's text from its outbox params (in the recipient's language, set by the caller).
+Renderer = Callable[[dict[str, Any]], str]
+# What an outbox row of a template says at send time; None: nothing to send (it recorded why).
+Prepared = tuple[str, Sequence[Sequence[Button]]] | None
+Preparer = Callable[[Application, Outgoing, str, str], Awaitable[Prepared]]  # type: ignore[type-arg]
+# The text typed while a flow's explicit step (/call, /deadline, /settings) waits.
+Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
+# What a form's extra button hands over to another conversation (e.g. "Help me choose").
+Helper = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft, Question, str], Awaitable[None]]
+# What a reminder's "act now" opens for a kind of deadline.
+Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """A kind of form a person can leave open, and how to find their draft of it."""
+
+    slot: str  # the form's slot (Form.slot; the programmes' forms share one)
+    find: FindDraft
+    coordinators_only: bool = False
+    # Whether starting another form pauses this one (the advisor waits on buttons instead).
+    paused_by_others: bool = True
+    # Whose handler takes its typed answers: "partners" (group 1) or "experts" (group 3).
+    answered_by: str = "partners"
+    note: DraftNote | None = None  # its own line for /start; else the general one
+
+
+@dataclass(frozen=True)
+class TypedStep:
+    """A flow's explicit step that waits for typed text, and the command that starts it again."""
+
+    handler: Typed
+    restart: str = ""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one conversation adds to the bot (its setup() returns this)."""
+
+    handlers: Sequence[BaseHandler] = ()  # type: ignore[type-arg]
+    open_forms: Sequence[OpenForm] = ()
+    waiting: Sequence[Waiting] = ()
+    notices: Mapping[str, Renderer] = field(default_factory=dict)
+    preparers: Mapping[str, Preparer] = field(default_factory=dict)
+    typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
+    actions: Mapping[str, Action] = field(default_factory=dict)
+    helpers: Mapping[str, Helper] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """Everything the conversations contribute, added up in the wiring's order."""
+
+    open_forms: tuple[OpenForm, ...] = ()
+    waiting: tuple[Waiting, ...] = ()
+    notices: Mapping[str, Renderer] = field(default_factory=dict)
+    preparers: Mapping[str, Preparer] = field(default_factory=dict)
+    typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
+    actions: Mapping[str, Action] = field(default_factory=dict)
+    helpers: Mapping[str, Helper] = field(default_factory=dict)
+
+    @classmethod
+    def collect(cls, parts: Iterable[Contribution]) -> Contributions:
+        """The sum of the parts; two parts claiming one template, flow or kind is a mistake."""
+        parts = list(parts)
+        return cls(
+            open_forms=tuple(f for p in parts for f in p.open_forms),
+            waiting=tuple(w for p in parts for w in p.waiting),
+            notices=_merged(p.notices for p in parts),
+            preparers=_merged(p.preparers for p in parts),
+            typed_steps=_merged(p.typed_steps for p in parts),
+            actions=_merged(p.actions for p in parts),
+            helpers=_merged(p.helpers for p in parts),
+        )
+
+
+V = TypeVar("V")
+
+
+def _merged(mappings: Iterable[Mapping[str, V]]) -> dict[str, V]:
+    merged: dict[str, V] = {}
+    for mapping in mappings:
+        for key, value in mapping.items():
+            if key in merged:
+                raise ValueError(f"{key!r} is contributed twice")
+            merged[key] = value
+    return merged

@@ -1,0 +1,59 @@
+"""What a form asks: a question's kind, its options and its checks, as plain data.
+
+Kept apart from the form engine (bot.forms) so that the kinds' own rules (bot.form_kinds) and
+the domain's vocabularies can name a question without importing the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """How a question is answered."""
+
+    TEXT = "text"
+    EMAIL = "email"
+    CHOICE = "choice"
+    MULTI = "multi"
+    COUNTRY = "country"
+    CONSENT = "consent"
+    NUMBER = "number"  # a whole number between minimum and maximum
+    DATE = "date"  # stored as YYYY-MM-DD; not after today unless future=True
+    ATTACHMENTS = "attachments"  # photos and documents, kept by Telegram file id, then Done
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button of a choice: the stored value and its label's msgid."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One step of a form; the key is the draft's column the answer is stored in."""
+
+    key: str
+    kind: Kind
+    label: str  # msgid, short, for the summary
+    prompt: str  # msgid, the question itself
+    example: str | None = None  # msgid
+    options: tuple[Option, ...] = ()
+    max_length: int = 200
+    min_length: int = 2  # TEXT: a one-character name or goal is a slip, not an answer
+    optional: bool = False
+    columns: int = 1
+    applies: Callable[[Mapping[str, Any]], bool] | None = None
+    exclude_countries: frozenset[str] = frozenset()
+    extra: tuple[Option, ...] = ()  # more buttons, handled by the form's on_extra
+    minimum: int | None = None  # NUMBER: smallest allowed (default 0)
+    maximum: int | None = None  # NUMBER: largest allowed; ATTACHMENTS: most files
+    future: bool = False  # DATE: whether a date after today is allowed
+    past: bool = True  # DATE: whether a date before today is allowed
+    # A check against the other answers (e.g. women ≤ total): why the value is refused, or None.
+    check: Callable[[Mapping[str, Any], Any], str | None] | None = None
