@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import getpass
+import io
 import locale
 import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pydantic import ValidationError
 
+from bot.app import build_application
 from bot.config import Settings
+from bot.deployment_command import add_subcommand, run_add
+from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
+from bot.lock import AlreadyRunning, InstanceLock
+from bot.model_rules_file import RulesFileError, export_text, import_file
+from bot.shell import chat
+from storage.db import Database
+from storage.exports import TABLES
+from storage.models import utcnow
 
 
 def _settings() -> Settings:
@@ -27,11 +40,6 @@ def _settings() -> Settings:
 
 
 def _run(args: argparse.Namespace) -> None:
-    from bot.app import build_application
-    from bot.i18n import CatalogError
-    from bot.lock import AlreadyRunning, InstanceLock
-    from storage.db import Database
-
     settings = _settings()
     if settings.telegram_bot_token is None:
         sys.exit(
@@ -70,14 +78,10 @@ def _run(args: argparse.Namespace) -> None:
 
 
 def _url_path(url: str) -> str:
-    from urllib.parse import urlparse
-
     return urlparse(url).path.lstrip("/")
 
 
 def _shell(args: argparse.Namespace) -> None:
-    from bot.shell import chat
-
     settings = _settings()
     language = args.language or (
         "de" if (locale.getlocale()[0] or os.environ.get("LANG", "")).startswith("de") else "en"
@@ -86,20 +90,12 @@ def _shell(args: argparse.Namespace) -> None:
 
 
 def _db(args: argparse.Namespace) -> None:
-    from storage.db import Database
-
     db = Database(_settings().database_url)
     db.upgrade()
     print("database schema is up to date")
 
 
 def _models(args: argparse.Namespace) -> None:
-    import getpass
-
-    from bot.model_rules_file import RulesFileError, export_text, import_file
-    from storage.db import Database
-    from storage.models import utcnow
-
     db = Database(_settings().database_url)
     db.upgrade()
     try:
@@ -121,12 +117,6 @@ def _models(args: argparse.Namespace) -> None:
 
 
 def _export(args: argparse.Namespace) -> None:
-    import csv
-    import io
-
-    from storage.db import Database
-    from storage.exports import TABLES
-
     db = Database(_settings().database_url)
     db.upgrade()
     try:
@@ -149,8 +139,6 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _deployment(args: argparse.Namespace) -> None:
-    from bot.deployment_command import run_add
-
     run_add(args, _settings())
 
 
@@ -185,7 +173,6 @@ def parser() -> argparse.ArgumentParser:
     )
     export.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
     export.set_defaults(handler=_export)
-    from bot.deployment_command import add_subcommand
 
     add_subcommand(commands, _deployment)
     return root

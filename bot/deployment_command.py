@@ -9,9 +9,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from telegram import Bot
+
 from bot import countries
 from bot.config import Settings
+from bot.form_kinds import parse_date
 from bot.invitation_links import invitation_link, new_code
+from storage.db import Database
 from storage.deployments import ANSWER_KEYS, create_deployment
 from storage.models import utcnow
 
@@ -19,8 +23,6 @@ MODELS = ("integrated", "development_worker", "local", "authority_staff")
 
 
 def _date(text: str) -> date:
-    from bot.form_kinds import parse_date
-
     parsed = parse_date(text)
     if parsed is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use 2026-11-23 or 23.11.2026)")
@@ -63,8 +65,6 @@ def add_subcommand(commands: Any, handler: Callable[[argparse.Namespace], None])
 
 def bot_username(settings: Settings) -> str:
     """The bot's username, asked from the Bot API (getMe) with the configured token."""
-    from telegram import Bot
-
     if settings.telegram_bot_token is None:
         sys.exit(
             "partnerbot: the invitation link needs the bot's username — pass --bot-username, "
@@ -84,8 +84,6 @@ def bot_username(settings: Settings) -> str:
 
 def run_add(args: argparse.Namespace, settings: Settings) -> None:
     """Register the deployment and print its invitation link (and its report due dates)."""
-    from storage.db import Database
-
     if args.end is not None and args.end <= args.start:
         sys.exit("partnerbot: --end must come after --start.")
     username = args.bot_username or bot_username(settings)
