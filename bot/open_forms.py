@@ -53,6 +53,16 @@ async def pause_other_forms(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             await form_answers.pause(update, context, *pair)
 
 
+async def find_open(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int, slot: str
+) -> tuple[Form, Draft] | None:
+    """The person's draft (paused or not) of the kind of form with this slot, with its form."""
+    for kind in services(context).contributions.open_forms:
+        if kind.slot == slot:
+            return await kind.find(context, person_id)
+    return None
+
+
 def kind_of(context: ContextTypes.DEFAULT_TYPE, form: Form) -> OpenForm | None:
     """The kind of open form this form is, if a conversation contributed it."""
     for kind in services(context).contributions.open_forms:

@@ -1,4 +1,5 @@
-"""Lists the programmes share: federal states, SDGs, expert models (values and label msgids)."""
+"""Lists the programmes share: federal states, SDGs, expert models (values and label msgids),
+and the names by which one conversation reaches another through the contributions."""
 
 from __future__ import annotations
 
@@ -66,3 +67,10 @@ STATUSES = {
     "accepted": N_("accepted"),
     "declined": N_("declined"),
 }
+
+# The expression of interest's kind of form (its slot), and the name the advisor offers its help
+# to that form under (bot.contributions: OpenForm.slot, Contribution.helpers).
+INTEREST_SLOT = "interest"
+ADVISOR_HELPER = "advisor"
+# How a partner country is typed, for every question that asks for one.
+PARTNER_COUNTRY_EXAMPLE = N_("Ghana — or part of the name, e.g. “Gha”")

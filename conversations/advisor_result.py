@@ -14,12 +14,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
-from bot.forms import SUMMARY, Draft
+from bot.forms import SUMMARY, Draft, Form
 from bot.i18n import _, country_name, current_language, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.open_forms import find_open
 from bot.services import services
-from conversations import interest
+from bot.vocabulary import INTEREST_SLOT
 from storage import advisor as store
 from storage import interest as interest_store
 from storage import model_rules
@@ -127,7 +128,7 @@ async def model_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc = services(context)
     user_id = update.effective_user.id
     found = await svc.db.run(store.result_of, advisor_id=int(parts[2]), person_id=user_id)
-    eoi = await interest.current_draft(context, user_id)
+    form, eoi = await expression_of_interest(context, user_id)
     model = MODELS[int(parts[3])]
     recommendation = (found.recommendation or {}) if found else {}
     if found is None or eoi is None or found.eoi_id != eoi.id:
@@ -141,7 +142,7 @@ async def model_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if model in recommendation.get("impossible", []) or found.status != store.DONE:
         await back_to_form(update, context, eoi.id)
         return
-    form = interest.FORMS[eoi.form]
+    assert form is not None
     step = form.next_step("expert_model", {**eoi.answers, "expert_model": model}, eoi.editing)
     saved = await svc.db.run(
         store.take_model,
@@ -168,7 +169,7 @@ async def question_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    eoi = await interest.current_draft(context, update.effective_user.id)
+    _, eoi = await expression_of_interest(context, update.effective_user.id)
     if eoi is None:
         await reply(
             update,
@@ -180,11 +181,20 @@ async def question_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await back_to_form(update, context, eoi.id)
 
 
+async def expression_of_interest(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[Form, Draft] | tuple[None, None]:
+    """The person's expression of interest in progress with its form (found through the
+    contributions: the advisor builds on that conversation without importing it)."""
+    found = await find_open(context, person_id, INTEREST_SLOT)
+    return found if found is not None else (None, None)
+
+
 async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_id: int) -> None:
     """Continues the person's expression of interest where it stands (unpaused)."""
     assert update.effective_user is not None
-    eoi = await interest.current_draft(context, update.effective_user.id)
-    if eoi is None or eoi.id != eoi_id:
+    form, eoi = await expression_of_interest(context, update.effective_user.id)
+    if form is None or eoi is None or eoi.id != eoi_id:
         await reply(
             update,
             context,
@@ -192,7 +202,6 @@ async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_i
             main_menu_rows(),
         )
         return
-    form = interest.FORMS[eoi.form]
     moved = await services(context).db.run(
         interest_store.move_draft, draft_id=eoi.id, step=eoi.step, editing=eoi.editing, paused=False
     )

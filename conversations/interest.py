@@ -25,7 +25,7 @@ from bot.outbox import wake_dispatcher
 from bot.questions import Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
-from bot.vocabulary import PROGRAMMES
+from bot.vocabulary import ADVISOR_HELPER, INTEREST_SLOT, PROGRAMMES
 from conversations.interest_questions import FACHKRAEFTEFONDS, VERWALTUNGSPARTNERSCHAFT
 from storage import interest as store
 from storage import submissions
@@ -70,15 +70,12 @@ async def _extra_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft, question: Question, value: str
 ) -> None:
     """Hands "Help me choose" at the expert-model question to the expert-model advisor."""
-    advisor = services(context).contributions.helpers[ADVISOR_HELPER]
+    advisor = services(context).contributions.helpers[ADVISOR_HELPER]  # conversations.models
     await advisor(update, context, draft, question, value)
 
 
-# The advisor (conversations.models) contributes itself under this name; it builds on this module.
-ADVISOR_HELPER = "advisor"
-
 # Where this process caches a person's expression-of-interest draft (form_answers.remember).
-SLOT = "interest"
+SLOT = INTEREST_SLOT
 
 # The programmes' short names, as their buttons show them.
 PROGRAMME_NAMES = {"fkf": N_("Fachkräftefonds"), "vwp": N_("Verwaltungspartnerschaft")}

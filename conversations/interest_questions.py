@@ -8,7 +8,7 @@ from typing import Any
 from bot import advisor
 from bot.i18n import N_
 from bot.questions import Kind, Option, Question
-from bot.vocabulary import EXPERT_MODELS, FEDERAL_STATES, NOT_SURE, SDGS
+from bot.vocabulary import EXPERT_MODELS, FEDERAL_STATES, NOT_SURE, PARTNER_COUNTRY_EXAMPLE, SDGS
 
 CONTACT = (
     Question(
@@ -43,8 +43,6 @@ CONTACT = (
         ),
     ),
 )
-
-PARTNER_COUNTRY_EXAMPLE = N_("Ghana — or part of the name, e.g. “Gha”")
 
 
 def _wants_state(answers: dict[str, Any]) -> bool:

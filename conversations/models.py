@@ -30,7 +30,8 @@ from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.questions import Kind, Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
-from conversations import advisor_result, interest, interest_questions
+from bot.vocabulary import ADVISOR_HELPER, PARTNER_COUNTRY_EXAMPLE
+from conversations import advisor_result
 from storage import advisor as store
 from storage import interest as interest_store
 
@@ -72,7 +73,7 @@ QUESTIONS = (
         Kind.COUNTRY,
         N_("Partner country"),
         N_("In which country is the partner municipality? Type its name."),
-        interest_questions.PARTNER_COUNTRY_EXAMPLE,
+        PARTNER_COUNTRY_EXAMPLE,
         exclude_countries=frozenset({"DE"}),
     ),
 )
@@ -94,7 +95,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     else:
         await svc.db.run(store.discard_session, draft_id=draft.id)
         form_answers.remember(context, ADVISOR, None)
-    eoi = await interest.current_draft(context, update.effective_user.id)
+    _, eoi = await advisor_result.expression_of_interest(context, update.effective_user.id)
     if found is not None and eoi is not None and found.eoi_id == eoi.id:
         await advisor_result.back_to_form(update, context, eoi.id)
     else:
@@ -179,13 +180,14 @@ async def _pause_open_form(
     context: ContextTypes.DEFAULT_TYPE, person_id: int, eoi: Draft | None = None
 ) -> bool:
     """Pause the person's active expression of interest, so typed text goes to the advisor."""
-    eoi = eoi or await interest.current_draft(context, person_id)
-    if eoi is None or eoi.paused:
+    form, found = await advisor_result.expression_of_interest(context, person_id)
+    eoi = eoi or found
+    if form is None or eoi is None or eoi.paused:
         return False
     paused = await services(context).db.run(
         interest_store.move_draft, draft_id=eoi.id, step=eoi.step, editing=eoi.editing, paused=True
     )
-    form_answers.remember(context, interest.FORMS[eoi.form], paused)
+    form_answers.remember(context, form, paused)
     return True
 
 
@@ -290,7 +292,7 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False)],
-        helpers={interest.ADVISOR_HELPER: advisor_from_form},
+        helpers={ADVISOR_HELPER: advisor_from_form},
     )
 
 
