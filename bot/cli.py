@@ -23,6 +23,7 @@ from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.model_rules_file import RulesFileError, export_text, import_file
+from bot.polling import run_polling
 from bot.shell import chat
 from storage.db import Database
 from storage.exports import TABLES
@@ -71,7 +72,9 @@ def _run(args: argparse.Namespace) -> None:
                 allowed_updates=["message", "edited_message", "callback_query"],
             )
         else:
-            application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+            run_polling(
+                application, allowed_updates=["message", "edited_message", "callback_query"]
+            )
     finally:
         lock.release()
         db.dispose()

@@ -155,8 +155,17 @@ def redelivered(update: Update, draft: Draft, now: datetime) -> bool:
         return False
     if draft.updated_at is None or now - draft.updated_at >= REDELIVERY_WINDOW:
         return False  # Telegram may restart update ids after a quiet week
-    logger.info("dropping update %s: draft %s has it already", update.update_id, draft.id)
+    logger.info("update %s again: draft %s has it already", update.update_id, draft.id)
     return True
+
+
+async def answer_again(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+) -> None:
+    """A redelivered update: if it was the last to change the draft, the process may have died
+    before its reply went out, so the step it led to is shown (again); an older one is dropped."""
+    if update.update_id == draft.last_update_id:
+        await ask(update, context, form, draft)
 
 
 def remember(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft | None) -> None:
@@ -183,6 +192,7 @@ async def answer_typed(
 ) -> None:
     """Takes a typed message as the answer to the current step, or says what is wrong."""
     if redelivered(update, draft, services(context).clock()):
+        await answer_again(update, context, form, draft)
         return
     message = update.effective_message
     assert message is not None
@@ -399,6 +409,7 @@ async def button_pressed(
 ) -> None:
     """Handles a button of the draft: an option, Back, Cancel, Skip, an edit, Submit."""
     if redelivered(update, draft, services(context).clock()):
+        await answer_again(update, context, form, draft)
         return
     current = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
     if action == "z" and argument != "1":  # discard, from the paused message: ask first

@@ -20,6 +20,9 @@ class BotApiServer:
         self.updates: list[dict[str, Any]] = []
         self.next_update_id = 1
         self.lock = threading.Condition()
+        # Replies to this chat wait before they are answered (the bot can be killed meanwhile).
+        self.holding: int | None = None
+        self.held = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,11 +76,18 @@ class BotApiServer:
             offset = int(params.get("offset") or 0)
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
             with self.lock:
+                # Like Telegram: asking for a higher offset confirms, and forgets, what is below.
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
                 while True:
                     ready = [u for u in self.updates if u["update_id"] >= offset]
                     if ready or time.monotonic() >= deadline:
                         return ready
                     self.lock.wait(0.05)
+        if self.holding is not None and str(params.get("chat_id")) == str(self.holding):
+            # Held, the bot is killed meanwhile: this call never reaches the chat.
+            self.held.set()
+            time.sleep(5)
+            return True
         with self.lock:
             self.api.calls.append(ApiCall(method, params))
             return self.api._answer(method, params)

@@ -1,0 +1,140 @@
+"""Killed while an answer is in flight, the bot loses nothing: Telegram (here a stand-in that,
+like Telegram, forgets an update once a higher offset is asked for) delivers it again, and after
+the restart the answer is stored and answered."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+from sqlmodel import Session
+
+from storage.models import ExpressionOfInterest
+from tests.botapi_server import BotApiServer
+from tests.instants import process_environment
+
+# When the process is killed after the answer was queued: from at once to well after a reply.
+KILL_AFTER = (0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06, 0.08)
+
+
+def person(number: int) -> dict:
+    return {"id": 3000 + number, "is_bot": False, "first_name": "Efua", "language_code": "en"}
+
+
+def text_message(user: dict, text: str, message_id: int) -> dict:
+    entities = [{"type": "bot_command", "offset": 0, "length": len(text)}] if text[0] == "/" else []
+    return {
+        "message": {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": user["id"], "type": "private"},
+            "from": user,
+            "text": text,
+            **({"entities": entities} if entities else {}),
+        }
+    }
+
+
+def press(server: BotApiServer, user: dict, label: str) -> dict:
+    for sent in reversed(server.api.chat(user["id"])):
+        for row in sent.buttons:
+            for button in row:
+                if button["text"] == label:
+                    query = {"id": f"q{time.monotonic_ns()}", "from": user, "chat_instance": "c"}
+                    return {
+                        "callback_query": {
+                            **query,
+                            "data": button["callback_data"],
+                            "message": sent.raw,
+                        }
+                    }
+    raise AssertionError(f"no button {label!r}")
+
+
+def start(server: BotApiServer, tmp_path: Path, database_url: str) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "424242:CRASH-TEST",
+        "TELEGRAM_API_URL": server.url,
+        "DATABASE_URL": database_url,
+        "COORDINATOR_IDS": "901",
+        "OUTBOX_INTERVAL": "0.5",
+        **process_environment(),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+
+
+def shows(server: BotApiServer, user: dict, text: str):
+    return lambda api: bool(api.chat(user["id"])) and text in api.chat(user["id"])[-1].text
+
+
+def test_answers_in_flight_when_the_bot_is_killed_are_kept_and_answered(tmp_path, database_url):
+    lost, unanswered = [], []
+    with BotApiServer() as server:
+        bot = start(server, tmp_path, database_url)
+        try:
+            for number, delay in enumerate(KILL_AFTER):
+                user = person(number)
+                server.push(text_message(user, "/interest", 1))
+                server.wait_for(shows(server, user, "Which programme"))
+                server.push(press(server, user, "Fachkräftefonds"))
+                server.wait_for(shows(server, user, "Step 1 of 12"))
+                server.push(text_message(user, f"Stadt Bonn {number}", 2))
+                time.sleep(delay)
+                bot.send_signal(signal.SIGKILL)
+                bot.wait(timeout=30)
+                bot = start(server, tmp_path, database_url)
+                try:
+                    server.wait_for(shows(server, user, "Step 2 of 12"), timeout=30)
+                except AssertionError:
+                    unanswered.append(number)
+        finally:
+            bot.terminate()
+            bot.wait(timeout=30)
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        stored = dict(
+            session.execute(
+                select(ExpressionOfInterest.person_id, ExpressionOfInterest.german_municipality)
+            ).all()
+        )
+    engine.dispose()
+    for number in range(len(KILL_AFTER)):
+        if stored.get(person(number)["id"]) != f"Stadt Bonn {number}":
+            lost.append(number)
+    assert (lost, unanswered) == ([], [])
+
+
+def test_an_answer_stored_but_not_yet_answered_is_answered_after_the_restart(
+    tmp_path, database_url
+):
+    user = person(99)
+    with BotApiServer() as server:
+        bot = start(server, tmp_path, database_url)
+        try:
+            server.push(text_message(user, "/interest", 1))
+            server.wait_for(shows(server, user, "Which programme"))
+            server.push(press(server, user, "Fachkräftefonds"))
+            server.wait_for(shows(server, user, "Step 1 of 12"))
+            server.holding = user["id"]
+            server.push(text_message(user, "Stadt Bonn", 2))
+            assert server.held.wait(timeout=30)  # stored; the next question is on its way
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=30)
+            server.holding = None
+            bot = start(server, tmp_path, database_url)
+            server.wait_for(shows(server, user, "Step 2 of 12"), timeout=30)
+        finally:
+            bot.terminate()
+            bot.wait(timeout=30)
