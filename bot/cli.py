@@ -23,8 +23,11 @@ from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.model_rules_file import RulesFileError, export_text, import_file
-from bot.polling import run_polling
+from bot.polling import Poller
+from bot.serving import UpdateSource
+from bot.serving import run as serve
 from bot.shell import chat
+from bot.webhook import WebhookServer
 from storage.db import Database
 from storage.exports import TABLES
 from storage.models import utcnow
@@ -61,20 +64,21 @@ def _run(args: argparse.Namespace) -> None:
     except CatalogError as error:
         sys.exit(f"partnerbot: {error}")
     try:
+        allowed = ["message", "edited_message", "callback_query"]
         if args.webhook:
             assert settings.webhook_url and settings.webhook_secret
-            application.run_webhook(
+            source: UpdateSource = WebhookServer(
+                application,
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
                 url_path=_url_path(settings.webhook_url),
                 webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=["message", "edited_message", "callback_query"],
+                secret=settings.webhook_secret.get_secret_value(),
+                allowed_updates=allowed,
             )
         else:
-            run_polling(
-                application, allowed_updates=["message", "edited_message", "callback_query"]
-            )
+            source = Poller(application, allowed_updates=allowed)
+        serve(application, source)
     finally:
         lock.release()
         db.dispose()

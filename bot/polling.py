@@ -9,9 +9,7 @@ has returned for it, that is, after its effect was committed and its reply sent.
 dies in between, Telegram delivers the update again after the restart, and the drafts' memory of
 the update that last changed them makes that second delivery harmless.
 
-Everything else `Application.run_polling` does is kept, through the public API: initialise,
-`post_init`, remove a webhook, start (the job queue), stop on SIGINT/SIGTERM, `post_stop`, shut
-down, `post_shutdown`.
+The process around it (start, stop on a signal, shut down) is bot.serving's.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,7 +42,15 @@ class Poller:
         self.offset: int | None = None  # the first update not yet handled, once one was
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until stop is set; an unrecoverable error (token, a second poller) ends it."""
+        """Poll until stop is set; an unrecoverable error (token, a second poller) ends it.
+        Everything handled is confirmed before it returns."""
+        await self.application.bot.delete_webhook()  # a webhook set before would refuse polling
+        try:
+            await self._poll(stop)
+        finally:
+            await self.confirm()
+
+    async def _poll(self, stop: asyncio.Event) -> None:
         failures = 0
         while not stop.is_set():
             try:
@@ -91,37 +96,6 @@ class Poller:
             await self.application.bot.get_updates(offset=self.offset, timeout=0, limit=1)
         except NetworkError:
             logger.warning("could not confirm the last updates; they may come again")
-
-
-async def serve(application: App, allowed_updates: Sequence[str] | None = None) -> None:
-    """Run the bot on long polling until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await application.initialize()
-    try:
-        if application.post_init:
-            await application.post_init(application)
-        await application.bot.delete_webhook()
-        await application.start()
-        poller = Poller(application, allowed_updates)
-        try:
-            await poller.run(stop)
-            await poller.confirm()
-        finally:
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-    finally:
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
-
-
-def run_polling(application: App, allowed_updates: Sequence[str] | None = None) -> None:
-    """Serve Telegram by long polling in this process until it is asked to stop."""
-    asyncio.run(serve(application, allowed_updates))
 
 
 def _seconds(value: Any) -> float:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import httpx
 from sqlalchemy import create_engine, select
 from sqlmodel import Session
 
@@ -56,7 +59,9 @@ def press(server: BotApiServer, user: dict, label: str) -> dict:
     raise AssertionError(f"no button {label!r}")
 
 
-def start(server: BotApiServer, tmp_path: Path, database_url: str) -> subprocess.Popen:
+def start(
+    server: BotApiServer, tmp_path: Path, database_url: str, *extra: str, env: dict | None = None
+) -> subprocess.Popen:
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "424242:CRASH-TEST",
@@ -65,9 +70,10 @@ def start(server: BotApiServer, tmp_path: Path, database_url: str) -> subprocess
         "COORDINATOR_IDS": "901",
         "OUTBOX_INTERVAL": "0.5",
         **process_environment(),
+        **(env or {}),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "bot.cli", "run", *extra],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -135,6 +141,62 @@ def test_an_answer_stored_but_not_yet_answered_is_answered_after_the_restart(
             server.holding = None
             bot = start(server, tmp_path, database_url)
             server.wait_for(shows(server, user, "Step 2 of 12"), timeout=30)
+        finally:
+            bot.terminate()
+            bot.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_webhook_answers_telegram_only_after_the_update_was_handled(tmp_path, database_url):
+    """Telegram delivers an update again if its request fails; so the request must not succeed
+    before the answer is stored and answered."""
+    user, port = person(98), free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = {
+        "WEBHOOK_URL": url,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": "s3cret-token",
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+
+    def deliver(update_id: int, payload: dict) -> int | None:
+        """Telegram's request with the update; its HTTP status, or None if it broke off."""
+        for _ in range(100):  # the server may still be starting
+            try:
+                body = {"update_id": update_id, **payload}
+                return httpx.post(url, json=body, headers=headers, timeout=30).status_code
+            except httpx.ConnectError:
+                time.sleep(0.1)
+            except httpx.HTTPError:
+                return None
+        raise AssertionError("the webhook never answered")
+
+    with BotApiServer() as server:
+        bot = start(server, tmp_path, database_url, "--webhook", env=env)
+        try:
+            assert deliver(1, text_message(user, "/interest", 1)) == 200
+            assert deliver(2, press(server, user, "Fachkräftefonds")) == 200
+            assert "Step 1 of 12" in server.api.chat(user["id"])[-1].text
+            server.holding = user["id"]
+            answer = text_message(user, "Stadt Bonn", 2)
+            status: list[int | None] = []
+            request = threading.Thread(target=lambda: status.append(deliver(3, answer)))
+            request.start()
+            assert server.held.wait(timeout=30)  # stored; the next question is on its way
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=30)
+            request.join(timeout=30)
+            assert status == [None]  # no 200: Telegram will deliver it again
+            server.holding = None
+            bot = start(server, tmp_path, database_url, "--webhook", env=env)
+            assert deliver(3, answer) == 200
+            assert "Step 2 of 12" in server.api.chat(user["id"])[-1].text
         finally:
             bot.terminate()
             bot.wait(timeout=30)
