@@ -24,6 +24,7 @@ from bot.forms import (
     Form,
     Kind,
     Question,
+    consent_needed,
     data,
     nav_row,
     parse_data,
@@ -353,6 +354,9 @@ async def _save_choice(
     value: Any,
 ) -> Draft | None:
     if question.kind == Kind.CONSENT and value is False:
+        # "No" is stored as the answer (and shown so); it blocks submitting until it is "Yes".
+        # From the summary the person goes back there; on the way through the form they stay.
+        draft = await save(update, context, form, draft, question.key, False, advance=draft.editing)
         await ask(
             update,
             context,
@@ -478,7 +482,13 @@ async def button_pressed(
         await close_buttons(update)
         if missing:
             draft = await _move(context, form, draft, missing[0].key, True)
-            await ask(update, context, form, draft, note=_("This answer is still missing."))
+            refused = missing[0] in form.refused(draft.answers)
+            note = (
+                consent_needed(missing[0], at_summary=False)
+                if refused
+                else _("This answer is still missing.")
+            )
+            await ask(update, context, form, draft, note=note)
             return
         await form.on_submit(update, context, draft)
         return
