@@ -356,16 +356,16 @@ async def _save_choice(
     if question.kind == Kind.CONSENT and value is False:
         # "No" is stored as the answer (and shown so); it blocks submitting until it is "Yes".
         # From the summary the person goes back there; on the way through the form they stay.
-        draft = await save(update, context, form, draft, question.key, False, advance=draft.editing)
-        await ask(
-            update,
-            context,
-            form,
-            draft,
-            note=_(
-                "We can only take up an expression of interest if the programme may contact you about it. Your draft stays saved: choose “Yes, I agree” when you are ready, or Cancel."
-            ),
+        editing = draft.editing
+        draft = await save(update, context, form, draft, question.key, False, advance=editing)
+        why = _(
+            "We can only take up an expression of interest if the programme may contact you about it. Your draft stays saved: choose “Yes, I agree” when you are ready, or Cancel."
         )
+        if editing:  # back at the summary, whose last line says what to do
+            why = _(
+                "We can only take up an expression of interest if the programme may contact you about it."
+            )
+        await ask(update, context, form, draft, note=why)
         return None
     return await save(update, context, form, draft, question.key, value)
 

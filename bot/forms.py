@@ -337,7 +337,7 @@ def consent_needed(question: Question, *, at_summary: bool) -> str:
     """Why nothing can be submitted while a consent is "No", naming it, and what to do."""
     if at_summary:
         return _(
-            "Submitting needs your consent (“{label}”): tap “✏️ {label}” and choose “Yes, I agree”."
+            "Submitting needs your consent: tap “✏️ {label}” and choose “Yes, I agree”."
         ).format(label=_(question.label))
     return _(
         "Submitting needs your consent (“{label}”): choose “Yes, I agree” below, or Cancel."
