@@ -1,8 +1,11 @@
 """Which expert model fits a partnership: the advisor's questions and its pure recommendation.
 
 `recommend(answers, rules)` depends on nothing but its arguments: the same answers and country
-rules always give the same recommendation, and a model the rules call not possible is never
-recommended. Texts are msgids, translated where they are shown (in the reader's language).
+rules always give the same recommendation. A model the rules call not possible is never
+recommended, nor one that an answer rules out (what each model is comes from the programme's
+brochure, shared/seeds/fachkraeftefonds-kommunale-partnerschaften.txt); when no model is left,
+there is no recommendation and the result points to the programme's coordination. Texts are
+msgids, translated where they are shown (in the reader's language).
 """
 
 from __future__ import annotations
@@ -104,6 +107,26 @@ _C_UNSURE_CONTRACT = N_(
 )
 _NO_CONTRACT_PENALTY = 5
 
+# What an answer rules out (the brochure's facts about each model): integrated experts are
+# Europeans in a key position of the partner municipality, on its local contract; development
+# workers are Europeans who advise it, contract and pay through GIZ; local experts come from the
+# partner country and have a local contract. A model ruled out is never recommended.
+_X_KEY_POSITION = N_(
+    "it works in a key position inside the partner administration, and you said the expert should advise it from alongside"
+)
+_X_EUROPEAN = N_(
+    "it is a European expert, and you said local knowledge and the local language matter most"
+)
+_X_FROM_COUNTRY = N_(
+    "it is an expert from the partner country, and you said European experience matters most"
+)
+RULED_OUT: dict[tuple[str, str], dict[str, str]] = {
+    ("position", "alongside"): {INTEGRATED: _X_KEY_POSITION},
+    ("background", "european"): {LOCAL: _X_FROM_COUNTRY},
+    ("background", "local"): {INTEGRATED: _X_EUROPEAN, DEVELOPMENT_WORKER: _X_EUROPEAN},
+    ("contract", "no"): {INTEGRATED: _C_NO_CONTRACT, LOCAL: _C_NO_CONTRACT},
+}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -134,6 +157,8 @@ class Recommendation:
     impossible: dict[str, Rule] = field(default_factory=dict)  # model -> its rule
     to_confirm: tuple[str, ...] = ()  # possible models whose rule is "to be confirmed"
     scores: dict[str, int] = field(default_factory=dict)
+    # Models the answers rule out (possible in the country or not yet known): why, as msgids.
+    ruled_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """What is stored with the advisor's session."""
@@ -143,6 +168,7 @@ class Recommendation:
             "impossible": sorted(self.impossible),
             "to_confirm": list(self.to_confirm),
             "scores": dict(self.scores),
+            "ruled_out": sorted(self.ruled_out),
         }
 
 
@@ -153,6 +179,15 @@ def reasons_for(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
         for model, (_points, reason) in WEIGHTS.get((key, answers.get(key)), {}).items():
             found[model].append(reason)
     return {model: tuple(reasons) for model, reasons in found.items()}
+
+
+def ruled_out_by(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """For each model, why the answers rule it out (msgids, in question order; empty: they don't)."""
+    found: dict[str, list[str]] = {model: [] for model in MODELS}
+    for key in CHOICES:
+        for model, why in RULED_OUT.get((key, answers.get(key)), {}).items():
+            found[model].append(why)
+    return {model: tuple(why) for model, why in found.items()}
 
 
 def _cautions(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -175,32 +210,36 @@ def _scores(answers: Mapping[str, Any]) -> dict[str, int]:
 
 
 def recommend(answers: Mapping[str, Any], rules: Mapping[str, Rule]) -> Recommendation:
-    """The best and second-best model that the country's rules allow, with the reasons.
+    """The best and second-best model that the country's rules and the answers allow, with the
+    reasons; no best when none is left.
 
     A model missing from rules counts as "to be confirmed". Ties go to the model whose rule is
-    confirmed, then to the order of MODELS.
+    confirmed, then to the order of MODELS. A runner-up is only named with reasons for it.
     """
     rule_of = {model: rules.get(model, Rule()) for model in MODELS}
     impossible = {m: rule for m, rule in rule_of.items() if rule.status == NOT_POSSIBLE}
+    ruled_out = {m: why for m, why in ruled_out_by(answers).items() if why and m not in impossible}
     scores = _scores(answers)
-    candidates = [m for m in MODELS if m not in impossible]
+    reasons = reasons_for(answers)
+    candidates = [m for m in MODELS if m not in impossible and m not in ruled_out]
     ranked = sorted(
         candidates,
         key=lambda m: (-scores[m], rule_of[m].status != POSSIBLE, MODELS.index(m)),
     )
     best = ranked[0] if ranked else None
-    runner_up = ranked[1] if len(ranked) > 1 else None
+    runner_up = next((m for m in ranked[1:] if reasons[m]), None)
     to_confirm = tuple(
         m for m in (best, runner_up) if m is not None and rule_of[m].status == TO_BE_CONFIRMED
     )
     return Recommendation(
         best=best,
         runner_up=runner_up,
-        reasons=reasons_for(answers),
+        reasons=reasons,
         cautions=_cautions(answers),
         impossible=impossible,
         to_confirm=to_confirm,
         scores=scores,
+        ruled_out=ruled_out,
     )
 
 

@@ -24,6 +24,7 @@ from bot.forms import (
     Form,
     Kind,
     Question,
+    consent_needed,
     data,
     nav_row,
     parse_data,
@@ -363,15 +364,18 @@ async def _save_choice(
     value: Any,
 ) -> Draft | None:
     if question.kind == Kind.CONSENT and value is False:
-        await ask(
-            update,
-            context,
-            form,
-            draft,
-            note=_(
-                "We can only take up an expression of interest if the programme may contact you about it. Your draft stays saved: choose “Yes, I agree” when you are ready, or Cancel."
-            ),
+        # "No" is stored as the answer (and shown so); it blocks submitting until it is "Yes".
+        # From the summary the person goes back there; on the way through the form they stay.
+        editing = draft.editing
+        draft = await save(update, context, form, draft, question.key, False, advance=editing)
+        why = _(
+            "We can only take up an expression of interest if the programme may contact you about it. Your draft stays saved: choose “Yes, I agree” when you are ready, or Cancel."
         )
+        if editing:  # back at the summary, whose last line says what to do
+            why = _(
+                "We can only take up an expression of interest if the programme may contact you about it."
+            )
+        await ask(update, context, form, draft, note=why)
         return None
     return await save(update, context, form, draft, question.key, value)
 
@@ -489,7 +493,13 @@ async def button_pressed(
         await close_buttons(update)
         if missing:
             draft = await _move(context, form, draft, missing[0].key, True)
-            await ask(update, context, form, draft, note=_("This answer is still missing."))
+            refused = missing[0] in form.refused(draft.answers)
+            note = (
+                consent_needed(missing[0], at_summary=False)
+                if refused
+                else _("This answer is still missing.")
+            )
+            await ask(update, context, form, draft, note=note)
             return
         await form.on_submit(update, context, draft)
         return

@@ -103,6 +103,14 @@ class Form:
         position = keys.index(key) if key in keys else 0
         return keys[position - 1] if position > 0 else None
 
+    def refused(self, answers: Mapping[str, Any]) -> list[Question]:
+        """Consent questions answered "No": nothing can be submitted until they are "Yes"."""
+        return [
+            q
+            for q in self.applicable(answers)
+            if q.kind == Kind.CONSENT and answers.get(q.key) is False
+        ]
+
     def missing(self, answers: Mapping[str, Any]) -> list[Question]:
         """Required questions without an answer (or a consent not given)."""
         return [
@@ -263,7 +271,9 @@ def summary_view(
         for q in questions
     ]
     rows = in_columns(edits, 2)
-    rows.append([(_(form.submit_label), data(form, draft, "u"))])
+    refused = form.refused(draft.answers)
+    if not refused:  # without consent there is nothing to submit: no Submit button at all
+        rows.append([(_(form.submit_label), data(form, draft, "u"))])
     rows.append(nav_row(form, draft))
     text = render(
         "forms/summary",
@@ -271,8 +281,20 @@ def summary_view(
         lines=summary_lines(form, draft.answers),
         note=note,
         submit=_(form.submit_label),
+        blocked=consent_needed(refused[0], at_summary=True) if refused else None,
     )
     return text, rows
+
+
+def consent_needed(question: Question, *, at_summary: bool) -> str:
+    """Why nothing can be submitted while a consent is "No", naming it, and what to do."""
+    if at_summary:
+        return _(
+            "Submitting needs your consent: tap “✏️ {label}” and choose “Yes, I agree”."
+        ).format(label=_(question.label))
+    return _(
+        "Submitting needs your consent (“{label}”): choose “Yes, I agree” below, or Cancel."
+    ).format(label=_(question.label))
 
 
 def resume_rows(form: Form, draft: Draft) -> list[list[Button]]:

@@ -82,6 +82,11 @@ def result_view(
             (_(MODEL_LABELS[m]), rule.reason(language)) for m, rule in result.impossible.items()
         ],
         "embedded": eoi_id is not None,
+        # Models the answers rule out, each with why: "… does not fit: <reasons>".
+        "ruled_out": [
+            (_(MODEL_LABELS[m]), "; ".join(_(why) for why in whys))
+            for m, whys in result.ruled_out.items()
+        ],
     }
 
 

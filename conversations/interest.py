@@ -39,13 +39,19 @@ async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
     """Submits the draft, tells the person its reference and wakes the notice dispatcher."""
     svc = services(context)
     form = FORMS[draft.form]
-    done = await svc.db.run(
-        submissions.submit_draft,
-        draft_id=draft.id,
-        applicable=[q.key for q in form.applicable(draft.answers)],
-        coordinators=sorted(svc.settings.coordinators),
-        now=svc.clock(),
-    )
+    try:
+        done = await svc.db.run(
+            submissions.submit_draft,
+            draft_id=draft.id,
+            applicable=[q.key for q in form.applicable(draft.answers)],
+            coordinators=sorted(svc.settings.coordinators),
+            now=svc.clock(),
+        )
+    except submissions.ConsentMissing:  # the form asks first; storage refuses all the same
+        [consent] = [q for q in form.questions if q.kind == forms.Kind.CONSENT]
+        note = forms.consent_needed(consent, at_summary=True)
+        await form_answers.ask(update, context, form, draft, note=note)
+        return
     form_answers.remember(context, form, None)
     if done is None:
         await reply(update, context, _("This expression of interest was already submitted."))

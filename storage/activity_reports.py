@@ -159,7 +159,8 @@ def move_draft(
 
 
 def discard_draft(*, session: Session, draft_id: int) -> None:
-    """Throw a new draft away; an edit of a submitted report is undone (as submitted before)."""
+    """Throw a new draft away, its answers deleted; an edit of a submitted report is undone
+    (as submitted before)."""
     report = session.get_one(ActivityReport, draft_id)
     if report.status != ReportStatus.DRAFT:
         return
@@ -168,7 +169,15 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
     else:
         report.status = ReportStatus.DISMISSED
         report.step, report.paused, report.editing = "", False, False
+        _delete_answers(report)
     session.commit()
+
+
+def _delete_answers(report: ActivityReport) -> None:
+    """Blank every answer of a report that is thrown away (the row stays, as dismissed)."""
+    for key in ANSWER_KEYS:
+        setattr(report, key, None)
+    report.submitted_answers, report.media_group_id = None, None
 
 
 def _restore_submitted(report: ActivityReport) -> None:

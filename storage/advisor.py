@@ -68,7 +68,7 @@ def start_session(
     session.execute(
         update(AdvisorSession)
         .where(AdvisorSession.person_id == person_id, AdvisorSession.status == OPEN)
-        .values(status=DISCARDED, updated_at=now)
+        .values(status=DISCARDED, updated_at=now, answers={}, recommendation=None)
     )
     row = AdvisorSession(
         person_id=person_id,
@@ -113,11 +113,11 @@ def move_session(
 
 
 def discard_session(*, session: Session, draft_id: int) -> None:
-    """The person threw the run away."""
+    """The person threw the run away: its answers are deleted."""
     session.execute(
         update(AdvisorSession)
         .where(AdvisorSession.id == draft_id, AdvisorSession.status == OPEN)
-        .values(status=DISCARDED)
+        .values(status=DISCARDED, answers={}, recommendation=None)
     )
     session.commit()
 

@@ -33,6 +33,9 @@ ANSWER_KEYS = (
     "interval",
 )
 
+# A discarded draft keeps none of its answers (nor the expression of interest it pointed to).
+_NO_ANSWERS = {**dict.fromkeys(ANSWER_KEYS), "eoi_id": None}
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day where it is shorter)."""
@@ -99,7 +102,7 @@ def start_draft(*, session: Session, coordinator_id: int, step: str, now: dateti
     session.execute(
         update(Deployment)
         .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
-        .values(status=DeploymentStatus.DISCARDED, updated_at=now)
+        .values(status=DeploymentStatus.DISCARDED, updated_at=now, **_NO_ANSWERS)
     )
     deployment = Deployment(created_by=coordinator_id, step=step, created_at=now, updated_at=now)
     session.add(deployment)
@@ -144,11 +147,11 @@ def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, pau
 
 
 def discard_draft(*, session: Session, draft_id: int) -> None:
-    """The coordinator threw the draft away."""
+    """The coordinator threw the draft away: its answers are deleted."""
     session.execute(
         update(Deployment)
         .where(Deployment.id == draft_id, Deployment.status == DeploymentStatus.DRAFT)
-        .values(status=DeploymentStatus.DISCARDED)
+        .values(status=DeploymentStatus.DISCARDED, **_NO_ANSWERS)
     )
     session.commit()
 

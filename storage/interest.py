@@ -148,10 +148,13 @@ _CURRENT_DRAFT = (
     .limit(1)
 )
 _NOW = bindparam("now", type_=_TABLE.c.updated_at.type)
+# Discarding deletes the answers (the bot says so); the row stays, answerless, for what refers
+# to it (an advisor run started from it) and for the drafts' redelivery and staleness checks.
+_NO_ANSWERS = {**dict.fromkeys(ANSWER_KEYS), "submitted_answers": None}
 _DISCARD_DRAFTS_OF = (
     update(_TABLE)
     .where(_TABLE.c.person_id == bindparam("owner"), _TABLE.c.status == Status.DRAFT)
-    .values(status=Status.DISCARDED, updated_at=_NOW)
+    .values(status=Status.DISCARDED, updated_at=_NOW, **_NO_ANSWERS)
 )
 _START_DRAFT = (
     insert(_TABLE)
@@ -178,7 +181,7 @@ _MOVE_DRAFT = (
 _DISCARD_DRAFT = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
-    .values(status=Status.DISCARDED)
+    .values(status=Status.DISCARDED, **_NO_ANSWERS)
 )
 # Revisions of returned submissions: drafts that carry their answers as submitted.
 _REVISION_OF = select(_TABLE.c.submitted_answers).where(
@@ -272,8 +275,9 @@ def move_draft(
 
 @on_connection
 def discard_draft(*, connection: Connection, draft_id: int) -> None:
-    """The person threw the draft away. A revision of a returned submission is dropped instead:
-    the submission is back as it was submitted, still returned for changes."""
+    """The person threw the draft away: its answers are deleted. A revision of a returned
+    submission is dropped instead: the submission is back as it was submitted, still returned
+    for changes (only the changes are gone)."""
     if not drop_revision(connection, draft_id):
         connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
 
@@ -312,7 +316,8 @@ def revisable(*, connection: Connection, eoi_id: int, person_id: int) -> str | N
 
 
 def _close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
-    """Discard the person's open drafts; a revision goes back to its submitted answers."""
+    """Discard the person's open drafts (their answers deleted); a revision goes back to its
+    submitted answers."""
     for row in connection.execute(_REVISIONS_OF, {"owner": person_id}).all():
         _restore(connection, row.id, row.submitted_answers)
     connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})

@@ -147,10 +147,12 @@ def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, pau
 
 
 def discard_draft(*, session: Session, draft_id: int) -> None:
-    """The expert threw the draft away; the deadline stays open."""
+    """The expert threw the draft away, its answers deleted; the deadline stays open."""
     report = session.get_one(ProgressReport, draft_id)
     if report.status == ReportStatus.DRAFT:
         report.status = ReportStatus.DISMISSED
+        for key in ANSWER_KEYS:
+            setattr(report, key, None)
         session.commit()
 
 

@@ -70,6 +70,8 @@ def submit_draft(
     cleared = frozenset(ANSWER_KEYS) - frozenset(applicable) - _KEPT_ON_SUBMIT
     row = connection.execute(_submit_statement(cleared), {"draft_id": draft_id, "now": now}).first()
     if row is None:
+        if connection.execute(_OPEN_DRAFT, {"draft_id": draft_id}).first() is not None:
+            raise ConsentMissing(draft_id)  # still a draft: only the consent held it back
         return None
     german, partner = _organisations(row)
     resubmitted = row.reference is not None  # a revision of a submission returned for changes
@@ -122,6 +124,10 @@ def submit_draft(
     )
 
 
+class ConsentMissing(ValueError):
+    """The draft has no consent to be contacted, so it cannot be submitted."""
+
+
 # The advisor's answers stay with the submission even where the model question was edited.
 _KEPT_ON_SUBMIT = frozenset({"advisor_answers", "advisor_recommendation"})
 _ORGANISATIONS = Organisation.__table__
@@ -152,12 +158,24 @@ _FINISH_SUBMISSION = (
 )
 
 
+_OPEN_DRAFT = select(_TABLE.c.id).where(
+    _TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT
+)
+
+
 @cache
 def _submit_statement(cleared: frozenset[str]) -> Any:
-    """UPDATE draft -> submitted (answers that no longer apply cleared), returning the row."""
+    """UPDATE draft -> submitted (answers that no longer apply cleared), returning the row.
+
+    Only a draft whose consent to be contacted is given is submitted (both programmes ask it).
+    """
     return (
         update(_TABLE)
-        .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
+        .where(
+            _TABLE.c.id == bindparam("draft_id"),
+            _TABLE.c.status == Status.DRAFT,
+            _TABLE.c.consent.is_(True),
+        )
         .values(
             {
                 **dict.fromkeys(sorted(cleared)),

@@ -61,13 +61,17 @@ def test_every_answer_combination_gets_a_deterministic_possible_recommendation(r
         assert result.best not in impossible and result.runner_up not in impossible
         if impossible == set(MODELS):
             assert result.best is None and result.runner_up is None
+        elif result.best is None:  # every model the country allows is ruled out by an answer
+            assert result.runner_up is None and set(result.ruled_out) | impossible == set(MODELS)
         else:
-            assert result.best is not None and result.runner_up != result.best
-            assert (result.runner_up is None) == (len(impossible) == 2)
+            assert result.runner_up != result.best
+            assert result.runner_up is None or len(impossible) < 2
         for model in result.to_confirm:
             assert rules.get(model, Rule()).status == TO_BE_CONFIRMED
-        if answers["contract"] == "no" and DEVELOPMENT_WORKER not in impossible:
-            assert result.best == DEVELOPMENT_WORKER  # the only model without a local contract
+        if answers["contract"] == "no" and answers["background"] != "local":
+            # The only model without a local contract; a European, so not for "local" experience.
+            expected = None if DEVELOPMENT_WORKER in impossible else DEVELOPMENT_WORKER
+            assert result.best == expected
 
 
 def test_a_clear_profile_points_to_each_model():
@@ -210,11 +214,12 @@ async def test_a_model_not_possible_in_the_country_is_never_recommended_and_expl
     assert "⭐ <b>Entwicklungshelferin/Entwicklungshelfer</b>" in result
     assert "Integrierte Fachkraft ist in Ghana nicht möglich. Keine lokalen Verträge." in result
     assert "⭐ <b>Integrierte Fachkraft</b>" not in result
-    # The development worker is confirmed as possible; only the runner-up is to be confirmed.
-    best, runner_up = result.split("🥈")
-    assert "Ob dieses Modell in Ghana möglich ist" not in best
-    assert "Zweite Wahl: <b>Einheimische Fachkraft</b>" in runner_up
-    assert "Ob dieses Modell in Ghana möglich ist, ist noch nicht bestätigt." in runner_up
+    # The development worker is confirmed as possible. A local expert is no runner-up for
+    # someone who said European experience matters most (it comes from the partner country).
+    assert "Ob dieses Modell in Ghana möglich ist" not in result
+    assert "🥈" not in result
+    local = "Einheimische Fachkraft passt nicht: es sieht eine Fachkraft aus dem Partnerland vor"
+    assert local in result
 
 
 async def test_a_country_without_any_possible_model_points_to_the_coordination(bot, clock):
@@ -291,7 +296,10 @@ async def test_back_cancel_and_restart_in_the_middle_lose_nothing(bot):
     await ama.send("tanzan")
     await ama.click("Tanzania")
     await ama.click("🧭 Show the recommendation")
-    assert "⭐ <b>Development worker</b>" in ama.last.text
+    # Local experience, advice from alongside and no local contract: no model fits (a
+    # development worker is European, the other two need a local contract).
+    assert "None of the three expert models fits your answers for Tanzania." in ama.last.text
+    assert "⭐" not in ama.last.text
     with Session(bot.db.engine) as session:
         [run] = session.execute(select(AdvisorSession)).scalars().all()
     assert run.answers == {
@@ -391,7 +399,7 @@ async def test_help_me_choose_in_german_picking_another_model_from_the_summary(b
     await jonas.click("✏️ Bevorzugtes Fachkraftmodell")
     await jonas.click("🧭 Hilfe bei der Wahl")
     await jonas.click("Beratung von außen, an der Seite der Verwaltung")
-    await jonas.click("Ortskenntnis und Landessprache")
+    await jonas.click("Europäische Erfahrung")
     await jonas.click("Nein, kann sie nicht")
     await jonas.click("Praktische Umsetzung")
     await jonas.click("Antwort beibehalten")
@@ -399,7 +407,8 @@ async def test_help_me_choose_in_german_picking_another_model_from_the_summary(b
     result = jonas.last.text
     assert "⭐ <b>Entwicklungshelferin/Entwicklungshelfer</b>" in result
     assert "weil Sie angegeben haben: die Fachkraft soll die Verwaltung von außen beraten" in result
-    assert "aber: es braucht einen lokalen Arbeitsvertrag der Partnerkommune" in result
+    assert "passt nicht: es sieht eine Schlüsselposition in der Partnerverwaltung vor" in result
+    assert "es braucht einen lokalen Arbeitsvertrag der Partnerkommune" in result
     await jonas.click("Einheimische Fachkraft übernehmen")  # not the recommendation
     # Edited from the summary: back to the summary.
     assert "Bitte prüfen Sie Ihre Antworten" in jonas.last.text

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.outbox import JOB_NAME, LEASE, start_dispatcher
 from storage import outbox
 from storage.deadlines import add_deadline, assign_person, subject_of
+from storage.interest import save_answer
 from storage.local_time import end_of_day
 from storage.models import Deadline, OutboxMessage, OutboxStatus, Person
 from tests.conftest import COORDINATORS, Bot
@@ -622,6 +623,19 @@ async def test_digest_is_for_coordinators_only(bot):
 
 
 # -- calls for expressions of interest ------------------------------------------------------------
+def consented(bot, draft, now) -> None:
+    """The draft's consent to be contacted, given (storage submits nothing without it)."""
+    bot.db.call(
+        save_answer,
+        draft=draft,
+        answers={"consent": True},
+        step=draft.step,
+        editing=False,
+        update_id=None,
+        now=now,
+    )
+
+
 async def test_call_reminds_people_with_a_draft_and_submission_stops_it(bot, clock):
     ama = await known(bot)
     await ama.send("/interest")
@@ -644,6 +658,7 @@ async def test_call_reminds_people_with_a_draft_and_submission_stops_it(bot, clo
     from storage.submissions import submit_draft
 
     draft = bot.db.call(current_draft, person_id=4242)
+    consented(bot, draft, clock())
     bot.db.call(
         submit_draft,
         draft_id=draft.id,
@@ -947,6 +962,7 @@ async def test_digest_holds_new_submissions_and_their_files_until_eight(bot, clo
     from storage.submissions import submit_draft
 
     draft = bot.db.call(current_draft, person_id=4242)
+    consented(bot, draft, clock())
     bot.db.call(
         submit_draft, draft_id=draft.id, applicable=[], coordinators=list(COORDINATORS), now=clock()
     )
