@@ -12,10 +12,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     TypeHandler,
@@ -27,6 +25,7 @@ from bot.config import Settings
 from bot.i18n import _, language_for, use_language
 from bot.messaging import flush_closing, start_update
 from bot.outbox import start_dispatcher
+from bot.ptb_types import App, Handler
 from bot.routing import ButtonRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
@@ -74,7 +73,7 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     svc = services(context)
     assert context.user_data is not None
-    person = context.user_data.get("person")
+    person: people.PersonView | None = context.user_data.get("person")
     if person is None:
         person = await svc.db.run(
             people.ensure_person,
@@ -129,7 +128,7 @@ COMMANDS = (
 )
 
 
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: App) -> None:
     """Registers the command menu in German and English; a failure is logged, not fatal."""
     for language in i18n.LANGUAGES:
         with use_language(language):
@@ -142,7 +141,7 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
             logger.warning("could not register the %s command menu", language, exc_info=True)
 
 
-def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
+def consuming(handler: Handler) -> Handler:
     """Make a handler end the update's journey once it has handled it (no fallback after it)."""
     callback = handler.callback
 
@@ -155,7 +154,7 @@ def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
     return handler
 
 
-def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(application: App) -> None:
     """All handlers, in the order that matters (see the group numbers above)."""
     application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
     # menu first: /start, /help, /language, /cancel work in the middle of any form. Before it:
@@ -195,7 +194,7 @@ def build_application(
     clock: Callable[[], datetime] | None = None,
     token: str | None = None,
     dispatcher: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """The bot: real Telegram by default, or any BaseRequest (the offline stand-in in tests)."""
     i18n.load_all()
     token = token or (
@@ -206,12 +205,12 @@ def build_application(
     database = db or Database(settings.database_url)
     svc = Services(settings=settings, db=database, **({"clock": clock} if clock else {}))
 
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(application: App) -> None:
         await register_commands(application)
         if dispatcher:
             start_dispatcher(application, settings.outbox_interval)
 
-    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(application: App) -> None:
         if db is None:
             database.dispose()
 

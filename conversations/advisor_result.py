@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
 from bot.forms import SUMMARY, Draft
 from bot.i18n import _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations import interest
 from conversations.menu import main_menu_rows
@@ -200,7 +201,7 @@ async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_i
     await form_answers.ask(update, context, form, moved)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The result's buttons (group 0): take a model, or go back to the form's question."""
     return [
         CallbackQueryHandler(model_taken, pattern=r"^advx\|t\|"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
 from bot.i18n import _, country_name, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from conversations.menu import main_menu_rows
@@ -167,7 +169,9 @@ async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYP
     await _summary(update, context, {**entry.answers, "countries": []})
 
 
-async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
+async def _summary(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
+) -> None:
     assert update.effective_user is not None
     await entries.wait_for(context, update.effective_user.id, FLOW, "confirm", answers)
     text = render(
@@ -214,7 +218,7 @@ async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """/call and its buttons (group 0)."""
     entries.register_typed(FLOW, call_typed, "/call")
     return [

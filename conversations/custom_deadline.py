@@ -8,12 +8,13 @@ from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
 from bot.i18n import _, render
 from bot.messaging import Button, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.calls import _coordinator
 from storage import custom_deadlines, preferences
@@ -166,7 +167,7 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     wake_dispatcher(context)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """/deadline and its confirm button (group 0)."""
     entries.register_typed(FLOW, deadline_typed, "/deadline")
     return [

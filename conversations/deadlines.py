@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reminders
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.menu import main_menu_rows, register_entry
 from storage import deadlines
@@ -31,7 +34,7 @@ async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE
     svc = services(context)
     upcoming = await svc.db.run(deadlines.upcoming_for, person_id=user.id)
     now = svc.clock()
-    items = []
+    items: list[dict[str, Any]] = []
     rows = []
     for number, deadline in enumerate(upcoming.deadlines, start=1):
         state, days = reminders.state_of(deadline, upcoming.zone, now)
@@ -81,7 +84,7 @@ async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, context, render("deadlines/overdue", items=items))
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """/deadlines, /overdue and the menu entry (group 0)."""
     register_entry(N_("🗓 My deadlines"), "menu|deadlines")
     return [

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers
 from bot.expert_access import coordinator_or_refuse, pause_other_forms
@@ -15,6 +15,7 @@ from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import EXPERT_MODELS
 from conversations.menu import main_menu_rows
@@ -268,7 +269,7 @@ async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(update, context, render("experts/new_link", link=link))
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0 for registering deployments (coordinators only)."""
     return [
         CommandHandler("deploy", deploy_requested),

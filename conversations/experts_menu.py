@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -17,6 +18,7 @@ from bot.expert_access import expert_of
 from bot.forms import Draft, Form
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from conversations import deployment, menu, progress, report
@@ -52,7 +54,9 @@ async def _open_form(
     """The person's unpaused deployment, activity or progress draft, if any."""
     user = update.effective_user
     assert user is not None
-    candidates = [
+    candidates: list[
+        tuple[Form, Callable[[ContextTypes.DEFAULT_TYPE, int], Awaitable[Draft | None]]]
+    ] = [
         (report.FORM, report.current_draft),
         (progress.FORM, progress.current_draft),
     ]
@@ -77,7 +81,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     raise ApplicationHandlerStop
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The menu entry and /cancel (registered before the menu's own /cancel)."""
     menu.register_entry(N_("🌍 Deployed experts"), "menu|experts")
     return [
@@ -85,7 +89,7 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """Free messages as answers to these forms (a group after the expression of interest's)."""
     return [
         MessageHandler(

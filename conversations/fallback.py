@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from conversations.menu import main_menu_rows, open_draft_rows, open_forms
 
 
@@ -59,7 +60,7 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, f"{text}\n\n{note}" if note else text, rows + main_menu_rows())
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """Catch-alls, for the last group."""
     private = filters.ChatType.PRIVATE
     return [

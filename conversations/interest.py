@@ -7,7 +7,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -20,6 +19,7 @@ from bot.forms import Draft, DraftStore, Form, Question
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
@@ -244,7 +244,7 @@ def _submission_notice(params: dict[str, Any]) -> str:
     )
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0 (commands and buttons) for expressions of interest."""
     register_entry(N_("📝 Express interest"), "menu|interest")
     notices.register("notices/eoi_submitted", _submission_notice)
@@ -256,7 +256,7 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """The handler that takes free messages as answers (a later group than commands)."""
     return [
         MessageHandler(

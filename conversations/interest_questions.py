@@ -3,6 +3,7 @@ shared/seeds say what each needs); the conversation around them is conversations
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot import advisor
@@ -47,7 +48,7 @@ CONTACT = (
 PARTNER_COUNTRY_EXAMPLE = N_("Ghana — or part of the name, e.g. “Gha”")
 
 
-def _wants_state(answers: dict[str, Any]) -> bool:
+def _wants_state(answers: Mapping[str, Any]) -> bool:
     # Until the level is known the question counts, so the total only ever shrinks.
     return answers.get("authority_level") in (None, "state")
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.expert_access import forget_expert
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.deployment import describe
 from conversations.menu import main_menu_rows
@@ -82,7 +83,7 @@ def _expert_rows() -> list[list[tuple[str, str]]]:
     ]
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The deep-link /start (before the menu's plain /start) and the confirmation buttons."""
     return [
         CommandHandler("start", link_opened, filters=filters.Regex(r"^/start\s+\S+")),

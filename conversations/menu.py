@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.active_flow import active_flow
 from bot.forms import Draft, Form
 from bot.i18n import _, render, set_language
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import people
 
@@ -155,7 +156,7 @@ async def open_forms(
 
     user = update.effective_user
     assert user is not None
-    found = []
+    found: list[tuple[Form, Draft | None]] = []
     draft = await interest.current_draft(context, user.id)
     if draft is not None:
         found.append((interest.FORMS[draft.form], draft))
@@ -185,7 +186,7 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     candidates = await open_forms(update, context)
     active = [c for c in candidates if c[0].slot == active_flow(context)]
-    chosen = (active or candidates or [None])[0]
+    chosen = next(iter(active or candidates), None)
     if chosen is None:
         await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
         return
@@ -193,7 +194,7 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await form_answers.pause(update, context, form, draft)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0 for the always-available commands and menu buttons."""
     return [
         CommandHandler("start", start),

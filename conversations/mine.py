@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import revision
@@ -40,7 +41,7 @@ def _shown_status(item: submissions.SubmissionView) -> str:
     return "revising" if item.status == "draft" and item.reference else item.status
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The /mine command and its menu entry."""
     register_entry(N_("📋 My submissions"), "menu|mine")
     return [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries
 from bot.advisor import (
@@ -23,6 +23,7 @@ from bot.advisor import (
 )
 from bot.i18n import _, country_name, current_language, format_moment, render
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.menu import main_menu_rows
 from storage import model_rules
@@ -169,7 +170,7 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await replace(update, text, rows)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The coordinators' /rules command and its buttons (group 0)."""
     return [
         CommandHandler("rules", rules_requested),

@@ -13,7 +13,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -26,6 +25,7 @@ from bot.advisor import MODEL_LABELS
 from bot.forms import SUMMARY, Draft, DraftStore, Form, Kind, Question
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from conversations import advisor_result, interest, interest_questions
@@ -268,7 +268,7 @@ async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_
     raise ApplicationHandlerStop
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0: /models, the menu entry, the advisor's buttons."""
     register_entry(N_("🧭 Expert models"), "menu|models")
     return [
@@ -281,7 +281,7 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """Typed answers to the advisor (a group after the forms', before the fallback)."""
     return [
         MessageHandler(

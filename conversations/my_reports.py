@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
 from bot.expert_access import coordinator_or_refuse, expert_or_explain, pause_other_forms
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations import report
 from conversations.menu import main_menu_rows
@@ -137,7 +138,7 @@ async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, text, [[report.review_button(params["report_id"])]])
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0 for /myreports and reviewing."""
     return [
         CommandHandler("myreports", reports_requested),

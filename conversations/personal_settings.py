@@ -7,11 +7,12 @@ from datetime import datetime
 
 from babel.dates import format_time
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import preferences
 from storage.local_time import is_zone, known_zones, local, zones_of_country
@@ -185,7 +186,7 @@ async def change_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await reply(update, context, _("Nothing was changed."), [[(_("⚙️ Settings"), "set|o")]])
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The /settings command and its buttons (group 0)."""
     entries.register_typed(FLOW, zone_typed, "/settings")
     return [

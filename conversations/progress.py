@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms, notices, reminders
 from bot.expert_access import expert_or_explain, pause_other_forms
@@ -14,6 +14,7 @@ from bot.forms import Draft, DraftStore, Form, Kind, Question
 from bot.i18n import N_, _, format_day, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.menu import main_menu_rows
 from storage import progress_reports as store
@@ -186,7 +187,7 @@ def _notice(params: dict[str, Any]) -> str:
     )
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0 for progress reports."""
     notices.register(store.NOTICE, _notice)
     reminders.register_action("progress_report", reminder_acted_on)

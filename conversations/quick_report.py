@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -20,6 +19,7 @@ from bot.expert_access import expert_of, pause_other_forms
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations import report
 from conversations.menu import main_menu_rows
@@ -169,12 +169,12 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await form_answers.ask(update, context, report.FORM, draft)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The offer's buttons (group 0)."""
     return [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
 
 
-def setup_messages() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_messages() -> list[Handler]:
     """The free-message handler, for a group after the forms' answers and before the fallback."""
     return [
         MessageHandler(

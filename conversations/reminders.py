@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import reminders
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.interest import interest_requested
 from conversations.menu import main_menu_rows
@@ -201,7 +202,7 @@ async def _open_interest(
     await interest_requested(update, context)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The reminder buttons (group 0); also registers the send-time preparers."""
     reminders.install()
     reminders.register_action("call", _open_interest)

@@ -7,8 +7,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -20,6 +18,7 @@ from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render, use_language
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import register_preparer, wake_dispatcher
+from bot.ptb_types import App, Handler
 from bot.services import services
 from bot.vocabulary import SDGS
 from conversations.menu import main_menu_rows
@@ -292,7 +291,7 @@ def _notice(params: dict[str, Any]) -> str:
 
 
 async def _prepare_notice(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: Outgoing,
     language: str,
     worker: str,
@@ -312,7 +311,7 @@ def notice_text(params: dict[str, Any]) -> str:
     return _notice(params)
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The handlers of group 0 for the guided report."""
     notices.register(store.NOTICE, _notice)
     register_preparer(store.NOTICE, _prepare_notice)

@@ -7,8 +7,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -18,6 +16,7 @@ from bot.i18n import N_, _, current_language, render, use_language
 from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
 from bot.outbox import register_preparer, wake_dispatcher
+from bot.ptb_types import App, Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import interest
@@ -45,7 +44,7 @@ def decision_rows(eoi_id: int) -> list[list[tuple[str, str]]]:
 
 
 async def _prepare_submitted(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: Outgoing,
     language: str,
     worker: str,
@@ -162,7 +161,7 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, context, text, decision_rows(params["eoi_id"]))
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """/submissions, the decision buttons, and the notices they send and sit under."""
     from bot import notices
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import form_answers, forms
 from bot.i18n import N_, _, render, use_language
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.notices import render_notice
 from bot.outbox import register_preparer
+from bot.ptb_types import App, Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from conversations import interest
@@ -105,7 +106,7 @@ async def _refuse(
 
 
 async def _prepare_status(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: Outgoing,
     language: str,
     worker: str,
@@ -135,7 +136,7 @@ def mine_rows(items: list[Any]) -> list[list[Button]]:
     return rows
 
 
-def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup() -> list[Handler]:
     """The revise buttons, and the decision notice that carries one."""
     register_preparer(STATUS_NOTICE, _prepare_status)
     return [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]
