@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.deadlines import add_deadline
 from storage.deployment_views import DeploymentView, view, zone_for
@@ -87,8 +87,11 @@ def current_draft(*, session: Session, coordinator_id: int) -> Draft | None:
     """The coordinator's deployment still being registered, if any."""
     found = session.execute(
         select(Deployment)
-        .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
-        .order_by(Deployment.id.desc())
+        .where(
+            col(Deployment.created_by) == coordinator_id,
+            col(Deployment.status) == DeploymentStatus.DRAFT,
+        )
+        .order_by(col(Deployment.id).desc())
         .limit(1)
     ).scalar_one_or_none()
     return _draft(found) if found else None
@@ -98,7 +101,10 @@ def start_draft(*, session: Session, coordinator_id: int, step: str, now: dateti
     """Open a new deployment draft (an older one of the coordinator is discarded)."""
     session.execute(
         update(Deployment)
-        .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
+        .where(
+            col(Deployment.created_by) == coordinator_id,
+            col(Deployment.status) == DeploymentStatus.DRAFT,
+        )
         .values(status=DeploymentStatus.DISCARDED, updated_at=now)
     )
     deployment = Deployment(created_by=coordinator_id, step=step, created_at=now, updated_at=now)
@@ -147,7 +153,7 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
     """The coordinator threw the draft away."""
     session.execute(
         update(Deployment)
-        .where(Deployment.id == draft_id, Deployment.status == DeploymentStatus.DRAFT)
+        .where(col(Deployment.id) == draft_id, col(Deployment.status) == DeploymentStatus.DRAFT)
         .values(status=DeploymentStatus.DISCARDED)
     )
     session.commit()
@@ -158,8 +164,8 @@ def find_expression_of_interest(session: Session, reference: str) -> ExpressionO
     """A submitted expression of interest by its reference (EOI-2026-0001)."""
     return session.execute(
         select(ExpressionOfInterest).where(
-            ExpressionOfInterest.reference == reference.strip().upper(),
-            ExpressionOfInterest.status != Status.DRAFT,
+            col(ExpressionOfInterest.reference) == reference.strip().upper(),
+            col(ExpressionOfInterest.status) != Status.DRAFT,
         )
     ).scalar_one_or_none()
 
@@ -230,8 +236,9 @@ def create_deployment(
     now: datetime,
 ) -> DeploymentView | str:
     """Register a deployment in one go (the command line); the bad field's key otherwise."""
+    answers: dict[str, Any] = {key: values.get(key) for key in ANSWER_KEYS}
     deployment = Deployment(
-        **{key: values.get(key) for key in ANSWER_KEYS},
+        **answers,
         created_by=created_by,
         created_at=now,
         updated_at=now,
@@ -255,8 +262,8 @@ def deployments(*, session: Session, limit: int = 30) -> list[DeploymentView]:
     """The registered deployments, newest first."""
     found = session.execute(
         select(Deployment)
-        .where(Deployment.status == DeploymentStatus.ACTIVE)
-        .order_by(Deployment.id.desc())
+        .where(col(Deployment.status) == DeploymentStatus.ACTIVE)
+        .order_by(col(Deployment.id).desc())
         .limit(limit)
     ).scalars()
     return [view(session, d) for d in found]
