@@ -176,7 +176,7 @@ def reasons_for(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     """For each model, the reasons (msgids) the answers give for it, in question order."""
     found: dict[str, list[str]] = {model: [] for model in MODELS}
     for key in CHOICES:
-        for model, (_points, reason) in WEIGHTS.get((key, answers.get(key)), {}).items():
+        for model, (_points, reason) in WEIGHTS.get((key, answers.get(key, "")), {}).items():
             found[model].append(reason)
     return {model: tuple(reasons) for model, reasons in found.items()}
 
@@ -185,13 +185,13 @@ def ruled_out_by(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     """For each model, why the answers rule it out (msgids, in question order; empty: they don't)."""
     found: dict[str, list[str]] = {model: [] for model in MODELS}
     for key in CHOICES:
-        for model, why in RULED_OUT.get((key, answers.get(key)), {}).items():
+        for model, why in RULED_OUT.get((key, answers.get(key, "")), {}).items():
             found[model].append(why)
     return {model: tuple(why) for model, why in found.items()}
 
 
 def _cautions(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    contract = answers.get("contract")
+    contract = answers.get("contract", "")
     caution = {"no": _C_NO_CONTRACT, "unsure": _C_UNSURE_CONTRACT}.get(contract)
     return {
         model: (caution,) if caution and model in _NEEDS_LOCAL_CONTRACT else () for model in MODELS
@@ -201,7 +201,7 @@ def _cautions(answers: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
 def _scores(answers: Mapping[str, Any]) -> dict[str, int]:
     scores = dict.fromkeys(MODELS, 0)
     for key in CHOICES:
-        for model, (points, _reason) in WEIGHTS.get((key, answers.get(key)), {}).items():
+        for model, (points, _reason) in WEIGHTS.get((key, answers.get(key, "")), {}).items():
             scores[model] += points
     if answers.get("contract") == "no":
         for model in _NEEDS_LOCAL_CONTRACT:

@@ -12,10 +12,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     TypeHandler,
@@ -28,6 +26,7 @@ from bot.contributions import Contribution, Contributions
 from bot.i18n import _, language_for, use_language
 from bot.messaging import flush_closing, start_update
 from bot.outbox import start_dispatcher
+from bot.ptb_types import App, Handler
 from bot.routing import ButtonRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
@@ -75,7 +74,7 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     svc = services(context)
     assert context.user_data is not None
-    person = context.user_data.get("person")
+    person: people.PersonView | None = context.user_data.get("person")
     if person is None:
         person = await svc.db.run(
             people.ensure_person,
@@ -130,7 +129,7 @@ COMMANDS = (
 )
 
 
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: App) -> None:
     """Registers the command menu in German and English; a failure is logged, not fatal."""
     for language in i18n.LANGUAGES:
         with use_language(language):
@@ -143,7 +142,7 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
             logger.warning("could not register the %s command menu", language, exc_info=True)
 
 
-def consuming(handler: BaseHandler) -> BaseHandler:  # type: ignore[type-arg]
+def consuming(handler: Handler) -> Handler:
     """Make a handler end the update's journey once it has handled it (no fallback after it)."""
     callback = handler.callback
 
@@ -168,7 +167,7 @@ def contributions() -> list[Contribution]:
     return [*(module.setup() for module in modules), reminders.contribution()]
 
 
-def register_handlers(application: Application, parts: list[Contribution]) -> None:  # type: ignore[type-arg]
+def register_handlers(application: App, parts: list[Contribution]) -> None:
     """All handlers, in the order that matters (see the group numbers above)."""
     application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
     handlers = [consuming(h) for part in parts for h in part.handlers]
@@ -201,7 +200,7 @@ def build_application(
     clock: Callable[[], datetime] | None = None,
     token: str | None = None,
     dispatcher: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """The bot: real Telegram by default, or any BaseRequest (the offline stand-in in tests)."""
     i18n.load_all()
     token = token or (
@@ -218,12 +217,12 @@ def build_application(
         **({"clock": clock} if clock else {}),
     )
 
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(application: App) -> None:
         await register_commands(application)
         if dispatcher:
             start_dispatcher(application, settings.outbox_interval)
 
-    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(application: App) -> None:
         if db is None:
             database.dispose()
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.forms import Draft, Form
 from bot.messaging import Button
+from bot.ptb_types import App, Handler
 from bot.questions import Question
 from storage.deadlines import DeadlineView
 from storage.outbox import Outgoing
@@ -35,7 +36,7 @@ Waiting = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[tuple[str, Row
 Renderer = Callable[[dict[str, Any]], str]
 # What an outbox row of a template says at send time; None: nothing to send (it recorded why).
 Prepared = tuple[str, Sequence[Sequence[Button]]] | None
-Preparer = Callable[[Application, Outgoing, str, str], Awaitable[Prepared]]  # type: ignore[type-arg]
+Preparer = Callable[[App, Outgoing, str, str], Awaitable[Prepared]]
 # The text typed while a flow's explicit step (/call, /deadline, /settings) waits.
 Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
 # What a form's extra button hands over to another conversation (e.g. "Help me choose").
@@ -70,7 +71,7 @@ class TypedStep:
 class Contribution:
     """What one conversation adds to the bot (its setup() returns this)."""
 
-    handlers: Sequence[BaseHandler] = ()  # type: ignore[type-arg]
+    handlers: Sequence[Handler] = ()
     open_forms: Sequence[OpenForm] = ()
     waiting: Sequence[Waiting] = ()
     notices: Mapping[str, Renderer] = field(default_factory=dict)

@@ -7,12 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.active_flow import NONE, activate, active_flow, is_active
 from bot.form_kinds import parse_date
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import preferences
 from storage.preferences import Entry
@@ -125,7 +126,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raise ApplicationHandlerStop
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """The handler for typed steps; it goes before the forms' answers (the step is explicit)."""
     return [
         MessageHandler(

@@ -228,13 +228,15 @@ async def answer_typed(
             return
         if question.kind == Kind.MULTI:
             current = list(draft.answers.get(question.key) or [])
-            value = [*current, chosen] if chosen not in current else current
-            draft = await save(update, context, form, draft, question.key, value, advance=False)
+            value: Any = [*current, chosen] if chosen not in current else current
+            saved: Draft | None = await save(
+                update, context, form, draft, question.key, value, advance=False
+            )
         else:
             value = chosen == "1" if question.kind == Kind.CONSENT else chosen
-            draft = await _save_choice(update, context, form, draft, question, value)
-        if draft is not None:
-            await ask(update, context, form, draft)
+            saved = await _save_choice(update, context, form, draft, question, value)
+        if saved is not None:
+            await ask(update, context, form, saved)
         return
     problem = check_text(question, text)
     if problem:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -114,7 +114,7 @@ def format_day(value: datetime) -> str:
 
 def format_moment(value: datetime, tz: str = "UTC") -> str:
     """A date and time in the time zone tz, in the reader's language."""
-    return format_datetime(value, format="medium", tzinfo=tz, locale=_language.get())
+    return format_datetime(value, format="medium", tzinfo=get_timezone(tz), locale=_language.get())
 
 
 @cache

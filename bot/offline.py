@@ -19,8 +19,9 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TimedOut
-from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+
+from bot.ptb_types import App
 
 BOT_USER = {
     "id": 700000001,
@@ -109,8 +110,8 @@ class OfflineBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        if isinstance(params.get("reply_markup"), str):  # read once, as Telegram would
-            params["reply_markup"] = json.loads(params["reply_markup"])
+        if isinstance(markup := params.get("reply_markup"), str):  # read once, as Telegram would
+            params["reply_markup"] = json.loads(markup)
         self.calls.append(ApiCall(api_method, params))
         queue = self._failures.get(api_method)
         if queue:
@@ -306,7 +307,7 @@ class SimulatedPerson:
 
     def __init__(
         self,
-        app: Application,
+        app: App,
         api: OfflineBotAPI,
         user_id: int,
         *,
@@ -329,7 +330,9 @@ class SimulatedPerson:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._deliver({"message": message})
 
-    async def send_photo(self, caption: str | None = None, media_group_id: str | None = None):
+    async def send_photo(
+        self, caption: str | None = None, media_group_id: str | None = None
+    ) -> list[BotMessage]:
         """Send a photo, optionally with a caption or as part of an album."""
         message = self._message(
             photo=[

@@ -101,7 +101,7 @@ async def open_draft_rows(
                     "forms/open_draft", title=_(form.title), k=k, n=n, ready=ready, submit=submit
                 )
             )
-    offers_note, offer_rows = "", []
+    offers_note, offer_rows = "", list[list[Button]]()
     for waiting in services(context).contributions.waiting:
         note, more = await waiting(update, context)
         offers_note, offer_rows = "\n".join(filter(None, (offers_note, note))), offer_rows + more

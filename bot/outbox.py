@@ -22,13 +22,14 @@ from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.contributions import Prepared
 from bot.i18n import language_for
 from bot.messaging import keyboard
 from bot.notices import render_notice
 from bot.pacing import Pacer
+from bot.ptb_types import App
 from bot.services import SERVICES_KEY, Services
 from storage import calls, deadlines, digests, outbox
 
@@ -51,7 +52,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def pacer_of(application: Application) -> Pacer:  # type: ignore[type-arg]
+def pacer_of(application: App) -> Pacer:
     """The application's pacer (one per process: Telegram counts per bot)."""
     pacer = application.bot_data.get(PACER_KEY)
     if pacer is None:
@@ -68,7 +69,7 @@ def language_of(svc: Services, message: outbox.Outgoing) -> str:
     return svc.settings.default_language
 
 
-async def dispatch_due(application: Application) -> int:  # type: ignore[type-arg]
+async def dispatch_due(application: App) -> int:
     """Send every due message once; return how many were sent.
 
     On PostgreSQL one run at a time sends (an advisory lock): another process that overlaps
@@ -88,7 +89,7 @@ async def dispatch_due(application: Application) -> int:  # type: ignore[type-ar
         await asyncio.to_thread(outbox.release_dispatch_lock, lock)
 
 
-async def _dispatch(application: Application, svc: Services) -> int:  # type: ignore[type-arg]
+async def _dispatch(application: App, svc: Services) -> int:
     # Each run claims as a worker of its own, so two overlapping runs never share rows.
     base = application.bot_data.setdefault(WORKER_KEY, f"{WORKER[:40]}:{secrets.token_hex(3)}")
     worker = f"{base}:{next(_runs)}"
@@ -119,7 +120,7 @@ async def _plan_reminders(svc: Services) -> None:
 
 
 async def _deliver_chat(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     svc: Services,
     worker: str,
     rows: list[outbox.Outgoing],
@@ -173,7 +174,7 @@ def _held_back(svc: Services, message: outbox.Outgoing) -> bool:
 
 
 async def _deliver(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     svc: Services,
     worker: str,
     message: outbox.Outgoing,
@@ -266,7 +267,7 @@ async def _deliver(
     return 0
 
 
-async def send_outgoing(application: Application, message: outbox.Outgoing, language: str) -> None:  # type: ignore[type-arg]
+async def send_outgoing(application: App, message: outbox.Outgoing, language: str) -> None:
     """Send one outbox row: a rendered notice, or a photo/document forwarded by file id.
 
     Attachments are rows of their own (template "attachment:photo" or "attachment:document",
@@ -295,7 +296,7 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatch_due(context.application)
 
 
-def start_dispatcher(application: Application, interval: float) -> None:  # type: ignore[type-arg]
+def start_dispatcher(application: App, interval: float) -> None:
     """Run the dispatcher every interval seconds, first right away (catching up after downtime).
 
     misfire_grace_time=None: a run the scheduler could not start on time (a busy loop, a

@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_date, format_time
-from telegram.ext import Application
 
 from bot.contributions import Action, Contribution, Prepared
 from bot.i18n import _, current_language, format_day, render, use_language
 from bot.messaging import Button
 from bot.notices import render_notice
+from bot.ptb_types import App
 from bot.services import SERVICES_KEY, Services
 from bot.vocabulary import PROGRAMMES
 from storage import digests, outbox, reminders
@@ -93,7 +93,7 @@ def reminder_text(deadline: DeadlineView, zone: str, now: datetime, final: bool)
 
 
 async def _reminder_prepared(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: outbox.Outgoing,
     language: str,
     worker: str,
@@ -145,7 +145,7 @@ def day_in(when: datetime, zone: str) -> str:
 
 
 async def _escalation_prepared(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: outbox.Outgoing,
     language: str,
     worker: str,
@@ -220,7 +220,7 @@ def digest_parts(items: list[str], files: int) -> list[str]:
 
 
 async def _digest_prepared(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: outbox.Outgoing,
     language: str,
     worker: str,
@@ -261,7 +261,7 @@ async def _digest_prepared(
 
 
 async def _digest_part_prepared(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: outbox.Outgoing,
     language: str,
     worker: str,

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes, filters
+from telegram.ext import BaseHandler, ContextTypes, filters
+
+from bot.ptb_types import App, ButtonHandler
 
 # A message a person sent in the private chat with the bot (not a service message such as a
 # pinned message). Text is tested first: status updates never have any, and testing the forty
@@ -29,7 +31,7 @@ PERSONS_MESSAGE = (
 _LITERAL_PREFIX = re.compile(r"^\^(\w+)\\\|")
 
 
-def literal_prefix(handler: CallbackQueryHandler) -> str | None:  # type: ignore[type-arg]
+def literal_prefix(handler: ButtonHandler) -> str | None:
     """The literal first field every match of the handler's pattern has, or None."""
     pattern = handler.pattern
     if not isinstance(pattern, re.Pattern):
@@ -41,12 +43,12 @@ def literal_prefix(handler: CallbackQueryHandler) -> str | None:  # type: ignore
 class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
     """Acts for the first of its CallbackQueryHandlers (in the given order) that matches."""
 
-    def __init__(self, handlers: Sequence[CallbackQueryHandler]) -> None:  # type: ignore[type-arg]
+    def __init__(self, handlers: Sequence[ButtonHandler]) -> None:
         super().__init__(self._never_called)
         self._handlers = list(handlers)
         prefixes = [literal_prefix(h) for h in self._handlers]
         self._anywhere = [h for h, p in zip(self._handlers, prefixes, strict=True) if p is None]
-        self._by_prefix: dict[str, list[CallbackQueryHandler]] = {}  # type: ignore[type-arg]
+        self._by_prefix: dict[str, list[ButtonHandler]] = {}
         for prefix in {p for p in prefixes if p is not None}:
             self._by_prefix[prefix] = [
                 h for h, p in zip(self._handlers, prefixes, strict=True) if p in (prefix, None)
@@ -67,7 +69,7 @@ class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
     async def handle_update(
         self,
         update: Update,
-        application: Application,  # type: ignore[type-arg]
+        application: App,
         check_result: Any,
         context: ContextTypes.DEFAULT_TYPE,
     ) -> Any:

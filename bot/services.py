@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram.ext import CallbackContext
+from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.contributions import Contributions
@@ -31,6 +31,6 @@ class Services:
         return user_id is not None and user_id in self.settings.coordinators
 
 
-def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     """The Services of the running application."""
     return context.application.bot_data[SERVICES_KEY]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
@@ -19,6 +19,7 @@ from bot.i18n import _, country_name, current_language, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.open_forms import find_open
+from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import INTEREST_SLOT
 from storage import advisor as store
@@ -174,7 +175,7 @@ async def question_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    _, eoi = await expression_of_interest(context, update.effective_user.id)
+    eoi = (await expression_of_interest(context, update.effective_user.id))[1]
     if eoi is None:
         await reply(
             update,
@@ -214,7 +215,7 @@ async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_i
     await form_answers.ask(update, context, form, moved)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     """The result's buttons (group 0): take a model, or go back to the form's question."""
     return [
         CallbackQueryHandler(model_taken, pattern=r"^advx\|t\|"),

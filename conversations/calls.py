@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
 from bot.contributions import Contribution, TypedStep
@@ -15,6 +16,7 @@ from bot.i18n import _, country_name, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from storage import calls
@@ -168,7 +170,9 @@ async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYP
     await _summary(update, context, {**entry.answers, "countries": []})
 
 
-async def _summary(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
+async def _summary(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
+) -> None:
     assert update.effective_user is not None
     await entries.wait_for(context, update.effective_user.id, FLOW, "confirm", answers)
     text = render(
@@ -217,7 +221,7 @@ async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def setup() -> Contribution:
     """/call and its buttons (group 0)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("call", call_requested),
         CallbackQueryHandler(programme_chosen, pattern=r"^dl\|cp\|"),
         CallbackQueryHandler(all_countries_chosen, pattern=r"^dl\|ca$"),

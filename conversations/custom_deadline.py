@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, render
 from bot.messaging import Button, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.calls import _coordinator
 from storage import custom_deadlines, preferences
@@ -169,7 +170,7 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def setup() -> Contribution:
     """/deadline and its confirm button (group 0)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("deadline", deadline_requested),
         CallbackQueryHandler(deadline_confirmed, pattern=r"^dl\|dy$"),
         CallbackQueryHandler(deadline_back_pressed, pattern=r"^dl\|db$"),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reminders
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import deadlines
 
@@ -32,7 +35,7 @@ async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE
     svc = services(context)
     upcoming = await svc.db.run(deadlines.upcoming_for, person_id=user.id)
     now = svc.clock()
-    items = []
+    items: list[dict[str, Any]] = []
     rows = []
     for number, deadline in enumerate(upcoming.deadlines, start=1):
         state, days = reminders.state_of(deadline, upcoming.zone, now)
@@ -84,7 +87,7 @@ async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 def setup() -> Contribution:
     """/deadlines, /overdue and the menu entry (group 0)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("deadlines", deadlines_requested),
         CallbackQueryHandler(deadlines_requested, pattern=r"^menu\|deadlines$"),
         CommandHandler("overdue", overdue_requested),

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers
 from bot.contributions import Contribution, OpenForm
@@ -18,6 +18,7 @@ from bot.invitation_links import invitation_link, new_code
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
+from bot.ptb_types import Handler
 from bot.questions import Kind, Option, Question
 from bot.services import services
 from bot.vocabulary import EXPERT_MODELS
@@ -281,7 +282,7 @@ async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def setup() -> Contribution:
     """The handlers of group 0 for registering deployments (coordinators only)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("deploy", deploy_requested),
         CommandHandler("deployments", deployments_requested),
         CallbackQueryHandler(deploy_requested, pattern=r"^dep\|go$"),

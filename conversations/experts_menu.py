@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -18,6 +17,7 @@ from bot.expert_access import expert_of
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import open_forms
+from bot.ptb_types import Handler
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 
@@ -61,13 +61,13 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def setup() -> Contribution:
     """The menu entry and /cancel (registered before the menu's own /cancel)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CallbackQueryHandler(experts_requested, pattern=r"^menu\|experts$"),
     ]
     return Contribution(handlers)
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """Free messages as answers to these forms (a group after the expression of interest's)."""
     return [
         MessageHandler(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.contributions import Contribution
 from bot.i18n import _
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import open_draft_rows, open_forms
+from bot.ptb_types import Handler
 
 
 async def stale_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,7 +65,7 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def setup() -> Contribution:
     """Catch-alls, for the last group."""
     private = filters.ChatType.PRIVATE
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CallbackQueryHandler(stale_button_pressed),
         MessageHandler(private & filters.UpdateType.EDITED, message_edited),
         MessageHandler(private & filters.COMMAND, unknown_command),

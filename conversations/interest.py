@@ -7,7 +7,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -22,6 +21,7 @@ from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.questions import Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
@@ -281,7 +281,7 @@ async def _call_acted_on(
 
 def setup() -> Contribution:
     """The handlers of group 0 (commands and buttons) for expressions of interest."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("interest", interest_requested),
         CallbackQueryHandler(interest_requested, pattern=r"^menu\|interest$"),
         CallbackQueryHandler(programme_chosen, pattern=r"^prog!?\|"),
@@ -295,7 +295,7 @@ def setup() -> Contribution:
     )
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """The handler that takes free messages as answers (a later group than commands)."""
     return [
         MessageHandler(

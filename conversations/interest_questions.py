@@ -3,6 +3,7 @@ shared/seeds say what each needs); the conversation around them is conversations
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot import advisor
@@ -45,7 +46,7 @@ CONTACT = (
 )
 
 
-def _wants_state(answers: dict[str, Any]) -> bool:
+def _wants_state(answers: Mapping[str, Any]) -> bool:
     # Until the level is known the question counts, so the total only ever shrinks.
     return answers.get("authority_level") in (None, "state")
 

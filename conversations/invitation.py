@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.contributions import Contribution
 from bot.expert_access import forget_expert
 from bot.i18n import _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations.deployment import describe
 from storage import invitations as store
@@ -85,7 +86,7 @@ def _expert_rows() -> list[list[tuple[str, str]]]:
 
 def setup() -> Contribution:
     """The deep-link /start (before the menu's plain /start) and the confirmation buttons."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("start", link_opened, filters=filters.Regex(r"^/start\s+\S+")),
         CallbackQueryHandler(invitation_answered, pattern=r"^inv\|"),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries, form_answers
 from bot.active_flow import active_flow
@@ -12,6 +12,7 @@ from bot.i18n import _, render, set_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import open_draft_rows, open_forms
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import people
 
@@ -95,7 +96,7 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     candidates = await open_forms(update, context)
     active = [c for c in candidates if c[0].slot == active_flow(context)]
-    chosen = (active or candidates or [None])[0]
+    chosen = next(iter(active or candidates), None)
     if chosen is None:
         await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
         return
@@ -105,7 +106,7 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def setup() -> Contribution:
     """The handlers of group 0 for the always-available commands and menu buttons."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("start", start),
         CommandHandler("menu", home),
         CommandHandler("help", help_requested),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.contributions import Contribution
 from bot.i18n import _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import revision
@@ -43,7 +44,7 @@ def _shown_status(item: submissions.SubmissionView) -> str:
 
 def setup() -> Contribution:
     """The /mine command and its menu entry."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("mine", mine_requested),
         CallbackQueryHandler(mine_requested, pattern=r"^menu\|mine$"),
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries
 from bot.advisor import (
@@ -25,6 +25,7 @@ from bot.contributions import Contribution
 from bot.i18n import _, country_name, current_language, format_moment, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import model_rules
 
@@ -172,7 +173,7 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def setup() -> Contribution:
     """The coordinators' /rules command and its buttons (group 0)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("rules", rules_requested),
         CallbackQueryHandler(country_chosen, pattern=r"^rules\|c\|"),
         CallbackQueryHandler(status_toggled, pattern=r"^rules\|s\|"),

@@ -13,7 +13,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -27,6 +26,7 @@ from bot.contributions import Contribution, OpenForm
 from bot.forms import SUMMARY, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.questions import Kind, Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
@@ -95,7 +95,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     else:
         await svc.db.run(store.discard_session, draft_id=draft.id)
         form_answers.remember(context, ADVISOR, None)
-    _, eoi = await advisor_result.expression_of_interest(context, update.effective_user.id)
+    eoi = (await advisor_result.expression_of_interest(context, update.effective_user.id))[1]
     if found is not None and eoi is not None and found.eoi_id == eoi.id:
         await advisor_result.back_to_form(update, context, eoi.id)
     else:
@@ -281,7 +281,7 @@ async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_
 
 def setup() -> Contribution:
     """The handlers of group 0: /models, the menu entry, the advisor's buttons."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("models", models_requested),
         CallbackQueryHandler(models_requested, pattern=r"^menu\|models$"),
         CallbackQueryHandler(advisor_started, pattern=r"^advx\|new$"),
@@ -296,7 +296,7 @@ def setup() -> Contribution:
     )
 
 
-def setup_answers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_answers() -> list[Handler]:
     """Typed answers to the advisor (a group after the forms', before the fallback)."""
     return [
         MessageHandler(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
 from bot.contributions import Contribution
@@ -12,6 +12,7 @@ from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations import report
 from storage import activity_reports as store
@@ -141,7 +142,7 @@ async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def setup() -> Contribution:
     """The handlers of group 0 for /myreports and reviewing."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("myreports", reports_requested),
         CommandHandler("reports", review_list_requested),
         CallbackQueryHandler(report_opened, pattern=r"^rep\|op\|\d+$"),

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from babel.dates import format_time
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import preferences
 from storage.local_time import is_zone, known_zones, local, zones_of_country
@@ -188,7 +189,7 @@ async def change_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def setup() -> Contribution:
     """The /settings command and its buttons (group 0)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("settings", settings_requested),
         CallbackQueryHandler(settings_requested, pattern=r"^set\|o$"),
         CallbackQueryHandler(zone_change_requested, pattern=r"^set\|z$"),

@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
 from bot.contributions import Contribution, OpenForm
@@ -17,6 +17,7 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.questions import Kind, Question
 from bot.services import services
 from storage import progress_reports as store
@@ -199,7 +200,7 @@ def _notice(params: dict[str, Any]) -> str:
 
 def setup() -> Contribution:
     """The handlers of group 0 for progress reports."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("progress", progress_requested),
         CallbackQueryHandler(progress_requested, pattern=r"^prg\|go$"),
         CallbackQueryHandler(form_button_pressed, pattern=r"^prg\|\d+\|"),

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -23,6 +22,7 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from conversations import report
 from storage import activity_reports as store
@@ -173,11 +173,11 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def setup() -> Contribution:
     """The offer's buttons (group 0), and the note /start shows about messages still waiting."""
-    handlers: list[BaseHandler] = [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
+    handlers: list[Handler] = [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
     return Contribution(handlers, waiting=[waiting_offers])
 
 
-def setup_messages() -> list[BaseHandler]:  # type: ignore[type-arg]
+def setup_messages() -> list[Handler]:
     """The free-message handler, for a group after the forms' answers and before the fallback."""
     return [
         MessageHandler(

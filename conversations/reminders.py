@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import reminders
 from bot.contributions import Contribution
@@ -13,6 +13,7 @@ from bot.i18n import _
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import Handler
 from bot.services import services
 from storage import deadlines, preferences
 from storage.deadlines import DeadlineView
@@ -196,7 +197,7 @@ async def done_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def setup() -> Contribution:
     """The reminder buttons (group 0)."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CallbackQueryHandler(act_now_pressed, pattern=r"^rem\|a\|\d+$"),
         CallbackQueryHandler(tomorrow_pressed, pattern=r"^rem\|t\|\d+$"),
         CallbackQueryHandler(done_pressed, pattern=r"^rem\|d\|\d+$"),

@@ -7,8 +7,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -23,6 +21,7 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import App, Handler
 from bot.questions import Kind, Option, Question
 from bot.services import services
 from bot.vocabulary import SDGS
@@ -303,7 +302,7 @@ def _notice(params: dict[str, Any]) -> str:
 
 
 async def _prepare_notice(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: Outgoing,
     language: str,
     worker: str,
@@ -325,7 +324,7 @@ def notice_text(params: dict[str, Any]) -> str:
 
 def setup() -> Contribution:
     """The handlers of group 0 for the guided report."""
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("report", report_requested),
         CallbackQueryHandler(report_requested, pattern=r"^rep\|go$"),
         CallbackQueryHandler(form_button_pressed, pattern=r"^rep\|\d+\|"),

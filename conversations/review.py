@@ -7,8 +7,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -20,6 +18,7 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
 from bot.outbox import wake_dispatcher
+from bot.ptb_types import App, Handler
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import interest
@@ -46,7 +45,7 @@ def decision_rows(eoi_id: int) -> list[list[tuple[str, str]]]:
 
 
 async def _prepare_submitted(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: Outgoing,
     language: str,
     worker: str,
@@ -167,7 +166,7 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 def setup() -> Contribution:
     """/submissions, the decision buttons, and the notices they send and sit under."""
 
-    handlers: list[BaseHandler] = [
+    handlers: list[Handler] = [
         CommandHandler("submissions", submissions_requested),
         CallbackQueryHandler(submission_opened, pattern=r"^eoi\|\d+\|o$"),
         CallbackQueryHandler(decision_chosen, pattern=r"^eoi\|"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import form_answers, forms
 from bot.contributions import Contribution
@@ -19,6 +19,7 @@ from bot.i18n import N_, _, render, use_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.notices import render_notice
+from bot.ptb_types import App, Handler
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES
 from conversations import interest
@@ -105,7 +106,7 @@ async def _refuse(
 
 
 async def _prepare_status(
-    application: Application,  # type: ignore[type-arg]
+    application: App,
     message: Outgoing,
     language: str,
     worker: str,
@@ -138,5 +139,5 @@ def mine_rows(items: list[Any]) -> list[list[Button]]:
 
 def setup() -> Contribution:
     """The revise buttons, and the decision notice that carries one."""
-    handlers: list[BaseHandler] = [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]
+    handlers: list[Handler] = [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]
     return Contribution(handlers, preparers={STATUS_NOTICE: _prepare_status})

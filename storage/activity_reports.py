@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import outbox
 from storage.deployment_views import deployment_of_expert
@@ -98,8 +98,11 @@ def current_draft(*, session: Session, person_id: int) -> ReportDraft | None:
     """The expert's report being filled in or edited, if any."""
     report = session.execute(
         select(ActivityReport)
-        .where(ActivityReport.person_id == person_id, ActivityReport.status == ReportStatus.DRAFT)
-        .order_by(ActivityReport.updated_at.desc(), ActivityReport.id.desc())
+        .where(
+            col(ActivityReport.person_id) == person_id,
+            col(ActivityReport.status) == ReportStatus.DRAFT,
+        )
+        .order_by(col(ActivityReport.updated_at).desc(), col(ActivityReport.id).desc())
         .limit(1)
     ).scalar_one_or_none()
     return _draft(session, report) if report else None
@@ -221,15 +224,15 @@ class ToReview:
 def reports_to_review(*, session: Session, limit: int = 10) -> tuple[list[ToReview], int]:
     """The oldest submitted reports not yet reviewed, and how many there are in all."""
     waiting = (
-        ActivityReport.status == ReportStatus.SUBMITTED,
-        ActivityReport.reference.is_not(None),
+        col(ActivityReport.status) == ReportStatus.SUBMITTED,
+        col(ActivityReport.reference).is_not(None),
     )
     total = session.execute(select(func.count()).where(*waiting)).scalar_one()
     found = session.execute(
-        select(ActivityReport, Deployment.expert_name)
-        .join(Deployment, Deployment.id == ActivityReport.deployment_id)
+        select(ActivityReport, col(Deployment.expert_name))
+        .join(Deployment, col(Deployment.id) == col(ActivityReport.deployment_id))
         .where(*waiting)
-        .order_by(ActivityReport.submitted_at, ActivityReport.id)
+        .order_by(col(ActivityReport.submitted_at), col(ActivityReport.id))
         .limit(limit)
     ).all()
     items = [
@@ -337,9 +340,9 @@ def offer(
     if media_group_id:
         report = session.execute(
             select(ActivityReport).where(
-                ActivityReport.person_id == person_id,
-                ActivityReport.media_group_id == media_group_id,
-                ActivityReport.status == ReportStatus.OFFERED,
+                col(ActivityReport.person_id) == person_id,
+                col(ActivityReport.media_group_id) == media_group_id,
+                col(ActivityReport.status) == ReportStatus.OFFERED,
             )
         ).scalar_one_or_none()
     new = report is None
@@ -387,12 +390,15 @@ class OfferView:
 
 def open_offers(*, session: Session, person_id: int, limit: int = 5) -> tuple[list[OfferView], int]:
     """The person's messages still on offer, oldest first (at most limit), and how many."""
-    waiting = (ActivityReport.person_id == person_id, ActivityReport.status == ReportStatus.OFFERED)
+    waiting = (
+        col(ActivityReport.person_id) == person_id,
+        col(ActivityReport.status) == ReportStatus.OFFERED,
+    )
     total = session.execute(select(func.count()).where(*waiting)).scalar_one()
     if not total or limit <= 0:  # only the count was asked for (/start), or there is nothing
         return [], total
     reports = session.execute(
-        select(ActivityReport).where(*waiting).order_by(ActivityReport.id).limit(limit)
+        select(ActivityReport).where(*waiting).order_by(col(ActivityReport.id)).limit(limit)
     ).scalars()
     shown = [
         OfferView(r.id or 0, r.title, len(r.attachments or []), r.message_date) for r in reports
@@ -456,12 +462,12 @@ def reports_of(*, session: Session, person_id: int, limit: int = 20) -> list[Rep
     found = session.execute(
         select(ActivityReport)
         .where(
-            ActivityReport.person_id == person_id,
-            ActivityReport.status.in_(
+            col(ActivityReport.person_id) == person_id,
+            col(ActivityReport.status).in_(
                 [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.REVIEWED]
             ),
         )
-        .order_by(ActivityReport.id.desc())
+        .order_by(col(ActivityReport.id).desc())
         .limit(limit)
     ).scalars()
     return [
@@ -491,10 +497,10 @@ def start_edit(
     if report.status not in (ReportStatus.SUBMITTED, ReportStatus.DRAFT):
         return "not_found"
     other = session.execute(
-        select(ActivityReport.id).where(
-            ActivityReport.person_id == person_id,
-            ActivityReport.status == ReportStatus.DRAFT,
-            ActivityReport.id != report_id,
+        select(col(ActivityReport.id)).where(
+            col(ActivityReport.person_id) == person_id,
+            col(ActivityReport.status) == ReportStatus.DRAFT,
+            col(ActivityReport.id) != report_id,
         )
     ).first()
     if other is not None:
@@ -550,5 +556,5 @@ def mark_reviewed(
 def report_by_reference(*, session: Session, reference: str) -> ActivityReport | None:
     """A report by its reference (for tests and the shell)."""
     return session.execute(
-        select(ActivityReport).where(ActivityReport.reference == reference)
+        select(ActivityReport).where(col(ActivityReport.reference) == reference)
     ).scalar_one_or_none()

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import interest
 from storage.advisor_tables import AdvisorSession
@@ -48,8 +48,8 @@ def current_session(*, session: Session, person_id: int) -> Draft | None:
     """The person's open advisor run, if any."""
     row = session.execute(
         select(AdvisorSession)
-        .where(AdvisorSession.person_id == person_id, AdvisorSession.status == OPEN)
-        .order_by(AdvisorSession.id.desc())
+        .where(col(AdvisorSession.person_id) == person_id, col(AdvisorSession.status) == OPEN)
+        .order_by(col(AdvisorSession.id).desc())
         .limit(1)
     ).scalar_one_or_none()
     return _draft(row) if row else None
@@ -67,7 +67,7 @@ def start_session(
     """Open a new advisor run (an older open one of the person is discarded)."""
     session.execute(
         update(AdvisorSession)
-        .where(AdvisorSession.person_id == person_id, AdvisorSession.status == OPEN)
+        .where(col(AdvisorSession.person_id) == person_id, col(AdvisorSession.status) == OPEN)
         .values(status=DISCARDED, updated_at=now, answers={}, recommendation=None)
     )
     row = AdvisorSession(
@@ -116,7 +116,7 @@ def discard_session(*, session: Session, draft_id: int) -> None:
     """The person threw the run away: its answers are deleted."""
     session.execute(
         update(AdvisorSession)
-        .where(AdvisorSession.id == draft_id, AdvisorSession.status == OPEN)
+        .where(col(AdvisorSession.id) == draft_id, col(AdvisorSession.status) == OPEN)
         .values(status=DISCARDED, answers={}, recommendation=None)
     )
     session.commit()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.deadlines import add_deadline
 from storage.models import Deadline, ExpressionOfInterest, Status
@@ -30,16 +30,16 @@ class CallView:
 def _sweep(session: Session, call: CallForInterest, now: datetime) -> int:
     """Give everyone with a matching draft their deadline for this call; how many are new."""
     assert call.id is not None
-    query = select(ExpressionOfInterest.person_id).where(
-        ExpressionOfInterest.programme == call.programme,
-        ExpressionOfInterest.status == Status.DRAFT,
+    query = select(col(ExpressionOfInterest.person_id)).where(
+        col(ExpressionOfInterest.programme) == call.programme,
+        col(ExpressionOfInterest.status) == Status.DRAFT,
     )
     if call.countries:
-        query = query.where(ExpressionOfInterest.partner_country.in_(call.countries))
+        query = query.where(col(ExpressionOfInterest.partner_country).in_(call.countries))
     new = 0
     for person_id in sorted(set(session.execute(query).scalars())):
         key = f"call:{call.id}:person:{person_id}"
-        if session.execute(select(Deadline.id).where(Deadline.key == key)).first():
+        if session.execute(select(col(Deadline.id)).where(col(Deadline.key) == key)).first():
             continue
         add_deadline(
             session,
@@ -88,7 +88,7 @@ def open_call(
 def sweep_calls(*, session: Session, now: datetime) -> int:
     """Find people who started a matching draft since the last look (owns the commit)."""
     query = select(CallForInterest).where(
-        CallForInterest.status == CallStatus.OPEN, CallForInterest.next_sweep_at <= now
+        col(CallForInterest.status) == CallStatus.OPEN, col(CallForInterest.next_sweep_at) <= now
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)

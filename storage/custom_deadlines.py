@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.deadlines import DeadlineView, add_deadline, expert_of, view
 from storage.models import Person
@@ -48,7 +48,7 @@ def find_holder(*, session: Session, text: str) -> Holder | None:
         found = (
             session.execute(
                 select(Person)
-                .where(Person.username.is_not(None))
+                .where(col(Person.username).is_not(None))
                 .where(func.lower(Person.username) == username)
                 .limit(2)
             )

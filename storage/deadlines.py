@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import outbox
 from storage.local_time import (
@@ -114,11 +114,11 @@ def schedule_reminders(session: Session, deadline: Deadline, now: datetime | Non
 def _has_pending(session: Session, deadline_id: int, person_id: int) -> bool:
     return (
         session.execute(
-            select(OutboxMessage.id)
+            select(col(OutboxMessage.id))
             .where(
-                OutboxMessage.subject == subject_of(deadline_id),
-                OutboxMessage.recipient_id == person_id,
-                OutboxMessage.status == OutboxStatus.PENDING,
+                col(OutboxMessage.subject) == subject_of(deadline_id),
+                col(OutboxMessage.recipient_id) == person_id,
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
             )
             .limit(1)
         ).first()
@@ -144,7 +144,9 @@ def add_deadline(
 
     Adding the same key again returns the existing deadline unchanged.
     """
-    existing = session.execute(select(Deadline).where(Deadline.key == key)).scalar_one_or_none()
+    existing = session.execute(
+        select(Deadline).where(col(Deadline.key) == key)
+    ).scalar_one_or_none()
     if existing is not None:
         return existing
     deadline = Deadline(
@@ -158,7 +160,7 @@ def add_deadline(
         params=params or {},
         created_by=created_by,
         status=DeadlineStatus.OPEN,
-        **({"created_at": now} if now else {}),
+        created_at=now or utcnow(),
     )
     session.add(deadline)
     session.flush()
@@ -171,9 +173,9 @@ def cancel_reminders(session: Session | Connection, deadline_id: int, reason: st
     result = session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.subject == subject_of(deadline_id),
-            OutboxMessage.template.in_(REMINDER_TEMPLATES),
-            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.subject) == subject_of(deadline_id),
+            col(OutboxMessage.template).in_(REMINDER_TEMPLATES),
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
         )
         .values(status=OutboxStatus.CANCELLED, last_error=reason[:500], claimed_until=None)
     )
@@ -193,11 +195,11 @@ def assign_person(
     In the caller's transaction (the caller commits). Reminders planned for someone else are
     cancelled. Returns how many deadlines changed hands.
     """
-    query = select(Deadline).where(Deadline.status == DeadlineStatus.OPEN)
+    query = select(Deadline).where(col(Deadline.status) == DeadlineStatus.OPEN)
     if deadline_ids is not None:
-        query = query.where(Deadline.id.in_(deadline_ids))
+        query = query.where(col(Deadline.id).in_(deadline_ids))
     elif deployment_id is not None:
-        query = query.where(Deadline.deployment_id == deployment_id)
+        query = query.where(col(Deadline.deployment_id) == deployment_id)
     else:
         raise ValueError("deadline_ids or deployment_id is needed")
     changed = 0
@@ -224,9 +226,12 @@ def reconcile_reminders(*, session: Session, now: datetime, limit: int = 200) ->
         session.execute(
             select(Deadline)
             .where(
-                Deadline.status == DeadlineStatus.OPEN,
-                Deadline.person_id.is_not(None),
-                or_(Deadline.planned_for.is_(None), Deadline.planned_for != Deadline.person_id),
+                col(Deadline.status) == DeadlineStatus.OPEN,
+                col(Deadline.person_id).is_not(None),
+                or_(
+                    col(Deadline.planned_for).is_(None),
+                    col(Deadline.planned_for) != col(Deadline.person_id),
+                ),
             )
             .limit(limit)
         )
@@ -248,7 +253,7 @@ def complete(
     """Mark an open deadline done and cancel its remaining reminders (caller's transaction)."""
     result = session.execute(
         update(Deadline)
-        .where(Deadline.id == deadline_id, Deadline.status == DeadlineStatus.OPEN)
+        .where(col(Deadline.id) == deadline_id, col(Deadline.status) == DeadlineStatus.OPEN)
         .values(status=DeadlineStatus.DONE, done_at=now, done_by=by)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
@@ -271,7 +276,7 @@ def cancel_deadline(session: Session, *, deadline_id: int, reason: str) -> bool:
     """Cancel an open deadline and its reminders (caller's transaction)."""
     result = session.execute(
         update(Deadline)
-        .where(Deadline.id == deadline_id, Deadline.status == DeadlineStatus.OPEN)
+        .where(col(Deadline.id) == deadline_id, col(Deadline.status) == DeadlineStatus.OPEN)
         .values(status=DeadlineStatus.CANCELLED)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
@@ -293,11 +298,11 @@ def complete_call_deadlines(
     return sum(complete(session, deadline_id=i, now=now, by=person_id) for i in list(ids))
 
 
-_OPEN_CALL_DEADLINES = select(Deadline.id).where(
-    Deadline.kind == "call",
-    Deadline.person_id == bindparam("person"),
-    Deadline.programme == bindparam("programme"),
-    Deadline.status == DeadlineStatus.OPEN,
+_OPEN_CALL_DEADLINES = select(col(Deadline.id)).where(
+    col(Deadline.kind) == "call",
+    col(Deadline.person_id) == bindparam("person"),
+    col(Deadline.programme) == bindparam("programme"),
+    col(Deadline.status) == DeadlineStatus.OPEN,
 )
 
 
@@ -315,7 +320,7 @@ def snooze(*, session: Session, deadline_id: int, person_id: int, now: datetime)
         when = next_morning(now, zone)
     key = f"deadline:{deadline_id}:snooze:{day.isoformat()}:{person_id}"
     exists = session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+        select(col(OutboxMessage.id)).where(col(OutboxMessage.dedupe_key) == key)
     ).first()
     if exists is None:
         outbox.enqueue(
@@ -349,8 +354,8 @@ def upcoming_for(*, session: Session, person_id: int) -> Upcoming:
     """The person's open deadlines, soonest (or most overdue) first."""
     rows = session.execute(
         select(Deadline)
-        .where(Deadline.person_id == person_id, Deadline.status == DeadlineStatus.OPEN)
-        .order_by(Deadline.due_at, Deadline.id)
+        .where(col(Deadline.person_id) == person_id, col(Deadline.status) == DeadlineStatus.OPEN)
+        .order_by(col(Deadline.due_at), col(Deadline.id))
     ).scalars()
     return Upcoming(zone=zone_of(session, person_id), deadlines=[view(d) for d in rows])
 
@@ -379,10 +384,10 @@ def holder_of(session: Session, deadline: Deadline, first_name: str | None = Non
 def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, Holder]]:
     """Open deadlines past their date, with their holder (for coordinators)."""
     rows = session.execute(
-        select(Deadline, Person.first_name)
-        .join(Person, Person.id == Deadline.person_id, isouter=True)
-        .where(and_(Deadline.status == DeadlineStatus.OPEN, Deadline.due_at < now))
-        .order_by(Deadline.due_at)
+        select(Deadline, col(Person.first_name))
+        .join(Person, col(Person.id) == col(Deadline.person_id), isouter=True)
+        .where(and_(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.due_at) < now))
+        .order_by(col(Deadline.due_at))
     ).all()
     return [(view(d), holder_of(session, d, name)) for d, name in rows]
 
@@ -409,11 +414,11 @@ def bind_deployment_deadlines(*, session: Session, now: datetime, limit: int = 2
     if table is None:
         return 0
     rows = session.execute(
-        select(Deadline.id, table.c.expert_id)
+        select(col(Deadline.id), table.c.expert_id)
         .join(table, table.c.id == Deadline.deployment_id)
         .where(
-            Deadline.status == DeadlineStatus.OPEN,
-            Deadline.person_id.is_(None),
+            col(Deadline.status) == DeadlineStatus.OPEN,
+            col(Deadline.person_id).is_(None),
             table.c.expert_id.is_not(None),
         )
         .limit(limit)

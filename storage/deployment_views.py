@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.core import get_global
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.experts_tables import Deployment, DeploymentStatus
 from storage.models import Deadline, Person
@@ -51,7 +51,9 @@ def view(session: Session, deployment: Deployment) -> DeploymentView:
     """A deployment row as a plain view (with how many report deadlines it has)."""
     assert deployment.id is not None
     count = len(
-        session.execute(select(Deadline.id).where(Deadline.deployment_id == deployment.id)).all()
+        session.execute(
+            select(col(Deadline.id)).where(col(Deadline.deployment_id) == deployment.id)
+        ).all()
     )
     return DeploymentView(
         id=deployment.id,
@@ -84,10 +86,13 @@ class ExpertView:
 def deployment_of_expert(*, session: Session, person_id: int) -> ExpertView | None:
     """The active deployment the person is bound to (the newest, if several)."""
     found = session.execute(
-        select(Deployment, Person.timezone)
-        .join(Person, Person.id == Deployment.expert_id)
-        .where(Deployment.expert_id == person_id, Deployment.status == DeploymentStatus.ACTIVE)
-        .order_by(Deployment.bound_at.desc(), Deployment.id.desc())
+        select(Deployment, col(Person.timezone))
+        .join(Person, col(Person.id) == col(Deployment.expert_id))
+        .where(
+            col(Deployment.expert_id) == person_id,
+            col(Deployment.status) == DeploymentStatus.ACTIVE,
+        )
+        .order_by(col(Deployment.bound_at).desc(), col(Deployment.id).desc())
         .limit(1)
     ).first()
     if found is None:

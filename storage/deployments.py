@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.deadlines import add_deadline
 from storage.deployment_views import DeploymentView, view, zone_for
@@ -90,8 +90,11 @@ def current_draft(*, session: Session, coordinator_id: int) -> Draft | None:
     """The coordinator's deployment still being registered, if any."""
     found = session.execute(
         select(Deployment)
-        .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
-        .order_by(Deployment.id.desc())
+        .where(
+            col(Deployment.created_by) == coordinator_id,
+            col(Deployment.status) == DeploymentStatus.DRAFT,
+        )
+        .order_by(col(Deployment.id).desc())
         .limit(1)
     ).scalar_one_or_none()
     return _draft(found) if found else None
@@ -101,7 +104,10 @@ def start_draft(*, session: Session, coordinator_id: int, step: str, now: dateti
     """Open a new deployment draft (an older one of the coordinator is discarded)."""
     session.execute(
         update(Deployment)
-        .where(Deployment.created_by == coordinator_id, Deployment.status == DeploymentStatus.DRAFT)
+        .where(
+            col(Deployment.created_by) == coordinator_id,
+            col(Deployment.status) == DeploymentStatus.DRAFT,
+        )
         .values(status=DeploymentStatus.DISCARDED, updated_at=now, **_NO_ANSWERS)
     )
     deployment = Deployment(created_by=coordinator_id, step=step, created_at=now, updated_at=now)
@@ -150,7 +156,7 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
     """The coordinator threw the draft away: its answers are deleted."""
     session.execute(
         update(Deployment)
-        .where(Deployment.id == draft_id, Deployment.status == DeploymentStatus.DRAFT)
+        .where(col(Deployment.id) == draft_id, col(Deployment.status) == DeploymentStatus.DRAFT)
         .values(status=DeploymentStatus.DISCARDED, **_NO_ANSWERS)
     )
     session.commit()
@@ -161,8 +167,8 @@ def find_expression_of_interest(session: Session, reference: str) -> ExpressionO
     """A submitted expression of interest by its reference (EOI-2026-0001)."""
     return session.execute(
         select(ExpressionOfInterest).where(
-            ExpressionOfInterest.reference == reference.strip().upper(),
-            ExpressionOfInterest.status != Status.DRAFT,
+            col(ExpressionOfInterest.reference) == reference.strip().upper(),
+            col(ExpressionOfInterest.status) != Status.DRAFT,
         )
     ).scalar_one_or_none()
 
@@ -233,8 +239,9 @@ def create_deployment(
     now: datetime,
 ) -> DeploymentView | str:
     """Register a deployment in one go (the command line); the bad field's key otherwise."""
+    answers: dict[str, Any] = {key: values.get(key) for key in ANSWER_KEYS}
     deployment = Deployment(
-        **{key: values.get(key) for key in ANSWER_KEYS},
+        **answers,
         created_by=created_by,
         created_at=now,
         updated_at=now,
@@ -258,8 +265,8 @@ def deployments(*, session: Session, limit: int = 30) -> list[DeploymentView]:
     """The registered deployments, newest first."""
     found = session.execute(
         select(Deployment)
-        .where(Deployment.status == DeploymentStatus.ACTIVE)
-        .order_by(Deployment.id.desc())
+        .where(col(Deployment.status) == DeploymentStatus.ACTIVE)
+        .order_by(col(Deployment.id).desc())
         .limit(limit)
     ).scalars()
     return [view(session, d) for d in found]

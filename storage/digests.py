@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.local_time import DIGEST_HOUR, next_morning, zone_of
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus, table_of
 from storage.outbox import DIGEST, DIGEST_PART, claimable, enqueue
 
 
@@ -25,12 +25,12 @@ def hold_for_digest(
     digest_at = next_morning(now, zone_of(session, recipient_id), DIGEST_HOUR)
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.claimed_by) == worker)
         .values(status=OutboxStatus.HELD, claimed_until=None)
     )
     key = f"digest:{recipient_id}:{digest_at.isoformat()}"
     planned = session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+        select(col(OutboxMessage.id)).where(col(OutboxMessage.dedupe_key) == key)
     ).first()
     if planned is None:
         enqueue(
@@ -46,8 +46,9 @@ def hold_for_digest(
 
 def bundle_held(*, session: Session, message_id: int, recipient_id: int) -> int:
     """Take every held notice of the recipient into this digest; how many it holds in all."""
-    held = select(OutboxMessage.id).where(
-        OutboxMessage.recipient_id == recipient_id, OutboxMessage.status == OutboxStatus.HELD
+    held = select(col(OutboxMessage.id)).where(
+        col(OutboxMessage.recipient_id) == recipient_id,
+        col(OutboxMessage.status) == OutboxStatus.HELD,
     )
     if session.get_bind().dialect.name == "postgresql":
         held = held.with_for_update(skip_locked=True)
@@ -55,7 +56,7 @@ def bundle_held(*, session: Session, message_id: int, recipient_id: int) -> int:
     if ids:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
+            .where(col(OutboxMessage.id).in_(ids))
             .values(status=OutboxStatus.BUNDLED, bundle_id=message_id)
         )
     session.commit()
@@ -76,7 +77,7 @@ def bundle_due(
 
     Rows another live process has claimed stay with it, so nothing goes out twice.
     """
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     siblings = select(table.c.id).where(
         table.c.recipient_id == recipient_id,
         table.c.template == template,
@@ -91,7 +92,7 @@ def bundle_due(
     if ids:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
+            .where(col(OutboxMessage.id).in_(ids))
             .values(status=OutboxStatus.BUNDLED, bundle_id=message_id, claimed_until=None)
         )
     session.commit()
@@ -106,9 +107,9 @@ def plan_parts(
     session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.bundle_id == message_id,
-            OutboxMessage.template == DIGEST_PART,
-            OutboxMessage.status == OutboxStatus.BUNDLED,
+            col(OutboxMessage.bundle_id) == message_id,
+            col(OutboxMessage.template) == DIGEST_PART,
+            col(OutboxMessage.status) == OutboxStatus.BUNDLED,
         )
         .values(status=OutboxStatus.CANCELLED, last_error="replaced by a new preparation")
     )
@@ -134,10 +135,10 @@ def still_mine(*, session: Session, message_id: int, worker: str) -> bool:
 def _bundle_size(session: Session, message_id: int) -> int:
     return len(
         session.execute(
-            select(OutboxMessage.id).where(
-                OutboxMessage.bundle_id == message_id,
-                OutboxMessage.status == OutboxStatus.BUNDLED,
-                OutboxMessage.template != DIGEST_PART,
+            select(col(OutboxMessage.id)).where(
+                col(OutboxMessage.bundle_id) == message_id,
+                col(OutboxMessage.status) == OutboxStatus.BUNDLED,
+                col(OutboxMessage.template) != DIGEST_PART,
             )
         ).all()
     )
@@ -147,13 +148,13 @@ def bundle_contents(*, session: Session, message_id: int) -> list[tuple[str, dic
     """(template, params) of what goes out with this message, oldest first (without the
     digest's own further parts)."""
     rows = session.execute(
-        select(OutboxMessage.template, OutboxMessage.params)
+        select(col(OutboxMessage.template), col(OutboxMessage.params))
         .where(
-            OutboxMessage.bundle_id == message_id,
-            OutboxMessage.status == OutboxStatus.BUNDLED,
-            OutboxMessage.template != DIGEST_PART,
+            col(OutboxMessage.bundle_id) == message_id,
+            col(OutboxMessage.status) == OutboxStatus.BUNDLED,
+            col(OutboxMessage.template) != DIGEST_PART,
         )
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
     ).all()
     return [(template, params) for template, params in rows]
 
@@ -163,16 +164,17 @@ def release_held(*, session: Session, recipient_id: int, now: datetime) -> int:
     released = session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.recipient_id == recipient_id, OutboxMessage.status == OutboxStatus.HELD
+            col(OutboxMessage.recipient_id) == recipient_id,
+            col(OutboxMessage.status) == OutboxStatus.HELD,
         )
         .values(status=OutboxStatus.PENDING, due_at=now)
     )
     session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.recipient_id == recipient_id,
-            OutboxMessage.template == DIGEST,
-            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.recipient_id) == recipient_id,
+            col(OutboxMessage.template) == DIGEST,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
         )
         .values(status=OutboxStatus.CANCELLED, last_error="switched to single notices")
     )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import activity_reports, interest, progress_reports
 from storage.experts_tables import ActivityReport, Deployment, ProgressReport, ReportStatus
@@ -45,10 +45,10 @@ def expressions_of_interest(*, session: Session) -> Table:
     found = session.execute(
         select(ExpressionOfInterest)
         .where(
-            ExpressionOfInterest.reference.is_not(None),
-            ExpressionOfInterest.status != Status.DISCARDED,
+            col(ExpressionOfInterest.reference).is_not(None),
+            col(ExpressionOfInterest.status) != Status.DISCARDED,
         )
-        .order_by(ExpressionOfInterest.submitted_at, ExpressionOfInterest.id)
+        .order_by(col(ExpressionOfInterest.submitted_at), col(ExpressionOfInterest.id))
     ).scalars()
     rows = []
     for eoi in found:
@@ -73,9 +73,9 @@ def activity_reports_table(*, session: Session) -> Table:
     header += _DEPLOYMENT_COLUMNS + list(activity_reports.ANSWER_KEYS)
     found = session.execute(
         select(ActivityReport, Deployment)
-        .join(Deployment, Deployment.id == ActivityReport.deployment_id)
-        .where(ActivityReport.status.in_(_FINISHED_REPORTS))
-        .order_by(ActivityReport.submitted_at, ActivityReport.id)
+        .join(Deployment, col(Deployment.id) == col(ActivityReport.deployment_id))
+        .where(col(ActivityReport.status).in_(_FINISHED_REPORTS))
+        .order_by(col(ActivityReport.submitted_at), col(ActivityReport.id))
     ).all()
     rows = [
         [cell(getattr(report, name)) for name in header[:5]]
@@ -92,9 +92,9 @@ def progress_reports_table(*, session: Session) -> Table:
     header += _DEPLOYMENT_COLUMNS + list(progress_reports.ANSWER_KEYS)
     found = session.execute(
         select(ProgressReport, Deployment)
-        .join(Deployment, Deployment.id == ProgressReport.deployment_id)
-        .where(ProgressReport.status.in_(_FINISHED_REPORTS))
-        .order_by(ProgressReport.submitted_at, ProgressReport.id)
+        .join(Deployment, col(Deployment.id) == col(ProgressReport.deployment_id))
+        .where(col(ProgressReport.status).in_(_FINISHED_REPORTS))
+        .order_by(col(ProgressReport.submitted_at), col(ProgressReport.id))
     ).all()
     rows = [
         [cell(getattr(report, name)) for name in header[:4]]

@@ -15,6 +15,7 @@ from storage.models import (
     ExpressionOfInterest,
     Programme,
     Status,
+    table_of,
 )
 
 # The columns a person answers; the forms' question keys are taken from these.
@@ -47,7 +48,7 @@ ANSWER_KEYS = (
 )
 
 
-_TABLE = ExpressionOfInterest.__table__
+_TABLE = table_of(ExpressionOfInterest)
 
 
 @on_connection

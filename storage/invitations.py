@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.deadlines import assign_person
 from storage.deployment_views import DeploymentView, view
@@ -53,7 +53,7 @@ def new_invitation(*, session: Session, deployment_id: int, code: str, now: date
         return False
     session.execute(
         update(Invitation)
-        .where(Invitation.deployment_id == deployment_id, Invitation.used_at.is_(None))
+        .where(col(Invitation.deployment_id) == deployment_id, col(Invitation.used_at).is_(None))
         .values(expires_at=now)
     )
     issue_invitation(session, deployment_id=deployment_id, code=code, now=now)
@@ -92,7 +92,7 @@ def open_invitation(
     if _locked(session, person_id, now):
         return InvitationCheck("locked")
     invitation = session.execute(
-        select(Invitation).where(Invitation.code_hash == hash_code(code))
+        select(Invitation).where(col(Invitation.code_hash) == hash_code(code))
     ).scalar_one_or_none()
     if invitation is not None and invitation.used_by == person_id:
         deployment = session.get_one(Deployment, invitation.deployment_id)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.models import ExpressionOfInterest, Person, Status
 
@@ -125,12 +125,12 @@ def zone_of(session: Session, person_id: int | None) -> str:
         if zone:
             return zone
     eoi = session.execute(
-        select(ExpressionOfInterest.partner_country)
+        select(col(ExpressionOfInterest.partner_country))
         .where(
-            ExpressionOfInterest.person_id == person_id,
-            ExpressionOfInterest.status != Status.DISCARDED,
+            col(ExpressionOfInterest.person_id) == person_id,
+            col(ExpressionOfInterest.status) != Status.DISCARDED,
         )
-        .order_by(ExpressionOfInterest.id.desc())
+        .order_by(col(ExpressionOfInterest.id).desc())
         .limit(1)
     ).scalar_one_or_none()
     # Someone who writes in German speaks for the German side of the partnership; everyone

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.advisor_tables import ModelRule, ModelRuleChange
 
@@ -67,7 +67,9 @@ def _state(rule: ModelRule) -> dict[str, Any]:
 
 def rules_of_country(*, session: Session, country: str) -> dict[str, RuleView]:
     """The stored rules of one country by model (a model without a row is to be confirmed)."""
-    rows = session.execute(select(ModelRule).where(ModelRule.country == country.upper())).scalars()
+    rows = session.execute(
+        select(ModelRule).where(col(ModelRule.country) == country.upper())
+    ).scalars()
     return {rule.model: _view(rule) for rule in rows}
 
 
@@ -143,7 +145,7 @@ def changes_of(*, session: Session, country: str) -> list[ChangeView]:
     """The recorded changes of one country's rules, oldest first."""
     rows = session.execute(
         select(ModelRuleChange)
-        .where(ModelRuleChange.country == country.upper())
-        .order_by(ModelRuleChange.id)
+        .where(col(ModelRuleChange.country) == country.upper())
+        .order_by(col(ModelRuleChange.id))
     ).scalars()
     return [ChangeView(c.country, c.model, c.old, c.new, c.changed_by, c.changed_at) for c in rows]

@@ -6,13 +6,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, String, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Table, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table class's Core table (SQLModel sets __table__ without declaring it to type checkers)."""
+    return model.__dict__["__table__"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

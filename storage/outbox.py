@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from storage.models import OutboxMessage, OutboxStatus, Person, utcnow
+from storage.models import OutboxMessage, OutboxStatus, Person, table_of, utcnow
 from storage.reminders_tables import NotificationPreference
 
 DIGEST = "reminders/digest"  # a coordinator's daily digest of held notices
@@ -63,7 +63,7 @@ def enqueue(
     return message
 
 
-_INSERT = insert(OutboxMessage.__table__)
+_INSERT = insert(table_of(OutboxMessage))
 
 
 def enqueue_on(
@@ -143,7 +143,7 @@ def claim_due_messages(
     A claim whose lease ran out (its process died) is claimable again. The rows are found
     through the (status, due_at) index, so the cost follows the due rows, not the table.
     """
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     due = (
         select(table.c.id)
         .where(
@@ -172,20 +172,20 @@ def claim_due_messages(
     rows = session.execute(
         select(
             OutboxMessage,
-            Person.language,
-            Person.telegram_language,
-            Person.timezone,
-            Person.unreachable,
-            NotificationPreference.digest,
+            col(Person.language),
+            col(Person.telegram_language),
+            col(Person.timezone),
+            col(Person.unreachable),
+            col(NotificationPreference.digest),
         )
-        .join(Person, Person.id == OutboxMessage.recipient_id, isouter=True)
+        .join(Person, col(Person.id) == col(OutboxMessage.recipient_id), isouter=True)
         .join(
             NotificationPreference,
-            NotificationPreference.person_id == OutboxMessage.recipient_id,
+            col(NotificationPreference.person_id) == col(OutboxMessage.recipient_id),
             isouter=True,
         )
-        .where(OutboxMessage.id.in_(claimed), OutboxMessage.claimed_by == worker)
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .where(col(OutboxMessage.id).in_(claimed), col(OutboxMessage.claimed_by) == worker)
+        .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
     ).all()
     return [
         Outgoing(
@@ -217,30 +217,31 @@ def mark_sent(
     """
     done = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.claimed_by) == worker)
         .values(claimed_until=None, status=OutboxStatus.SENT, sent_at=now)
-        .returning(OutboxMessage.recipient_id)
+        .returning(col(OutboxMessage.recipient_id))
     ).first()
     if done is None:
         session.commit()
         return
     bundled = and_(
-        OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED
+        col(OutboxMessage.bundle_id) == message_id,
+        col(OutboxMessage.status) == OutboxStatus.BUNDLED,
     )
     session.execute(
         update(OutboxMessage)
-        .where(bundled, OutboxMessage.template.not_in(FOLLOWERS))
+        .where(bundled, col(OutboxMessage.template).not_in(FOLLOWERS))
         .values(status=OutboxStatus.SENT, sent_at=now)
     )
     # A moment earlier than the attachments, so the digest's text is complete before them.
     session.execute(
         update(OutboxMessage)
-        .where(bundled, OutboxMessage.template == DIGEST_PART)
+        .where(bundled, col(OutboxMessage.template) == DIGEST_PART)
         .values(status=OutboxStatus.PENDING, due_at=now - timedelta(seconds=1), claimed_until=None)
     )
     session.execute(
         update(OutboxMessage)
-        .where(bundled, OutboxMessage.template.in_(ATTACHMENTS))
+        .where(bundled, col(OutboxMessage.template).in_(ATTACHMENTS))
         .values(status=OutboxStatus.PENDING, due_at=now, claimed_until=None)
     )
     if reachable:
@@ -259,10 +260,10 @@ def renew_claim(
     renewed = session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.claimed_by == worker,
-            OutboxMessage.claimed_until > now,
-            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.claimed_by) == worker,
+            col(OutboxMessage.claimed_until) > now,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
         )
         .values(claimed_until=now + lease)
     )
@@ -296,7 +297,7 @@ def postpone(
     """Release the claim until due_at without counting a try (caller's transaction)."""
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.claimed_by) == worker)
         .values(
             due_at=due_at,
             claimed_until=None,
@@ -310,7 +311,7 @@ def drop(session: Session, *, message_id: int, worker: str, note: str) -> None:
     """Give up a claimed message that no longer needs sending (caller's transaction)."""
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.claimed_by) == worker)
         .values(status=OutboxStatus.CANCELLED, claimed_until=None, last_error=note[:500])
     )
 
@@ -332,17 +333,17 @@ def mark_unreachable(
     """
     turned = session.execute(
         update(Person)
-        .where(Person.id == person_id, Person.unreachable.is_(False))
+        .where(col(Person.id) == person_id, col(Person.unreachable).is_(False))
         .values(unreachable=True)
-        .returning(Person.id, Person.first_name, Person.username)
+        .returning(col(Person.id), col(Person.first_name), col(Person.username))
     ).first()
     session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.recipient_id == person_id,
-            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.HELD]),
-            OutboxMessage.id != message_id,
-            OutboxMessage.template != "reminders/final",
+            col(OutboxMessage.recipient_id) == person_id,
+            col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.HELD]),
+            col(OutboxMessage.id) != message_id,
+            col(OutboxMessage.template) != "reminders/final",
         )
         .values(status=OutboxStatus.CANCELLED, last_error="recipient blocked the bot")
     )
@@ -370,7 +371,10 @@ def _fail_bundle(session: Session, message_id: int, note: str) -> None:
     # What rode on a message that will never arrive is settled with it, never left BUNDLED.
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.bundle_id == message_id, OutboxMessage.status == OutboxStatus.BUNDLED)
+        .where(
+            col(OutboxMessage.bundle_id) == message_id,
+            col(OutboxMessage.status) == OutboxStatus.BUNDLED,
+        )
         .values(status=OutboxStatus.FAILED, last_error=note)
     )
 
@@ -378,7 +382,7 @@ def _fail_bundle(session: Session, message_id: int, note: str) -> None:
 def _finish(session: Session, message_id: int, worker: str, **values: Any) -> None:
     session.execute(
         update(OutboxMessage)
-        .where(and_(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker))
+        .where(and_(col(OutboxMessage.id) == message_id, col(OutboxMessage.claimed_by) == worker))
         .values(claimed_until=None, **values)
     )
     session.commit()
@@ -389,8 +393,8 @@ def pending_for(*, session: Session, recipient_ids: Iterable[int]) -> list[Outbo
     return list(
         session.execute(
             select(OutboxMessage).where(
-                OutboxMessage.recipient_id.in_(list(recipient_ids)),
-                OutboxMessage.status == OutboxStatus.PENDING,
+                col(OutboxMessage.recipient_id).in_(list(recipient_ids)),
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
             )
         ).scalars()
     )
@@ -400,6 +404,8 @@ def messages_about(*, session: Session, subject: str) -> list[OutboxMessage]:
     """Every message with this subject, oldest first (for tests and the shell)."""
     return list(
         session.execute(
-            select(OutboxMessage).where(OutboxMessage.subject == subject).order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(col(OutboxMessage.subject) == subject)
+            .order_by(col(OutboxMessage.id))
         ).scalars()
     )

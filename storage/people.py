@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.db import on_connection
-from storage.models import Deadline, DeadlineStatus, Person, utcnow
+from storage.models import Deadline, DeadlineStatus, Person, table_of, utcnow
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
 # update ids anew at random, so an old watermark must not swallow new updates.
@@ -51,7 +51,7 @@ def _view(person: Person) -> PersonView:
     )
 
 
-_PEOPLE = Person.__table__
+_PEOPLE = table_of(Person)
 # Built once: building and compiling a statement costs more than running it on SQLite.
 _SELECT_VIEW = select(*(_PEOPLE.c[name] for name in PersonView.__dataclass_fields__)).where(
     _PEOPLE.c.id == bindparam("id")
@@ -149,7 +149,7 @@ def person_returned(*, session: Session, person_id: int) -> bool:
     """
     cleared = session.execute(
         update(Person)
-        .where(Person.id == person_id, Person.unreachable.is_(True))
+        .where(col(Person.id) == person_id, col(Person.unreachable).is_(True))
         .values(unreachable=False)
     )
     if not cleared.rowcount:  # type: ignore[attr-defined]
@@ -157,7 +157,7 @@ def person_returned(*, session: Session, person_id: int) -> bool:
         return False
     session.execute(
         update(Deadline)
-        .where(Deadline.person_id == person_id, Deadline.status == DeadlineStatus.OPEN)
+        .where(col(Deadline.person_id) == person_id, col(Deadline.status) == DeadlineStatus.OPEN)
         .values(planned_for=None)
     )
     session.commit()

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from storage import digests
 from storage.db import on_connection
 from storage.local_time import is_zone, zone_of
-from storage.models import Person
+from storage.models import Person, table_of
 from storage.reminders import replan_for_person
 from storage.reminders_tables import NotificationPreference, PendingEntry
 
@@ -74,7 +74,7 @@ class Entry:
     updated_at: datetime
 
 
-_ENTRIES = PendingEntry.__table__
+_ENTRIES = table_of(PendingEntry)
 _ENTRY_OF = select(
     _ENTRIES.c.flow, _ENTRIES.c.step, _ENTRIES.c.answers, _ENTRIES.c.updated_at
 ).where(_ENTRIES.c.person_id == bindparam("person_id"))

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import outbox
 from storage.deadlines import complete
@@ -58,17 +58,17 @@ def next_due(
     """The earliest open progress-report deadline of the expert's deployments (or that one)."""
     query = (
         select(Deadline)
-        .join(Deployment, Deployment.id == Deadline.deployment_id)
+        .join(Deployment, col(Deployment.id) == col(Deadline.deployment_id))
         .where(
-            Deployment.expert_id == person_id,
-            Deadline.kind == "progress_report",
-            Deadline.status == DeadlineStatus.OPEN,
+            col(Deployment.expert_id) == person_id,
+            col(Deadline.kind) == "progress_report",
+            col(Deadline.status) == DeadlineStatus.OPEN,
         )
-        .order_by(Deadline.due_at, Deadline.id)
+        .order_by(col(Deadline.due_at), col(Deadline.id))
         .limit(1)
     )
     if deadline_id is not None:
-        query = query.where(Deadline.id == deadline_id)
+        query = query.where(col(Deadline.id) == deadline_id)
     deadline = session.execute(query).scalar_one_or_none()
     if deadline is None or deadline.id is None or deadline.deployment_id is None:
         return None
@@ -84,8 +84,11 @@ def current_draft(*, session: Session, person_id: int) -> Draft | None:
     """The expert's progress report being filled in, if any."""
     report = session.execute(
         select(ProgressReport)
-        .where(ProgressReport.person_id == person_id, ProgressReport.status == ReportStatus.DRAFT)
-        .order_by(ProgressReport.id.desc())
+        .where(
+            col(ProgressReport.person_id) == person_id,
+            col(ProgressReport.status) == ReportStatus.DRAFT,
+        )
+        .order_by(col(ProgressReport.id).desc())
         .limit(1)
     ).scalar_one_or_none()
     return _draft(report) if report else None

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from storage.local_time import DEFAULT_ZONE, local
-from storage.models import ReferenceCounter
+from storage.models import ReferenceCounter, table_of
 
-_COUNTER = ReferenceCounter.__table__
+_COUNTER = table_of(ReferenceCounter)
 _NEXT = (
     update(_COUNTER)
     .where(

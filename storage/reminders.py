@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import outbox
 from storage.deadlines import (
@@ -88,10 +88,10 @@ def final_moment(planned: datetime, due_at: datetime, zone: str) -> datetime:
 def still_drafting(session: Session, deadline: Deadline) -> bool:
     """Whether the person of a call deadline still has an unsubmitted draft that matches it."""
     drafts = session.execute(
-        select(ExpressionOfInterest.partner_country).where(
-            ExpressionOfInterest.person_id == deadline.person_id,
-            ExpressionOfInterest.programme == deadline.programme,
-            ExpressionOfInterest.status == Status.DRAFT,
+        select(col(ExpressionOfInterest.partner_country)).where(
+            col(ExpressionOfInterest.person_id) == deadline.person_id,
+            col(ExpressionOfInterest.programme) == deadline.programme,
+            col(ExpressionOfInterest.status) == Status.DRAFT,
         )
     ).all()
     countries = set((deadline.params or {}).get("countries") or [])
@@ -112,7 +112,9 @@ def escalate(
         if coordinator == deadline.person_id:
             continue
         key = f"escalation:{deadline.id}:{coordinator}"
-        if session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).first():
+        if session.execute(
+            select(col(OutboxMessage.id)).where(col(OutboxMessage.dedupe_key) == key)
+        ).first():
             continue
         holder = holder_of(session, deadline, person.first_name if person else None)
         outbox.enqueue(
@@ -187,17 +189,17 @@ def prepare_reminder(
         session.commit()
         return ReminderPlan(False, "later: night where the person is")
     later = session.execute(
-        select(OutboxMessage.id)
+        select(col(OutboxMessage.id))
         .where(
-            OutboxMessage.subject == subject_of(deadline.id),
-            OutboxMessage.recipient_id == row.recipient_id,
-            OutboxMessage.template.in_(REMINDER_TEMPLATES),
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.due_at <= now,
-            OutboxMessage.id != message_id,
+            col(OutboxMessage.subject) == subject_of(deadline.id),
+            col(OutboxMessage.recipient_id) == row.recipient_id,
+            col(OutboxMessage.template).in_(REMINDER_TEMPLATES),
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.due_at) <= now,
+            col(OutboxMessage.id) != message_id,
             or_(
-                OutboxMessage.due_at > row.due_at,
-                and_(OutboxMessage.due_at == row.due_at, OutboxMessage.id > message_id),
+                col(OutboxMessage.due_at) > row.due_at,
+                and_(col(OutboxMessage.due_at) == row.due_at, col(OutboxMessage.id) > message_id),
             ),
         )
         .limit(1)
@@ -208,11 +210,11 @@ def prepare_reminder(
     taken = session.execute(
         update(Deadline)
         .where(
-            Deadline.id == deadline.id,
+            col(Deadline.id) == deadline.id,
             or_(
-                Deadline.reminded_message_id.is_(None),
-                Deadline.reminded_message_id == message_id,
-                Deadline.reminded_at < now - COLLAPSE_WINDOW,
+                col(Deadline.reminded_message_id).is_(None),
+                col(Deadline.reminded_message_id) == message_id,
+                col(Deadline.reminded_at) < now - COLLAPSE_WINDOW,
             ),
         )
         .values(reminded_message_id=message_id, reminded_at=now)
@@ -229,13 +231,13 @@ def replan_for_person(session: Session, *, person_id: int, now: datetime) -> int
     transaction); how many moved."""
     zone = zone_of(session, person_id)
     rows = session.execute(
-        select(OutboxMessage, Deadline.due_at)
+        select(OutboxMessage, col(Deadline.due_at))
         .join(Deadline, Deadline.id == OutboxMessage.params["deadline_id"].as_integer())
         .where(
-            OutboxMessage.recipient_id == person_id,
-            OutboxMessage.template.in_(REMINDER_TEMPLATES),
-            OutboxMessage.status == OutboxStatus.PENDING,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            col(OutboxMessage.recipient_id) == person_id,
+            col(OutboxMessage.template).in_(REMINDER_TEMPLATES),
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
         )
     ).all()
     moved = 0

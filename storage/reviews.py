@@ -7,17 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import interest, outbox
-from storage.models import ExpressionOfInterest, Status
+from storage.models import ExpressionOfInterest, Status, table_of
 
 # The decisions a coordinator can take on a submitted expression of interest.
 DECISIONS = (Status.IN_REVIEW, Status.ACCEPTED, Status.RETURNED, Status.DECLINED)
 # A draft or a discarded one is not the coordinators' to decide on.
 _DECIDABLE = (Status.SUBMITTED, *DECISIONS)
 
-_TABLE = ExpressionOfInterest.__table__
+_TABLE = table_of(ExpressionOfInterest)
 _DECIDE = (
     update(_TABLE)
     .where(
@@ -96,10 +96,10 @@ def revised_now(*, session: Session) -> list[str]:
     """The references of submissions their submitters are revising (returned for changes)."""
     return list(
         session.execute(
-            select(ExpressionOfInterest.reference)
+            select(col(ExpressionOfInterest.reference))
             .where(
-                ExpressionOfInterest.status == Status.DRAFT,
-                ExpressionOfInterest.reference.is_not(None),
+                col(ExpressionOfInterest.status) == Status.DRAFT,
+                col(ExpressionOfInterest.reference).is_not(None),
             )
             .order_by(ExpressionOfInterest.reference)
         ).scalars()
@@ -108,14 +108,14 @@ def revised_now(*, session: Session) -> list[str]:
 
 def open_submissions(*, session: Session, limit: int = 10) -> tuple[list[OpenSubmission], int]:
     """The oldest submissions not yet decided (submitted or in review), and how many in all."""
-    waiting = ExpressionOfInterest.status.in_([Status.SUBMITTED, Status.IN_REVIEW])
+    waiting = col(ExpressionOfInterest.status).in_([Status.SUBMITTED, Status.IN_REVIEW])
     total = session.execute(
         select(func.count()).select_from(ExpressionOfInterest).where(waiting)
     ).scalar_one()
     found = session.execute(
         select(ExpressionOfInterest)
         .where(waiting)
-        .order_by(ExpressionOfInterest.submitted_at, ExpressionOfInterest.id)
+        .order_by(col(ExpressionOfInterest.submitted_at), col(ExpressionOfInterest.id))
         .limit(limit)
     ).scalars()
     items = [

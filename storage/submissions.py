@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import outbox
 from storage.db import on_connection
@@ -21,11 +21,12 @@ from storage.models import (
     Person,
     Programme,
     Status,
+    table_of,
     utcnow,
 )
 from storage.references import next_reference
 
-_TABLE = ExpressionOfInterest.__table__
+_TABLE = table_of(ExpressionOfInterest)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class ConsentMissing(ValueError):
 
 # The advisor's answers stay with the submission even where the model question was edited.
 _KEPT_ON_SUBMIT = frozenset({"advisor_answers", "advisor_recommendation"})
-_ORGANISATIONS = Organisation.__table__
+_ORGANISATIONS = table_of(Organisation)
 _INSERT_ORGANISATION = insert(_ORGANISATIONS).returning(_ORGANISATIONS.c.id)
 _UPDATE_ORGANISATION = (
     update(_ORGANISATIONS)
@@ -143,8 +144,8 @@ _UPDATE_ORGANISATION = (
         level=bindparam("level"),
     )
 )
-_PERSON_LANGUAGE = select(Person.__table__.c.language).where(
-    Person.__table__.c.id == bindparam("id")
+_PERSON_LANGUAGE = select(table_of(Person).c.language).where(
+    table_of(Person).c.id == bindparam("id")
 )
 _FINISH_SUBMISSION = (
     update(_TABLE)
@@ -243,10 +244,10 @@ def submissions_of(*, session: Session, person_id: int) -> list[SubmissionView]:
     rows = session.execute(
         select(ExpressionOfInterest)
         .where(
-            ExpressionOfInterest.person_id == person_id,
-            ExpressionOfInterest.status != Status.DISCARDED,
+            col(ExpressionOfInterest.person_id) == person_id,
+            col(ExpressionOfInterest.status) != Status.DISCARDED,
         )
-        .order_by(ExpressionOfInterest.id.desc())
+        .order_by(col(ExpressionOfInterest.id).desc())
     ).scalars()
     return [
         SubmissionView(
