@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -46,9 +47,11 @@ class Settings(BaseSettings):
     @field_validator("coordinator_ids")
     @classmethod
     def _check_coordinator_ids(cls, value: str) -> str:
-        for part in value.split(","):
-            if part.strip() and not part.strip().lstrip("-").isdigit():
-                raise ValueError(f"{part.strip()!r} is not a Telegram user id (a whole number)")
+        for part in (p.strip() for p in value.split(",")):
+            # A person's id: ASCII digits only ("²" is a digit to str.isdigit), above zero and
+            # within the 64-bit range Telegram's ids and the database's BIGINT columns share.
+            if part and not (re.fullmatch(r"[0-9]+", part) and 0 < int(part) < 2**63):
+                raise ValueError(f"{part!r} is not a Telegram user id (a whole number)")
         return value
 
     @field_validator("default_language")

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, f
 from bot.active_flow import NONE, activate, active_flow, is_active
 from bot.form_kinds import parse_date
 from bot.i18n import _
-from bot.messaging import acknowledge, close_buttons, reply
+from bot.messaging import acknowledge, as_typed, close_buttons, reply
 from bot.ptb_types import Handler
 from bot.services import services
 from storage import preferences
@@ -122,7 +122,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             update, context, _("Please answer with a text message, or use the buttons above.")
         )
         raise ApplicationHandlerStop
-    await steps[entry.flow].handler(update, context, entry, message.text.strip())
+    await steps[entry.flow].handler(update, context, entry, (as_typed(message.text) or "").strip())
     raise ApplicationHandlerStop
 
 

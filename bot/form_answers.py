@@ -34,6 +34,7 @@ from bot.forms import (
 from bot.i18n import _, country_name, format_day, render
 from bot.messaging import (
     acknowledge,
+    as_typed,
     close_buttons,
     pressed_on_latest,
     replace,
@@ -197,7 +198,7 @@ async def answer_typed(
         return
     message = update.effective_message
     assert message is not None
-    text = message.text
+    text = as_typed(message.text)
     if text is not None and text.startswith("/"):  # on any step, also where buttons are asked
         question = form.question(draft.step)
         typed = question is not None and question.kind not in BUTTONS_ONLY

@@ -26,6 +26,12 @@ _closing: ContextVar[CallbackQuery | None] = ContextVar("closing", default=None)
 LATEST = "latest_message_id"  # chat_data key: the newest message the bot sent in the chat
 
 
+def as_typed(text: str | None) -> str | None:
+    """What a person typed, as it can be stored: without NUL characters, which PostgreSQL
+    refuses in text (SQLite would keep them), so both databases store the same."""
+    return text.replace("\x00", "") if text else text
+
+
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     """An inline keyboard object from rows of (label, callback data); None when there are no
     buttons. (A conversation's own steps go through PartnerBot, which needs no objects.)"""

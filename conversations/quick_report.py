@@ -19,7 +19,7 @@ from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render
 from bot.main_menu import main_menu_rows
-from bot.messaging import acknowledge, close_buttons, reply
+from bot.messaging import acknowledge, as_typed, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
@@ -44,7 +44,7 @@ async def message_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if problem:
         await reply(update, context, html.escape(problem, quote=False))
         raise ApplicationHandlerStop
-    text = message.text or message.caption
+    text = as_typed(message.text or message.caption)
     if attachment is not None and attachment.get("caption"):
         attachment = {**attachment, "caption": None}  # the caption becomes the report's text
     svc = services(context)

@@ -320,3 +320,14 @@ async def test_an_email_is_kept_without_surrounding_spaces(bot):
     _bot2, ama = await restarted_at(bot, ama, "contact_email")
     await ama.send("  maria.mueller@bonn.de  ")
     assert draft(bot).contact_email == "maria.mueller@bonn.de"
+
+
+async def test_a_nul_character_is_dropped_on_both_databases(bot):
+    """PostgreSQL refuses U+0000 in text; the answer is stored without it, never an apology."""
+    ama = bot.person()
+    await at_step_one(ama)
+    await ama.send("Stadt\x00 Bonn\x00")
+    assert "Step 2 of 12" in ama.last.text
+    assert draft(bot).german_municipality == "Stadt Bonn"
+    await ama.send("\x00\x00")  # nothing left of it: asked again, politely
+    assert "Sorry" not in ama.last.text

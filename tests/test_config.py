@@ -38,7 +38,16 @@ def test_coordinators_are_parsed():
 
 @pytest.mark.parametrize(
     "field",
-    [{"coordinator_ids": "12,abc"}, {"telegram_api_url": "ftp://x"}, {"default_language": "fr"}],
+    [
+        {"coordinator_ids": "12,abc"},
+        {"coordinator_ids": "--5"},
+        {"coordinator_ids": "-5"},
+        {"coordinator_ids": "²"},
+        {"coordinator_ids": "99999999999999999999999"},
+        {"coordinator_ids": "0"},
+        {"telegram_api_url": "ftp://x"},
+        {"default_language": "fr"},
+    ],
 )
 def test_wrong_values_are_refused(field):
     with pytest.raises(ValidationError):

@@ -187,3 +187,13 @@ async def test_a_sticker_with_messages_waiting_is_not_called_a_refused_answer(bo
     assert "not sure what to do with that" in jonas.last.text
     assert "One of your messages is waiting" in jonas.last.text
     assert "📎 Messages to file (1)" in jonas.last.labels
+
+
+async def test_a_message_with_a_nul_character_is_offered_as_a_report(bot):
+    jonas = await bound_expert(bot)
+    await jonas.send("Workshop\x00 with the planning office")
+    await jonas.click("⚡ Quick report")
+    [report] = rows(bot, ActivityReport)
+    assert "\x00" not in f"{report.title}{report.description}"
+    assert "planning office" in f"{report.title}{report.description}"
+    assert "Sorry" not in jonas.last.text
