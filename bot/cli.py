@@ -28,7 +28,7 @@ from bot.serving import UpdateSource
 from bot.serving import run as serve
 from bot.shell import chat
 from bot.webhook import WebhookServer
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from storage.exports import TABLES
 from storage.models import utcnow
 
@@ -199,7 +199,10 @@ def main(argv: list[str] | None = None) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    args.handler(args)
+    try:
+        args.handler(args)
+    except DatabaseUnavailable as error:
+        sys.exit(f"partnerbot: {error}")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,15 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not a Telegram user id (a whole number)")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError(
+                "must be sqlite:///file.sqlite3 or postgresql://user@host:5432/database"
+            )
+        return value
+
     @field_validator("default_language")
     @classmethod
     def _check_language(cls, value: str) -> str:

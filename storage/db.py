@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 logger = logging.getLogger(__name__)
@@ -65,10 +66,15 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened (the message says which and why)."""
+
+
 class Database:
     """Runs storage functions in a session; PostgreSQL work is moved off the event loop."""
 
     def __init__(self, url: str) -> None:
+        self.given_url = url
         self.url = normalise_url(url)
         self.engine = make_engine(url)
         # SQLite is a local file: a sub-millisecond call is cheaper inline than a thread hop.
@@ -141,8 +147,16 @@ class Database:
         return self.call(fn, **kwargs)
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest migration."""
-        upgrade(self.engine)
+        """Bring the schema to the newest migration; DatabaseUnavailable if it cannot be
+        reached (the reason in one line, the URL without its password)."""
+        try:
+            upgrade(self.engine)
+        except DBAPIError as error:
+            where = make_url(self.given_url).render_as_string(hide_password=True)
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            if self.url.startswith("sqlite") and "unable to open" in reason:
+                reason += " (does its folder exist, and may this user write there?)"
+            raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from error
 
     def dispose(self) -> None:
         """Close the kept connection and every pooled one."""

@@ -75,3 +75,26 @@ def test_cli_run_without_token_points_to_the_shell(tmp_path):
         "run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "HOME": str(tmp_path)}
     )
     assert result.returncode != 0 and "partnerbot shell" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql://postgres:secret@127.0.0.1:1/x", "cannot use the database"),
+        ("postgresql://postgres@nohost.invalid/x", "failed to resolve host"),
+        ("postgresql://postgres@127.0.0.1:5432/no_such_database", "does not exist"),
+        ("sqlite:////no/such/folder/bot.sqlite3", "does its folder exist"),
+        ("mysql://x@localhost/db", "DATABASE_URL"),
+        ("", "DATABASE_URL"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_named_in_one_line(tmp_path, url, says):
+    for command in (["db", "upgrade"], ["models", "export"], ["run"])[
+        : 3 if "secret" in url else 1
+    ]:
+        env = {"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": "1:x", "HOME": str(tmp_path)}
+        result = run_cli(*command, env=env)
+        assert result.returncode != 0
+        assert says in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert "secret" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
