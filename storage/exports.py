@@ -18,8 +18,18 @@ Table = tuple[list[str], list[list[str]]]
 _FINISHED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)
 
 
+# A spreadsheet reads a cell beginning with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value: Any) -> str:
-    """A value as spreadsheet text: lists joined with "; ", dates in ISO 8601 (UTC)."""
+    """A value as spreadsheet text: lists joined with "; ", dates in ISO 8601 (UTC), and text
+    that a spreadsheet would run as a formula made inert with a leading apostrophe."""
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) and not isinstance(value, int) else text
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

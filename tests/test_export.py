@@ -52,3 +52,31 @@ def test_export_to_standard_output(monkeypatch, database_url, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     cli.main(["export", "interests"])
     assert capsys.readouterr().out.startswith("reference,programme,status,submitted_at")
+
+
+async def test_a_cell_a_spreadsheet_would_run_as_a_formula_stays_text(
+    bot, monkeypatch, database_url, tmp_path
+):
+    ama = bot.person()
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.send('=HYPERLINK("http://evil.example","Bonn")')
+    await ama.click("North Rhine-Westphalia")
+    await ama.send("@Cape Coast")
+    await ama.send("Gha")
+    await ama.click("Ghana")
+    await ama.click("5 to 10 years")
+    await ama.send("+49 waste management")
+    await ama.send("-build a collection system")
+    await ama.click("Not sure yet")
+    await ama.send("Maria Müller")
+    await ama.send("Head of the international office")
+    await ama.send("maria.mueller@bonn.de")
+    await ama.click("Yes, I agree")
+    await ama.click("📨 Submit")
+    [row] = export(monkeypatch, database_url, tmp_path, "interests")
+    assert row["german_municipality"] == '\'=HYPERLINK("http://evil.example","Bonn")'
+    assert row["partner_municipality"] == "'@Cape Coast"
+    assert row["expertise"] == "'+49 waste management"
+    assert row["tasks_goals"] == "'-build a collection system"
+    assert row["contact_name"] == "Maria Müller"
