@@ -70,6 +70,7 @@ async def chat(
     )
     seen: dict[int, str] = {}
     buttons: list[str] = []
+    popups = 0  # answers to button presses shown so far
     async with app:
         if app.post_init is not None:  # run_polling would call it: command menu, dispatcher
             await app.post_init(app)
@@ -77,6 +78,7 @@ async def chat(
         try:
             await person.send("/start")
             while True:
+                popups = _print_popups(api, popups, out)
                 buttons = _print_new(api, seen, out, colour, user_id) or buttons
                 out.write("\n> ")
                 out.flush()
@@ -97,6 +99,17 @@ async def chat(
             await app.stop()
     db.dispose()
     out.write("\nbye\n")
+
+
+def _print_popups(api: OfflineBotAPI, shown: int, out: TextIO) -> int:
+    """Print what Telegram would show over the chat after a press (a note or an alert) that
+    was not shown yet; return how many there are now."""
+    answers = api.calls_to("answerCallbackQuery")
+    for call in answers[shown:]:
+        text = call.params.get("text")
+        if text:
+            out.write(f"\n[{'alert' if call.params.get('show_alert') else 'note'}] {text}\n")
+    return len(answers)
 
 
 def _print_new(

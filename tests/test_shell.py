@@ -42,3 +42,10 @@ def test_shell_in_german_continues_after_a_restart(tmp_path, clock):
     out = chat(tmp_path, ["Bayern", "/quit"], "de")
     assert "unfertige Interessensbekundung" in out
     assert "Schritt 3 von 12" in out
+
+
+def test_the_shell_shows_what_telegram_shows_over_the_chat_after_a_press(tmp_path):
+    # Verwaltungspartnerschaft, federal, two names, Ghana, topics; then Done with no goal ticked.
+    lines = ["1", "2", "1", "Bundesamt", "Ghana Statistical Service", "ghana", "1"]
+    out = chat(tmp_path, [*lines, "Census methodology", "6", "/quit"], "en")
+    assert "[alert] Please choose at least one" in out, out[-1500:]
