@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import entries, form_answers
 from bot.active_flow import active_flow
 from bot.contributions import Contribution
+from bot.expert_access import expert_of
 from bot.i18n import _, render, set_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -46,10 +47,19 @@ async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Says what is stored, why, and who sees it."""
+    """Says what is stored about this person (as partner, expert, coordinator), why, and who
+    sees it."""
     await acknowledge(update)
-    contact = services(context).settings.privacy_contact
-    text = render("start/privacy", contact=contact)
+    svc = services(context)
+    user = update.effective_user
+    expert = user is not None and await expert_of(context, user.id) is not None
+    coordinator = svc.is_coordinator(user.id if user else None)
+    text = render(
+        "start/privacy",
+        contact=svc.settings.privacy_contact,
+        expert=expert,
+        coordinator=coordinator,
+    )
     await reply(update, context, text, [[(_("🏠 Menu"), "menu|home")]])
 
 
