@@ -17,7 +17,7 @@ from bot import advisor, form_answers, forms
 from bot.active_flow import is_active
 from bot.contributions import Contribution, OpenForm
 from bot.forms import Draft, DraftStore, Form
-from bot.i18n import N_, _, render
+from bot.i18n import N_, _, current_language, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
@@ -46,6 +46,7 @@ async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
             applicable=[q.key for q in form.applicable(draft.answers)],
             coordinators=sorted(svc.settings.coordinators),
             now=svc.clock(),
+            language=current_language(),  # the one the person used, chosen or not
         )
     except submissions.ConsentMissing:  # the form asks first; storage refuses all the same
         [consent] = [q for q in form.questions if q.kind == forms.Kind.CONSENT]

@@ -61,8 +61,10 @@ def submit_draft(
     applicable: list[str],
     coordinators: list[int],
     now: datetime,
+    language: str | None = None,
 ) -> Submitted | None:
     """Submit the draft: reference, organisations, status and the coordinators' notices at once.
+    language: the one the submitter used (else the one they chose, else English).
 
     Answers to questions that no longer apply (after an edit) are cleared. None if the draft
     was submitted or discarded already (a double tap on Submit): the conditional UPDATE lets
@@ -87,7 +89,7 @@ def submit_draft(
         german_id = connection.execute(_INSERT_ORGANISATION, german).scalar_one()
         partner_id = connection.execute(_INSERT_ORGANISATION, partner).scalar_one()
     reference = row.reference or next_reference(connection, "EOI", now)
-    language = connection.execute(_PERSON_LANGUAGE, {"id": row.person_id}).scalar_one()
+    language = language or connection.execute(_PERSON_LANGUAGE, {"id": row.person_id}).scalar_one()
     connection.execute(
         _FINISH_SUBMISSION,
         {

@@ -80,3 +80,13 @@ async def test_a_cell_a_spreadsheet_would_run_as_a_formula_stays_text(
     assert row["expertise"] == "'+49 waste management"
     assert row["tasks_goals"] == "'-build a collection system"
     assert row["contact_name"] == "Maria Müller"
+
+
+async def test_the_language_exported_is_the_one_the_submitter_used(
+    bot, monkeypatch, database_url, tmp_path
+):
+    jonas = bot.person(user_id=5151, language="de")  # never chose one with /language
+    await fachkraeftefonds_until_summary(jonas, german=True)
+    await jonas.click("📨 Einreichen")
+    [row] = export(monkeypatch, database_url, tmp_path, "interests")
+    assert row["language"] == "de"
