@@ -109,7 +109,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> None:
     finally:
         db.dispose()
     if outcome == "eoi_reference":
-        sys.exit(f"partnerbot: no submitted expression of interest has the reference {args.eoi}.")
+        sys.exit(f"partnerbot: no accepted expression of interest has the reference {args.eoi}.")
     if isinstance(outcome, str):
         sys.exit(f"partnerbot: the deployment was not registered ({outcome}).")
     print(

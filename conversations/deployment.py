@@ -159,7 +159,7 @@ async def deployment_submitted(
             return
         notes = {
             "eoi_reference": _(
-                "No submitted expression of interest has the reference {reference}. Please check it, or skip the question."
+                "No accepted expression of interest has the reference {reference}. Please check it, or skip the question."
             ).format(reference=draft.answers.get("eoi_reference") or ""),
             "end_date": _("The end must come after the start. Please check the date."),
         }

@@ -134,6 +134,8 @@ def save_answer(
         if key in ("start_date", "end_date"):
             value = date.fromisoformat(value) if value else None
         setattr(deployment, key, value if value != "" else None)
+    if answers.get("eoi_reference"):
+        _prefill_from(session, deployment)
     deployment.step, deployment.editing, deployment.paused = step, editing, False
     deployment.updated_at = now
     if deployment.created_by is not None:
@@ -164,13 +166,28 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
 
 # -- registering --------------------------------------------------------------------------------
 def find_expression_of_interest(session: Session, reference: str) -> ExpressionOfInterest | None:
-    """A submitted expression of interest by its reference (EOI-2026-0001)."""
+    """An accepted expression of interest by its reference (EOI-2026-0001): a deployment follows
+    the programme's yes, never a declined or undecided one."""
     return session.execute(
         select(ExpressionOfInterest).where(
             col(ExpressionOfInterest.reference) == reference.strip().upper(),
-            col(ExpressionOfInterest.status) != Status.DRAFT,
+            col(ExpressionOfInterest.status) == Status.ACCEPTED,
         )
     ).scalar_one_or_none()
+
+
+def _prefill_from(session: Session, deployment: Deployment) -> None:
+    """Partnership and country from the accepted expression of interest just named (where not
+    answered yet); the coordinator sees them as current answers to keep or change."""
+    eoi = find_expression_of_interest(session, deployment.eoi_reference or "")
+    if eoi is None:
+        return
+    german = eoi.german_municipality or eoi.german_authority
+    partner = eoi.partner_municipality or eoi.partner_authority
+    if deployment.partnership is None and german and partner:
+        deployment.partnership = f"{german} – {partner}"
+    if deployment.country is None and eoi.partner_country:
+        deployment.country = eoi.partner_country
 
 
 def _activate(session: Session, deployment: Deployment, code: str, now: datetime) -> None:

@@ -296,7 +296,7 @@ def test_cli_deployment_add(database_url, monkeypatch, capsys):
     assert LINK.search(printed)
     with pytest.raises(SystemExit) as refused:
         main([*arguments, "--eoi", "EOI-2026-0099"])
-    assert "no submitted expression of interest has the reference EOI-2026-0099" in str(
+    assert "no accepted expression of interest has the reference EOI-2026-0099" in str(
         refused.value
     )
     with pytest.raises(SystemExit) as no_username:

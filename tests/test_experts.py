@@ -108,7 +108,7 @@ async def test_deployment_form_corrects_bad_dates_and_references(bot):
     await clara.click("Monthly")
     await clara.click("📨 Submit")
     # No expression of interest EOI-2026-0042 exists: back to that question, nothing lost.
-    assert "No submitted expression of interest has the reference EOI-2026-0042" in clara.last.text
+    assert "No accepted expression of interest has the reference EOI-2026-0042" in clara.last.text
     await clara.click("Skip")
     assert "Please check your answers" in clara.last.text
     assert "Bonn – Cape Coast" in clara.last.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.conftest import COORDINATORS
 from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary
@@ -92,3 +94,39 @@ async def test_submissions_is_for_coordinators_only(bot):
     await jonas.press(jonas.last, f"eoi|{stored(bot)[0].id}|o")
     assert jonas.bot_answers()[-1]["show_alert"] is True
     assert "Neue Interessensbekundung" not in jonas.last.text
+
+
+async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot):
+    await submitted(bot)
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    notice = bot.api.chat(COORDINATORS[0])[-1]
+    await tom.click("✖️ Decline", message=notice)
+    await tom.send("/deploy")
+    await tom.send("Jonas Becker")
+    await tom.click("Local expert")
+    await tom.send(reference("EOI", 1))
+    assert "Current answer" not in tom.last.text  # a declined one prefills nothing
+    await tom.send("Bonn – Cape Coast")
+    await tom.send("Ghana")
+    await tom.click("Ghana")
+    await tom.send("Cape Coast")
+    await tom.send(f"01.01.{datetime.now(UTC).year + 1}")
+    await tom.click("Skip")
+    await tom.click("Monthly")
+    await tom.click("📨 Submit")
+    assert f"No accepted expression of interest has the reference {reference('EOI', 1)}" in (
+        tom.last.text
+    )
+
+
+async def test_an_accepted_expression_of_interest_prefills_the_deployment(bot):
+    await submitted(bot)
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.send("/deploy")
+    await tom.send("Jonas Becker")
+    await tom.click("Local expert")
+    await tom.send(reference("EOI", 1).lower())
+    assert "Current answer: Stadt Bonn – Cape Coast" in tom.last.text
+    await tom.click("Keep current answer")
+    assert "Current answer: Ghana" in tom.last.text
