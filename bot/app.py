@@ -24,7 +24,7 @@ from bot import entries, i18n, reminders
 from bot.config import Settings
 from bot.contributions import Contribution, Contributions
 from bot.i18n import _, language_for, use_language
-from bot.messaging import flush_closing, start_update
+from bot.messaging import finish_update, start_update
 from bot.outbox import start_dispatcher
 from bot.ptb_types import App, Handler
 from bot.routing import ButtonRouter
@@ -97,6 +97,10 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def error_happened(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs an unexpected error with the update and apologises to the person."""
     logger.error("error while handling %s", update, exc_info=context.error)
+    try:
+        await finish_update()  # the press is answered, so the person's app stops waiting
+    except TelegramError:
+        logger.warning("could not answer the press after the error", exc_info=True)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(
@@ -148,7 +152,7 @@ def consuming(handler: Handler) -> Handler:
 
     async def handle_and_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await callback(update, context)
-        await flush_closing()
+        await finish_update()
         raise ApplicationHandlerStop
 
     handler.callback = handle_and_stop

@@ -23,6 +23,10 @@ MAX_MESSAGE = 4096
 # The button press whose message should lose its buttons: done by the next edit of that message
 # (no extra call), or before the next new message, or when the handler ends (flush_closing).
 _closing: ContextVar[CallbackQuery | None] = ContextVar("closing", default=None)
+# The button press this update has answered already (Telegram takes one answer per press), and
+# one to answer plainly when the handler ends (see acknowledge).
+_answered: ContextVar[str | None] = ContextVar("answered", default=None)
+_unanswered: ContextVar[CallbackQuery | None] = ContextVar("unanswered", default=None)
 LATEST = "latest_message_id"  # chat_data key: the newest message the bot sent in the chat
 
 
@@ -78,17 +82,34 @@ def pressed_on_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
 
 
 async def acknowledge(update: Update, text: str | None = None, alert: bool = False) -> None:
-    """Answer the button press, so the person's app stops waiting."""
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.answer(text, show_alert=alert)
-        except BadRequest as error:  # a query older than Telegram keeps
-            logger.info("callback query not answered: %s", error)
+    """Answer the button press, so the person's app stops waiting.
+
+    Telegram takes one answer per press and refuses a second. An answer with a text (a note or
+    an alert) goes out at once; a plain one waits until the handler ends (finish_update), so
+    that a text the handler finds to say after all is not lost behind it."""
+    query = update.callback_query
+    if query is None or _answered.get() == query.id:
+        return
+    if text is None:
+        _unanswered.set(query)
+        return
+    await _answer(query, text, alert)
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    _answered.set(query.id)
+    _unanswered.set(None)
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:  # a query older than Telegram keeps
+        logger.info("callback query not answered: %s", error)
 
 
 def start_update() -> None:
     """Forget what an earlier update left behind (after an error it may not have been cleared)."""
     _closing.set(None)
+    _answered.set(None)
+    _unanswered.set(None)
 
 
 async def close_buttons(update: Update) -> None:
@@ -97,6 +118,15 @@ async def close_buttons(update: Update) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
         _closing.set(query)
+
+
+async def finish_update() -> None:
+    """When a handler ends: answer its press if only a plain answer was asked for, and remove
+    the buttons marked by close_buttons."""
+    unanswered = _unanswered.get()
+    if unanswered is not None:
+        await _answer(unanswered)
+    await flush_closing()
 
 
 async def flush_closing() -> None:
