@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox as dispatcher
+from bot.callbacks import Reminder, ReminderAction
 from bot.i18n import _, current_language, format_day, render, use_language
 from bot.messaging import Button
 from bot.notices import render_notice
@@ -81,10 +82,10 @@ def reminder_rows(deadline: DeadlineView) -> list[list[Button]]:
     """Act now (if something can be opened), remind me tomorrow, already done."""
     rows: list[list[Button]] = []
     if deadline.kind in ACTIONS:
-        rows.append([(_("▶️ Act now"), f"rem|a|{deadline.id}")])
-    later = [(_("⏰ Remind me tomorrow"), f"rem|t|{deadline.id}")]
+        rows.append([(_("▶️ Act now"), Reminder(ReminderAction.ACT, deadline.id).pack())])
+    later = [(_("⏰ Remind me tomorrow"), Reminder(ReminderAction.TOMORROW, deadline.id).pack())]
     if deadline.kind not in MET_BY_SUBMISSION:
-        later.append((_("✅ Already done"), f"rem|d|{deadline.id}"))
+        later.append((_("✅ Already done"), Reminder(ReminderAction.DONE, deadline.id).pack()))
     rows.append(later)
     return rows
 

@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot import form_answers
 from bot.active_flow import is_active
+from bot.callbacks import DeploymentsButton, Menu, MenuItem, ProgressButton, ReportsButton, Section
 from bot.expert_access import expert_of
 from bot.forms import Draft, Form
 from bot.i18n import N_, _, render
@@ -32,16 +33,19 @@ async def experts_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     coordinator = services(context).is_coordinator(user.id)
     if coordinator:
         rows += [
-            [(_("➕ Register a deployment"), "dep|go")],
-            [(_("📋 Deployments"), "dep|ls")],
+            [(_("➕ Register a deployment"), DeploymentsButton(Section.GO).pack())],
+            [(_("📋 Deployments"), DeploymentsButton(Section.LIST).pack())],
         ]
     expert = await expert_of(context, user.id)
     if expert is not None:
         rows += [
-            [(_("📝 New activity report"), "rep|go")],
-            [(_("🗂 My reports"), "rep|ls"), (_("📊 Progress report"), "prg|go")],
+            [(_("📝 New activity report"), ReportsButton(Section.GO).pack())],
+            [
+                (_("🗂 My reports"), ReportsButton(Section.LIST).pack()),
+                (_("📊 Progress report"), ProgressButton(Section.GO).pack()),
+            ],
         ]
-    rows.append([(_("🏠 Menu"), "menu|home")])
+    rows.append([(_("🏠 Menu"), Menu(MenuItem.HOME).pack())])
     text = render("experts/hub", coordinator=coordinator, expert=expert is not None)
     await reply(update, context, text, rows)
 
@@ -79,9 +83,9 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The menu entry and /cancel (registered before the menu's own /cancel)."""
-    menu.register_entry(N_("🌍 Deployed experts"), "menu|experts")
+    menu.register_entry(N_("🌍 Deployed experts"), Menu(MenuItem.EXPERTS).pack())
     return [
-        CallbackQueryHandler(experts_requested, pattern=r"^menu\|experts$"),
+        CallbackQueryHandler(experts_requested, pattern=Menu.pattern(item=MenuItem.EXPERTS)),
     ]
 
 

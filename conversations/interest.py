@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot import advisor, form_answers, forms, notices
 from bot.active_flow import is_active
+from bot.callbacks import FormButton, Menu, MenuItem, ProgrammeChosen, ProgrammeConfirmed
 from bot.forms import Draft, DraftStore, Form, Question
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, close_buttons, reply
@@ -83,8 +84,8 @@ async def _offer_programmes(
     update: Update, context: ContextTypes.DEFAULT_TYPE, note: str | None = None
 ) -> None:
     rows = [
-        *([(_(name), f"prog|{code}")] for code, name in PROGRAMME_NAMES.items()),
-        [(_("✖️ Cancel"), "menu|home")],
+        *([(_(name), ProgrammeChosen(code).pack())] for code, name in PROGRAMME_NAMES.items()),
+        [(_("✖️ Cancel"), Menu(MenuItem.HOME).pack())],
     ]
     text = render("interest/programmes")
     await reply(update, context, f"⚠️ {note}\n\n{text}" if note else text, rows)
@@ -155,7 +156,7 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
             ready=draft.step == forms.SUMMARY,
         )
         rows = forms.resume_rows(FORMS[draft.form], draft)
-        rows.append([(_("Choose a programme anew"), "prog|choose")])
+        rows.append([(_("Choose a programme anew"), ProgrammeChosen("choose").pack())])
         await reply(update, context, text, rows)
         return
     await _offer_programmes(update, context)
@@ -168,7 +169,11 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await acknowledge(update)
     await close_buttons(update)
     # prog|<programme>, or prog!|<programme>|<draft id> once the person agreed to drop that draft
-    action, programme, *confirmed = query.data.split("|")
+    chosen: ProgrammeChosen | ProgrammeConfirmed | None = ProgrammeChosen.unpack(query.data)
+    if chosen is None:
+        chosen = ProgrammeConfirmed.of(update)
+    programme = chosen.programme
+    confirmed = chosen.draft_id if isinstance(chosen, ProgrammeConfirmed) else None
     if programme == "choose":
         await _offer_programmes(update, context)
         return
@@ -178,12 +183,12 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         return
     draft = await current_draft(context, update.effective_user.id)
-    if draft is not None and (action == "prog" or confirmed != [str(draft.id)]):
+    if draft is not None and confirmed != draft.id:
         if draft.form == programme:
             await form_answers.resume(update, context, FORMS[programme], draft)
             return
         rows = [
-            [(_("Yes, start anew"), f"prog!|{programme}|{draft.id}")],
+            [(_("Yes, start anew"), ProgrammeConfirmed(programme, draft.id).pack())],
             *forms.resume_rows(FORMS[draft.form], draft),
         ]
         text = render(
@@ -246,13 +251,14 @@ def _submission_notice(params: dict[str, Any]) -> str:
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The handlers of group 0 (commands and buttons) for expressions of interest."""
-    register_entry(N_("📝 Express interest"), "menu|interest")
+    register_entry(N_("📝 Express interest"), Menu(MenuItem.INTEREST).pack())
     notices.register("notices/eoi_submitted", _submission_notice)
     return [
         CommandHandler("interest", interest_requested),
-        CallbackQueryHandler(interest_requested, pattern=r"^menu\|interest$"),
-        CallbackQueryHandler(programme_chosen, pattern=r"^prog!?\|"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^f\|"),
+        CallbackQueryHandler(interest_requested, pattern=Menu.pattern(item=MenuItem.INTEREST)),
+        CallbackQueryHandler(programme_chosen, pattern=ProgrammeChosen.pattern()),
+        CallbackQueryHandler(programme_chosen, pattern=ProgrammeConfirmed.pattern()),
+        CallbackQueryHandler(form_button_pressed, pattern=FormButton.of_form("f").pattern()),
     ]
 
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.callbacks import (
+    InvitationAnswer,
+    InvitationPressed,
+    ProgressButton,
+    ReportsButton,
+    Section,
+)
 from bot.expert_access import forget_expert
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
@@ -36,8 +43,11 @@ async def link_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     rows = [
         [
-            (_("✅ Yes, that's me"), f"inv|{check.invitation_id}|y"),
-            (_("✖️ No"), f"inv|{check.invitation_id}|n"),
+            (
+                _("✅ Yes, that's me"),
+                InvitationPressed(check.invitation_id, InvitationAnswer.YES).pack(),
+            ),
+            (_("✖️ No"), InvitationPressed(check.invitation_id, InvitationAnswer.NO).pack()),
         ]
     ]
     await reply(update, context, render("experts/invitation", **describe(check.deployment)), rows)
@@ -49,17 +59,14 @@ async def invitation_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    parts = query.data.split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("y", "n"):
-        await reply(update, context, render("experts/invalid_link", later=False, minutes=0))
-        return
-    if parts[2] == "n":
+    answer = InvitationPressed.of(update)
+    if answer.answer == InvitationAnswer.NO:
         await reply(update, context, render("experts/invitation_declined"), main_menu_rows())
         return
     svc = services(context)
     bound = await svc.db.run(
         store.accept_invitation,
-        invitation_id=int(parts[1]),
+        invitation_id=answer.invitation_id,
         person_id=update.effective_user.id,
         now=svc.clock(),
     )
@@ -77,8 +84,11 @@ async def invitation_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 def _expert_rows() -> list[list[tuple[str, str]]]:
     return [
-        [(_("📝 New activity report"), "rep|go")],
-        [(_("🗂 My reports"), "rep|ls"), (_("📊 Progress report"), "prg|go")],
+        [(_("📝 New activity report"), ReportsButton(Section.GO).pack())],
+        [
+            (_("🗂 My reports"), ReportsButton(Section.LIST).pack()),
+            (_("📊 Progress report"), ProgressButton(Section.GO).pack()),
+        ],
     ]
 
 
@@ -86,5 +96,5 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The deep-link /start (before the menu's plain /start) and the confirmation buttons."""
     return [
         CommandHandler("start", link_opened, filters=filters.Regex(r"^/start\s+\S+")),
-        CallbackQueryHandler(invitation_answered, pattern=r"^inv\|"),
+        CallbackQueryHandler(invitation_answered, pattern=InvitationPressed.pattern()),
     ]

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.active_flow import active_flow
+from bot.callbacks import LanguageChosen, Menu, MenuItem
 from bot.forms import Draft, Form
 from bot.i18n import _, render, set_language
 from bot.messaging import Button, acknowledge, close_buttons, reply
@@ -16,7 +17,13 @@ MENU_ENTRIES: list[tuple[str, str]] = []  # (label msgid, callback data), filled
 
 
 # The order people see, most asked-for first; entries not named here follow in their order.
-MENU_ORDER = ("menu|interest", "menu|mine", "menu|models", "menu|experts", "menu|deadlines")
+MENU_ORDER = (
+    Menu(MenuItem.INTEREST).pack(),
+    Menu(MenuItem.MINE).pack(),
+    Menu(MenuItem.MODELS).pack(),
+    Menu(MenuItem.EXPERTS).pack(),
+    Menu(MenuItem.DEADLINES).pack(),
+)
 
 
 def register_entry(label: str, data: str) -> None:
@@ -30,8 +37,13 @@ def register_entry(label: str, data: str) -> None:
 def main_menu_rows() -> list[list[Button]]:
     """The main menu as button rows, in the reader's language."""
     rows: list[list[Button]] = [[(_(label), data)] for label, data in MENU_ENTRIES]
-    rows.append([(_("🌐 Sprache / Language"), "menu|language"), (_("❓ Help"), "menu|help")])
-    rows.append([(_("🔒 Privacy"), "menu|privacy")])
+    rows.append(
+        [
+            (_("🌐 Sprache / Language"), Menu(MenuItem.LANGUAGE).pack()),
+            (_("❓ Help"), Menu(MenuItem.HELP).pack()),
+        ]
+    )
+    rows.append([(_("🔒 Privacy"), Menu(MenuItem.PRIVACY).pack())])
     return rows
 
 
@@ -104,7 +116,7 @@ async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     coordinator = svc.is_coordinator(update.effective_user.id if update.effective_user else None)
     text = render("start/help", draft_note=note, coordinator=coordinator)
-    await reply(update, context, text, rows or [[(_("🏠 Menu"), "menu|home")]])
+    await reply(update, context, text, rows or [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]])
 
 
 async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -112,13 +124,15 @@ async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await acknowledge(update)
     contact = services(context).settings.privacy_contact
     text = render("start/privacy", contact=contact)
-    await reply(update, context, text, [[(_("🏠 Menu"), "menu|home")]])
+    await reply(update, context, text, [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]])
 
 
 async def language_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offers German and English."""
     await acknowledge(update)
-    rows = [[("🇩🇪 Deutsch", "lang|de"), ("🇬🇧 English", "lang|en")]]
+    rows = [
+        [("🇩🇪 Deutsch", LanguageChosen("de").pack()), ("🇬🇧 English", LanguageChosen("en").pack())]
+    ]
     await reply(
         update, context, _("Which language would you like? / Welche Sprache möchten Sie?"), rows
     )
@@ -128,7 +142,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Stores the language and answers in it; an open draft continues in the new language."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    language = query.data.split("|", 1)[1]
+    language = LanguageChosen.of(update).language
     if language not in ("de", "en"):
         language = "en"
     await acknowledge(update)
@@ -202,9 +216,9 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("privacy", privacy_requested),
         CommandHandler("language", language_requested),
         CommandHandler("cancel", cancel_requested),
-        CallbackQueryHandler(home, pattern=r"^menu\|home$"),
-        CallbackQueryHandler(help_requested, pattern=r"^menu\|help$"),
-        CallbackQueryHandler(privacy_requested, pattern=r"^menu\|privacy$"),
-        CallbackQueryHandler(language_requested, pattern=r"^menu\|language$"),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang\|"),
+        CallbackQueryHandler(home, pattern=Menu.pattern(item=MenuItem.HOME)),
+        CallbackQueryHandler(help_requested, pattern=Menu.pattern(item=MenuItem.HELP)),
+        CallbackQueryHandler(privacy_requested, pattern=Menu.pattern(item=MenuItem.PRIVACY)),
+        CallbackQueryHandler(language_requested, pattern=Menu.pattern(item=MenuItem.LANGUAGE)),
+        CallbackQueryHandler(language_chosen, pattern=LanguageChosen.pattern()),
     ]

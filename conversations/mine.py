@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.callbacks import Menu, MenuItem
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
 from bot.services import services
@@ -42,8 +43,8 @@ def _shown_status(item: submissions.SubmissionView) -> str:
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /mine command and its menu entry."""
-    register_entry(N_("📋 My submissions"), "menu|mine")
+    register_entry(N_("📋 My submissions"), Menu(MenuItem.MINE).pack())
     return [
         CommandHandler("mine", mine_requested),
-        CallbackQueryHandler(mine_requested, pattern=r"^menu\|mine$"),
+        CallbackQueryHandler(mine_requested, pattern=Menu.pattern(item=MenuItem.MINE)),
     ]

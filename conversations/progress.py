@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms, notices, reminders
+from bot.callbacks import FormButton, ProgressButton, Section
 from bot.expert_access import expert_or_explain, pause_other_forms
 from bot.forms import Draft, DraftStore, Form, Kind, Question
 from bot.i18n import N_, _, format_day, render
@@ -192,6 +193,10 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     reminders.register_action("progress_report", reminder_acted_on)
     return [
         CommandHandler("progress", progress_requested),
-        CallbackQueryHandler(progress_requested, pattern=r"^prg\|go$"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^prg\|\d+\|"),
+        CallbackQueryHandler(
+            progress_requested, pattern=ProgressButton.pattern(section=Section.GO)
+        ),
+        CallbackQueryHandler(
+            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+        ),
     ]

@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot import form_answers, forms, notices
+from bot.callbacks import FormButton, ReportAction, ReportButton, ReportsButton, Section
 from bot.expert_access import expert_or_explain, pause_other_forms
 from bot.forms import Draft, DraftStore, Form, Kind, Option, Question
 from bot.i18n import N_, _, render, use_language
@@ -201,7 +202,12 @@ async def report_submitted(
         await reply(update, context, _("This report was already submitted."), main_menu_rows())
         return
     text = render("experts/report_submitted", reference=filed.reference, updated=filed.updated)
-    await reply(update, context, text, [[(_("🗂 My reports"), "rep|ls")], *main_menu_rows()])
+    await reply(
+        update,
+        context,
+        text,
+        [[(_("🗂 My reports"), ReportsButton(Section.LIST).pack())], *main_menu_rows()],
+    )
     wake_dispatcher(context)
 
 
@@ -304,7 +310,7 @@ async def _prepare_notice(
 
 def review_button(report_id: int) -> tuple[str, str]:
     """ "Mark reviewed" for a report, in the reader's language."""
-    return (_("✅ Mark reviewed"), f"rep|rv|{report_id}")
+    return (_("✅ Mark reviewed"), ReportButton(ReportAction.REVIEWED, report_id).pack())
 
 
 def notice_text(params: dict[str, Any]) -> str:
@@ -318,6 +324,8 @@ def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
     register_preparer(store.NOTICE, _prepare_notice)
     return [
         CommandHandler("report", report_requested),
-        CallbackQueryHandler(report_requested, pattern=r"^rep\|go$"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^rep\|\d+\|"),
+        CallbackQueryHandler(report_requested, pattern=ReportsButton.pattern(section=Section.GO)),
+        CallbackQueryHandler(
+            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+        ),
     ]
