@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from enum import Enum, StrEnum
-from functools import cache
+from enum import StrEnum
+from functools import cache, lru_cache
 from typing import Annotated, Any, ClassVar, Self, get_args, get_origin, get_type_hints
 
 from telegram import Update
@@ -73,9 +73,9 @@ class CallbackData:
 
     def pack(self) -> str:
         """The callback data of this button (at most 64 bytes)."""
-        values = [_field_text(getattr(self, f.name)) for f in dataclasses.fields(self)]
-        packed = SEPARATOR.join((self.prefix, *self.fixed, *values))
-        if len(packed.encode()) > MAX_BYTES:
+        # Fields are ints, strs and StrEnums: str() is their text (vars() keeps their order).
+        packed = SEPARATOR.join([_layout(type(self))[0], *map(str, vars(self).values())])
+        if len(packed) > MAX_BYTES // 4 and len(packed.encode()) > MAX_BYTES:
             raise ValueError(f"callback data over {MAX_BYTES} bytes: {packed!r}")
         return packed
 
@@ -84,20 +84,7 @@ class CallbackData:
         """The button whose packed data this is, or None for anything malformed."""
         if not isinstance(data, str) or len(data) > MAX_BYTES:
             return None
-        parts = data.split(SEPARATOR)
-        head = 1 + len(cls.fixed)
-        converters = _converters(cls)
-        if len(parts) != head + len(converters) or parts[0] != cls.prefix:
-            return None
-        if tuple(parts[1:head]) != cls.fixed:
-            return None
-        values = []
-        for convert, raw in zip(converters, parts[head:], strict=True):
-            value = convert(raw)
-            if value is None:
-                return None
-            values.append(value)
-        return cls(*values)
+        return _unpacked(cls, data)
 
     @classmethod
     def of(cls, update: Update) -> Self:
@@ -144,17 +131,35 @@ class OlderButton:
         return isinstance(data, str) and data.partition(SEPARATOR)[0] == self.prefix
 
 
-def _field_text(value: object) -> str:
-    if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
-
-
 @cache
-def _converters(cls: type[CallbackData]) -> tuple[Callable[[str], Any], ...]:
-    """For each field of the kind, a function from its text to its value (None if invalid)."""
+def _layout(
+    cls: type[CallbackData],
+) -> tuple[str, tuple[str, ...], tuple[Callable[[str], Any], ...]]:
+    """The kind's packed head (`rem|a`), its field names, and for each field a function from its
+    text to its value (None if the text is not a valid value)."""
     hints = get_type_hints(cls, include_extras=True)
-    return tuple(_converter(hints[f.name]) for f in dataclasses.fields(cls))
+    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    head = SEPARATOR.join((cls.prefix, *cls.fixed))
+    return head, names, tuple(_converter(hints[name]) for name in names)
+
+
+# A press is checked by its handler's pattern and read again by the handler (and the same
+# buttons come back often): the unpacked values are immutable, so they are kept.
+@lru_cache(maxsize=4096)
+def _unpacked(cls: type[CallbackData], data: str) -> Any:
+    head, _names, converters = _layout(cls)
+    if not data.startswith(head):
+        return None
+    parts = data[len(head) :].split(SEPARATOR)
+    if len(parts) != len(converters) + 1 or parts[0] != "":  # the head is a whole field
+        return None
+    values = []
+    for convert, raw in zip(converters, parts[1:], strict=True):
+        value = convert(raw)
+        if value is None:
+            return None
+        values.append(value)
+    return cls(*values)
 
 
 def _converter(hint: Any) -> Callable[[str], Any]:
@@ -166,7 +171,7 @@ def _converter(hint: Any) -> Callable[[str], Any]:
             if isinstance(mark, Token):
                 return _token(re.compile(mark.pattern, re.ASCII))
         hint = base
-    if isinstance(hint, type) and issubclass(hint, Enum):
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
         return _member_of(hint)
     raise TypeError(f"no converter for a callback data field of type {hint!r}")
 
@@ -188,7 +193,7 @@ def _token(pattern: re.Pattern[str]) -> Callable[[str], str | None]:
     return convert
 
 
-def _member_of(enum: type[Enum]) -> Callable[[str], Enum | None]:
+def _member_of(enum: type[StrEnum]) -> Callable[[str], StrEnum | None]:
     by_value = {str(member.value): member for member in enum}
     return by_value.get
 
