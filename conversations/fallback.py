@@ -5,23 +5,11 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot.i18n import _
-from bot.messaging import acknowledge, close_buttons, reply
+from bot.messaging import reply
 from conversations.menu import main_menu_rows, open_draft_rows, open_forms
-
-
-async def stale_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button no handler knows (an old message): says so and shows the menu."""
-    await acknowledge(update, _("This button no longer works."))
-    await close_buttons(update)
-    await reply(
-        update,
-        context,
-        _("That button is from an older message. Here is the menu:"),
-        main_menu_rows(),
-    )
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,10 +48,10 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def setup() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Catch-alls, for the last group."""
+    """Catch-alls, for the last group (a button press never gets here: the router in group 0
+    answers every one, see bot.routing)."""
     private = filters.ChatType.PRIVATE
     return [
-        CallbackQueryHandler(stale_button_pressed),
         MessageHandler(private & filters.UpdateType.EDITED, message_edited),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.StatusUpdate.ALL, anything_else),

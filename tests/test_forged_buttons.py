@@ -309,10 +309,11 @@ FIELDS = st.one_of(
 async def test_any_data_with_a_known_prefix_is_answered_without_an_error(
     bot_for_hypothesis, prefix, fields
 ):
-    _bot, ama = bot_for_hypothesis
+    bot, ama = bot_for_hypothesis
     data = "|".join([prefix, *fields])
     if len(data.encode()) > 64:
         return
-    seen = len(ama.messages)
+    seen, calls = len(ama.messages), len(bot.api.calls)
     await ama.press(ama.last, data)
     assert not apologised(ama, seen), data
+    assert [c for c in bot.api.calls[calls:] if c.method == "answerCallbackQuery"], data
