@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import reminders
-from bot.callbacks import OlderButton, Reminder, ReminderAction
+from bot.callbacks import ForgedButton, OlderButton, Reminder, ReminderAction
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
@@ -33,9 +33,7 @@ async def _own_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> D
         deadlines.deadline_of, deadline_id=pressed.deadline_id
     )
     if deadline is None or deadline.person_id != update.effective_user.id:
-        await acknowledge(update, _("This reminder is not for you."), alert=True)
-        await close_buttons(update)
-        return None
+        raise ForgedButton(f"deadline {pressed.deadline_id} is not theirs")
     if deadline.status != "open":
         await acknowledge(update)
         await close_buttons(update)

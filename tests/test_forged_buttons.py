@@ -205,7 +205,7 @@ async def test_another_persons_ids_are_refused_and_nothing_of_theirs_changes(bot
     before = stored(bot)
     mallory = bot.person(user_id=6666, language="de", name="Mallory")
     await mallory.send("/start")
-    refused = 0
+    refused = reminders = 0
     for button in shown:
         if button.data.startswith(("menu|", "lang|", "prog|", "set|", "dl|", "advx|new")):
             continue  # not anybody's own: every person has these
@@ -215,8 +215,11 @@ async def test_another_persons_ids_are_refused_and_nothing_of_theirs_changes(bot
         refused += any(
             a["text"] in (REFUSAL["de"], ONLY_COORDINATORS["de"]) for a in new if a["text"]
         )
+        if button.data.startswith("rem|"):  # somebody else's deadline
+            reminders += 1
+            assert new[-1] == {"text": REFUSAL["de"], "show_alert": True}, button
     assert stored(bot) == before
-    assert refused > 20
+    assert refused > 20 and reminders > 0
     assert people  # the owners' chats are there, untouched
 
 
