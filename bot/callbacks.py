@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 from functools import cache, lru_cache
-from typing import Annotated, Any, ClassVar, Self, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, ClassVar, Self, cast, get_args, get_origin, get_type_hints
 
 from telegram import Update
 
@@ -138,7 +138,7 @@ def _layout(
     """The kind's packed head (`rem|a`), its field names, and for each field a function from its
     text to its value (None if the text is not a valid value)."""
     hints = get_type_hints(cls, include_extras=True)
-    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    names = tuple(f.name for f in dataclasses.fields(cast(Any, cls)))
     head = SEPARATOR.join((cls.prefix, *cls.fixed))
     return head, names, tuple(_converter(hints[name]) for name in names)
 

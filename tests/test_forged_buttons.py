@@ -194,6 +194,12 @@ async def test_every_shown_button_forged_is_refused_without_an_error(bot, caplog
             ):
                 raised.append(f"{data!r} without message" if no_message else repr(data))
     print(f"forged presses: {presses}, raised: {len(raised)}")
+    # Every button as shown is understood (its own answer, never the refusal of forged data).
+    for button in shown:
+        person, answers = people[button.user_id], len(bot.api.calls_to("answerCallbackQuery"))
+        assert not await press_forged(bot, person, message_of(person), button.data, caplog)
+        new = bot.api.calls_to("answerCallbackQuery")[answers:]
+        assert REFUSAL[person.user["language_code"]] not in [c.params.get("text") for c in new]
     assert raised == [], f"{len(raised)} of {presses} forged presses raised: {raised[:40]}"
 
 
