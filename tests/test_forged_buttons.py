@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
+from bot import callbacks
 from bot.offline import BotMessage, SimulatedPerson
 from storage.advisor_tables import AdvisorSession
 from storage.experts_tables import ActivityReport, Deployment, ProgressReport
@@ -326,3 +327,67 @@ async def test_any_data_with_a_known_prefix_is_answered_without_an_error(
     await ama.press(ama.last, data)
     assert not apologised(ama, seen), data
     assert [c for c in bot.api.calls[calls:] if c.method == "answerCallbackQuery"], data
+
+
+# Buttons as the bot sent them before the codec: messages in people's chats still carry them.
+OLD_BUTTONS = [
+    "rep|1|1|b|",
+    "f|7|2|c|1",
+    "f|7|s|e|3",
+    "adv|4|0|t|2",
+    "rem|a|12",
+    "rem|c|12",
+    "eoi|3|o",
+    "eoi|3|t",
+    "prog|fkf",
+    "prog|choose",
+    "prog!|vwp|9",
+    "rev|5",
+    "rev!|5|9",
+    "menu|home",
+    "lang|de",
+    "rep|go",
+    "rep|ed|8",
+    "rep|rv|8",
+    "dep|nl|2",
+    "inv|6|y",
+    "qr|ls",
+    "qr|11|q",
+    "advx|t|4|2",
+    "advx|q|4",
+    "advx|new",
+    "rules|c|GH",
+    "rules|s|GH|0|o",
+    "dl|cp|fkf",
+    "dl|x",
+    "dl|dy",
+    "set|s|America/Argentina/Buenos_Aires",
+    "set|d|1",
+]
+
+
+def test_old_buttons_are_understood_and_packed_the_same():
+    forms = {callbacks.FormButton.of_form(prefix) for prefix in ("f", "rep", "prg", "dep", "adv")}
+    kinds = {*callbacks.CallbackData.__subclasses__(), *forms} - {callbacks.FormButton}
+    for data in OLD_BUTTONS:
+        found = [value for kind in kinds if (value := kind.unpack(data)) is not None]
+        assert len(found) == 1, (data, found)
+        assert found[0].pack() == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "rem|a|" + TOO_BIG,
+        "rem|a|-1",
+        "rem|a|0",
+        "rem|a|²",
+        "rem|a|٣",
+        "rem|a|",
+        "rem|a|1|",
+        "rem|a",
+    ],
+)
+def test_ids_out_of_range_or_not_ascii_digits_are_refused(data):
+    assert callbacks.Reminder.unpack(data) is None
+    assert callbacks.Reminder.unpack("rem|a|" + str(2**63 - 1)) is not None
