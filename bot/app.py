@@ -70,7 +70,9 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     start_update()
     i18n.set_language(services(context).settings.default_language)
     user = update.effective_user
-    if user is None or user.is_bot:
+    if user is None:  # e.g. a private message without `from`: nobody to answer
+        raise ApplicationHandlerStop
+    if user.is_bot:
         return
     svc = services(context)
     assert context.user_data is not None

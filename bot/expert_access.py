@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.callbacks import Menu, MenuItem
 from bot.i18n import _, render
 from bot.messaging import acknowledge, reply
 from bot.services import services
@@ -38,18 +39,10 @@ async def expert_or_explain(
     expert = await expert_of(context, user.id)
     if expert is None:
         await acknowledge(update)
-        await reply(update, context, render("experts/not_expert"), [[(_("🏠 Menu"), "menu|home")]])
+        await reply(
+            update,
+            context,
+            render("experts/not_expert"),
+            [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]],
+        )
     return expert
-
-
-async def coordinator_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Whether the person is a coordinator; everyone else gets a polite refusal."""
-    user = update.effective_user
-    if services(context).is_coordinator(user.id if user else None):
-        return True
-    refusal = _("This is only available to the programme's coordinators.")
-    if update.callback_query is not None:
-        await acknowledge(update, refusal, alert=True)
-    else:
-        await reply(update, context, refusal, [[(_("🏠 Menu"), "menu|home")]])
-    return False

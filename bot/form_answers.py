@@ -396,13 +396,16 @@ async def press_on_draft(
     and loses its buttons; callback data is only ever a pointer, checked against the database.
     """
     query = update.callback_query
-    parsed = parse_data(query.data) if query is not None and query.data else None
-    if parsed is None or draft is None or draft.id != parsed[0]:
+    assert query is not None
+    pressed = parse_data(query.data, form_of(draft)) if draft is not None else None
+    if pressed is None or draft is None or draft.id != pressed.draft_id:
         await acknowledge(update, gone, alert=True)
         await close_buttons(update)
         return
-    _draft_id, step, action, argument = parsed
-    await button_pressed(update, context, form_of(draft), draft, step, action, argument)
+    form = form_of(draft)
+    await button_pressed(
+        update, context, form, draft, pressed.step, pressed.action, pressed.argument
+    )
 
 
 async def button_pressed(

@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import form_kinds
+from bot.callbacks import FormAction, FormButton
 from bot.i18n import N_, _, country_name, render
 from bot.messaging import (
     Button,
@@ -167,15 +168,13 @@ def summary_lines(form: Form, answers: Mapping[str, Any]) -> SummaryLines:
 def data(form: Form, draft: Draft, action: str, argument: str | int = "") -> str:
     """Callback data for a button on the draft's current step."""
     step = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
-    return f"{form.prefix}|{draft.id}|{step}|{action}|{argument}"
+    kind = FormButton.of_form(form.prefix)
+    return kind(draft.id, step, FormAction(action), str(argument)).pack()
 
 
-def parse_data(raw: str) -> tuple[int, str, str, str] | None:
-    """(draft id, step, action, argument) from a form button's callback data, or None."""
-    parts = raw.split("|")
-    if len(parts) != 5 or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3], parts[4]
+def parse_data(raw: object, form: Form) -> FormButton | None:
+    """The form button this callback data is, or None."""
+    return FormButton.of_form(form.prefix).unpack(raw)
 
 
 def nav_row(form: Form, draft: Draft) -> list[Button]:

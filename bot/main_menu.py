@@ -6,21 +6,27 @@ decision, and a conversation that offers itself here adds one line.
 
 from __future__ import annotations
 
+from bot.callbacks import Menu, MenuItem
 from bot.i18n import N_, _
 from bot.messaging import Button
 
 ENTRIES: tuple[tuple[str, str], ...] = (  # (label msgid, callback data)
-    (N_("📝 Express interest"), "menu|interest"),
-    (N_("📋 My submissions"), "menu|mine"),
-    (N_("🧭 Expert models"), "menu|models"),
-    (N_("🌍 Deployed experts"), "menu|experts"),
-    (N_("🗓 My deadlines"), "menu|deadlines"),
+    (N_("📝 Express interest"), Menu(MenuItem.INTEREST).pack()),
+    (N_("📋 My submissions"), Menu(MenuItem.MINE).pack()),
+    (N_("🧭 Expert models"), Menu(MenuItem.MODELS).pack()),
+    (N_("🌍 Deployed experts"), Menu(MenuItem.EXPERTS).pack()),
+    (N_("🗓 My deadlines"), Menu(MenuItem.DEADLINES).pack()),
 )
 
 
 def main_menu_rows() -> list[list[Button]]:
     """The main menu as button rows, in the reader's language."""
     rows: list[list[Button]] = [[(_(label), data)] for label, data in ENTRIES]
-    rows.append([(_("🌐 Sprache / Language"), "menu|language"), (_("❓ Help"), "menu|help")])
-    rows.append([(_("🔒 Privacy"), "menu|privacy")])
+    rows.append(
+        [
+            (_("🌐 Sprache / Language"), Menu(MenuItem.LANGUAGE).pack()),
+            (_("❓ Help"), Menu(MenuItem.HELP).pack()),
+        ]
+    )
+    rows.append([(_("🔒 Privacy"), Menu(MenuItem.PRIVACY).pack())])
     return rows

@@ -12,6 +12,7 @@ from typing import Any
 
 from babel.dates import format_date, format_time
 
+from bot.callbacks import Reminder, ReminderAction
 from bot.contributions import Action, Contribution, Prepared
 from bot.i18n import _, current_language, format_day, render, use_language
 from bot.messaging import Button
@@ -71,10 +72,10 @@ def reminder_rows(deadline: DeadlineView, actions: Mapping[str, Action]) -> list
     """Act now (if something can be opened: actions), remind me tomorrow, already done."""
     rows: list[list[Button]] = []
     if deadline.kind in actions:
-        rows.append([(_("▶️ Act now"), f"rem|a|{deadline.id}")])
-    later = [(_("⏰ Remind me tomorrow"), f"rem|t|{deadline.id}")]
+        rows.append([(_("▶️ Act now"), Reminder(ReminderAction.ACT, deadline.id).pack())])
+    later = [(_("⏰ Remind me tomorrow"), Reminder(ReminderAction.TOMORROW, deadline.id).pack())]
     if deadline.kind not in MET_BY_SUBMISSION:
-        later.append((_("✅ Already done"), f"rem|d|{deadline.id}"))
+        later.append((_("✅ Already done"), Reminder(ReminderAction.DONE, deadline.id).pack()))
     rows.append(later)
     return rows
 

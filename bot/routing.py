@@ -1,22 +1,28 @@
-"""One handler that finds the button handler for a callback query by its data's first field.
+"""One handler that finds the button handler for a callback query by its data's prefix, and
+refuses, in one place and with one polite answer, every press no button of the bot carries.
 
-Every button's callback data starts with its flow's prefix (`f|…`, `rem|…`, `menu|…`). With one
-CallbackQueryHandler per button kind, python-telegram-bot tries them one after another, a regular
-expression each, for every update, typed messages included (about fifty per update). The router
-looks up the handlers whose pattern starts with the data's prefix and tries only those, in their
-original order, together with the few whose pattern has no literal prefix.
+Every button's callback data starts with its kind's prefix (`f|…`, `rem|…`, `menu|…`, see
+bot.callbacks). With one CallbackQueryHandler per button kind, python-telegram-bot tries them one
+after another for every update, typed messages included (about fifty per update). The router
+looks up the handlers whose pattern (a `ButtonPattern` of the codec) has the data's prefix and
+tries only those, in their original order, together with the few that have no such pattern.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, filters
 
+from bot.callbacks import SEPARATOR, ButtonPattern, ForgedButton, OlderButton
+from bot.i18n import N_, _
+from bot.messaging import acknowledge, flush_closing
 from bot.ptb_types import App, ButtonHandler
+
+logger = logging.getLogger(__name__)
 
 # A message a person sent in the private chat with the bot (not a service message such as a
 # pinned message). Text is tested first: status updates never have any, and testing the forty
@@ -27,17 +33,29 @@ PERSONS_MESSAGE = (
     & (filters.TEXT | ~filters.StatusUpdate.ALL)
 )
 
-# A pattern like r"^rem\|a\|\d+$" starts with the literal prefix "rem".
-_LITERAL_PREFIX = re.compile(r"^\^(\w+)\\\|")
+# What a press gets that no button of the bot carries, or that points at what is not the
+# presser's: one answer, whatever was wrong with it.
+NOT_VALID = N_("This button no longer works. Please use the newest message or /start.")
+
+REFUSE = object()  # check result: a press to refuse
 
 
-def literal_prefix(handler: ButtonHandler) -> str | None:
-    """The literal first field every match of the handler's pattern has, or None."""
+def button_prefix(handler: ButtonHandler) -> str | None:
+    """The prefix of the button kind the handler takes, or None."""
     pattern = handler.pattern
-    if not isinstance(pattern, re.Pattern):
-        return None
-    found = _LITERAL_PREFIX.match(pattern.pattern)
-    return found.group(1) if found else None
+    return pattern.prefix if isinstance(pattern, ButtonPattern | OlderButton) else None
+
+
+async def refuse_press(update: Update, reason: str) -> None:
+    """The one polite answer to a forged, malformed or foreign press (logged, not an error)."""
+    query = update.callback_query
+    logger.info(
+        "refused a press of %s: %s",
+        update.effective_user.id if update.effective_user else None,
+        reason,
+    )
+    if query is not None:
+        await acknowledge(update, _(NOT_VALID), alert=True)
 
 
 class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
@@ -46,7 +64,7 @@ class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
     def __init__(self, handlers: Sequence[ButtonHandler]) -> None:
         super().__init__(self._never_called)
         self._handlers = list(handlers)
-        prefixes = [literal_prefix(h) for h in self._handlers]
+        prefixes = [button_prefix(h) for h in self._handlers]
         self._anywhere = [h for h, p in zip(self._handlers, prefixes, strict=True) if p is None]
         self._by_prefix: dict[str, list[ButtonHandler]] = {}
         for prefix in {p for p in prefixes if p is not None}:
@@ -55,16 +73,19 @@ class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
             ]
 
     def check_update(self, update: object) -> Any:
-        """(handler, its check result) for the first handler that takes this button press."""
+        """(handler, its check result) for the first handler that takes this button press;
+        a press none takes, or one without its message, is to be refused."""
         if not isinstance(update, Update) or update.callback_query is None:
             return None
-        data = update.callback_query.data
-        prefix = data.split("|", 1)[0] if isinstance(data, str) else ""
+        query = update.callback_query
+        if query.message is None or not isinstance(query.data, str):
+            return REFUSE
+        prefix = query.data.partition(SEPARATOR)[0]
         for handler in self._by_prefix.get(prefix, self._anywhere):
             check = handler.check_update(update)
             if check is not None and check is not False:
                 return handler, check
-        return None
+        return REFUSE
 
     async def handle_update(
         self,
@@ -73,8 +94,17 @@ class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
         check_result: Any,
         context: ContextTypes.DEFAULT_TYPE,
     ) -> Any:
+        if check_result is REFUSE:
+            query = update.callback_query
+            await refuse_press(update, f"no button carries {query.data if query else None!r}")
+            raise ApplicationHandlerStop
         handler, check = check_result
-        return await handler.handle_update(update, application, check, context)
+        try:
+            return await handler.handle_update(update, application, check, context)
+        except ForgedButton as forged:
+            await refuse_press(update, str(forged))
+            await flush_closing()
+            raise ApplicationHandlerStop from None
 
     @staticmethod
     async def _never_called(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,15 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
+from bot.callbacks import (
+    AdvisorAction,
+    AdvisorButton,
+    BackToQuestion,
+    ForgedButton,
+    Menu,
+    MenuItem,
+    ModelTaken,
+)
 from bot.forms import SUMMARY, Draft, Form
 from bot.i18n import _, country_name, current_language, render
 from bot.main_menu import main_menu_rows
@@ -48,9 +57,9 @@ async def advice_requested(
     text = render("models/result", **result_view(result, rules, draft.answers, done.eoi_id))
     if done.eoi_id is None:
         rows = [
-            [(_("🔁 Start the advisor again"), "advx|new")],
-            [(_("📝 Express interest"), "menu|interest")],
-            [(_("🏠 Menu"), "menu|home")],
+            [(_("🔁 Start the advisor again"), AdvisorButton(AdvisorAction.NEW).pack())],
+            [(_("📝 Express interest"), Menu(MenuItem.INTEREST).pack())],
+            [(_("🏠 Menu"), Menu(MenuItem.HOME).pack())],
         ]
     else:
         rows = _take_rows(done.id, result)
@@ -100,8 +109,8 @@ def _take_rows(advisor_id: int, result: Recommendation) -> list[list[Button]]:
         label = (
             _("✅ Take {model} (recommended)") if model == result.best else _("Take {model}")
         ).format(model=_(MODEL_LABELS[model]))
-        rows.append([(label, f"advx|t|{advisor_id}|{MODELS.index(model)}")])
-    rows.append([(_("↩️ Back to the question"), f"advx|q|{advisor_id}")])
+        rows.append([(label, ModelTaken(advisor_id, MODELS.index(model)).pack())])
+    rows.append([(_("↩️ Back to the question"), BackToQuestion(advisor_id).pack())])
     return rows
 
 
@@ -123,19 +132,16 @@ async def model_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Stores the chosen model (and the advisor's answers) in the form and asks its next step."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    parts = query.data.split("|")
+    pressed = ModelTaken.of(update)
+    if pressed.model >= len(MODELS):
+        raise ForgedButton(f"no model {pressed.model}")
     await acknowledge(update)
     await close_buttons(update)
-    if len(parts) != 4 or not parts[2].isdigit() or parts[3] not in ("0", "1", "2"):
-        await reply(
-            update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
-        )
-        return
     svc = services(context)
     user_id = update.effective_user.id
-    found = await svc.db.run(store.result_of, advisor_id=int(parts[2]), person_id=user_id)
+    found = await svc.db.run(store.result_of, advisor_id=pressed.advisor_id, person_id=user_id)
     form, eoi = await expression_of_interest(context, user_id)
-    model = MODELS[int(parts[3])]
+    model = MODELS[pressed.model]
     recommendation = (found.recommendation or {}) if found else {}
     if found is None or eoi is None or found.eoi_id != eoi.id:
         await reply(
@@ -218,6 +224,6 @@ async def back_to_form(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_i
 def handlers() -> list[Handler]:
     """The result's buttons (group 0): take a model, or go back to the form's question."""
     return [
-        CallbackQueryHandler(model_taken, pattern=r"^advx\|t\|"),
-        CallbackQueryHandler(question_requested, pattern=r"^advx\|q\|"),
+        CallbackQueryHandler(model_taken, pattern=ModelTaken.pattern()),
+        CallbackQueryHandler(question_requested, pattern=BackToQuestion.pattern()),
     ]

@@ -11,12 +11,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
+from bot.callbacks import CallProgramme, CallStep, EntryButton
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, country_name, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
+from bot.roles import coordinators_only
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from storage import calls
@@ -27,50 +29,36 @@ FLOW = "call"
 
 
 def _cancel_row() -> list[Button]:
-    return [(_("✖️ Cancel"), "dl|x")]
+    return [(_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack())]
 
 
 def _nav_row() -> list[Button]:
-    return [(_("◀️ Back"), "dl|cb"), (_("✖️ Cancel"), "dl|x")]
-
-
-async def _coordinator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    if user is not None and services(context).is_coordinator(user.id):
-        return True
-    await acknowledge(update, _("This is for the programme's coordinators."), alert=True)
-    if update.callback_query is None:
-        await reply(
-            update,
-            context,
-            _("This command is for the programme's coordinators."),
-            main_menu_rows(),
-        )
-    return False
+    return [
+        (_("◀️ Back"), EntryButton(CallStep.BACK).pack()),
+        (_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack()),
+    ]
 
 
 async def call_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Asks for the programme of the call (step 1 of 3)."""
-    if not await _coordinator(update, context):
-        return
     await acknowledge(update)
     assert update.effective_user is not None
     # A new /call starts anew: a step of an earlier, unfinished one must not take the next text.
     await entries.finish(context, update.effective_user.id)
-    rows: list[list[Button]] = [[(_(label), f"dl|cp|{code}")] for code, label in PROGRAMMES.items()]
+    rows: list[list[Button]] = [
+        [(_(label), CallProgramme(code).pack())] for code, label in PROGRAMMES.items()
+    ]
     rows.append(_cancel_row())
     await reply(update, context, render("deadlines/call_programme"), rows)
 
 
 async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stores the programme and asks for the closing date (step 2 of 3)."""
-    if not await _coordinator(update, context):
-        return
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    programme = query.data.rsplit("|", 1)[1]
+    programme = CallProgramme.of(update).programme
     if programme not in PROGRAMMES:
         note = _("That button no longer works. Please send {command} again.")
         await reply(update, context, note.format(command="/call"))
@@ -85,8 +73,6 @@ async def call_typed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
 ) -> None:
     """Takes the closing date (then asks for countries) or the countries (then the summary)."""
-    if not await _coordinator(update, context):
-        return
     user = update.effective_user
     assert user is not None
     if entry.step == "confirm":  # the summary waits for a button, not for text
@@ -128,20 +114,23 @@ async def call_typed(
         note = _(
             "I couldn't tell which country “{text}” is. Please type full country names separated by commas, e.g. “Ghana, Kenya”."
         ).format(text=html.escape(", ".join(unknown)[:80] or text[:80]))
-        await reply(update, context, note, [[(_("🌍 All countries"), "dl|ca")], _nav_row()])
+        await reply(
+            update,
+            context,
+            note,
+            [[(_("🌍 All countries"), EntryButton(CallStep.ALL_COUNTRIES).pack())], _nav_row()],
+        )
         return
     await _summary(update, context, {**entry.answers, "countries": sorted(set(codes))})
 
 
 async def _ask_countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rows = [[(_("🌍 All countries"), "dl|ca")], _nav_row()]
+    rows = [[(_("🌍 All countries"), EntryButton(CallStep.ALL_COUNTRIES).pack())], _nav_row()]
     await reply(update, context, render("deadlines/call_countries"), rows)
 
 
 async def call_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Goes one step back in /call (the answers before it are kept)."""
-    if not await _coordinator(update, context):
-        return
     entry = await entries.pressed_step(update, context, FLOW, "/call")
     if entry is None:
         return
@@ -162,8 +151,6 @@ async def call_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """No country limit; shows the summary."""
-    if not await _coordinator(update, context):
-        return
     entry = await entries.pressed_step(update, context, FLOW, "/call", ("countries", "confirm"))
     if entry is None:
         return
@@ -181,14 +168,12 @@ async def _summary(
         closes=date.fromisoformat(answers["date"]),
         countries=[country_name(c) for c in answers["countries"]],
     )
-    rows = [[(_("✅ Open the call"), "dl|cy")], _nav_row()]
+    rows = [[(_("✅ Open the call"), EntryButton(CallStep.CONFIRMED).pack())], _nav_row()]
     await reply(update, context, text, rows)
 
 
 async def call_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Opens the call; the people with a matching draft get their deadline and reminders."""
-    if not await _coordinator(update, context):
-        return
     entry = await entries.pressed_step(update, context, FLOW, "/call", ("confirm",))
     if entry is None:
         return
@@ -222,11 +207,22 @@ async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def setup() -> Contribution:
     """/call and its buttons (group 0)."""
     handlers: list[Handler] = [
-        CommandHandler("call", call_requested),
-        CallbackQueryHandler(programme_chosen, pattern=r"^dl\|cp\|"),
-        CallbackQueryHandler(all_countries_chosen, pattern=r"^dl\|ca$"),
-        CallbackQueryHandler(call_confirmed, pattern=r"^dl\|cy$"),
-        CallbackQueryHandler(call_back_pressed, pattern=r"^dl\|cb$"),
-        CallbackQueryHandler(flow_cancelled, pattern=r"^dl\|x$"),
+        CommandHandler("call", coordinators_only(call_requested)),
+        CallbackQueryHandler(coordinators_only(programme_chosen), pattern=CallProgramme.pattern()),
+        CallbackQueryHandler(
+            coordinators_only(all_countries_chosen),
+            pattern=EntryButton.pattern(step=CallStep.ALL_COUNTRIES),
+        ),
+        CallbackQueryHandler(
+            coordinators_only(call_confirmed), pattern=EntryButton.pattern(step=CallStep.CONFIRMED)
+        ),
+        CallbackQueryHandler(
+            coordinators_only(call_back_pressed), pattern=EntryButton.pattern(step=CallStep.BACK)
+        ),
+        CallbackQueryHandler(
+            coordinators_only(flow_cancelled), pattern=EntryButton.pattern(step=CallStep.CANCEL)
+        ),
     ]
-    return Contribution(handlers, typed_steps={FLOW: TypedStep(call_typed, "/call")})
+    return Contribution(
+        handlers, typed_steps={FLOW: TypedStep(coordinators_only(call_typed), "/call")}
+    )

@@ -11,13 +11,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
+from bot.callbacks import CallStep, EntryButton
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, render
 from bot.messaging import Button, reply
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
+from bot.roles import coordinators_only
 from bot.services import services
-from conversations.calls import _coordinator
 from storage import custom_deadlines, preferences
 from storage.local_time import end_of_day, local
 from storage.preferences import Entry
@@ -27,17 +28,18 @@ MAX_TITLE = 300
 
 
 def _cancel_row() -> list[Button]:
-    return [(_("✖️ Cancel"), "dl|x")]
+    return [(_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack())]
 
 
 def _nav_row() -> list[Button]:
-    return [(_("◀️ Back"), "dl|db"), (_("✖️ Cancel"), "dl|x")]
+    return [
+        (_("◀️ Back"), EntryButton(CallStep.DEADLINE_BACK).pack()),
+        (_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack()),
+    ]
 
 
 async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Asks whom the deadline is for (step 1 of 3)."""
-    if not await _coordinator(update, context):
-        return
     assert update.effective_user is not None
     await entries.wait_for(context, update.effective_user.id, FLOW, "holder", {})
     await reply(update, context, render("deadlines/custom_holder"), [_cancel_row()])
@@ -47,8 +49,6 @@ async def deadline_typed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
 ) -> None:
     """Takes who, then what, then by when; each answer is stored before the next question."""
-    if not await _coordinator(update, context):
-        return
     user = update.effective_user
     assert user is not None
     svc = services(context)
@@ -118,13 +118,16 @@ async def _summary(
         day=date.fromisoformat(answers["date"]),
         zone=answers["zone"],
     )
-    await reply(update, context, text, [[(_("✅ Set the deadline"), "dl|dy")], _nav_row()])
+    await reply(
+        update,
+        context,
+        text,
+        [[(_("✅ Set the deadline"), EntryButton(CallStep.DEADLINE_CONFIRMED).pack())], _nav_row()],
+    )
 
 
 async def deadline_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Goes one step back in /deadline (the answers before it are kept)."""
-    if not await _coordinator(update, context):
-        return
     entry = await entries.pressed_step(update, context, FLOW, "/deadline")
     if entry is None:
         return
@@ -145,8 +148,6 @@ async def deadline_back_pressed(update: Update, context: ContextTypes.DEFAULT_TY
 
 async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stores the deadline with its reminders and confirms."""
-    if not await _coordinator(update, context):
-        return
     entry = await entries.pressed_step(update, context, FLOW, "/deadline", ("confirm",))
     if entry is None:
         return
@@ -171,8 +172,16 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
 def setup() -> Contribution:
     """/deadline and its confirm button (group 0)."""
     handlers: list[Handler] = [
-        CommandHandler("deadline", deadline_requested),
-        CallbackQueryHandler(deadline_confirmed, pattern=r"^dl\|dy$"),
-        CallbackQueryHandler(deadline_back_pressed, pattern=r"^dl\|db$"),
+        CommandHandler("deadline", coordinators_only(deadline_requested)),
+        CallbackQueryHandler(
+            coordinators_only(deadline_confirmed),
+            pattern=EntryButton.pattern(step=CallStep.DEADLINE_CONFIRMED),
+        ),
+        CallbackQueryHandler(
+            coordinators_only(deadline_back_pressed),
+            pattern=EntryButton.pattern(step=CallStep.DEADLINE_BACK),
+        ),
     ]
-    return Contribution(handlers, typed_steps={FLOW: TypedStep(deadline_typed, "/deadline")})
+    return Contribution(
+        handlers, typed_steps={FLOW: TypedStep(coordinators_only(deadline_typed), "/deadline")}
+    )

@@ -8,11 +8,12 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reminders
+from bot.callbacks import Menu, MenuItem, Reminder, ReminderAction
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render
-from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
+from bot.roles import coordinators_only
 from bot.services import services
 from storage import deadlines
 
@@ -53,26 +54,17 @@ async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE
             [
                 (
                     _("{number}. {what}").format(number=number, what=_short(items[-1]["what"])),
-                    f"rem|c|{deadline.id}",
+                    Reminder(ReminderAction.CARD, deadline.id).pack(),
                 )
             ]
         )
-    rows.append([(_("🏠 Menu"), "menu|home")])
+    rows.append([(_("🏠 Menu"), Menu(MenuItem.HOME).pack())])
     await reply(update, context, render("deadlines/list", items=items, zone=upcoming.zone), rows)
 
 
 async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists every open deadline that has passed, with who holds it (coordinators only)."""
-    user = update.effective_user
     svc = services(context)
-    if user is None or not svc.is_coordinator(user.id):
-        await reply(
-            update,
-            context,
-            _("This command is for the programme's coordinators."),
-            main_menu_rows(),
-        )
-        return
     found = await svc.db.run(deadlines.overdue, now=svc.clock())
     items = [
         {
@@ -89,7 +81,7 @@ def setup() -> Contribution:
     """/deadlines, /overdue and the menu entry (group 0)."""
     handlers: list[Handler] = [
         CommandHandler("deadlines", deadlines_requested),
-        CallbackQueryHandler(deadlines_requested, pattern=r"^menu\|deadlines$"),
-        CommandHandler("overdue", overdue_requested),
+        CallbackQueryHandler(deadlines_requested, pattern=Menu.pattern(item=MenuItem.DEADLINES)),
+        CommandHandler("overdue", coordinators_only(overdue_requested)),
     ]
     return Contribution(handlers)

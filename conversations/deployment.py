@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers
+from bot.callbacks import DeploymentsButton, FormButton, NewLink, Section
 from bot.contributions import Contribution, OpenForm
-from bot.expert_access import coordinator_or_refuse
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
@@ -20,6 +20,7 @@ from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
 from bot.questions import Kind, Option, Question
+from bot.roles import coordinators_only
 from bot.services import services
 from bot.vocabulary import EXPERT_MODELS
 from storage import deployments as store
@@ -147,8 +148,6 @@ async def deployment_submitted(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
 ) -> None:
     """Registers the deployment and answers with the personal invitation link."""
-    if not await coordinator_or_refuse(update, context):
-        return
     svc = services(context)
     code = new_code()
     outcome = await svc.db.run(store.register_draft, draft_id=draft.id, code=code, now=svc.clock())
@@ -212,8 +211,6 @@ async def _open_draft(
 
 async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Continues the coordinator's deployment draft or starts one."""
-    if not await coordinator_or_refuse(update, context):  # answers the press with a refusal
-        return
     await acknowledge(update)
     await close_buttons(update)
     assert update.effective_user is not None
@@ -237,8 +234,6 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands a button of the coordinator's own draft to the form (role checked again)."""
     assert update.effective_user is not None
-    if not await coordinator_or_refuse(update, context):
-        return
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a form that was already submitted or discarded.")
     await form_answers.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
@@ -246,16 +241,14 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the registered deployments, each with a button for a new invitation link."""
-    if not await coordinator_or_refuse(update, context):  # answers the press with a refusal
-        return
     await acknowledge(update)
     found = await services(context).db.run(store.deployments)
     rows = [
-        [(_("🔗 New link for {name}").format(name=d.expert_name[:40]), f"dep|nl|{d.id}")]
+        [(_("🔗 New link for {name}").format(name=d.expert_name[:40]), NewLink(d.id).pack())]
         for d in found
         if d.expert_id is None
     ]
-    rows.append([(_("➕ Register a deployment"), "dep|go")])
+    rows.append([(_("➕ Register a deployment"), DeploymentsButton(Section.GO).pack())])
     items = [{"id": d.id, "bound": d.expert_id is not None, **describe(d)} for d in found]
     await reply(update, context, render("experts/deployments", items=items), rows)
 
@@ -264,14 +257,12 @@ async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """Makes a fresh invitation link for a deployment (older unused links stop working)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await coordinator_or_refuse(update, context):
-        return
     await acknowledge(update)
-    deployment_id = query.data.rsplit("|", 1)[-1]
+    deployment_id = NewLink.of(update).deployment_id
     svc = services(context)
     code = new_code()
-    made = deployment_id.isdigit() and await svc.db.run(
-        invitations.new_invitation, deployment_id=int(deployment_id), code=code, now=svc.clock()
+    made = await svc.db.run(
+        invitations.new_invitation, deployment_id=deployment_id, code=code, now=svc.clock()
     )
     if not made:
         await reply(update, context, _("This deployment no longer exists."))
@@ -283,12 +274,21 @@ async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
 def setup() -> Contribution:
     """The handlers of group 0 for registering deployments (coordinators only)."""
     handlers: list[Handler] = [
-        CommandHandler("deploy", deploy_requested),
-        CommandHandler("deployments", deployments_requested),
-        CallbackQueryHandler(deploy_requested, pattern=r"^dep\|go$"),
-        CallbackQueryHandler(deployments_requested, pattern=r"^dep\|ls$"),
-        CallbackQueryHandler(new_link_requested, pattern=r"^dep\|nl\|\w+$"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^dep\|\d+\|"),
+        CommandHandler("deploy", coordinators_only(deploy_requested)),
+        CommandHandler("deployments", coordinators_only(deployments_requested)),
+        CallbackQueryHandler(
+            coordinators_only(deploy_requested),
+            pattern=DeploymentsButton.pattern(section=Section.GO),
+        ),
+        CallbackQueryHandler(
+            coordinators_only(deployments_requested),
+            pattern=DeploymentsButton.pattern(section=Section.LIST),
+        ),
+        CallbackQueryHandler(coordinators_only(new_link_requested), pattern=NewLink.pattern()),
+        CallbackQueryHandler(
+            coordinators_only(form_button_pressed),
+            pattern=FormButton.of_form(FORM.prefix).pattern(),
+        ),
     ]
     return Contribution(
         handlers,

@@ -12,6 +12,7 @@ from telegram.ext import (
 
 from bot import form_answers
 from bot.active_flow import is_active
+from bot.callbacks import DeploymentsButton, Menu, MenuItem, ProgressButton, ReportsButton, Section
 from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render
@@ -32,16 +33,19 @@ async def experts_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     coordinator = services(context).is_coordinator(user.id)
     if coordinator:
         rows += [
-            [(_("➕ Register a deployment"), "dep|go")],
-            [(_("📋 Deployments"), "dep|ls")],
+            [(_("➕ Register a deployment"), DeploymentsButton(Section.GO).pack())],
+            [(_("📋 Deployments"), DeploymentsButton(Section.LIST).pack())],
         ]
     expert = await expert_of(context, user.id)
     if expert is not None:
         rows += [
-            [(_("📝 New activity report"), "rep|go")],
-            [(_("🗂 My reports"), "rep|ls"), (_("📊 Progress report"), "prg|go")],
+            [(_("📝 New activity report"), ReportsButton(Section.GO).pack())],
+            [
+                (_("🗂 My reports"), ReportsButton(Section.LIST).pack()),
+                (_("📊 Progress report"), ProgressButton(Section.GO).pack()),
+            ],
         ]
-    rows.append([(_("🏠 Menu"), "menu|home")])
+    rows.append([(_("🏠 Menu"), Menu(MenuItem.HOME).pack())])
     text = render("experts/hub", coordinator=coordinator, expert=expert is not None)
     await reply(update, context, text, rows)
 
@@ -62,7 +66,7 @@ async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def setup() -> Contribution:
     """The menu entry and /cancel (registered before the menu's own /cancel)."""
     handlers: list[Handler] = [
-        CallbackQueryHandler(experts_requested, pattern=r"^menu\|experts$"),
+        CallbackQueryHandler(experts_requested, pattern=Menu.pattern(item=MenuItem.EXPERTS)),
     ]
     return Contribution(handlers)
 

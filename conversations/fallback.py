@@ -5,26 +5,14 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.contributions import Contribution
 from bot.i18n import _
 from bot.main_menu import main_menu_rows
-from bot.messaging import acknowledge, close_buttons, reply
+from bot.messaging import reply
 from bot.open_forms import open_draft_rows, open_forms
 from bot.ptb_types import Handler
-
-
-async def stale_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button no handler knows (an old message): says so and shows the menu."""
-    await acknowledge(update, _("This button no longer works."))
-    await close_buttons(update)
-    await reply(
-        update,
-        context,
-        _("That button is from an older message. Here is the menu:"),
-        main_menu_rows(),
-    )
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -63,10 +51,10 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def setup() -> Contribution:
-    """Catch-alls, for the last group."""
+    """Catch-alls, for the last group (a button press never gets here: the router in group 0
+    answers every one, see bot.routing)."""
     private = filters.ChatType.PRIVATE
     handlers: list[Handler] = [
-        CallbackQueryHandler(stale_button_pressed),
         MessageHandler(private & filters.UpdateType.EDITED, message_edited),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.StatusUpdate.ALL, anything_else),

@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot import advisor, form_answers, forms
 from bot.active_flow import is_active
+from bot.callbacks import FormButton, Menu, MenuItem, ProgrammeChosen, ProgrammeConfirmed
 from bot.contributions import Contribution, OpenForm
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, current_language, render
@@ -92,8 +93,8 @@ async def _offer_programmes(
     update: Update, context: ContextTypes.DEFAULT_TYPE, note: str | None = None
 ) -> None:
     rows = [
-        *([(_(name), f"prog|{code}")] for code, name in PROGRAMME_NAMES.items()),
-        [(_("✖️ Cancel"), "menu|home")],
+        *([(_(name), ProgrammeChosen(code).pack())] for code, name in PROGRAMME_NAMES.items()),
+        [(_("✖️ Cancel"), Menu(MenuItem.HOME).pack())],
     ]
     text = render("interest/programmes")
     await reply(update, context, f"⚠️ {note}\n\n{text}" if note else text, rows)
@@ -184,7 +185,7 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
             ready=draft.step == forms.SUMMARY,
         )
         rows = forms.resume_rows(FORMS[draft.form], draft)
-        rows.append([(_("Choose a programme anew"), "prog|choose")])
+        rows.append([(_("Choose a programme anew"), ProgrammeChosen("choose").pack())])
         await reply(update, context, text, rows)
         return
     await _offer_programmes(update, context)
@@ -197,7 +198,11 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await acknowledge(update)
     await close_buttons(update)
     # prog|<programme>, or prog!|<programme>|<draft id> once the person agreed to drop that draft
-    action, programme, *confirmed = query.data.split("|")
+    chosen: ProgrammeChosen | ProgrammeConfirmed | None = ProgrammeChosen.unpack(query.data)
+    if chosen is None:
+        chosen = ProgrammeConfirmed.of(update)
+    programme = chosen.programme
+    confirmed = chosen.draft_id if isinstance(chosen, ProgrammeConfirmed) else None
     if programme == "choose":
         await _offer_programmes(update, context)
         return
@@ -207,12 +212,12 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         return
     draft = await current_draft(context, update.effective_user.id)
-    if draft is not None and (action == "prog" or confirmed != [str(draft.id)]):
+    if draft is not None and confirmed != draft.id:
         if draft.form == programme:
             await form_answers.resume(update, context, FORMS[programme], draft)
             return
         rows = [
-            [(_("Yes, start anew"), f"prog!|{programme}|{draft.id}")],
+            [(_("Yes, start anew"), ProgrammeConfirmed(programme, draft.id).pack())],
             *forms.resume_rows(FORMS[draft.form], draft),
         ]
         text = render(
@@ -284,9 +289,10 @@ def setup() -> Contribution:
     """The handlers of group 0 (commands and buttons) for expressions of interest."""
     handlers: list[Handler] = [
         CommandHandler("interest", interest_requested),
-        CallbackQueryHandler(interest_requested, pattern=r"^menu\|interest$"),
-        CallbackQueryHandler(programme_chosen, pattern=r"^prog!?\|"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^f\|"),
+        CallbackQueryHandler(interest_requested, pattern=Menu.pattern(item=MenuItem.INTEREST)),
+        CallbackQueryHandler(programme_chosen, pattern=ProgrammeChosen.pattern()),
+        CallbackQueryHandler(programme_chosen, pattern=ProgrammeConfirmed.pattern()),
+        CallbackQueryHandler(form_button_pressed, pattern=FormButton.of_form("f").pattern()),
     ]
     return Contribution(
         handlers,

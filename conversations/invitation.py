@@ -5,6 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.callbacks import (
+    InvitationAnswer,
+    InvitationPressed,
+    ProgressButton,
+    ReportsButton,
+    Section,
+)
 from bot.contributions import Contribution
 from bot.expert_access import forget_expert
 from bot.i18n import _, render
@@ -31,15 +38,18 @@ async def link_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         await reply(update, context, text, main_menu_rows())
         return
-    assert check.deployment is not None
+    assert check.deployment is not None and check.invitation_id is not None
     if check.outcome == "already_yours":
         text = render("experts/already_bound", **describe(check.deployment))
         await reply(update, context, text, _expert_rows())
         return
     rows = [
         [
-            (_("✅ Yes, that's me"), f"inv|{check.invitation_id}|y"),
-            (_("✖️ No"), f"inv|{check.invitation_id}|n"),
+            (
+                _("✅ Yes, that's me"),
+                InvitationPressed(check.invitation_id, InvitationAnswer.YES).pack(),
+            ),
+            (_("✖️ No"), InvitationPressed(check.invitation_id, InvitationAnswer.NO).pack()),
         ]
     ]
     await reply(update, context, render("experts/invitation", **describe(check.deployment)), rows)
@@ -51,17 +61,14 @@ async def invitation_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
     await close_buttons(update)
-    parts = query.data.split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("y", "n"):
-        await reply(update, context, render("experts/invalid_link", later=False, minutes=0))
-        return
-    if parts[2] == "n":
+    answer = InvitationPressed.of(update)
+    if answer.answer == InvitationAnswer.NO:
         await reply(update, context, render("experts/invitation_declined"), main_menu_rows())
         return
     svc = services(context)
     bound = await svc.db.run(
         store.accept_invitation,
-        invitation_id=int(parts[1]),
+        invitation_id=answer.invitation_id,
         person_id=update.effective_user.id,
         now=svc.clock(),
     )
@@ -79,8 +86,11 @@ async def invitation_answered(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 def _expert_rows() -> list[list[tuple[str, str]]]:
     return [
-        [(_("📝 New activity report"), "rep|go")],
-        [(_("🗂 My reports"), "rep|ls"), (_("📊 Progress report"), "prg|go")],
+        [(_("📝 New activity report"), ReportsButton(Section.GO).pack())],
+        [
+            (_("🗂 My reports"), ReportsButton(Section.LIST).pack()),
+            (_("📊 Progress report"), ProgressButton(Section.GO).pack()),
+        ],
     ]
 
 
@@ -88,6 +98,6 @@ def setup() -> Contribution:
     """The deep-link /start (before the menu's plain /start) and the confirmation buttons."""
     handlers: list[Handler] = [
         CommandHandler("start", link_opened, filters=filters.Regex(r"^/start\s+\S+")),
-        CallbackQueryHandler(invitation_answered, pattern=r"^inv\|"),
+        CallbackQueryHandler(invitation_answered, pattern=InvitationPressed.pattern()),
     ]
     return Contribution(handlers)

@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries, form_answers
 from bot.active_flow import active_flow
+from bot.callbacks import LanguageChosen, Menu, MenuItem
 from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render, set_language
@@ -43,7 +44,7 @@ async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     coordinator = svc.is_coordinator(update.effective_user.id if update.effective_user else None)
     text = render("start/help", draft_note=note, coordinator=coordinator)
-    await reply(update, context, text, rows or [[(_("🏠 Menu"), "menu|home")]])
+    await reply(update, context, text, rows or [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]])
 
 
 async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,13 +61,15 @@ async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         expert=expert,
         coordinator=coordinator,
     )
-    await reply(update, context, text, [[(_("🏠 Menu"), "menu|home")]])
+    await reply(update, context, text, [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]])
 
 
 async def language_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offers German and English."""
     await acknowledge(update)
-    rows = [[("🇩🇪 Deutsch", "lang|de"), ("🇬🇧 English", "lang|en")]]
+    rows = [
+        [("🇩🇪 Deutsch", LanguageChosen("de").pack()), ("🇬🇧 English", LanguageChosen("en").pack())]
+    ]
     await reply(
         update, context, _("Which language would you like? / Welche Sprache möchten Sie?"), rows
     )
@@ -76,7 +79,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Stores the language and answers in it; an open draft continues in the new language."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    language = query.data.split("|", 1)[1]
+    language = LanguageChosen.of(update).language
     if language not in ("de", "en"):
         language = "en"
     await acknowledge(update)
@@ -123,10 +126,10 @@ def setup() -> Contribution:
         CommandHandler("privacy", privacy_requested),
         CommandHandler("language", language_requested),
         CommandHandler("cancel", cancel_requested),
-        CallbackQueryHandler(home, pattern=r"^menu\|home$"),
-        CallbackQueryHandler(help_requested, pattern=r"^menu\|help$"),
-        CallbackQueryHandler(privacy_requested, pattern=r"^menu\|privacy$"),
-        CallbackQueryHandler(language_requested, pattern=r"^menu\|language$"),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang\|"),
+        CallbackQueryHandler(home, pattern=Menu.pattern(item=MenuItem.HOME)),
+        CallbackQueryHandler(help_requested, pattern=Menu.pattern(item=MenuItem.HELP)),
+        CallbackQueryHandler(privacy_requested, pattern=Menu.pattern(item=MenuItem.PRIVACY)),
+        CallbackQueryHandler(language_requested, pattern=Menu.pattern(item=MenuItem.LANGUAGE)),
+        CallbackQueryHandler(language_chosen, pattern=LanguageChosen.pattern()),
     ]
     return Contribution(handlers)

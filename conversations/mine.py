@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.callbacks import Menu, MenuItem
 from bot.contributions import Contribution
 from bot.i18n import _, render
 from bot.main_menu import main_menu_rows
@@ -46,6 +47,6 @@ def setup() -> Contribution:
     """The /mine command and its menu entry."""
     handlers: list[Handler] = [
         CommandHandler("mine", mine_requested),
-        CallbackQueryHandler(mine_requested, pattern=r"^menu\|mine$"),
+        CallbackQueryHandler(mine_requested, pattern=Menu.pattern(item=MenuItem.MINE)),
     ]
     return Contribution(handlers)

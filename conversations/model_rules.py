@@ -21,11 +21,12 @@ from bot.advisor import (
     TO_BE_CONFIRMED,
     Rule,
 )
+from bot.callbacks import ForgedButton, RulesCountry, RuleToggled
 from bot.contributions import Contribution
 from bot.i18n import _, country_name, current_language, format_moment, render
-from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
 from bot.ptb_types import Handler
+from bot.roles import coordinators_only
 from bot.services import services
 from storage import model_rules
 
@@ -43,18 +44,11 @@ def _who(updated_by: str | None) -> str:
     return updated_by
 
 
-def _refused_text() -> str:
-    return _("Only the programme's coordinators can view and change the country rules.")
-
-
 async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows the country's rules with toggles, or the countries matching the typed name."""
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
-    if not services(context).is_coordinator(user.id):
-        await reply(update, context, _refused_text(), main_menu_rows())
-        return
     typed = " ".join(context.args or []).strip()
     if not typed:
         await reply(
@@ -76,7 +70,7 @@ async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         ).format(text=html.escape(typed[:100]))
         await reply(update, context, text)
         return
-    rows = [[(country_name(code), f"rules|c|{code}")] for code in found]
+    rows = [[(country_name(code), RulesCountry(code).pack())] for code in found]
     await reply(update, context, _("Several countries match. Please choose:"), rows)
 
 
@@ -102,7 +96,7 @@ async def _view(
             }
         )
         label = f"{ICONS[status]} {_(MODEL_LABELS[model])}: {_(STATUS_LABELS[status])}"
-        rows.append([(label, f"rules|s|{code}|{index}|{CODES[status]}")])
+        rows.append([(label, RuleToggled(code, index, CODES[status]).pack())])
     text = render("models/rules", country=country_name(code), code=code, rules=rules, note=note)
     return text, rows
 
@@ -116,12 +110,9 @@ async def country_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Shows the rules of the country the coordinator picked from the matches."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    if not services(context).is_coordinator(update.effective_user.id):
-        await acknowledge(update, _refused_text(), alert=True)
-        return
     await acknowledge(update)
     await close_buttons(update)
-    code = query.data.split("|")[-1]
+    code = RulesCountry.of(update).country
     if not countries.is_country(code):
         await reply(update, context, _("That button no longer works. Here is the menu."))
         return
@@ -134,20 +125,16 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     assert query is not None and query.data is not None and user is not None
     svc = services(context)
-    if not svc.is_coordinator(user.id):
-        await acknowledge(update, _refused_text(), alert=True)
-        return
-    parts = query.data.split("|")
+    pressed = RuleToggled.of(update)
     valid = (
-        len(parts) == 5
-        and countries.is_country(parts[2])
-        and parts[3] in ("0", "1", "2")
-        and parts[4] in STATUS_OF_CODE
+        countries.is_country(pressed.country)
+        and pressed.model < len(MODELS)
+        and pressed.seen in STATUS_OF_CODE
     )
     if not valid:
-        await acknowledge(update, _("This button no longer works."), alert=True)
-        return
-    code, model, seen = parts[2].upper(), MODELS[int(parts[3])], STATUS_OF_CODE[parts[4]]
+        raise ForgedButton(f"no such rule: {pressed}")
+    code, model = pressed.country.upper(), MODELS[pressed.model]
+    seen = STATUS_OF_CODE[pressed.seen]
     changed = await svc.db.run(
         model_rules.set_status,
         country=code,
@@ -174,8 +161,8 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def setup() -> Contribution:
     """The coordinators' /rules command and its buttons (group 0)."""
     handlers: list[Handler] = [
-        CommandHandler("rules", rules_requested),
-        CallbackQueryHandler(country_chosen, pattern=r"^rules\|c\|"),
-        CallbackQueryHandler(status_toggled, pattern=r"^rules\|s\|"),
+        CommandHandler("rules", coordinators_only(rules_requested)),
+        CallbackQueryHandler(coordinators_only(country_chosen), pattern=RulesCountry.pattern()),
+        CallbackQueryHandler(coordinators_only(status_toggled), pattern=RuleToggled.pattern()),
     ]
     return Contribution(handlers)

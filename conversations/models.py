@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot import advisor, form_answers
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
+from bot.callbacks import AdvisorAction, AdvisorButton, FormButton, Menu, MenuItem
 from bot.contributions import Contribution, OpenForm
 from bot.forms import SUMMARY, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
@@ -156,11 +157,13 @@ async def show_models(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if draft is not None and draft.step != SUMMARY:
         k, n = session_position(draft)
         label = _("▶️ Continue the advisor (step {k} of {n})").format(k=k, n=n)
-        rows.append([(label, "advx|go")])
+        rows.append([(label, AdvisorButton(AdvisorAction.CONTINUE).pack())])
     elif draft is not None:
-        rows.append([(_("▶️ Continue the advisor"), "advx|go")])
-    rows.append([(_("🧭 Which model fits us? Start the advisor"), "advx|new")])
-    rows.append([(_("🏠 Menu"), "menu|home")])
+        rows.append([(_("▶️ Continue the advisor"), AdvisorButton(AdvisorAction.CONTINUE).pack())])
+    rows.append(
+        [(_("🧭 Which model fits us? Start the advisor"), AdvisorButton(AdvisorAction.NEW).pack())]
+    )
+    rows.append([(_("🏠 Menu"), Menu(MenuItem.HOME).pack())])
     profiles = [
         {
             "name": _(MODEL_LABELS[p.model]),
@@ -283,10 +286,16 @@ def setup() -> Contribution:
     """The handlers of group 0: /models, the menu entry, the advisor's buttons."""
     handlers: list[Handler] = [
         CommandHandler("models", models_requested),
-        CallbackQueryHandler(models_requested, pattern=r"^menu\|models$"),
-        CallbackQueryHandler(advisor_started, pattern=r"^advx\|new$"),
-        CallbackQueryHandler(advisor_continued, pattern=r"^advx\|go$"),
-        CallbackQueryHandler(advisor_button_pressed, pattern=r"^adv\|"),
+        CallbackQueryHandler(models_requested, pattern=Menu.pattern(item=MenuItem.MODELS)),
+        CallbackQueryHandler(
+            advisor_started, pattern=AdvisorButton.pattern(action=AdvisorAction.NEW)
+        ),
+        CallbackQueryHandler(
+            advisor_continued, pattern=AdvisorButton.pattern(action=AdvisorAction.CONTINUE)
+        ),
+        CallbackQueryHandler(
+            advisor_button_pressed, pattern=FormButton.of_form(ADVISOR.prefix).pattern()
+        ),
         *advisor_result.handlers(),
     ]
     return Contribution(

@@ -6,13 +6,15 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
+from bot.callbacks import ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution
-from bot.expert_access import coordinator_or_refuse, expert_or_explain
+from bot.expert_access import expert_or_explain
 from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
+from bot.roles import coordinators_only
 from bot.services import services
 from conversations import report
 from storage import activity_reports as store
@@ -30,11 +32,16 @@ async def reports_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert update.effective_user is not None
     found = await services(context).db.run(store.reports_of, person_id=update.effective_user.id)
     rows = [
-        [(_("✏️ Edit {reference}").format(reference=r.reference), f"rep|ed|{r.id}")]
+        [
+            (
+                _("✏️ Edit {reference}").format(reference=r.reference),
+                ReportButton(ReportAction.EDIT, r.id).pack(),
+            )
+        ]
         for r in found
         if r.status == ReportStatus.SUBMITTED and r.reference
     ]
-    rows.append([(_("📝 New activity report"), "rep|go")])
+    rows.append([(_("📝 New activity report"), ReportsButton(Section.GO).pack())])
     rows += main_menu_rows()
     await reply(update, context, render("experts/my_reports", reports=found), rows)
 
@@ -47,17 +54,13 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     expert = await expert_or_explain(update, context)
     if expert is None:
         return
-    report_id = query.data.rsplit("|", 1)[-1]
+    report_id = ReportButton.of(update).report_id
     svc = services(context)
-    outcome = (
-        await svc.db.run(
-            store.start_edit,
-            report_id=int(report_id),
-            person_id=update.effective_user.id,
-            now=svc.clock(),
-        )
-        if report_id.isdigit()
-        else "not_found"
+    outcome = await svc.db.run(
+        store.start_edit,
+        report_id=report_id,
+        person_id=update.effective_user.id,
+        now=svc.clock(),
     )
     if outcome == "reviewed":
         await reply(update, context, render("experts/already_reviewed"), main_menu_rows())
@@ -81,19 +84,13 @@ async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """A coordinator marks a report as reviewed; from then on the expert cannot change it."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    if not await coordinator_or_refuse(update, context):
-        return
-    report_id = query.data.rsplit("|", 1)[-1]
+    report_id = ReportButton.of(update).report_id
     svc = services(context)
-    outcome, expert_id = (
-        await svc.db.run(
-            store.mark_reviewed,
-            report_id=int(report_id),
-            coordinator_id=update.effective_user.id,
-            now=svc.clock(),
-        )
-        if report_id.isdigit()
-        else ("not_found", None)
+    outcome, expert_id = await svc.db.run(
+        store.mark_reviewed,
+        report_id=report_id,
+        coordinator_id=update.effective_user.id,
+        now=svc.clock(),
     )
     if outcome == "reviewed_as_submitted" and expert_id is not None:
         # The expert's cached edit is gone from the database: their next step reloads it.
@@ -113,10 +110,11 @@ async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def review_list_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Coordinators: the submitted reports not yet reviewed, each with a button to open it (the
     way to review for those who get a daily digest instead of single notices)."""
-    if not await coordinator_or_refuse(update, context):
-        return
     items, total = await services(context).db.run(store.reports_to_review)
-    rows = [[(f"📄 {item.reference}", f"rep|op|{item.id}")] for item in items]
+    rows = [
+        [(f"📄 {item.reference}", ReportButton(ReportAction.OPEN, item.id).pack())]
+        for item in items
+    ]
     rows += main_menu_rows()
     await reply(
         update, context, render("experts/reports_to_review", items=items, total=total), rows
@@ -127,11 +125,9 @@ async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Shows one report as its notice, with "Mark reviewed" (coordinators only)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await coordinator_or_refuse(update, context):
-        return
     await acknowledge(update)
     params = await services(context).db.run(
-        store.notice_of, report_id=int(query.data.rsplit("|", 1)[1])
+        store.notice_of, report_id=ReportButton.of(update).report_id
     )
     if params is None:
         await reply(update, context, _("This report no longer exists."), main_menu_rows())
@@ -144,10 +140,19 @@ def setup() -> Contribution:
     """The handlers of group 0 for /myreports and reviewing."""
     handlers: list[Handler] = [
         CommandHandler("myreports", reports_requested),
-        CommandHandler("reports", review_list_requested),
-        CallbackQueryHandler(report_opened, pattern=r"^rep\|op\|\d+$"),
-        CallbackQueryHandler(reports_requested, pattern=r"^rep\|ls$"),
-        CallbackQueryHandler(edit_requested, pattern=r"^rep\|ed\|\w+$"),
-        CallbackQueryHandler(review_marked, pattern=r"^rep\|rv\|\w+$"),
+        CommandHandler("reports", coordinators_only(review_list_requested)),
+        CallbackQueryHandler(
+            coordinators_only(report_opened), pattern=ReportButton.pattern(action=ReportAction.OPEN)
+        ),
+        CallbackQueryHandler(
+            reports_requested, pattern=ReportsButton.pattern(section=Section.LIST)
+        ),
+        CallbackQueryHandler(
+            edit_requested, pattern=ReportButton.pattern(action=ReportAction.EDIT)
+        ),
+        CallbackQueryHandler(
+            coordinators_only(review_marked),
+            pattern=ReportButton.pattern(action=ReportAction.REVIEWED),
+        ),
     ]
     return Contribution(handlers)

@@ -10,10 +10,12 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
+from bot.callbacks import DigestChosen, Menu, MenuItem, SettingsAction, SettingsButton, ZoneChosen
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
+from bot.roles import coordinators_only
 from bot.services import services
 from storage import preferences
 from storage.local_time import is_zone, known_zones, local, zones_of_country
@@ -41,16 +43,18 @@ def _settings_view(
         coordinator=coordinator,
         digest=settings.digest,
     )
-    rows: list[list[Button]] = [[(_("🕒 Change time zone"), "set|z")]]
+    rows: list[list[Button]] = [
+        [(_("🕒 Change time zone"), SettingsButton(SettingsAction.ZONE).pack())]
+    ]
     if coordinator:
         each, digest = _("One message per event"), _("Daily digest at 08:00")
         rows.append(
             [
-                (("✅ " if not settings.digest else "") + each, "set|d|0"),
-                (("✅ " if settings.digest else "") + digest, "set|d|1"),
+                (("✅ " if not settings.digest else "") + each, DigestChosen(0).pack()),
+                (("✅ " if settings.digest else "") + digest, DigestChosen(1).pack()),
             ]
         )
-    rows.append([(_("🏠 Menu"), "menu|home")])
+    rows.append([(_("🏠 Menu"), Menu(MenuItem.HOME).pack())])
     return text, rows
 
 
@@ -71,7 +75,12 @@ async def zone_change_requested(update: Update, context: ContextTypes.DEFAULT_TY
     user = update.effective_user
     assert user is not None
     await entries.wait_for(context, user.id, FLOW, "zone", {})
-    await reply(update, context, render("settings/ask_zone"), [[(_("✖️ Cancel"), "set|x")]])
+    await reply(
+        update,
+        context,
+        render("settings/ask_zone"),
+        [[(_("✖️ Cancel"), SettingsButton(SettingsAction.CANCEL).pack())]],
+    )
 
 
 def _zone_typed_exactly(text: str) -> str | None:
@@ -106,15 +115,15 @@ async def zone_typed(
             _(
                 "I couldn't find a country or time zone for “{text}”. Please type a country (e.g. Ghana) or a time zone (e.g. Africa/Accra)."
             ).format(text=html.escape(text[:60])),
-            [[(_("✖️ Cancel"), "set|x")]],
+            [[(_("✖️ Cancel"), SettingsButton(SettingsAction.CANCEL).pack())]],
         )
         return
     now = services(context).clock()
     rows: list[list[Button]] = [
-        [(f"{country_name(code)} · {z} ({_local_time(now, z)})", f"set|s|{z}")]
+        [(f"{country_name(code)} · {z} ({_local_time(now, z)})", ZoneChosen(z).pack())]
         for code, z in options
     ]
-    rows.append([(_("✖️ Cancel"), "set|x")])
+    rows.append([(_("✖️ Cancel"), SettingsButton(SettingsAction.CANCEL).pack())])
     # Several zones: the main one first, then west to east, capped; any other can be typed.
     text = "{question}\n\n{hint}".format(
         question=_("Which of these is your time zone?"),
@@ -129,7 +138,7 @@ async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert query is not None and query.data is not None
     await acknowledge(update)
     await close_buttons(update)
-    zone = query.data.split("|", 2)[2]
+    zone = ZoneChosen.of(update).zone
     if not is_zone(zone):
         await reply(update, context, _("That button no longer works. Please try /settings again."))
         return
@@ -149,7 +158,12 @@ async def _store_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: 
         update,
         context,
         render("settings/zone_set", zone=settings.zone, time=_local_time(svc.clock(), zone)),
-        [[(_("⚙️ Settings"), "set|o"), (_("🏠 Menu"), "menu|home")]],
+        [
+            [
+                (_("⚙️ Settings"), SettingsButton(SettingsAction.OPEN).pack()),
+                (_("🏠 Menu"), Menu(MenuItem.HOME).pack()),
+            ]
+        ],
     )
 
 
@@ -159,11 +173,8 @@ async def digest_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user = update.effective_user
     assert query is not None and query.data is not None and user is not None
     svc = services(context)
-    if not svc.is_coordinator(user.id):
-        await acknowledge(update, _("This setting is for the programme's coordinators."), True)
-        return
     await acknowledge(update)
-    digest = query.data.endswith("|1")
+    digest = DigestChosen.of(update).digest == 1
     settings = await svc.db.run(
         preferences.set_digest, person_id=user.id, digest=digest, now=svc.clock()
     )
@@ -184,17 +195,28 @@ async def change_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user = update.effective_user
     assert user is not None
     await entries.finish(context, user.id)
-    await reply(update, context, _("Nothing was changed."), [[(_("⚙️ Settings"), "set|o")]])
+    await reply(
+        update,
+        context,
+        _("Nothing was changed."),
+        [[(_("⚙️ Settings"), SettingsButton(SettingsAction.OPEN).pack())]],
+    )
 
 
 def setup() -> Contribution:
     """The /settings command and its buttons (group 0)."""
     handlers: list[Handler] = [
         CommandHandler("settings", settings_requested),
-        CallbackQueryHandler(settings_requested, pattern=r"^set\|o$"),
-        CallbackQueryHandler(zone_change_requested, pattern=r"^set\|z$"),
-        CallbackQueryHandler(zone_chosen, pattern=r"^set\|s\|"),
-        CallbackQueryHandler(digest_chosen, pattern=r"^set\|d\|[01]$"),
-        CallbackQueryHandler(change_cancelled, pattern=r"^set\|x$"),
+        CallbackQueryHandler(
+            settings_requested, pattern=SettingsButton.pattern(action=SettingsAction.OPEN)
+        ),
+        CallbackQueryHandler(
+            zone_change_requested, pattern=SettingsButton.pattern(action=SettingsAction.ZONE)
+        ),
+        CallbackQueryHandler(zone_chosen, pattern=ZoneChosen.pattern()),
+        CallbackQueryHandler(coordinators_only(digest_chosen), pattern=DigestChosen.pattern()),
+        CallbackQueryHandler(
+            change_cancelled, pattern=SettingsButton.pattern(action=SettingsAction.CANCEL)
+        ),
     ]
     return Contribution(handlers, typed_steps={FLOW: TypedStep(zone_typed, "/settings")})

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
+from bot.callbacks import FormButton, ProgressButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import Draft, DraftStore, Form
@@ -202,8 +203,12 @@ def setup() -> Contribution:
     """The handlers of group 0 for progress reports."""
     handlers: list[Handler] = [
         CommandHandler("progress", progress_requested),
-        CallbackQueryHandler(progress_requested, pattern=r"^prg\|go$"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^prg\|\d+\|"),
+        CallbackQueryHandler(
+            progress_requested, pattern=ProgressButton.pattern(section=Section.GO)
+        ),
+        CallbackQueryHandler(
+            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+        ),
     ]
     return Contribution(
         handlers,

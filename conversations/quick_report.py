@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_kinds, forms
+from bot.callbacks import QuickChoice, QuickReport, QuickReportList, ReportsButton, Section
 from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render
@@ -67,8 +68,11 @@ async def message_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def _offer_rows(report_id: int) -> list[list[tuple[str, str]]]:
     return [
-        [(_("⚡ Quick report"), f"qr|{report_id}|q"), (_("📝 Add details"), f"qr|{report_id}|d")],
-        [(_("No"), f"qr|{report_id}|n")],
+        [
+            (_("⚡ Quick report"), QuickReport(report_id, QuickChoice.QUICK).pack()),
+            (_("📝 Add details"), QuickReport(report_id, QuickChoice.DETAILS).pack()),
+        ],
+        [(_("No"), QuickReport(report_id, QuickChoice.NO).pack())],
     ]
 
 
@@ -83,7 +87,9 @@ async def waiting_offers(
     if not total:
         return "", []
     note = render("experts/offers_waiting", count=total)
-    return note, [[(_("📎 Messages to file ({count})").format(count=total), "qr|ls")]]
+    return note, [
+        [(_("📎 Messages to file ({count})").format(count=total), QuickReportList().pack())]
+    ]
 
 
 async def offers_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -114,14 +120,11 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Files the offered message at once, opens the guided report with it, or lets it be."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    if query.data == "qr|ls":
+    if QuickReportList.unpack(query.data) is not None:
         await offers_requested(update, context)
         return
-    parts = query.data.split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("q", "d", "n"):
-        await acknowledge(update, _("This button no longer works."), alert=True)
-        return
-    report_id, choice = int(parts[1]), parts[2]
+    pressed = QuickReport.of(update)
+    report_id, choice = pressed.report_id, pressed.choice
     person_id = update.effective_user.id
     svc = services(context)
     gone = _("This message was already filed or set aside.")
@@ -144,7 +147,9 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await close_buttons(update)
         if filed is not None:
             text = render("experts/report_submitted", reference=filed.reference, updated=False)
-            await reply(update, context, text, [[(_("🗂 My reports"), "rep|ls")]])
+            await reply(
+                update, context, text, [[(_("🗂 My reports"), ReportsButton(Section.LIST).pack())]]
+            )
             wake_dispatcher(context)
         return
     open_draft = await report.current_draft(context, person_id)
@@ -173,7 +178,10 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def setup() -> Contribution:
     """The offer's buttons (group 0), and the note /start shows about messages still waiting."""
-    handlers: list[Handler] = [CallbackQueryHandler(offer_answered, pattern=r"^qr\|")]
+    handlers: list[Handler] = [
+        CallbackQueryHandler(offer_answered, pattern=QuickReportList.pattern()),
+        CallbackQueryHandler(offer_answered, pattern=QuickReport.pattern()),
+    ]
     return Contribution(handlers, waiting=[waiting_offers])
 
 

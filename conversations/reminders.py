@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import reminders
+from bot.callbacks import ForgedButton, OlderButton, Reminder, ReminderAction
 from bot.contributions import Contribution
 from bot.i18n import _
 from bot.main_menu import main_menu_rows
@@ -28,14 +29,12 @@ async def _own_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> D
     """The deadline of the pressed button, if it is the presser's and still open."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    raw = query.data.split("|")[-1]
-    deadline = None
-    if raw.isdigit():
-        deadline = await services(context).db.run(deadlines.deadline_of, deadline_id=int(raw))
+    pressed = Reminder.of(update)
+    deadline = await services(context).db.run(
+        deadlines.deadline_of, deadline_id=pressed.deadline_id
+    )
     if deadline is None or deadline.person_id != update.effective_user.id:
-        await acknowledge(update, _("This reminder is not for you."), alert=True)
-        await close_buttons(update)
-        return None
+        raise ForgedButton(f"deadline {pressed.deadline_id} is not theirs")
     if deadline.status != "open":
         await acknowledge(update)
         await close_buttons(update)
@@ -132,7 +131,12 @@ async def _met_by_submission(
     text = _(
         "“{what}” is done when you send it here; I record that by myself. Until then the reminders go on."
     ).format(what=_what(deadline))
-    await reply(update, context, text, [[(_("▶️ Act now"), f"rem|a|{deadline.id}")]])
+    await reply(
+        update,
+        context,
+        text,
+        [[(_("▶️ Act now"), Reminder(ReminderAction.ACT, deadline.id).pack())]],
+    )
     return True
 
 
@@ -147,8 +151,11 @@ async def done_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     rows = [
         [
-            (_("Yes, it is done"), f"rem|y|{deadline.id}"),
-            (_("No, keep reminding me"), f"rem|n|{deadline.id}"),
+            (_("Yes, it is done"), Reminder(ReminderAction.DONE_CONFIRMED, deadline.id).pack()),
+            (
+                _("No, keep reminding me"),
+                Reminder(ReminderAction.DONE_DECLINED, deadline.id).pack(),
+            ),
         ]
     ]
     await reply(
@@ -198,12 +205,18 @@ async def done_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def setup() -> Contribution:
     """The reminder buttons (group 0)."""
     handlers: list[Handler] = [
-        CallbackQueryHandler(act_now_pressed, pattern=r"^rem\|a\|\d+$"),
-        CallbackQueryHandler(tomorrow_pressed, pattern=r"^rem\|t\|\d+$"),
-        CallbackQueryHandler(done_pressed, pattern=r"^rem\|d\|\d+$"),
-        CallbackQueryHandler(done_confirmed, pattern=r"^rem\|y\|\d+$"),
-        CallbackQueryHandler(done_declined, pattern=r"^rem\|n\|\d+$"),
-        CallbackQueryHandler(card_pressed, pattern=r"^rem\|c\|\d+$"),
-        CallbackQueryHandler(button_outdated, pattern=r"^rem\|"),
+        CallbackQueryHandler(act_now_pressed, pattern=Reminder.pattern(action=ReminderAction.ACT)),
+        CallbackQueryHandler(
+            tomorrow_pressed, pattern=Reminder.pattern(action=ReminderAction.TOMORROW)
+        ),
+        CallbackQueryHandler(done_pressed, pattern=Reminder.pattern(action=ReminderAction.DONE)),
+        CallbackQueryHandler(
+            done_confirmed, pattern=Reminder.pattern(action=ReminderAction.DONE_CONFIRMED)
+        ),
+        CallbackQueryHandler(
+            done_declined, pattern=Reminder.pattern(action=ReminderAction.DONE_DECLINED)
+        ),
+        CallbackQueryHandler(card_pressed, pattern=Reminder.pattern(action=ReminderAction.CARD)),
+        CallbackQueryHandler(button_outdated, pattern=OlderButton("rem")),
     ]
     return Contribution(handlers)

@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from bot import form_answers, forms
+from bot.callbacks import FormButton, ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import Draft, DraftStore, Form
@@ -203,7 +204,12 @@ async def report_submitted(
         await reply(update, context, _("This report was already submitted."), main_menu_rows())
         return
     text = render("experts/report_submitted", reference=filed.reference, updated=filed.updated)
-    await reply(update, context, text, [[(_("🗂 My reports"), "rep|ls")], *main_menu_rows()])
+    await reply(
+        update,
+        context,
+        text,
+        [[(_("🗂 My reports"), ReportsButton(Section.LIST).pack())], *main_menu_rows()],
+    )
     wake_dispatcher(context)
 
 
@@ -314,7 +320,7 @@ async def _prepare_notice(
 
 def review_button(report_id: int) -> tuple[str, str]:
     """ "Mark reviewed" for a report, in the reader's language."""
-    return (_("✅ Mark reviewed"), f"rep|rv|{report_id}")
+    return (_("✅ Mark reviewed"), ReportButton(ReportAction.REVIEWED, report_id).pack())
 
 
 def notice_text(params: dict[str, Any]) -> str:
@@ -326,8 +332,10 @@ def setup() -> Contribution:
     """The handlers of group 0 for the guided report."""
     handlers: list[Handler] = [
         CommandHandler("report", report_requested),
-        CallbackQueryHandler(report_requested, pattern=r"^rep\|go$"),
-        CallbackQueryHandler(form_button_pressed, pattern=r"^rep\|\d+\|"),
+        CallbackQueryHandler(report_requested, pattern=ReportsButton.pattern(section=Section.GO)),
+        CallbackQueryHandler(
+            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+        ),
     ]
     return Contribution(
         handlers,

@@ -12,6 +12,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.callbacks import Choice, Decision, ForgedButton
 from bot.contributions import Contribution
 from bot.i18n import N_, _, current_language, render, use_language
 from bot.main_menu import main_menu_rows
@@ -19,6 +20,7 @@ from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import App, Handler
+from bot.roles import coordinators_only
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations import interest
@@ -40,7 +42,9 @@ _BY_CODE = {code: status for status, (_label, code) in CHOICES.items()}
 
 def decision_rows(eoi_id: int) -> list[list[tuple[str, str]]]:
     """The decision buttons under a coordinator's notice, in the reader's language."""
-    buttons = [(_(label), f"eoi|{eoi_id}|{code}") for label, code in CHOICES.values()]
+    buttons = [
+        (_(label), Decision(eoi_id, Choice(code)).pack()) for label, code in CHOICES.values()
+    ]
     return [buttons[:2], buttons[2:]]
 
 
@@ -76,22 +80,18 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
-    if not svc.is_coordinator(update.effective_user.id):
-        await acknowledge(update, _("Only the programme's coordinators can decide on this."), True)
-        return
-    parts = query.data.split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in _BY_CODE:
-        await acknowledge(update, _("This button no longer works."), alert=True)
-        return
+    pressed = Decision.of(update)
+    if pressed.choice not in _BY_CODE:
+        raise ForgedButton(f"no decision {pressed.choice}")
     decision = await svc.db.run(
         reviews.decide,
-        eoi_id=int(parts[1]),
-        decision=_BY_CODE[parts[2]],
+        eoi_id=pressed.eoi_id,
+        decision=_BY_CODE[pressed.choice],
         coordinator_id=update.effective_user.id,
         now=svc.clock(),
     )
     if decision is None:
-        revising = await svc.db.run(reviews.being_revised, eoi_id=int(parts[1]))
+        revising = await svc.db.run(reviews.being_revised, eoi_id=pressed.eoi_id)
         why = (
             _("It is returned for changes already; the submitter is revising it right now.")
             if revising
@@ -114,14 +114,6 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the submissions waiting for a decision, each with a button to open it."""
     svc = services(context)
-    if not svc.is_coordinator(update.effective_user.id if update.effective_user else None):
-        await reply(
-            update,
-            context,
-            _("This command is for the programme's coordinators."),
-            main_menu_rows(),
-        )
-        return
     items, total = await svc.db.run(reviews.open_submissions)
     revised = await svc.db.run(reviews.revised_now)
     shown = [
@@ -135,7 +127,7 @@ async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TY
         }
         for item in items
     ]
-    rows = [[(f"📄 {item.reference}", f"eoi|{item.id}|o")] for item in items]
+    rows = [[(f"📄 {item.reference}", Decision(item.id, Choice.OPEN).pack())] for item in items]
     await reply(
         update,
         context,
@@ -149,11 +141,8 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
-    if not svc.is_coordinator(update.effective_user.id):
-        await acknowledge(update, _("Only the programme's coordinators can decide on this."), True)
-        return
     await acknowledge(update)
-    params = await svc.db.run(reviews.notice_params, eoi_id=int(query.data.split("|")[1]))
+    params = await svc.db.run(reviews.notice_params, eoi_id=Decision.of(update).eoi_id)
     if params is None:
         await reply(
             update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
@@ -167,9 +156,11 @@ def setup() -> Contribution:
     """/submissions, the decision buttons, and the notices they send and sit under."""
 
     handlers: list[Handler] = [
-        CommandHandler("submissions", submissions_requested),
-        CallbackQueryHandler(submission_opened, pattern=r"^eoi\|\d+\|o$"),
-        CallbackQueryHandler(decision_chosen, pattern=r"^eoi\|"),
+        CommandHandler("submissions", coordinators_only(submissions_requested)),
+        CallbackQueryHandler(
+            coordinators_only(submission_opened), pattern=Decision.pattern(choice=Choice.OPEN)
+        ),
+        CallbackQueryHandler(coordinators_only(decision_chosen), pattern=Decision.pattern()),
     ]
     return Contribution(
         handlers,

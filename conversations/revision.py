@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import form_answers, forms
+from bot.callbacks import Revise, ReviseConfirmed
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render, use_language
 from bot.main_menu import main_menu_rows
@@ -34,7 +35,7 @@ REVISE_LABEL = N_("✏️ Revise and resubmit")
 
 def revise_button(eoi_id: int, label: str | None = None) -> Button:
     """The button that reopens a returned submission (label: in the reader's language)."""
-    return (label or _(REVISE_LABEL), f"rev|{eoi_id}")
+    return (label or _(REVISE_LABEL), Revise(eoi_id).pack())
 
 
 async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,14 +46,11 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await acknowledge(update)
     await close_buttons(update)
     # rev|<id>, or rev!|<id>|<draft id> once the person agreed to drop that open draft
-    action, _sep, rest = query.data.partition("|")
-    raw_id, _sep, confirmed = rest.partition("|")
-    if not raw_id.isdigit():
-        await reply(
-            update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
-        )
-        return
-    eoi_id, person_id = int(raw_id), update.effective_user.id
+    pressed: Revise | ReviseConfirmed | None = Revise.unpack(query.data)
+    if pressed is None:
+        pressed = ReviseConfirmed.of(update)
+    confirmed = pressed.draft_id if isinstance(pressed, ReviseConfirmed) else None
+    eoi_id, person_id = pressed.eoi_id, update.effective_user.id
     current = await interest.current_draft(context, person_id)
     if current is not None and current.id == eoi_id:  # revising it already: where it stands
         await form_answers.resume(update, context, interest.FORMS[current.form], current)
@@ -62,7 +60,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if reference is None:
         await _refuse(update, context, current)
         return
-    if current is not None and (action == "rev" or confirmed != str(current.id)):
+    if current is not None and confirmed != current.id:
         text = render(
             "interest/replace_for_revision",
             old=_(PROGRAMMES[current.form]),
@@ -70,7 +68,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             reference=reference,
         )
         rows = [
-            [(_("Yes, revise it now"), f"rev!|{eoi_id}|{current.id}")],
+            [(_("Yes, revise it now"), ReviseConfirmed(eoi_id, current.id).pack())],
             *forms.resume_rows(interest.FORMS[current.form], current),
         ]
         await reply(update, context, text, rows)
@@ -139,5 +137,8 @@ def mine_rows(items: list[Any]) -> list[list[Button]]:
 
 def setup() -> Contribution:
     """The revise buttons, and the decision notice that carries one."""
-    handlers: list[Handler] = [CallbackQueryHandler(revise_requested, pattern=r"^rev!?\|")]
+    handlers: list[Handler] = [
+        CallbackQueryHandler(revise_requested, pattern=Revise.pattern()),
+        CallbackQueryHandler(revise_requested, pattern=ReviseConfirmed.pattern()),
+    ]
     return Contribution(handlers, preparers={STATUS_NOTICE: _prepare_status})

@@ -12,7 +12,16 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler
 
 from bot import i18n
-from bot.routing import ButtonRouter, literal_prefix
+from bot.callbacks import (
+    Menu,
+    MenuItem,
+    OlderButton,
+    ProgrammeChosen,
+    ProgrammeConfirmed,
+    Reminder,
+    ReminderAction,
+)
+from bot.routing import REFUSE, ButtonRouter, button_prefix
 from bot.telegram_bot import keyboard_json
 from storage.db import Database, on_connection
 from storage.models import Person, utcnow
@@ -32,25 +41,30 @@ def _press(data: str) -> Update:
                 "from": {"id": 7, "is_bot": False, "first_name": "A"},
                 "chat_instance": "c",
                 "data": data,
+                "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}},
             },
         },
         None,
     )
 
 
-def test_router_keeps_the_order_of_handlers_with_and_without_a_literal_prefix():
-    broad = CallbackQueryHandler(_nothing, pattern=r"^rem\|")
-    narrow = CallbackQueryHandler(_nothing, pattern=r"^rem\|a\|\d+$")
-    anywhere = CallbackQueryHandler(_nothing, pattern=r"^prog!?\|")
+def test_router_keeps_the_order_of_handlers_with_and_without_a_button_kind():
+    broad = CallbackQueryHandler(_nothing, pattern=OlderButton("rem"))
+    narrow = CallbackQueryHandler(_nothing, pattern=Reminder.pattern(action=ReminderAction.ACT))
+    chosen = CallbackQueryHandler(_nothing, pattern=ProgrammeChosen.pattern())
+    confirmed = CallbackQueryHandler(_nothing, pattern=ProgrammeConfirmed.pattern())
     catch_all = CallbackQueryHandler(_nothing)
-    router = ButtonRouter([anywhere, broad, narrow, catch_all])
+    router = ButtonRouter([confirmed, chosen, broad, narrow, catch_all])
 
     assert router.check_update(_press("rem|a|5"))[0] is broad  # first in order wins
-    assert router.check_update(_press("prog!|x"))[0] is anywhere
-    assert router.check_update(_press("prog|x"))[0] is anywhere
+    assert ButtonRouter([narrow, broad]).check_update(_press("rem|a|5"))[0] is narrow
+    assert router.check_update(_press("prog!|x|3"))[0] is confirmed
+    assert router.check_update(_press("prog|x"))[0] is chosen
     assert router.check_update(_press("zzz|1"))[0] is catch_all  # unknown prefix
     assert router.check_update(_press("remx|1"))[0] is catch_all  # a prefix is a whole field
-    assert ButtonRouter([narrow]).check_update(_press("rem|t|5")) is None
+    # A press no handler takes is the router's to refuse (one polite answer).
+    assert ButtonRouter([narrow]).check_update(_press("rem|t|5")) is REFUSE
+    assert ButtonRouter([narrow]).check_update(_press("rem|a|²")) is REFUSE
 
 
 def test_router_lets_messages_pass():
@@ -69,10 +83,12 @@ def test_router_lets_messages_pass():
     assert ButtonRouter([CallbackQueryHandler(_nothing)]).check_update(message) is None
 
 
-def test_literal_prefix_only_for_plain_words():
-    assert literal_prefix(CallbackQueryHandler(_nothing, pattern=r"^menu\|home$")) == "menu"
-    assert literal_prefix(CallbackQueryHandler(_nothing, pattern=r"^prog!?\|")) is None
-    assert literal_prefix(CallbackQueryHandler(_nothing)) is None
+def test_button_prefix_is_the_kind_s_own():
+    home = Menu.pattern(item=MenuItem.HOME)
+    assert button_prefix(CallbackQueryHandler(_nothing, pattern=home)) == "menu"
+    assert button_prefix(CallbackQueryHandler(_nothing, pattern=OlderButton("rem"))) == "rem"
+    assert button_prefix(CallbackQueryHandler(_nothing, pattern=r"^menu\|home$")) is None
+    assert button_prefix(CallbackQueryHandler(_nothing)) is None
 
 
 async def test_every_button_the_bot_offers_reaches_a_handler(bot):

@@ -678,7 +678,7 @@ async def test_call_reminds_people_with_a_draft_and_submission_stops_it(bot, clo
 async def test_call_is_for_coordinators_only(bot):
     ama = await known(bot)
     await ama.send("/call")
-    assert "for the programme's coordinators" in ama.last.text
+    assert "only available to the programme's coordinators" in ama.last.text
     await ama.press(ama.last, "dl|cy")
     assert bot.db.call(lambda session: session.execute(select(Deadline)).all()) == []
 

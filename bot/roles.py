@@ -1,0 +1,65 @@
+"""Who may do what: the coordinators' role, declared once where a handler is registered.
+
+`coordinators_only(callback)` wraps a command's, a button's or a typed step's callback: a
+coordinator (as configured in COORDINATOR_IDS) gets the callback, everyone else one polite
+refusal in their language (an alert on a button press, a message with the menu button on a
+command or a typed message). The check runs on every update, so a forged or old button of a
+coordinator's message is refused to anyone else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.callbacks import Menu, MenuItem
+from bot.i18n import N_, _
+from bot.messaging import acknowledge, reply
+from bot.services import services
+
+ONLY_COORDINATORS = N_("This is only available to the programme's coordinators.")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def is_coordinator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the update comes from one of the programme's coordinators."""
+    user = update.effective_user
+    return services(context).is_coordinator(user.id if user else None)
+
+
+async def coordinator_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the person is a coordinator; everyone else gets the polite refusal."""
+    if is_coordinator(update, context):
+        return True
+    if update.callback_query is not None:
+        await acknowledge(update, _(ONLY_COORDINATORS), alert=True)
+    elif update.effective_chat is not None:
+        await reply(
+            update, context, _(ONLY_COORDINATORS), [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]]
+        )
+    return False
+
+
+def coordinators_only(
+    callback: Callable[Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, R | None]]:
+    """The callback, for coordinators only (see the module's docstring)."""
+
+    @functools.wraps(callback)
+    async def checked(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, /, *args: P.args, **kwargs: P.kwargs
+    ) -> R | None:
+        if not await coordinator_or_refuse(update, context):
+            return None
+        return await callback(update, context, *args, **kwargs)
+
+    return checked
+
+
+__all__ = ["ONLY_COORDINATORS", "coordinator_or_refuse", "coordinators_only", "is_coordinator"]
