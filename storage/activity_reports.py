@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage import outbox
 from storage.deployment_views import deployment_of_expert
+from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import ActivityReport, Deployment, ReportStatus
 from storage.models import Person
@@ -71,94 +72,63 @@ class Filed:
     answers: dict[str, Any] = field(default_factory=dict)
 
 
-def _answers(report: ActivityReport) -> dict[str, Any]:
-    answers = {key: getattr(report, key) for key in ANSWER_KEYS}
-    if isinstance(answers["activity_date"], date):
-        answers["activity_date"] = answers["activity_date"].isoformat()
-    return answers
+def _with_deployment(session: Session, report: ActivityReport, draft: Draft) -> ReportDraft:
+    """The draft with its deployment's time zone and start (dates are judged by them)."""
+    expert = deployment_of_expert(session=session, person_id=report.person_id)
+    values = {**asdict(draft), "reference": report.reference}
+    return ReportDraft(
+        **values,
+        zone=expert.zone if expert else "UTC",
+        started=expert.start_date if expert else None,
+    )
+
+
+def _stored_number(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# An expert's activity reports being written or edited (bot.forms.DraftStore goes through it).
+DRAFTS = DraftRepository(
+    table=ActivityReport,
+    form="report",
+    owner="person_id",
+    draft=ReportStatus.DRAFT,
+    discarded=ReportStatus.DISMISSED,
+    answer_keys=ANSWER_KEYS,
+    to_column={
+        "activity_date": lambda value: date.fromisoformat(value) if value else None,
+        **{key: _stored_number for key in NUMBERS},
+    },
+    to_answer={"activity_date": lambda value: value.isoformat() if value else value},
+    blank={"submitted_answers": None, "media_group_id": None},
+    newest="updated_at",
+    extend=_with_deployment,
+)
+save_answer, move_draft = DRAFTS.save, DRAFTS.move
 
 
 def _draft(session: Session, report: ActivityReport) -> ReportDraft:
-    assert report.id is not None
-    expert = deployment_of_expert(session=session, person_id=report.person_id)
-    return ReportDraft(
-        id=report.id,
-        form="report",
-        step=report.step,
-        editing=report.editing,
-        paused=report.paused,
-        answers=_answers(report),
-        zone=expert.zone if expert else "UTC",
-        started=expert.start_date if expert else None,
-        reference=report.reference,
-    )
+    return cast(ReportDraft, DRAFTS.view_row(session, report))
 
 
 def current_draft(*, session: Session, person_id: int) -> ReportDraft | None:
     """The expert's report being filled in or edited, if any."""
-    report = session.execute(
-        select(ActivityReport)
-        .where(
-            col(ActivityReport.person_id) == person_id,
-            col(ActivityReport.status) == ReportStatus.DRAFT,
-        )
-        .order_by(col(ActivityReport.updated_at).desc(), col(ActivityReport.id).desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return _draft(session, report) if report else None
+    return cast(ReportDraft | None, DRAFTS.current(session=session, owner_id=person_id))
 
 
 def start_draft(
     *, session: Session, person_id: int, deployment_id: int, step: str, now: datetime
 ) -> ReportDraft:
     """Open a new, empty guided report."""
-    report = ActivityReport(
-        person_id=person_id,
-        deployment_id=deployment_id,
+    started = DRAFTS.start(
+        session=session,
+        owner_id=person_id,
         step=step,
+        now=now,
+        deployment_id=deployment_id,
         source="guided",
-        created_at=now,
-        updated_at=now,
     )
-    session.add(report)
-    session.commit()
-    return _draft(session, report)
-
-
-def save_answer(
-    *,
-    session: Session,
-    draft: Draft,
-    answers: dict[str, Any],
-    step: str,
-    editing: bool,
-    update_id: int | None,
-    now: datetime,
-) -> ReportDraft:
-    """Store answers and the next step in one commit, before the bot replies."""
-    report = session.get_one(ActivityReport, draft.id)
-    for key, value in answers.items():
-        if key not in ANSWER_KEYS:
-            raise KeyError(key)
-        if key == "activity_date":
-            value = date.fromisoformat(value) if value else None
-        elif value == "" and key in NUMBERS:
-            value = None
-        setattr(report, key, value)
-    report.step, report.editing, report.paused, report.updated_at = step, editing, False, now
-    record_update(session.get_one(Person, report.person_id), update_id, now)
-    session.commit()
-    return _draft(session, report)
-
-
-def move_draft(
-    *, session: Session, draft_id: int, step: str, editing: bool, paused: bool
-) -> ReportDraft:
-    """Move the draft to another step (Back, an edit, pause) without changing answers."""
-    report = session.get_one(ActivityReport, draft_id)
-    report.step, report.editing, report.paused = step, editing, paused
-    session.commit()
-    return _draft(session, report)
+    return cast(ReportDraft, started)
 
 
 def discard_draft(*, session: Session, draft_id: int) -> None:
@@ -169,18 +139,9 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
         return
     if report.reference:
         _restore_submitted(report)
+        session.commit()
     else:
-        report.status = ReportStatus.DISMISSED
-        report.step, report.paused, report.editing = "", False, False
-        _delete_answers(report)
-    session.commit()
-
-
-def _delete_answers(report: ActivityReport) -> None:
-    """Blank every answer of a report that is thrown away (the row stays, as dismissed)."""
-    for key in ANSWER_KEYS:
-        setattr(report, key, None)
-    report.submitted_answers, report.media_group_id = None, None
+        DRAFTS.discard(session=session, draft_id=draft_id)
 
 
 def _restore_submitted(report: ActivityReport) -> None:
@@ -206,7 +167,7 @@ def _notice_params(session: Session, report: ActivityReport, updated: bool) -> d
         "partnership": deployment.partnership or "",
         "country": deployment.country or "",
         "city": deployment.city or "",
-        "answers": _answers(report),
+        "answers": DRAFTS.answers(report),
     }
 
 
@@ -315,7 +276,7 @@ def submit(
     report.submitted_answers = None
     _enqueue_notices(session, report, coordinators, now, updated)
     session.commit()
-    return Filed(reference=report.reference, updated=updated, answers=_answers(report))
+    return Filed(reference=report.reference, updated=updated, answers=DRAFTS.answers(report))
 
 
 # -- reports from messages ----------------------------------------------------------------------
@@ -425,7 +386,7 @@ def file_quick(
     report.media_group_id = None
     _enqueue_notices(session, report, coordinators, now, updated=False)
     session.commit()
-    return Filed(reference=report.reference, updated=False, answers=_answers(report))
+    return Filed(reference=report.reference, updated=False, answers=DRAFTS.answers(report))
 
 
 def detail_offer(
@@ -505,7 +466,7 @@ def start_edit(
     ).first()
     if other is not None:
         return "other_draft"
-    report.submitted_answers = _answers(report)  # to undo the edit, if it is discarded
+    report.submitted_answers = DRAFTS.answers(report)  # to undo the edit, if it is discarded
     report.status, report.step, report.editing, report.paused = (
         ReportStatus.DRAFT,
         "summary",

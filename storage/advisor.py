@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from storage import interest
 from storage.advisor_tables import AdvisorSession
+from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
-from storage.models import ExpressionOfInterest, Person, Status
-from storage.people import record_update
+from storage.models import ExpressionOfInterest, Status
 
 FORM = "advisor"
 # open: being answered; done: recommendation shown; applied: its model went into the form.
@@ -32,27 +31,21 @@ class AdvisorResult:
     recommendation: dict[str, Any] | None
 
 
-def _draft(row: AdvisorSession) -> Draft:
-    assert row.id is not None
-    return Draft(
-        id=row.id,
-        form=FORM,
-        step=row.step,
-        editing=row.editing,
-        paused=row.paused,
-        answers=dict(row.answers or {}),
-    )
+# A person's advisor runs (bot.forms.DraftStore goes through it): answers in one JSON column.
+DRAFTS = DraftRepository(
+    table=AdvisorSession,
+    form=FORM,
+    owner="person_id",
+    draft=OPEN,
+    discarded=DISCARDED,
+    blank={"recommendation": None},
+)
+save_answers, move_session, discard_session = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 
 
 def current_session(*, session: Session, person_id: int) -> Draft | None:
     """The person's open advisor run, if any."""
-    row = session.execute(
-        select(AdvisorSession)
-        .where(col(AdvisorSession.person_id) == person_id, col(AdvisorSession.status) == OPEN)
-        .order_by(col(AdvisorSession.id).desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return _draft(row) if row else None
+    return DRAFTS.current(session=session, owner_id=person_id)
 
 
 def start_session(
@@ -65,61 +58,15 @@ def start_session(
     now: datetime,
 ) -> Draft:
     """Open a new advisor run (an older open one of the person is discarded)."""
-    session.execute(
-        update(AdvisorSession)
-        .where(col(AdvisorSession.person_id) == person_id, col(AdvisorSession.status) == OPEN)
-        .values(status=DISCARDED, updated_at=now, answers={}, recommendation=None)
-    )
-    row = AdvisorSession(
-        person_id=person_id,
+    return DRAFTS.start(
+        session=session,
+        owner_id=person_id,
         step=step,
+        now=now,
+        replacing=True,
         answers=answers,
         eoi_id=eoi_id,
-        created_at=now,
-        updated_at=now,
     )
-    session.add(row)
-    session.commit()
-    return _draft(row)
-
-
-def save_answers(
-    *,
-    session: Session,
-    draft: Draft,
-    answers: dict[str, Any],
-    step: str,
-    editing: bool,
-    update_id: int | None,
-    now: datetime,
-) -> Draft:
-    """Store answers and the next step in one commit, before the bot replies."""
-    row = session.get_one(AdvisorSession, draft.id)
-    row.answers = {**(row.answers or {}), **answers}  # a new dict, so the JSON change is seen
-    row.step, row.editing, row.paused, row.updated_at = step, editing, False, now
-    record_update(session.get_one(Person, row.person_id), update_id, now)
-    session.commit()
-    return _draft(row)
-
-
-def move_session(
-    *, session: Session, draft_id: int, step: str, editing: bool, paused: bool
-) -> Draft:
-    """Move the run to another step (Back, an edit, pause) without changing answers."""
-    row = session.get_one(AdvisorSession, draft_id)
-    row.step, row.editing, row.paused = step, editing, paused
-    session.commit()
-    return _draft(row)
-
-
-def discard_session(*, session: Session, draft_id: int) -> None:
-    """The person threw the run away: its answers are deleted."""
-    session.execute(
-        update(AdvisorSession)
-        .where(col(AdvisorSession.id) == draft_id, col(AdvisorSession.status) == OPEN)
-        .values(status=DISCARDED, answers={}, recommendation=None)
-    )
-    session.commit()
 
 
 def finish_session(

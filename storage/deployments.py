@@ -6,16 +6,16 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from storage.deadlines import add_deadline
 from storage.deployment_views import DeploymentView, view, zone_for
+from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus, ReportingInterval
 from storage.invitations import issue_invitation
-from storage.models import ExpressionOfInterest, Person, Status
-from storage.people import record_update
+from storage.models import ExpressionOfInterest, Status
 
 DEFAULT_LENGTH_YEARS = 2
 MONTHS = {ReportingInterval.MONTHLY: 1, ReportingInterval.QUARTERLY: 3}
@@ -34,7 +34,6 @@ ANSWER_KEYS = (
 )
 
 # A discarded draft keeps none of its answers (nor the expression of interest it pointed to).
-_NO_ANSWERS = {**dict.fromkeys(ANSWER_KEYS), "eoi_id": None}
 
 
 def add_months(day: date, months: int) -> date:
@@ -65,55 +64,48 @@ def report_due_dates(start: date, end: date, interval: str) -> list[date]:
     return dues
 
 
-def _answers(deployment: Deployment) -> dict[str, Any]:
-    answers = {key: getattr(deployment, key) for key in ANSWER_KEYS}
-    for key in ("start_date", "end_date"):
-        if isinstance(answers[key], date):
-            answers[key] = answers[key].isoformat()
-    return answers
+def _stored_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
-def _draft(deployment: Deployment) -> Draft:
-    assert deployment.id is not None
-    return Draft(
-        id=deployment.id,
-        form="deployment",
-        step=deployment.step,
-        editing=deployment.editing,
-        paused=deployment.paused,
-        answers=_answers(deployment),
-    )
+def _answered_date(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _stored(value: Any) -> Any:
+    return value if value != "" else None
+
+
+# A coordinator's deployment being registered (bot.forms.DraftStore goes through it).
+DRAFTS = DraftRepository(
+    table=Deployment,
+    form="deployment",
+    owner="created_by",
+    draft=DeploymentStatus.DRAFT,
+    discarded=DeploymentStatus.DISCARDED,
+    answer_keys=ANSWER_KEYS,
+    to_column={
+        **{key: _stored for key in ANSWER_KEYS},
+        "start_date": _stored_date,
+        "end_date": _stored_date,
+    },
+    to_answer={"start_date": _answered_date, "end_date": _answered_date},
+    blank={"eoi_id": None},
+)
+move_draft, discard_draft = DRAFTS.move, DRAFTS.discard
 
 
 # -- the coordinator's draft --------------------------------------------------------------------
 def current_draft(*, session: Session, coordinator_id: int) -> Draft | None:
     """The coordinator's deployment still being registered, if any."""
-    found = session.execute(
-        select(Deployment)
-        .where(
-            col(Deployment.created_by) == coordinator_id,
-            col(Deployment.status) == DeploymentStatus.DRAFT,
-        )
-        .order_by(col(Deployment.id).desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return _draft(found) if found else None
+    return DRAFTS.current(session=session, owner_id=coordinator_id)
 
 
 def start_draft(*, session: Session, coordinator_id: int, step: str, now: datetime) -> Draft:
     """Open a new deployment draft (an older one of the coordinator is discarded)."""
-    session.execute(
-        update(Deployment)
-        .where(
-            col(Deployment.created_by) == coordinator_id,
-            col(Deployment.status) == DeploymentStatus.DRAFT,
-        )
-        .values(status=DeploymentStatus.DISCARDED, updated_at=now, **_NO_ANSWERS)
+    return DRAFTS.start(
+        session=session, owner_id=coordinator_id, step=step, now=now, replacing=True
     )
-    deployment = Deployment(created_by=coordinator_id, step=step, created_at=now, updated_at=now)
-    session.add(deployment)
-    session.commit()
-    return _draft(deployment)
 
 
 def save_answer(
@@ -126,45 +118,25 @@ def save_answer(
     update_id: int | None,
     now: datetime,
 ) -> Draft:
-    """Store the coordinator's answers and the next step in one commit."""
-    deployment = session.get_one(Deployment, draft.id)
-    for key, value in answers.items():
-        if key not in ANSWER_KEYS:
-            raise KeyError(key)
-        if key in ("start_date", "end_date"):
-            value = date.fromisoformat(value) if value else None
-        setattr(deployment, key, value if value != "" else None)
-    if answers.get("eoi_reference"):
-        _prefill_from(session, deployment)
-    deployment.step, deployment.editing, deployment.paused = step, editing, False
-    deployment.updated_at = now
-    if deployment.created_by is not None:
-        person = session.get(Person, deployment.created_by)
-        if person is not None:
-            record_update(person, update_id, now)
-    session.commit()
-    return _draft(deployment)
-
-
-def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, paused: bool) -> Draft:
-    """Move the draft to another step without changing answers."""
-    deployment = session.get_one(Deployment, draft_id)
-    deployment.step, deployment.editing, deployment.paused = step, editing, paused
-    session.commit()
-    return _draft(deployment)
-
-
-def discard_draft(*, session: Session, draft_id: int) -> None:
-    """The coordinator threw the draft away: its answers are deleted."""
-    session.execute(
-        update(Deployment)
-        .where(col(Deployment.id) == draft_id, col(Deployment.status) == DeploymentStatus.DRAFT)
-        .values(status=DeploymentStatus.DISCARDED, **_NO_ANSWERS)
+    """Store the coordinator's answers and the next step; an accepted expression of interest
+    named fills in the partnership and the country still open."""
+    saved = DRAFTS.save(
+        session=session,
+        draft=draft,
+        answers=answers,
+        step=step,
+        editing=editing,
+        update_id=update_id,
+        now=now,
     )
+    if not answers.get("eoi_reference"):
+        return saved
+    deployment = session.get_one(Deployment, draft.id)
+    _prefill_from(session, deployment)
     session.commit()
+    return DRAFTS.move(session=session, draft_id=draft.id, step=step, editing=editing, paused=False)
 
 
-# -- registering --------------------------------------------------------------------------------
 def find_expression_of_interest(session: Session, reference: str) -> ExpressionOfInterest | None:
     """An accepted expression of interest by its reference (EOI-2026-0001): a deployment follows
     the programme's yes, never a declined or undecided one."""

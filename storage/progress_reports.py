@@ -11,10 +11,10 @@ from sqlmodel import Session, col
 
 from storage import outbox
 from storage.deadlines import complete
+from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, ProgressReport, ReportStatus
-from storage.models import Deadline, DeadlineStatus, Person
-from storage.people import record_update
+from storage.models import Deadline, DeadlineStatus
 from storage.references import next_reference
 
 ANSWER_KEYS = ("progress", "challenges", "next_steps", "support_needed")
@@ -40,16 +40,16 @@ class ProgressFiled:
     answers: dict[str, Any]
 
 
-def _draft(report: ProgressReport) -> Draft:
-    assert report.id is not None
-    return Draft(
-        id=report.id,
-        form="progress",
-        step=report.step,
-        editing=report.editing,
-        paused=report.paused,
-        answers={key: getattr(report, key) for key in ANSWER_KEYS},
-    )
+# The expert's progress reports in progress (bot.forms.DraftStore goes through it).
+DRAFTS = DraftRepository(
+    table=ProgressReport,
+    form="progress",
+    owner="person_id",
+    draft=ReportStatus.DRAFT,
+    discarded=ReportStatus.DISMISSED,
+    answer_keys=ANSWER_KEYS,
+)
+save_answer, move_draft, discard_draft = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 
 
 def next_due(
@@ -82,16 +82,7 @@ def next_due(
 
 def current_draft(*, session: Session, person_id: int) -> Draft | None:
     """The expert's progress report being filled in, if any."""
-    report = session.execute(
-        select(ProgressReport)
-        .where(
-            col(ProgressReport.person_id) == person_id,
-            col(ProgressReport.status) == ReportStatus.DRAFT,
-        )
-        .order_by(col(ProgressReport.id).desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return _draft(report) if report else None
+    return DRAFTS.current(session=session, owner_id=person_id)
 
 
 def period_of(*, session: Session, draft_id: int) -> tuple[int, datetime | None]:
@@ -105,58 +96,15 @@ def start_draft(
     *, session: Session, person_id: int, due: DueReport, step: str, now: datetime
 ) -> Draft:
     """Open the progress report for the due deadline."""
-    report = ProgressReport(
-        person_id=person_id,
+    return DRAFTS.start(
+        session=session,
+        owner_id=person_id,
+        step=step,
+        now=now,
         deployment_id=due.deployment_id,
         deadline_id=due.deadline_id,
         period=due.period,
-        step=step,
-        created_at=now,
-        updated_at=now,
     )
-    session.add(report)
-    session.commit()
-    return _draft(report)
-
-
-def save_answer(
-    *,
-    session: Session,
-    draft: Draft,
-    answers: dict[str, Any],
-    step: str,
-    editing: bool,
-    update_id: int | None,
-    now: datetime,
-) -> Draft:
-    """Store answers and the next step in one commit."""
-    report = session.get_one(ProgressReport, draft.id)
-    for key, value in answers.items():
-        if key not in ANSWER_KEYS:
-            raise KeyError(key)
-        setattr(report, key, value)
-    report.step, report.editing, report.paused, report.updated_at = step, editing, False, now
-    record_update(session.get_one(Person, report.person_id), update_id, now)
-    session.commit()
-    return _draft(report)
-
-
-def move_draft(*, session: Session, draft_id: int, step: str, editing: bool, paused: bool) -> Draft:
-    """Move the draft to another step without changing answers."""
-    report = session.get_one(ProgressReport, draft_id)
-    report.step, report.editing, report.paused = step, editing, paused
-    session.commit()
-    return _draft(report)
-
-
-def discard_draft(*, session: Session, draft_id: int) -> None:
-    """The expert threw the draft away, its answers deleted; the deadline stays open."""
-    report = session.get_one(ProgressReport, draft_id)
-    if report.status == ReportStatus.DRAFT:
-        report.status = ReportStatus.DISMISSED
-        for key in ANSWER_KEYS:
-            setattr(report, key, None)
-        session.commit()
 
 
 def submit(
