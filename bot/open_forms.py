@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import form_answers, forms
+from bot import form_buttons, forms
 from bot.active_flow import active_flow
 from bot.contributions import OpenForm
 from bot.forms import Draft, Form
@@ -50,7 +50,7 @@ async def pause_other_forms(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             continue
         pair = await kind.find(context, user.id)
         if pair is not None and not pair[1].paused:
-            await form_answers.pause(update, context, *pair)
+            await form_buttons.pause(update, context, *pair)
 
 
 async def find_open(

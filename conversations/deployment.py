@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import form_answers
+from bot import form_answers, form_buttons
 from bot.callbacks import DeploymentsButton, FormButton, NewLink, Section
 from bot.contributions import Contribution, OpenForm
 from bot.forms import Draft, DraftStore, Form
@@ -217,7 +217,7 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
         return
     svc = services(context)
     draft = await svc.db.run(
@@ -236,7 +236,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_answers.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

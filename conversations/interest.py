@@ -13,7 +13,7 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import advisor, form_answers, forms
+from bot import advisor, form_answers, form_buttons, forms
 from bot.active_flow import is_active
 from bot.callbacks import FormButton, Menu, MenuItem, ProgrammeChosen, ProgrammeConfirmed
 from bot.contributions import Contribution, OpenForm
@@ -108,7 +108,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
         form_answers.remember(context, FORMS[draft.form], None)
         await _offer_programmes(update, context)
         return
-    await form_answers.hold(context, FORMS[draft.form], draft)
+    await form_buttons.hold(context, FORMS[draft.form], draft)
     note = _(
         "Your answers so far are kept. Choose {programme} to go on with them, or the other programme to start anew."
     ).format(programme=_(PROGRAMME_NAMES[draft.form]))
@@ -214,7 +214,7 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None and confirmed != draft.id:
         if draft.form == programme:
-            await form_answers.resume(update, context, FORMS[programme], draft)
+            await form_buttons.resume(update, context, FORMS[programme], draft)
             return
         rows = [
             [(_("Yes, start anew"), ProgrammeConfirmed(programme, draft.id).pack())],
@@ -247,7 +247,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_answers.press_on_draft(update, context, draft, lambda d: FORMS[d.form], gone)
+    await form_buttons.press_on_draft(update, context, draft, lambda d: FORMS[d.form], gone)
 
 
 async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import entries, form_answers
+from bot import entries, form_buttons
 from bot.active_flow import active_flow
 from bot.callbacks import LanguageChosen, Menu, MenuItem
 from bot.contributions import Contribution
@@ -114,7 +114,7 @@ async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await reply(update, context, _("There is nothing to cancel right now."), main_menu_rows())
         return
     form, draft = chosen
-    await form_answers.pause(update, context, form, draft)
+    await form_buttons.pause(update, context, form, draft)
 
 
 def setup() -> Contribution:

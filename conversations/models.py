@@ -19,7 +19,7 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import advisor, form_answers
+from bot import advisor, form_answers, form_buttons
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
 from bot.callbacks import AdvisorAction, AdvisorButton, FormButton, Menu, MenuItem
@@ -92,7 +92,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
         v not in (None, "", []) for k, v in draft.answers.items() if k != advisor.COUNTRY
     )
     if answered:
-        await form_answers.hold(context, ADVISOR, draft)
+        await form_buttons.hold(context, ADVISOR, draft)
     else:
         await svc.db.run(store.discard_session, draft_id=draft.id)
         form_answers.remember(context, ADVISOR, None)
@@ -236,7 +236,7 @@ async def advisor_continued(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await advisor_started(update, context)
         return
     await _pause_open_form(context, update.effective_user.id)
-    await form_answers.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+    await form_buttons.button_pressed(update, context, ADVISOR, draft, "", "o", "")
 
 
 async def advisor_from_form(
@@ -256,7 +256,7 @@ async def advisor_from_form(
             store.result_of, advisor_id=draft.id, person_id=user.id
         )
         if found is not None and found.eoi_id == eoi.id:  # the run this form started: go on
-            await form_answers.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+            await form_buttons.button_pressed(update, context, ADVISOR, draft, "", "o", "")
             return
     country = eoi.answers.get("partner_country")
     await _start(update, context, user.id, {advisor.COUNTRY: country} if country else {}, eoi.id)
@@ -267,7 +267,7 @@ async def advisor_button_pressed(update: Update, context: ContextTypes.DEFAULT_T
     assert update.effective_user is not None
     draft = await current_session(context, update.effective_user.id)
     gone = _("This advisor run is already finished.")
-    await form_answers.press_on_draft(update, context, draft, lambda _draft: ADVISOR, gone)
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: ADVISOR, gone)
 
 
 async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import form_answers, forms
+from bot import form_answers, form_buttons, forms
 from bot.callbacks import FormButton, ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
@@ -269,7 +269,7 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_answers.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
         return
     svc = services(context)
     draft = await svc.db.run(
@@ -289,7 +289,7 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None
     draft = await current_draft(context, update.effective_user.id)
     gone = _("This button belongs to a report that was already submitted or discarded.")
-    await form_answers.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 def _notice(params: dict[str, Any]) -> str:

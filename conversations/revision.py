@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot import form_answers, forms
+from bot import form_answers, form_buttons, forms
 from bot.callbacks import Revise, ReviseConfirmed
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render, use_language
@@ -53,7 +53,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     eoi_id, person_id = pressed.eoi_id, update.effective_user.id
     current = await interest.current_draft(context, person_id)
     if current is not None and current.id == eoi_id:  # revising it already: where it stands
-        await form_answers.resume(update, context, interest.FORMS[current.form], current)
+        await form_buttons.resume(update, context, interest.FORMS[current.form], current)
         return
     svc = services(context)
     reference = await svc.db.run(store.revisable, eoi_id=eoi_id, person_id=person_id)
