@@ -26,7 +26,7 @@ from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.services import services
 from conversations import report
-from storage import activity_reports as store
+from storage import report_offers as store
 
 
 async def message_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
