@@ -60,6 +60,10 @@ async def ask(
 
 
 # -- answers ------------------------------------------------------------------------------------
+# A typed name or description has at least this many letters ("12345", "@@", "😀😀" have none).
+LETTERS_NEEDED = 2
+
+
 def check_text(question: Question, text: str | None) -> str | None:
     """Why a typed answer cannot be taken, or None when it can."""
     if text is None:
@@ -74,6 +78,14 @@ def check_text(question: Question, text: str | None) -> str | None:
         return _(
             "That answer is very short. Please type it in full (at least {limit} characters)."
         ).format(limit=question.min_length)
+    if (
+        question.kind == Kind.TEXT
+        and question.words
+        and sum(c.isalpha() for c in text) < LETTERS_NEEDED
+    ):
+        return _(
+            "Please answer in words: a name or a description needs letters, not only numbers, signs or emoji."
+        )
     if len(text) > question.max_length:
         return _(
             "Your answer has {length} characters; this question allows at most {limit}. Please shorten it — your message is still in the chat to copy from."

@@ -46,6 +46,7 @@ class Question:
     options: tuple[Option, ...] = ()
     max_length: int = 200
     min_length: int = 2  # TEXT: a one-character name or goal is a slip, not an answer
+    words: bool = True  # TEXT: a name or description, so it needs letters (not a code)
     optional: bool = False
     columns: int = 1
     applies: Callable[[Mapping[str, Any]], bool] | None = None

@@ -71,6 +71,7 @@ QUESTIONS = (
         N_("EOI-2026-0001"),
         max_length=32,
         optional=True,
+        words=False,  # a reference, checked for its own shape
         check=_eoi_reference_shape,
     ),
     Question(
