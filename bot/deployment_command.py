@@ -11,12 +11,16 @@ from typing import Any
 
 from telegram import Bot
 
-from bot import countries
+from bot import countries, i18n
 from bot.config import Settings
-from bot.form_kinds import parse_date
+from bot.form_answers import check_text
+from bot.form_kinds import parse_date, read_answer
 from bot.invitation_links import invitation_link, new_code
+from bot.questions import Kind
+from conversations.deployment import FORM as DEPLOYMENT_FORM
 from storage.db import Database
 from storage.deployments import ANSWER_KEYS, create_deployment
+from storage.local_time import DEFAULT_ZONE, local
 from storage.models import utcnow
 
 MODELS = ("integrated", "development_worker", "local", "authority_staff")
@@ -82,11 +86,48 @@ def bot_username(settings: Settings) -> str:
     return asyncio.run(ask())
 
 
+# The command line's options for the deployment form's questions.
+OPTIONS = {
+    "expert_name": "--name",
+    "partnership": "--partnership",
+    "city": "--city",
+    "start_date": "--start",
+    "end_date": "--end",
+    "country": "--country",
+}
+
+
+def problems(values: dict[str, Any], today: date) -> list[str]:
+    """What the chat would refuse in these answers, as the chat says it (one line each): the
+    command line and the chat check a deployment with the same questions."""
+    i18n.load_all()
+    found: list[str] = []
+    answers: dict[str, Any] = {}
+    with i18n.use_language("en"):
+        for key, option in OPTIONS.items():
+            question = DEPLOYMENT_FORM.question(key)
+            value = values.get(key)
+            assert question is not None
+            if value is None:
+                if not question.optional:
+                    found.append(f"{option}: this answer is needed")
+                continue
+            if question.kind == Kind.COUNTRY:
+                if value in question.exclude_countries:
+                    found.append(f"{option}: {value} is not a partner country")
+                continue
+            text = value.isoformat() if isinstance(value, date) else str(value)
+            problem = check_text(question, text)
+            if problem is None:
+                answer, problem = read_answer(question, text, answers, today)
+                answers[key] = answer
+            if problem:
+                found.append(f"{option}: {problem}")
+    return found
+
+
 def run_add(args: argparse.Namespace, settings: Settings) -> None:
     """Register the deployment and print its invitation link (and its report due dates)."""
-    if args.end is not None and args.end <= args.start:
-        sys.exit("partnerbot: --end must come after --start.")
-    username = args.bot_username or bot_username(settings)
     values: dict[str, Any] = dict.fromkeys(ANSWER_KEYS)
     values.update(
         expert_name=args.name,
@@ -99,6 +140,10 @@ def run_add(args: argparse.Namespace, settings: Settings) -> None:
         end_date=args.end,
         interval=args.interval,
     )
+    refused = problems(values, local(utcnow(), DEFAULT_ZONE).date())
+    if refused:
+        sys.exit("partnerbot: the deployment was not registered:\n  " + "\n  ".join(refused))
+    username = args.bot_username or bot_username(settings)
     db = Database(settings.database_url)
     try:
         db.upgrade()

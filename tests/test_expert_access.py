@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+from sqlmodel import Session
 
 from bot.cli import main
 from storage.experts_tables import Invitation, ProgressReport
@@ -470,3 +472,40 @@ async def test_reports_lists_what_waits_for_review_and_opens_one_to_mark(bot):
     assert "Kein Aktivitätsbericht wartet auf Sichtung." in clara.last.text
     await jonas.send("/reports")  # not for experts
     assert "only available to the programme's coordinators" in jonas.last.text
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"--start": "0001-01-01"}, "--start"),
+        ({"--start": "9999-12-31"}, "seems wrong"),
+        ({"--end": "2026-11-30"}, "--end"),
+        ({"--country": "DE"}, "not a partner country"),
+        ({"--name": ""}, "--name"),
+        ({"--city": "   "}, "--city"),
+        ({"--partnership": ""}, "--partnership"),
+        ({"--name": "J" * 5000}, "at most"),
+        ({"--name": "12345"}, "letters"),
+    ],
+)
+def test_cli_deployment_add_refuses_what_the_chat_refuses(
+    db, database_url, monkeypatch, change, says
+):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    options = {
+        "--name": "Jonas Becker",
+        "--model": "development_worker",
+        "--partnership": "Bonn – Cape Coast",
+        "--country": "gh",
+        "--city": "Cape Coast",
+        "--start": "2026-12-01",
+        "--interval": "monthly",
+        "--bot-username": "partnerbot_test_bot",
+        **change,
+    }
+    with pytest.raises(SystemExit) as refused:
+        main(["deployment", "add", *(part for pair in options.items() for part in pair)])
+    assert says in str(refused.value) and "not registered" in str(refused.value)
+    with Session(db.engine) as session:
+        assert session.execute(select(Deployment)).first() is None
