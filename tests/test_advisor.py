@@ -498,7 +498,7 @@ async def test_the_cancel_command_pauses_the_advisor_and_start_leads_back(bot):
     assert "Schritt 2 von 5" in jonas.last.text
     await jonas.send("/start")  # the form is there too, waiting at the model question
     assert "Fachkraftmodell-Berater" in jonas.last.text  # both unfinished drafts are offered
-    await jonas.click("▶️ Interessensbekundung · Fachkräftefonds")
+    await jonas.click("▶️ Interessensbekundung für den Fachkräftefonds")
     assert "Welches Fachkraftmodell bevorzugen Sie?" in jonas.last.text
     await jonas.click("Integrierte Fachkraft")
     [eoi] = submissions(bot)
