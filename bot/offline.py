@@ -125,7 +125,7 @@ class OfflineBotAPI(BaseRequest):
         if refusal:
             body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}
             return 400, json.dumps(body).encode()
-        result = self._answer(api_method, params)
+        result = self.answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- what Telegram refuses ----------------------------------------------------------------
@@ -183,7 +183,8 @@ class OfflineBotAPI(BaseRequest):
         return list(self.messages[chat_id].values())
 
     # -- answers ----------------------------------------------------------------------------
-    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+    def answer(self, method: str, params: dict[str, Any]) -> Any:
+        """The result Telegram gives for a call it accepts."""
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
