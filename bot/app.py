@@ -6,6 +6,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -14,6 +15,7 @@ from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
     TypeHandler,
@@ -148,17 +150,30 @@ async def register_commands(application: App) -> None:
             logger.warning("could not register the %s command menu", language, exc_info=True)
 
 
-def consuming(handler: Handler) -> Handler:
-    """Make a handler end the update's journey once it has handled it (no fallback after it)."""
-    callback = handler.callback
+class Consuming(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    """Takes what its inner handler takes; once that has handled an update, the update's journey
+    ends: the update is finished (a press answered, its keyboard closed) and no later group (the
+    fallback) sees it."""
 
-    async def handle_and_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await callback(update, context)
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Handler) -> None:
+        super().__init__(inner.callback, block=inner.block)
+        self.inner = inner
+
+    def check_update(self, update: object) -> Any:
+        return self.inner.check_update(update)
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: App,
+        check_result: Any,
+        context: ContextTypes.DEFAULT_TYPE,
+    ) -> None:
+        await self.inner.handle_update(update, application, check_result, context)
         await finish_update()
         raise ApplicationHandlerStop
-
-    handler.callback = handle_and_stop
-    return handler
 
 
 def contributions() -> list[Contribution]:
@@ -176,13 +191,14 @@ def contributions() -> list[Contribution]:
 def register_handlers(application: App, parts: list[Contribution]) -> None:
     """All handlers, in the order that matters (see the group numbers above)."""
     application.add_handler(TypeHandler(Update, resolve_person), group=GROUP_PERSON)
-    handlers = [consuming(h) for part in parts for h in part.handlers]
+    handlers = [h for part in parts for h in part.handlers]
     # Buttons are found by their data's prefix (bot.routing), in the order above. A button
     # press matches no other kind of handler, so the router can come first.
     buttons = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
-    application.add_handler(ButtonRouter(buttons), group=GROUP_COMMANDS)
+    application.add_handler(Consuming(ButtonRouter(buttons)), group=GROUP_COMMANDS)
     application.add_handlers(
-        [h for h in handlers if not isinstance(h, CallbackQueryHandler)], group=GROUP_COMMANDS
+        [Consuming(h) for h in handlers if not isinstance(h, CallbackQueryHandler)],
+        group=GROUP_COMMANDS,
     )
     # Typed answers to an explicit step of /call, /deadline, /settings: last in group 0, so
     # they come before the forms' answers; it lets everything else pass on.

@@ -1,7 +1,8 @@
 """An offline stand-in for the Bot API, and a simulated person who chats through it.
 
-Tests and `partnerbot shell` run the real Application against it: every Bot API call is answered
-locally and recorded, and failures (429, 403, 400, timeouts) can be scripted.
+`partnerbot shell` (and the benchmarks) run the real Application against it: every Bot API call
+is answered locally, as Telegram would answer it (refusals included), and recorded. The tests'
+additions (scripted failures, reading aids) are in tests/standin.py.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import itertools
 import json
 import re
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
 from telegram import Update
-from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.ptb_types import App
@@ -82,9 +82,6 @@ class OfflineBotAPI(BaseRequest):
         self.calls: list[ApiCall] = []
         self.messages: dict[int, dict[int, BotMessage]] = defaultdict(dict)
         self._message_ids = itertools.count(1000)
-        self._failures: dict[str, deque[tuple[int, str, dict[str, Any]] | None]] = defaultdict(
-            deque
-        )
         self._answered: set[str] = set()
 
     # -- BaseRequest ------------------------------------------------------------------------
@@ -113,20 +110,15 @@ class OfflineBotAPI(BaseRequest):
         if isinstance(markup := params.get("reply_markup"), str):  # read once, as Telegram would
             params["reply_markup"] = json.loads(markup)
         self.calls.append(ApiCall(api_method, params))
-        queue = self._failures.get(api_method)
-        if queue:
-            failure = queue.popleft()
-            if failure is None:
-                raise TimedOut("scripted timeout")
-            status, description, extra = failure
-            body = {"ok": False, "error_code": status, "description": description, **extra}
-            return status, json.dumps(body).encode()
-        refusal = self._refusal(api_method, params)
+        return self.respond(api_method, params)
+
+    def respond(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """Telegram's response to a call: its HTTP status and body."""
+        refusal = self._refusal(method, params)
         if refusal:
             body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}
             return 400, json.dumps(body).encode()
-        result = self._answer(api_method, params)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return 200, json.dumps({"ok": True, "result": self.answer(method, params)}).encode()
 
     # -- what Telegram refuses ----------------------------------------------------------------
     def _refusal(self, method: str, params: dict[str, Any]) -> str | None:
@@ -161,18 +153,6 @@ class OfflineBotAPI(BaseRequest):
                 return "message is not modified: specified new message content and reply markup are exactly the same"
         return None
 
-    # -- scripting --------------------------------------------------------------------------
-    def fail_next(
-        self, method: str, status: int, description: str, retry_after: int | None = None
-    ) -> None:
-        """Make the next call of method fail with this status (429, 403, 400, ...)."""
-        extra = {"parameters": {"retry_after": retry_after}} if retry_after is not None else {}
-        self._failures[method].append((status, description, extra))
-
-    def time_out_next(self, method: str) -> None:
-        """Make the next call of method time out."""
-        self._failures[method].append(None)
-
     # -- reading what was sent --------------------------------------------------------------
     def calls_to(self, method: str) -> list[ApiCall]:
         """Every call of one method, in order."""
@@ -183,7 +163,8 @@ class OfflineBotAPI(BaseRequest):
         return list(self.messages[chat_id].values())
 
     # -- answers ----------------------------------------------------------------------------
-    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+    def answer(self, method: str, params: dict[str, Any]) -> Any:
+        """The result Telegram gives for a call it accepts."""
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
@@ -324,17 +305,17 @@ class SimulatedPerson:
     # -- what the person does ---------------------------------------------------------------
     async def send(self, text: str) -> list[BotMessage]:
         """Type and send a text message (a /command is marked as one, as Telegram does)."""
-        message = self._message(text=text)
+        message = self.new_message(text=text)
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self._deliver({"message": message})
+        return await self.deliver(self.new_update(message=message))
 
     async def send_photo(
         self, caption: str | None = None, media_group_id: str | None = None
     ) -> list[BotMessage]:
         """Send a photo, optionally with a caption or as part of an album."""
-        message = self._message(
+        message = self.new_message(
             photo=[
                 {
                     "file_id": f"photo-{next(self._message_ids)}",
@@ -348,23 +329,7 @@ class SimulatedPerson:
             message["caption"] = caption
         if media_group_id:
             message["media_group_id"] = media_group_id
-        return await self._deliver({"message": message})
-
-    async def send_document(
-        self, file_name: str, mime_type: str, caption: str | None = None
-    ) -> list[BotMessage]:
-        """Send a file."""
-        message = self._message(
-            document={
-                "file_id": f"doc-{next(self._message_ids)}",
-                "file_unique_id": "d",
-                "file_name": file_name,
-                "mime_type": mime_type,
-            }
-        )
-        if caption is not None:
-            message["caption"] = caption
-        return await self._deliver({"message": message})
+        return await self.deliver(self.new_update(message=message))
 
     async def send_sticker(self) -> list[BotMessage]:
         """Send a sticker."""
@@ -377,13 +342,7 @@ class SimulatedPerson:
             "is_video": False,
             "type": "regular",
         }
-        return await self._deliver({"message": self._message(sticker=sticker)})
-
-    async def edit_last(self, text: str) -> list[BotMessage]:
-        """Edit a message the person sent earlier."""
-        message = self._message(text=text)
-        message["edit_date"] = int(time.time())
-        return await self._deliver({"edited_message": message})
+        return await self.deliver(self.new_update(message=self.new_message(sticker=sticker)))
 
     async def click(self, label: str, *, message: BotMessage | None = None) -> list[BotMessage]:
         """Press the button with this label on the newest message that shows one."""
@@ -405,40 +364,11 @@ class SimulatedPerson:
             "data": data,
             "message": message.raw,
         }
-        return await self._deliver({"callback_query": query})
-
-    async def deliver_raw(self, payload: dict[str, Any]) -> list[BotMessage]:
-        """Deliver an update as given (e.g. a repeated update_id)."""
-        return await self._deliver(payload, keep_id=True)
-
-    # -- what the person sees ---------------------------------------------------------------
-    @property
-    def messages(self) -> list[BotMessage]:
-        """Everything the bot shows in this chat, oldest first."""
-        return self.api.chat(self.user_id)
-
-    @property
-    def last(self) -> BotMessage:
-        """The bot's newest message in this chat."""
-        return self.messages[-1]
-
-    def bot_answers(self) -> list[dict[str, Any]]:
-        """The bot's answers to this person's button presses (answerCallbackQuery), in order."""
-        return [
-            {"text": call.params.get("text"), "show_alert": bool(call.params.get("show_alert"))}
-            for call in self.api.calls_to("answerCallbackQuery")
-        ]
-
-    @property
-    def buttons(self) -> list[str]:
-        """The labels on the newest message that has buttons."""
-        for message in reversed(self.messages):
-            if message.buttons:
-                return message.labels
-        return []
+        return await self.deliver(self.new_update(callback_query=query))
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _message(self, **content: Any) -> dict[str, Any]:
+    def new_message(self, **content: Any) -> dict[str, Any]:
+        """A message from this person in their private chat with the bot."""
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -447,11 +377,13 @@ class SimulatedPerson:
             **content,
         }
 
-    async def _deliver(self, payload: dict[str, Any], keep_id: bool = False) -> list[BotMessage]:
-        if not keep_id:
-            payload = {"update_id": next(self._update_ids), **payload}
-        self.last_update = payload
-        before = {m.message_id: m.text for m in self.messages}
+    def new_update(self, **content: Any) -> dict[str, Any]:
+        """An update with the next update id."""
+        return {"update_id": next(self._update_ids), **content}
+
+    async def deliver(self, payload: dict[str, Any]) -> list[BotMessage]:
+        """Deliver an update as given; the bot's messages it made new or changed."""
+        before = {m.message_id: m.text for m in self.api.chat(self.user_id)}
         update = Update.de_json(payload, self.app.bot)
         await self.app.process_update(update)
-        return [m for m in self.messages if before.get(m.message_id) != m.text]
+        return [m for m in self.api.chat(self.user_id) if before.get(m.message_id) != m.text]

@@ -83,6 +83,11 @@ class Pacer:
                 return
             await self.sleep(wait)
 
+    @property
+    def paused_until(self) -> float:
+        """The moment (on the pacer's clock) before which nothing goes out: a 429's retry-after."""
+        return self._paused_until
+
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing goes out for the given seconds."""
         self._paused_until = max(self._paused_until, self.now() + seconds)

@@ -88,6 +88,12 @@ class Database:
         self._kept_lock = threading.Lock()
 
     @property
+    def kept_connection(self) -> Connection | None:
+        """The SQLite connection kept for the owning thread's calls, once one is open (never
+        with PostgreSQL)."""
+        return self._kept
+
+    @property
     def dialect(self) -> str:
         """The dialect name: 'sqlite' or 'postgresql'."""
         return self.engine.dialect.name

@@ -90,7 +90,7 @@ class BotApiServer:
             return True
         with self.lock:
             self.api.calls.append(ApiCall(method, params))
-            return self.api._answer(method, params)
+            return self.api.answer(method, params)
 
     def push(self, payload: dict[str, Any]) -> None:
         """Queue an update for getUpdates."""

@@ -24,11 +24,11 @@ from sqlalchemy import text
 from bot.app import build_application
 from bot.config import Settings
 from bot.instant import parse_instant
-from bot.offline import OfflineBotAPI, SimulatedPerson
 from bot.outbox import PACER_KEY
 from bot.pacing import virtual_pacer
 from storage.db import Database, make_engine, upgrade
 from tests.instants import DEFAULT_INSTANT, INSTANT_VARIABLE, Clock
+from tests.standin import ScriptedBotAPI, ScriptedPerson
 
 COORDINATORS = (900001, 900002)
 TOKEN = "123456:TEST-TOKEN"
@@ -146,7 +146,7 @@ class Bot:
 
     def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
         self.settings, self.db, self.clock = settings, db, clock
-        self.api = OfflineBotAPI()
+        self.api = ScriptedBotAPI()
         self.app = build_application(
             settings, request=self.api, db=db, clock=clock, token=TOKEN, dispatcher=False
         )
@@ -155,7 +155,7 @@ class Bot:
         self.app.bot_data[PACER_KEY] = self.pacer
 
     def person(self, user_id: int = 4242, language: str | None = "en", name: str = "Ama"):
-        return SimulatedPerson(self.app, self.api, user_id, first_name=name, language_code=language)
+        return ScriptedPerson(self.app, self.api, user_id, first_name=name, language_code=language)
 
     async def restart(self) -> Bot:
         """A new process on the same database (the old one is gone, its memory with it)."""
@@ -177,5 +177,4 @@ async def bot(settings: Settings, db: Database, clock: Clock) -> AsyncIterator[B
     holder = [running]
     running.holder = holder  # type: ignore[attr-defined]
     yield running
-    if running.app._initialized:
-        await running.app.shutdown()
+    await running.app.shutdown()  # nothing to do if the test shut it down already (restart)

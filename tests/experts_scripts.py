@@ -7,10 +7,10 @@ import re
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot.offline import SimulatedPerson
 from storage.experts_tables import ActivityReport, Deployment, Invitation
 from storage.models import Deadline, OutboxMessage
 from tests.conftest import COORDINATORS
+from tests.standin import ScriptedPerson
 
 LINK = re.compile(r"https://t\.me/partnerbot_test_bot\?start=([A-Za-z0-9_-]+)")
 
@@ -43,7 +43,7 @@ async def register_deployment(
     return found.group(1)
 
 
-async def bind_expert(bot, code: str, expert: SimulatedPerson) -> None:
+async def bind_expert(bot, code: str, expert: ScriptedPerson) -> None:
     """The expert opens the link and confirms."""
     await expert.send(f"/start {code}")
     assert "Jonas Becker" in expert.last.text

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.offline import SimulatedPerson
+from tests.standin import ScriptedPerson
 
 
-async def fachkraeftefonds_until_summary(ama: SimulatedPerson, german: bool = False) -> None:
+async def fachkraeftefonds_until_summary(ama: ScriptedPerson, german: bool = False) -> None:
     """Answers every Fachkräftefonds question, ending at the summary."""
     await ama.send("/interest")
     await ama.click("Fachkräftefonds")
@@ -24,9 +24,7 @@ async def fachkraeftefonds_until_summary(ama: SimulatedPerson, german: bool = Fa
     await ama.click("Ja, ich stimme zu" if german else "Yes, I agree")
 
 
-async def verwaltungspartnerschaft_until_summary(
-    ama: SimulatedPerson, german: bool = False
-) -> None:
+async def verwaltungspartnerschaft_until_summary(ama: ScriptedPerson, german: bool = False) -> None:
     """Answers every Verwaltungspartnerschaft question (state level), ending at the summary."""
     de = german
     await ama.send("/interest")

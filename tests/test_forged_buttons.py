@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot import callbacks
-from bot.offline import BotMessage, SimulatedPerson
+from bot.offline import BotMessage
 from storage.advisor_tables import AdvisorSession
 from storage.experts_tables import ActivityReport, Deployment, ProgressReport
 from storage.models import Deadline, ExpressionOfInterest
@@ -26,6 +26,7 @@ from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import on_story_days
 from tests.scripts import fachkraeftefonds_until_summary
+from tests.standin import ScriptedPerson
 
 APOLOGY = ("Sorry, something went wrong", "Entschuldigung")
 REFUSAL = {
@@ -54,7 +55,7 @@ class Shown:
     data: str
 
 
-async def main_flows(bot) -> dict[int, SimulatedPerson]:
+async def main_flows(bot) -> dict[int, ScriptedPerson]:
     """A partner, a coordinator and a deployed expert use the bot's main flows."""
     ama = bot.person(user_id=4242, language="en", name="Ama")
     clara = bot.person(user_id=COORDINATORS[0], language="de", name="Clara")
@@ -137,7 +138,7 @@ def stored(bot) -> list[tuple]:
         ]
 
 
-def message_of(person: SimulatedPerson) -> BotMessage:
+def message_of(person: ScriptedPerson) -> BotMessage:
     return person.messages[-1]
 
 
@@ -145,7 +146,7 @@ def errors(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-def apologised(person: SimulatedPerson, since: int) -> bool:
+def apologised(person: ScriptedPerson, since: int) -> bool:
     return any(any(a in m.text for a in APOLOGY) for m in person.messages[since:])
 
 

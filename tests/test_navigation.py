@@ -221,8 +221,9 @@ KILLED_MIDWAY = textwrap.dedent(
     from bot.app import build_application
     from bot.config import Settings
     from bot.instant import start_at_chosen_instant
-    from bot.offline import OfflineBotAPI, SimulatedPerson
+    from bot.offline import OfflineBotAPI
     from storage.db import Database
+    from tests.standin import ScriptedPerson
 
     start_at_chosen_instant()
 
@@ -231,7 +232,7 @@ KILLED_MIDWAY = textwrap.dedent(
         api = OfflineBotAPI()
         app = build_application(settings, request=api, db=Database(sys.argv[1]), token="1:T", dispatcher=False)
         async with app:
-            ama = SimulatedPerson(app, api, 4242)
+            ama = ScriptedPerson(app, api, 4242)
             await ama.send("/interest")
             await ama.click("Fachkräftefonds")
             await ama.send("Stadt Bonn")

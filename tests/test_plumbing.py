@@ -204,7 +204,7 @@ def test_only_the_owning_thread_uses_the_kept_connection(db):
     mine = db.call(_which)
     if db.offload:  # PostgreSQL: every call has a pooled connection of its own
         return
-    assert mine is db._kept and db.call(_which) is mine
+    assert mine is db.kept_connection and db.call(_which) is mine
     theirs: list[Connection] = []
     worker = threading.Thread(target=lambda: theirs.append(db.call(_which)))
     worker.start()

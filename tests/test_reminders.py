@@ -330,7 +330,7 @@ async def test_429_waits_retry_after_and_nothing_is_dropped(bot, clock):
     clock.now = utc(2026, 12, 3, 8, 0)
     bot.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5)
     assert await bot.deliver_outbox() == 0
-    assert bot.pacer._paused_until - bot.pacer_time.value >= 5  # every send waits 5 s
+    assert bot.pacer.paused_until - bot.pacer_time.value >= 5  # every send waits 5 s
     row = rows(bot, deadline_id)[0]
     assert row.status == OutboxStatus.PENDING and row.due_at == clock() + timedelta(seconds=5)
     clock.advance(seconds=5)
