@@ -4,11 +4,8 @@ the restart the answer is stored and answered."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,71 +15,22 @@ from sqlalchemy import create_engine, select
 from sqlmodel import Session
 
 from storage.models import ExpressionOfInterest
+from tests import processes
 from tests.botapi_server import BotApiServer
-from tests.instants import process_environment
+from tests.processes import free_port, press, shows, start_bot, text_message
 
 # When the process is killed after the answer was queued: from at once to well after a reply.
 KILL_AFTER = (0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06, 0.08)
 
 
 def person(number: int) -> dict:
-    return {"id": 3000 + number, "is_bot": False, "first_name": "Efua", "language_code": "en"}
-
-
-def text_message(user: dict, text: str, message_id: int) -> dict:
-    entities = [{"type": "bot_command", "offset": 0, "length": len(text)}] if text[0] == "/" else []
-    return {
-        "message": {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": user["id"], "type": "private"},
-            "from": user,
-            "text": text,
-            **({"entities": entities} if entities else {}),
-        }
-    }
-
-
-def press(server: BotApiServer, user: dict, label: str) -> dict:
-    for sent in reversed(server.api.chat(user["id"])):
-        for row in sent.buttons:
-            for button in row:
-                if button["text"] == label:
-                    query = {"id": f"q{time.monotonic_ns()}", "from": user, "chat_instance": "c"}
-                    return {
-                        "callback_query": {
-                            **query,
-                            "data": button["callback_data"],
-                            "message": sent.raw,
-                        }
-                    }
-    raise AssertionError(f"no button {label!r}")
+    return processes.person(3000 + number)
 
 
 def start(
     server: BotApiServer, tmp_path: Path, database_url: str, *extra: str, env: dict | None = None
 ) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": "424242:CRASH-TEST",
-        "TELEGRAM_API_URL": server.url,
-        "DATABASE_URL": database_url,
-        "COORDINATOR_IDS": "901",
-        "OUTBOX_INTERVAL": "0.5",
-        **process_environment(),
-        **(env or {}),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", *extra],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
-
-
-def shows(server: BotApiServer, user: dict, text: str):
-    return lambda api: bool(api.chat(user["id"])) and text in api.chat(user["id"])[-1].text
+    return start_bot(server, tmp_path, database_url, *extra, env=env, output=False)
 
 
 def test_answers_in_flight_when_the_bot_is_killed_are_kept_and_answered(tmp_path, database_url):
@@ -93,16 +41,16 @@ def test_answers_in_flight_when_the_bot_is_killed_are_kept_and_answered(tmp_path
             for number, delay in enumerate(KILL_AFTER):
                 user = person(number)
                 server.push(text_message(user, "/interest", 1))
-                server.wait_for(shows(server, user, "Which programme"))
+                server.wait_for(shows(user, "Which programme"))
                 server.push(press(server, user, "Fachkräftefonds"))
-                server.wait_for(shows(server, user, "Step 1 of 12"))
+                server.wait_for(shows(user, "Step 1 of 12"))
                 server.push(text_message(user, f"Stadt Bonn {number}", 2))
                 time.sleep(delay)
                 bot.send_signal(signal.SIGKILL)
                 bot.wait(timeout=30)
                 bot = start(server, tmp_path, database_url)
                 try:
-                    server.wait_for(shows(server, user, "Step 2 of 12"), timeout=30)
+                    server.wait_for(shows(user, "Step 2 of 12"), timeout=30)
                 except AssertionError:
                     unanswered.append(number)
         finally:
@@ -130,9 +78,9 @@ def test_an_answer_stored_but_not_yet_answered_is_answered_after_the_restart(
         bot = start(server, tmp_path, database_url)
         try:
             server.push(text_message(user, "/interest", 1))
-            server.wait_for(shows(server, user, "Which programme"))
+            server.wait_for(shows(user, "Which programme"))
             server.push(press(server, user, "Fachkräftefonds"))
-            server.wait_for(shows(server, user, "Step 1 of 12"))
+            server.wait_for(shows(user, "Step 1 of 12"))
             server.holding = user["id"]
             server.push(text_message(user, "Stadt Bonn", 2))
             assert server.held.wait(timeout=30)  # stored; the next question is on its way
@@ -140,16 +88,10 @@ def test_an_answer_stored_but_not_yet_answered_is_answered_after_the_restart(
             bot.wait(timeout=30)
             server.holding = None
             bot = start(server, tmp_path, database_url)
-            server.wait_for(shows(server, user, "Step 2 of 12"), timeout=30)
+            server.wait_for(shows(user, "Step 2 of 12"), timeout=30)
         finally:
             bot.terminate()
             bot.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_webhook_answers_telegram_only_after_the_update_was_handled(tmp_path, database_url):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,65 +12,25 @@ import httpx
 import pytest
 
 from tests.botapi_server import BotApiServer
-from tests.instants import process_environment
+from tests.processes import free_port, start_bot, text_message
+from tests.processes import press as press_as
 
 USER = {"id": 777, "is_bot": False, "first_name": "Efua", "language_code": "en"}
 
 
 def message(text: str, message_id: int) -> dict:
-    entities = (
-        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        if text.startswith("/")
-        else []
-    )
-    return {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": {"id": USER["id"], "type": "private"},
-        "from": USER,
-        "text": text,
-        **({"entities": entities} if entities else {}),
-    }
+    return text_message(USER, text, message_id)["message"]
 
 
 def press(server: BotApiServer, label: str) -> dict:
-    for bot_message in reversed(server.api.chat(USER["id"])):
-        for row in bot_message.buttons:
-            for button in row:
-                if button["text"] == label:
-                    return {
-                        "callback_query": {
-                            "id": f"q{time.monotonic_ns()}",
-                            "from": USER,
-                            "chat_instance": "c",
-                            "data": button["callback_data"],
-                            "message": bot_message.raw,
-                        }
-                    }
-    raise AssertionError(f"no button {label!r}")
+    return press_as(server, USER, label)
 
 
 def start(
     server: BotApiServer, tmp_path: Path, *extra: str, env: dict | None = None
 ) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": "424242:PROCESS-TEST",
-        "TELEGRAM_API_URL": server.url,  # without /bot: accepted
-        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/bot.sqlite3",
-        "COORDINATOR_IDS": "901",
-        "OUTBOX_INTERVAL": "0.5",
-        **process_environment(),
-        **(env or {}),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", *extra],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-    )
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/bot.sqlite3"
+    return start_bot(server, tmp_path, database_url, *extra, env=env)
 
 
 def last_text(server: BotApiServer) -> str:
@@ -125,12 +83,6 @@ def test_second_process_refuses_to_start(tmp_path, fresh_database):
         finally:
             first.terminate()
             first.communicate(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_webhook_process_checks_the_secret(tmp_path, fresh_database):
