@@ -131,9 +131,8 @@ def update() -> None:
                     width=100,
                 )
             untranslated = [m.id for m in catalog if m.id and not translated(m.string)]
-            print(
-                f"{path.relative_to(ROOT)}: {len(catalog)} messages, {len(untranslated)} untranslated"
-            )
+            shown = path.relative_to(i18n.LOCALES_DIR.parent)
+            print(f"{shown}: {len(catalog)} messages, {len(untranslated)} untranslated")
 
 
 if __name__ == "__main__":
