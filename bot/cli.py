@@ -23,7 +23,7 @@ from bot.deployment_command import add_subcommand, run_add
 from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
 from bot.lock import AlreadyRunning, InstanceLock
-from bot.model_rules_file import RulesFileError, export_text, import_file
+from bot.model_rules_file import RulesFileError, columns, export_text, import_file
 from bot.polling import Poller
 from bot.serving import UpdateSource
 from bot.serving import run as serve
@@ -166,8 +166,7 @@ def parser() -> argparse.ArgumentParser:
     models = commands.add_parser("models", help="the expert models' country rules (CSV)")
     models_commands = models.add_subparsers(dest="models_command", required=True)
     imports = models_commands.add_parser("import", help="load rules from CSV (all or nothing)")
-    reasons = ",".join(f"reason_{language}" for language in i18n.LANGUAGES)
-    imports.add_argument("file", type=Path, help=f"CSV: country,model,status,{reasons}")
+    imports.add_argument("file", type=Path, help="CSV: " + ",".join(columns()))
     imports.set_defaults(handler=_models)
     exports = models_commands.add_parser("export", help="write the rules as CSV")
     exports.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
