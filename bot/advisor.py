@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import N_
+from bot.i18n import N_, preference
 from bot.questions import Option
 from bot.vocabulary import EXPERT_MODELS
 
@@ -130,20 +130,16 @@ RULED_OUT: dict[tuple[str, str], dict[str, str]] = {
 
 @dataclass(frozen=True)
 class Rule:
-    """Whether a model is possible in a country, with the reason in both languages."""
+    """Whether a model is possible in a country, with the reason per language."""
 
     status: str = TO_BE_CONFIRMED
-    reason_de: str | None = None
-    reason_en: str | None = None
+    reasons: Mapping[str, str] = field(default_factory=dict, hash=False)  # language -> why
 
     def reason(self, language: str) -> str | None:
-        """The reason in the reader's language (the other one if only that exists)."""
-        first, second = (
-            (self.reason_de, self.reason_en)
-            if language == "de"
-            else (self.reason_en, self.reason_de)
+        """The reason in the reader's language; missing there, in English, then in German."""
+        return next(
+            (self.reasons[lang] for lang in preference(language) if self.reasons.get(lang)), None
         )
-        return first or second or None
 
 
 @dataclass(frozen=True)

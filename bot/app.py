@@ -138,13 +138,14 @@ COMMANDS = (
 
 
 async def register_commands(application: App) -> None:
-    """Registers the command menu in German and English; a failure is logged, not fatal."""
+    """Registers the command menu in every language, the fallback's also for everyone else;
+    a failure is logged, not fatal."""
     for language in i18n.LANGUAGES:
         with use_language(language):
             commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
         try:
             await application.bot.set_my_commands(commands, language_code=language)
-            if language == "en":
+            if language == i18n.FALLBACK:
                 await application.bot.set_my_commands(commands)
         except TelegramError:
             logger.warning("could not register the %s command menu", language, exc_info=True)

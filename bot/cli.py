@@ -16,13 +16,14 @@ from urllib.parse import urlparse
 
 from pydantic import ValidationError
 
+from bot import i18n
 from bot.app import build_application
 from bot.config import Settings
 from bot.deployment_command import add_subcommand, run_add
 from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
 from bot.lock import AlreadyRunning, InstanceLock
-from bot.model_rules_file import RulesFileError, export_text, import_file
+from bot.model_rules_file import RulesFileError, columns, export_text, import_file
 from bot.polling import Poller
 from bot.serving import UpdateSource
 from bot.serving import run as serve
@@ -90,9 +91,7 @@ def _url_path(url: str) -> str:
 
 def _shell(args: argparse.Namespace) -> None:
     settings = _settings()
-    language = args.language or (
-        "de" if (locale.getlocale()[0] or os.environ.get("LANG", "")).startswith("de") else "en"
-    )
+    language = args.language or i18n.language_for(locale.getlocale()[0] or os.environ.get("LANG"))
     asyncio.run(chat(settings, user_id=args.user, name=args.name, language=language))
 
 
@@ -159,7 +158,7 @@ def parser() -> argparse.ArgumentParser:
     shell = commands.add_parser("shell", help="chat with the bot in this terminal, no token needed")
     shell.add_argument("--user", type=int, default=10001, help="your simulated Telegram user id")
     shell.add_argument("--name", default="Ama", help="your first name")
-    shell.add_argument("--language", choices=["de", "en"], help="your Telegram language")
+    shell.add_argument("--language", choices=list(i18n.LANGUAGES), help="your Telegram language")
     shell.set_defaults(handler=_shell)
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -167,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
     models = commands.add_parser("models", help="the expert models' country rules (CSV)")
     models_commands = models.add_subparsers(dest="models_command", required=True)
     imports = models_commands.add_parser("import", help="load rules from CSV (all or nothing)")
-    imports.add_argument("file", type=Path, help="CSV: country,model,status,reason_de,reason_en")
+    imports.add_argument("file", type=Path, help="CSV: " + ",".join(columns()))
     imports.set_defaults(handler=_models)
     exports = models_commands.add_parser("export", help="write the rules as CSV")
     exports.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot import i18n
+
 DEFAULT_DATABASE_URL = "sqlite:///partnerbot.sqlite3"
 
 
@@ -66,8 +68,11 @@ class Settings(BaseSettings):
     @field_validator("default_language")
     @classmethod
     def _check_language(cls, value: str) -> str:
-        if value not in ("de", "en"):
-            raise ValueError("must be 'de' or 'en'")
+        if value not in i18n.LANGUAGES:
+            *others, last = (repr(code) for code in i18n.LANGUAGES)
+            raise ValueError(
+                f"must be {', '.join(others)} or {last}" if others else f"must be {last}"
+            )
         return value
 
     @property

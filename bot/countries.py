@@ -1,4 +1,4 @@
-"""Countries by ISO 3166 code, found by typing part of their name in German or English."""
+"""Countries by ISO 3166 code, found by typing part of their name in a language the bot speaks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import unicodedata
 from functools import cache
 
 from babel import Locale
+
+from bot import i18n
 
 # Babel's territory list also holds regions and placeholders; these are not countries.
 _NOT_COUNTRIES = {
@@ -50,9 +52,9 @@ def _fold(text: str) -> str:
 
 @cache
 def _names() -> dict[str, tuple[str, ...]]:
-    """Every country code with its folded names in German and English."""
+    """Every country code with its folded names in every language the bot speaks."""
     names: dict[str, set[str]] = {}
-    for language in ("de", "en"):
+    for language in i18n.LANGUAGES:
         for code, name in Locale.parse(language).territories.items():
             if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
                 names.setdefault(code, set()).add(_fold(name))

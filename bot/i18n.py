@@ -21,11 +21,20 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("de", "en")
+# The languages the bot speaks, each with the flag on its /language button. Everything else
+# (catalogs loaded at start, the picker, command menus, the settings' DEFAULT_LANGUAGE, the
+# shell, locales/update.py, the CSV columns of per-language data) follows this list. Adding a
+# language = its catalogs in locales/<code>/LC_MESSAGES and one entry here.
+LANGUAGES: dict[str, str] = {"de": "🇩🇪", "en": "🇬🇧"}
+# The msgids' language: its catalogs are filled from the msgids (locales/update.py).
+MSGID_LANGUAGE = "en"
+# The language of everyone whose own is not in the list, and the first fallback for data that
+# is missing in the reader's language: the msgids', so that every text exists in it.
+FALLBACK = MSGID_LANGUAGE
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-_language: ContextVar[str] = ContextVar("language", default="en")
+_language: ContextVar[str] = ContextVar("language", default=FALLBACK)
 
 
 class CatalogError(RuntimeError):
@@ -33,8 +42,34 @@ class CatalogError(RuntimeError):
 
 
 def language_for(telegram_code: str | None) -> str:
-    """German for a de* Telegram language, English for everything else."""
-    return "de" if (telegram_code or "").lower().startswith("de") else "en"
+    """The supported language of a Telegram (IETF) or locale code, e.g. de for de-AT or
+    de_DE.UTF-8; the fallback (English) for every language the bot does not speak."""
+    code = (telegram_code or "").lower().replace("_", "-").split(".")[0]
+    if code in LANGUAGES:
+        return code
+    primary = code.split("-")[0]
+    return primary if primary in LANGUAGES else FALLBACK
+
+
+def supported(language: str | None) -> str:
+    """language if the bot speaks it, else the fallback."""
+    return language if language in LANGUAGES else FALLBACK
+
+
+def preference(language: str) -> tuple[str, ...]:
+    """The languages to look for a text in: the reader's, English, then the rest in list order."""
+    return tuple(dict.fromkeys((language, FALLBACK, *LANGUAGES)))
+
+
+def language_name(language: str) -> str:
+    """A language's name in that language itself, capitalised (Babel's), e.g. Deutsch."""
+    name = Locale.parse(language).display_name or language
+    return name[:1].upper() + name[1:]
+
+
+def language_button(language: str) -> str:
+    """The label of a language's /language button: its flag and its own name."""
+    return f"{LANGUAGES[language]} {language_name(language)}"
 
 
 def catalog_files(language: str) -> list[Path]:
@@ -74,13 +109,13 @@ def current_language() -> str:
 
 def set_language(language: str) -> None:
     """Make language the reader's language for the rest of this update."""
-    _language.set(language if language in LANGUAGES else "en")
+    _language.set(supported(language))
 
 
 @contextmanager
 def use_language(language: str) -> Iterator[None]:
     """Render in language inside the block (a notice for someone else, in their language)."""
-    token = _language.set(language if language in LANGUAGES else "en")
+    token = _language.set(supported(language))
     try:
         yield
     finally:

@@ -1,7 +1,8 @@
 """The country rules as a CSV file: read strictly (line numbers in every complaint), write back.
 
-Format: a header `country,model,status,reason_de,reason_en`, one rule per line; lines starting
-with # are comments. The file is checked completely before anything is stored, and stored in one
+Format: a header `country,model,status,reason_de,reason_en` (a reason column for every language
+the bot speaks, any of them may be left out), one rule per line; lines starting with # are
+comments. The file is checked completely before anything is stored, and stored in one
 transaction: a bad line changes nothing.
 """
 
@@ -12,18 +13,28 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from bot import countries
+from bot import countries, i18n
 from bot.advisor import MODELS, STATUSES
 from storage import model_rules
 from storage.db import Database
 from storage.model_rules import RuleRow, RuleView
 
-COLUMNS = ("country", "model", "status", "reason_de", "reason_en")
+RULE_COLUMNS = ("country", "model", "status")
 REASON_LIMIT = 500
 HEADER_COMMENT = (
     "# Expert models per country. status: possible | not_possible | to_be_confirmed.\n"
     "# A country without rows counts as to_be_confirmed for all three models.\n"
 )
+
+
+def reason_column(language: str) -> str:
+    """The column of the reasons in one language, e.g. reason_de."""
+    return f"reason_{language}"
+
+
+def columns() -> tuple[str, ...]:
+    """The file's columns: the rule, then its reason in each language of bot.i18n.LANGUAGES."""
+    return (*RULE_COLUMNS, *(reason_column(language) for language in i18n.LANGUAGES))
 
 
 class RulesFileError(ValueError):
@@ -53,16 +64,16 @@ def parse(text: str) -> list[RuleRow]:
     except csv.Error as error:
         raise RulesFileError(1, f"not a readable CSV file ({error})") from error
     if not numbered:
-        raise RulesFileError(1, "the file has no header line " + ",".join(COLUMNS))
+        raise RulesFileError(1, "the file has no header line " + ",".join(columns()))
     header_line, header = numbered[0]
     names = [name.strip().lower() for name in header]
-    missing = [c for c in COLUMNS[:3] if c not in names]
-    unknown = [n for n in names if n not in COLUMNS]
+    missing = [c for c in RULE_COLUMNS if c not in names]
+    unknown = [n for n in names if n not in columns()]
     if missing or unknown:
         raise RulesFileError(
             header_line,
             "the header must name the columns "
-            + ",".join(COLUMNS)
+            + ",".join(columns())
             + f" (found {','.join(header)!r})",
         )
     rows: list[RuleRow] = []
@@ -94,11 +105,17 @@ def _row(number: int, values: dict[str, str], seen: dict[tuple[str, str], int]) 
             number, f"{country} {model} was already given on line {seen[country, model]}"
         )
     seen[country, model] = number
-    reasons = {key: values.get(key) or None for key in ("reason_de", "reason_en")}
-    for key, reason in reasons.items():
-        if reason and len(reason) > REASON_LIMIT:
-            raise RulesFileError(number, f"{key} is longer than {REASON_LIMIT} characters")
-    return RuleRow(country, model, status, reasons["reason_de"], reasons["reason_en"])
+    reasons = {
+        language: reason
+        for language in i18n.LANGUAGES
+        if (reason := values.get(reason_column(language)))
+    }
+    for language, reason in reasons.items():
+        if len(reason) > REASON_LIMIT:
+            raise RulesFileError(
+                number, f"{reason_column(language)} is longer than {REASON_LIMIT} characters"
+            )
+    return RuleRow(country, model, status, reasons)
 
 
 def write(rules: list[RuleView]) -> str:
@@ -106,11 +123,10 @@ def write(rules: list[RuleView]) -> str:
     buffer = io.StringIO()
     buffer.write(HEADER_COMMENT)
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns())
     for rule in rules:
-        writer.writerow(
-            [rule.country, rule.model, rule.status, rule.reason_de or "", rule.reason_en or ""]
-        )
+        reasons = [rule.reasons.get(language) or "" for language in i18n.LANGUAGES]
+        writer.writerow([rule.country, rule.model, rule.status, *reasons])
     return buffer.getvalue()
 
 

@@ -44,7 +44,7 @@ async def advice_requested(
     """Stores the recommendation for the answers and shows it with the choices it leaves."""
     svc = services(context)
     stored = await svc.db.run(model_rules.rules_of_country, country=draft.answers[advisor.COUNTRY])
-    rules = {m: Rule(r.status, r.reason_de, r.reason_en) for m, r in stored.items()}
+    rules = {m: Rule(r.status, r.reasons) for m, r in stored.items()}
     result = advisor.recommend(draft.answers, rules)
     done = await svc.db.run(
         store.finish_session, draft_id=draft.id, recommendation=result.as_json(), now=svc.clock()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import entries, form_buttons
+from bot import entries, form_buttons, i18n
 from bot.active_flow import active_flow
 from bot.callbacks import LanguageChosen, Menu, MenuItem
 from bot.contributions import Contribution
@@ -65,11 +65,10 @@ async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def language_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offers German and English."""
+    """Offers every language the bot speaks, each by its own name."""
     await acknowledge(update)
-    rows = [
-        [("🇩🇪 Deutsch", LanguageChosen("de").pack()), ("🇬🇧 English", LanguageChosen("en").pack())]
-    ]
+    buttons = [(i18n.language_button(code), LanguageChosen(code).pack()) for code in i18n.LANGUAGES]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]  # two a row, as they grow
     await reply(
         update, context, _("Which language would you like? / Welche Sprache möchten Sie?"), rows
     )
@@ -79,9 +78,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Stores the language and answers in it; an open draft continues in the new language."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    language = LanguageChosen.of(update).language
-    if language not in ("de", "en"):
-        language = "en"
+    language = i18n.supported(LanguageChosen.of(update).language)
     await acknowledge(update)
     await close_buttons(update)
     svc = services(context)

@@ -84,7 +84,7 @@ async def _view(
     for index, model in enumerate(MODELS):
         rule = stored.get(model)
         status = rule.status if rule else TO_BE_CONFIRMED
-        reason = Rule(status, rule.reason_de, rule.reason_en).reason(language) if rule else None
+        reason = Rule(status, rule.reasons).reason(language) if rule else None
         rules.append(
             {
                 "icon": ICONS[status],

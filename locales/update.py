@@ -3,6 +3,8 @@
 Run `python locales/update.py` after changing texts; then translate what is new in
 locales/de/LC_MESSAGES/<domain>.po (English msgstrs are filled from the msgids).
 Each feature keeps its own domain so that work on two features never edits one file.
+The languages are bot.i18n.LANGUAGES: a language added there gets its catalogs here, ready to
+translate. The templates are extracted in memory each time, so no .pot file is kept.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
+from bot import i18n
+
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("de", "en")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 
@@ -104,15 +107,15 @@ def extract() -> dict[str, Catalog]:
 def update() -> None:
     """Merge the extracted msgids into every language's catalogs."""
     for domain, template in extract().items():
-        for language in LANGUAGES:
-            path = ROOT / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
+        for language in i18n.LANGUAGES:
+            path = i18n.LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
             if path.exists():
                 with path.open("rb") as handle:
                     catalog = read_po(handle, locale=language)
             else:
                 catalog = Catalog(locale=language, project="partnerbot", fuzzy=False)
             catalog.update(template, no_fuzzy_matching=True)
-            if language == "en":
+            if language == i18n.MSGID_LANGUAGE:
                 for message in catalog:
                     if message.id and not translated(message.string):
                         message.string = message.id  # a plural's (singular, plural) as well
@@ -128,9 +131,8 @@ def update() -> None:
                     width=100,
                 )
             untranslated = [m.id for m in catalog if m.id and not translated(m.string)]
-            print(
-                f"{path.relative_to(ROOT)}: {len(catalog)} messages, {len(untranslated)} untranslated"
-            )
+            shown = path.relative_to(i18n.LOCALES_DIR.parent)
+            print(f"{shown}: {len(catalog)} messages, {len(untranslated)} untranslated")
 
 
 if __name__ == "__main__":

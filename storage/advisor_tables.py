@@ -28,8 +28,8 @@ class ModelRule(SQLModel, table=True):
     country: str = Field(primary_key=True, max_length=2)  # ISO 3166-1 alpha-2
     model: str = Field(primary_key=True, max_length=32)  # integrated | development_worker | local
     status: str = Field(default=RuleStatus.TO_BE_CONFIRMED, max_length=16)
-    reason_de: str | None = Field(default=None, max_length=500)
-    reason_en: str | None = Field(default=None, max_length=500)
+    # Why, shown to partners: language code -> text (a language may be missing).
+    reasons: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by: str = Field(default="seed", max_length=64)  # telegram:<id> | cli:<user> | seed
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +20,8 @@ class RuleRow:
     country: str
     model: str
     status: str
-    reason_de: str | None = None
-    reason_en: str | None = None
+    # language code -> why (only the languages given); left out of the hash, kept in ==.
+    reasons: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class RuleView:
     country: str
     model: str
     status: str
-    reason_de: str | None
-    reason_en: str | None
+    reasons: Mapping[str, str]  # language code -> why
     updated_at: datetime
     updated_by: str
 
@@ -54,15 +53,14 @@ def _view(rule: ModelRule) -> RuleView:
         rule.country,
         rule.model,
         rule.status,
-        rule.reason_de,
-        rule.reason_en,
+        dict(rule.reasons or {}),
         rule.updated_at,
         rule.updated_by,
     )
 
 
 def _state(rule: ModelRule) -> dict[str, Any]:
-    return {"status": rule.status, "reason_de": rule.reason_de, "reason_en": rule.reason_en}
+    return {"status": rule.status, "reasons": dict(rule.reasons or {})}
 
 
 def rules_of_country(*, session: Session, country: str) -> dict[str, RuleView]:
@@ -90,7 +88,7 @@ def _apply(
         session.add(rule)
     rule.status = row.status
     if not keep_reasons:
-        rule.reason_de, rule.reason_en = row.reason_de or None, row.reason_en or None
+        rule.reasons = {language: text for language, text in row.reasons.items() if text}
     new = _state(rule)
     if new == old:
         return False

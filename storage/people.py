@@ -116,18 +116,6 @@ def mark_handled(*, session: Session, person_id: int, update_id: int, now: datet
     return _view(person)
 
 
-def language_of(*, session: Session, person_id: int, default: str) -> str:
-    """The language to write to a person in (their choice, their Telegram language, default)."""
-    person = session.get(Person, person_id)
-    if person is None:
-        return default
-    if person.language:
-        return person.language
-    if person.telegram_language:
-        return "de" if person.telegram_language.lower().startswith("de") else "en"
-    return default
-
-
 _SET_ACTIVE_FLOW = (
     update(_PEOPLE)
     .where(_PEOPLE.c.id == bindparam("person_id"))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import advisor, countries
+from bot import advisor, countries, i18n
 from bot.advisor import (
     CHOICES,
     DEVELOPMENT_WORKER,
@@ -40,8 +40,7 @@ COUNTRY_CODES = sorted(countries._names())
 rule = st.builds(
     Rule,
     status=st.sampled_from(STATUSES),
-    reason_de=st.one_of(st.none(), st.text(max_size=20)),
-    reason_en=st.one_of(st.none(), st.text(max_size=20)),
+    reasons=st.dictionaries(st.sampled_from(sorted(i18n.LANGUAGES)), st.text(max_size=20)),
 )
 country_rules = st.dictionaries(st.sampled_from(MODELS), rule)  # a model left out: to confirm
 
@@ -86,7 +85,7 @@ def test_a_clear_profile_points_to_each_model():
         assert recommend(answers, everything_possible).best == model
     # Not possible in the country: the next best, never the impossible one.
     answers = dict(zip(CHOICES, cases[INTEGRATED], strict=True))
-    result = recommend(answers, {INTEGRATED: Rule(NOT_POSSIBLE, "Nein", "No")})
+    result = recommend(answers, {INTEGRATED: Rule(NOT_POSSIBLE, {"de": "Nein", "en": "No"})})
     assert result.best == DEVELOPMENT_WORKER and INTEGRATED in result.impossible
 
 
@@ -190,7 +189,10 @@ async def test_a_model_not_possible_in_the_country_is_never_recommended_and_expl
         model_rules.import_rules,
         rows=[
             RuleRow(
-                "GH", INTEGRATED, NOT_POSSIBLE, "Keine lokalen Verträge.", "No local contracts."
+                "GH",
+                INTEGRATED,
+                NOT_POSSIBLE,
+                {"de": "Keine lokalen Verträge.", "en": "No local contracts."},
             ),
             RuleRow("GH", DEVELOPMENT_WORKER, POSSIBLE),
         ],
@@ -223,7 +225,7 @@ async def test_a_model_not_possible_in_the_country_is_never_recommended_and_expl
 
 
 async def test_a_country_without_any_possible_model_points_to_the_coordination(bot, clock):
-    rows = [RuleRow("BO", m, NOT_POSSIBLE, None, "Not in this country.") for m in MODELS]
+    rows = [RuleRow("BO", m, NOT_POSSIBLE, {"en": "Not in this country."}) for m in MODELS]
     bot.db.call(model_rules.import_rules, rows=rows, actor="cli:test", now=clock())
     ama = bot.person(language="en")
     await ama.send("/models")
@@ -459,7 +461,7 @@ async def test_cancel_and_discard_the_advisor_returns_to_the_form(bot):
 async def test_a_forged_take_button_cannot_choose_an_impossible_model(bot, clock):
     bot.db.call(
         model_rules.import_rules,
-        rows=[RuleRow("GH", LOCAL, NOT_POSSIBLE, None, "No.")],
+        rows=[RuleRow("GH", LOCAL, NOT_POSSIBLE, {"en": "No."})],
         actor="cli:test",
         now=clock(),
     )

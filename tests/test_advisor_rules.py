@@ -103,7 +103,7 @@ def test_when_nothing_fits_the_result_says_so_and_points_to_the_programme(answer
         assert ("weil Sie angegeben haben" if lang == "de" else "because you said") in runner_up
 
 
-GHANA_WITHOUT_DEVELOPMENT_WORKERS = [RuleRow("GH", DEVELOPMENT_WORKER, NOT_POSSIBLE, None, None)]
+GHANA_WITHOUT_DEVELOPMENT_WORKERS = [RuleRow("GH", DEVELOPMENT_WORKER, NOT_POSSIBLE)]
 START = {
     "en": "🧭 Which model fits us? Start the advisor",
     "de": "🧭 Welches Modell passt zu uns? Beratung starten",

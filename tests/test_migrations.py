@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlmodel import Session
 
+from storage import model_rules
 from storage.advisor_tables import AdvisorSession
 from storage.db import alembic_config, downgrade, make_engine, upgrade
 from storage.models import ExpressionOfInterest, Person, utcnow
@@ -80,3 +81,73 @@ def test_going_below_0006_gives_revisions_back_as_returned(tmp_path):
     assert (row.status, row.german_municipality, goals) == ("returned", "Stadt Bonn", None)
     upgrade(engine)
     engine.dispose()
+
+
+def test_0007_moves_the_rules_reasons_into_one_field_and_back(tmp_path):
+    """The reasons' columns become one field per language and back again, in the rules and in
+    their change log; a rule without reasons stays without."""
+    engine = own_engine(tmp_path, "reasons")
+    upgrade(engine, "0006")
+    now = utcnow()
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM model_rule"))  # the seed's rules
+        connection.execute(
+            text(
+                "INSERT INTO model_rule (country, model, status, reason_de, reason_en,"
+                " updated_at, updated_by) VALUES ('KE', 'local', 'not_possible', 'Nein.',"
+                " 'No.', :now, 'cli:x'), ('GH', 'local', 'possible', NULL, 'Yes.', :now,"
+                " 'cli:x'), ('BO', 'local', 'possible', NULL, NULL, :now, 'cli:x')"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO model_rule_change (country, model, old, new, changed_by, changed_at)"
+                " VALUES ('KE', 'local', NULL, :new, 'cli:x', :now)"
+            ),
+            {
+                "now": now,
+                "new": json.dumps(
+                    {"status": "not_possible", "reason_de": "Nein.", "reason_en": "No."}
+                ),
+            },
+        )
+
+    def stored(*columns: str) -> dict[str, tuple]:
+        with engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT country, {', '.join(columns)} FROM model_rule"))
+            return {row[0]: tuple(_json(value) for value in row[1:]) for row in rows}
+
+    def logged() -> list[tuple]:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT old, new FROM model_rule_change"))
+            return [(_json(old), _json(new)) for old, new in rows]
+
+    upgrade(engine, "0007")
+    assert stored("reasons") == {
+        "KE": ({"de": "Nein.", "en": "No."},),
+        "GH": ({"en": "Yes."},),
+        "BO": ({},),
+    }
+    assert logged() == [(None, {"status": "not_possible", "reasons": {"de": "Nein.", "en": "No."}})]
+    with Session(engine) as session:  # what the application reads
+        assert model_rules.rules_of_country(session=session, country="GH")["local"].reasons == {
+            "en": "Yes."
+        }
+    downgrade(engine, "0006")
+    assert stored("reason_de", "reason_en") == {
+        "KE": ("Nein.", "No."),
+        "GH": (None, "Yes."),
+        "BO": (None, None),
+    }
+    assert logged() == [
+        (None, {"status": "not_possible", "reason_de": "Nein.", "reason_en": "No."})
+    ]
+    upgrade(engine)
+    assert stored("reasons")["KE"] == ({"de": "Nein.", "en": "No."},)
+    engine.dispose()
+
+
+def _json(value):
+    """A JSON column's value as stored: SQLite hands back its text, PostgreSQL the value."""
+    return json.loads(value) if isinstance(value, str) and value.startswith(("{", "[")) else value

@@ -31,7 +31,7 @@ BO,integrated,possible,,
 
 def rules(db) -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
     return {
-        (r.country, r.model): (r.status, r.reason_de, r.reason_en)
+        (r.country, r.model): (r.status, r.reasons.get("de"), r.reasons.get("en"))
         for r in db.call(model_rules.all_rules)
         if r.updated_by != "seed"
     }
@@ -83,7 +83,7 @@ def test_import_then_export_round_trips(command_line, db, tmp_path, capsys):
         log = session.execute(select(ModelRuleChange).where(ModelRuleChange.country == "BO"))
         [change] = log.scalars().all()
     assert change.changed_by.startswith("cli:") and change.old is None
-    assert change.new == {"status": "possible", "reason_de": None, "reason_en": None}
+    assert change.new == {"status": "possible", "reasons": {}}
 
 
 @pytest.mark.parametrize(
@@ -126,8 +126,8 @@ def test_a_file_without_the_right_header_is_rejected():
 def test_the_seed_file_is_valid_and_claims_no_certainty(tmp_path):
     seeded = parse(SEED.read_text(encoding="utf-8"))
     assert seeded and {row.status for row in seeded} == {"to_be_confirmed"}
-    assert all(row.reason_de and row.reason_en for row in seeded)
-    assert all(row.reason_en.startswith("Example, to be confirmed") for row in seeded)
+    assert all(row.reasons.get("de") and row.reasons.get("en") for row in seeded)
+    assert all(row.reasons["en"].startswith("Example, to be confirmed") for row in seeded)
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     upgrade(engine)
     with engine.connect() as connection:
