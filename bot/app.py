@@ -32,28 +32,22 @@ from bot.ptb_types import App, Handler
 from bot.routing import ButtonRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
-from conversations import calls as call_flow
-from conversations import (
-    custom_deadline,
+from conversations import fallback, menu
+from conversations.advisor import model_rules, models
+from conversations.deadlines import calls as call_flow
+from conversations.deadlines import custom_deadline, personal_settings
+from conversations.deadlines import overview as deadline_list
+from conversations.deadlines import reminders as reminder_buttons
+from conversations.experts import (
     deployment,
     experts_menu,
-    fallback,
-    interest,
     invitation,
-    menu,
-    mine,
-    model_rules,
-    models,
     my_reports,
-    personal_settings,
     progress,
     quick_report,
     report,
-    review,
-    revision,
 )
-from conversations import deadlines as deadline_list
-from conversations import reminders as reminder_buttons
+from conversations.partners import interest, mine, review, revision
 from storage import people
 from storage.db import Database
 

@@ -17,7 +17,7 @@ from bot.form_answers import check_text
 from bot.form_kinds import parse_date, read_answer
 from bot.invitation_links import invitation_link, new_code
 from bot.questions import Kind
-from conversations.deployment import FORM as DEPLOYMENT_FORM
+from conversations.experts.deployment import FORM as DEPLOYMENT_FORM
 from storage.db import Database
 from storage.deployments import ANSWER_KEYS, create_deployment
 from storage.local_time import DEFAULT_ZONE, local

@@ -26,21 +26,21 @@ JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip
 # domain -> file patterns (relative to the project root); the first match claims a file.
 DOMAINS: dict[str, list[str]] = {
     "advisor": [
-        "conversations/models.py",
-        "conversations/advisor_result.py",
-        "conversations/model_rules.py",
+        "conversations/advisor/models.py",
+        "conversations/advisor/advisor_result.py",
+        "conversations/advisor/model_rules.py",
         "bot/advisor.py",
         "bot/model_rules_file.py",
         "bot/templates/models/*.j2",
     ],
     "experts": [
-        "conversations/deployment.py",
-        "conversations/invitation.py",
-        "conversations/experts_menu.py",
-        "conversations/report.py",
-        "conversations/my_reports.py",
-        "conversations/quick_report.py",
-        "conversations/progress.py",
+        "conversations/experts/deployment.py",
+        "conversations/experts/invitation.py",
+        "conversations/experts/experts_menu.py",
+        "conversations/experts/report.py",
+        "conversations/experts/my_reports.py",
+        "conversations/experts/quick_report.py",
+        "conversations/experts/progress.py",
         "bot/form_kinds.py",
         "bot/expert_access.py",
         "bot/invitation_links.py",
@@ -48,11 +48,11 @@ DOMAINS: dict[str, list[str]] = {
         "bot/templates/experts/*.j2",
     ],
     "reminders": [
-        "conversations/reminders.py",
-        "conversations/deadlines.py",
-        "conversations/calls.py",
-        "conversations/custom_deadline.py",
-        "conversations/personal_settings.py",
+        "conversations/deadlines/reminders.py",
+        "conversations/deadlines/overview.py",
+        "conversations/deadlines/calls.py",
+        "conversations/deadlines/custom_deadline.py",
+        "conversations/deadlines/personal_settings.py",
         "bot/reminders.py",
         "bot/entries.py",
         "bot/pacing.py",
@@ -60,7 +60,7 @@ DOMAINS: dict[str, list[str]] = {
         "bot/templates/deadlines/*.j2",
         "bot/templates/settings/*.j2",
     ],
-    "messages": ["bot/*.py", "conversations/*.py", "bot/templates/*/*.j2"],
+    "messages": ["bot/*.py", "conversations/*.py", "conversations/*/*.py", "bot/templates/*/*.j2"],
 }
 
 

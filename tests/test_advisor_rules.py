@@ -24,7 +24,7 @@ from bot.advisor import (
     recommend,
 )
 from bot.i18n import _, render, use_language
-from conversations.advisor_result import result_view
+from conversations.advisor.advisor_result import result_view
 from storage import model_rules
 from storage.model_rules import RuleRow
 from tests.test_advisor import answer_advisor

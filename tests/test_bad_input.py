@@ -252,7 +252,7 @@ async def test_unexpected_error_is_logged_and_apologised_for(bot, monkeypatch, c
 
     ama = bot.person()
     await at_step_one(ama)
-    from conversations import interest
+    from conversations.partners import interest
 
     for form in interest.FORMS.values():
         monkeypatch.setattr(

@@ -13,7 +13,7 @@ from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations import revision
+from conversations.partners import revision
 from storage import submissions
 
 

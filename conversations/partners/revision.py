@@ -23,7 +23,7 @@ from bot.notices import render_notice
 from bot.ptb_types import App, Handler
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES
-from conversations import interest
+from conversations.partners import interest
 from storage import interest as store
 from storage.drafts import Draft
 from storage.models import Status

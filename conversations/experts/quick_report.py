@@ -25,7 +25,7 @@ from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.services import services
-from conversations import report
+from conversations.experts import report
 from storage import report_offers as store
 
 

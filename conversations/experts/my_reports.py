@@ -16,7 +16,7 @@ from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only
 from bot.services import services
-from conversations import report
+from conversations.experts import report
 from storage import activity_reports as store
 from storage.experts_tables import ReportStatus
 

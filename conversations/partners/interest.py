@@ -27,7 +27,7 @@ from bot.questions import Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from bot.vocabulary import ADVISOR_HELPER, INTEREST_SLOT, PROGRAMMES
-from conversations.interest_questions import FACHKRAEFTEFONDS, VERWALTUNGSPARTNERSCHAFT
+from conversations.partners.interest_questions import FACHKRAEFTEFONDS, VERWALTUNGSPARTNERSCHAFT
 from storage import interest as store
 from storage import submissions
 from storage.deadlines import DeadlineView
@@ -78,7 +78,9 @@ async def _extra_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft, question: Question, value: str
 ) -> None:
     """Hands "Help me choose" at the expert-model question to the expert-model advisor."""
-    advisor = services(context).contributions.helpers[ADVISOR_HELPER]  # conversations.models
+    advisor = services(context).contributions.helpers[
+        ADVISOR_HELPER
+    ]  # conversations.advisor.models
     await advisor(update, context, draft, question, value)
 
 

@@ -2,7 +2,7 @@
 
 The advisor is a form (bot.forms) whose answers are saved as they are given, in its own table.
 Started with "🧭 Help me choose" inside a Fachkräftefonds expression of interest, it pauses the
-expression of interest; conversations.advisor_result shows the recommendation and puts the model
+expression of interest; conversations.advisor.advisor_result shows the recommendation and puts the model
 the person takes back into the form.
 """
 
@@ -32,7 +32,7 @@ from bot.questions import Kind, Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from bot.vocabulary import ADVISOR_HELPER, PARTNER_COUNTRY_EXAMPLE
-from conversations import advisor_result
+from conversations.advisor import advisor_result
 from storage import advisor as store
 from storage import interest as interest_store
 

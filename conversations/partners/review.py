@@ -23,7 +23,7 @@ from bot.ptb_types import App, Handler
 from bot.roles import coordinators_only
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations import interest
+from conversations.partners import interest
 from storage import reviews
 from storage.models import Status
 from storage.outbox import Outgoing

@@ -19,7 +19,7 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
 from bot.services import services
-from conversations.deployment import describe
+from conversations.experts.deployment import describe
 from storage import invitations as store
 
 

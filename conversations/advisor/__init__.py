@@ -1,0 +1,1 @@
+"""The expert models: /models, the advisor and its result, the coordinators' /rules."""

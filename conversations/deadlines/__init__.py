@@ -1,0 +1,1 @@
+"""Deadlines: calls, deadlines set by coordinators, reminders, /deadlines, /settings."""

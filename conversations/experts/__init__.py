@@ -1,0 +1,1 @@
+"""Deployed experts: deployments and invitations, activity and progress reports."""

@@ -1,0 +1,1 @@
+"""Expressions of interest: the form, its questions, revising, coordinators' review, /mine."""
