@@ -118,13 +118,14 @@ def set_status(
 ) -> bool:
     """A coordinator's toggle: set the status if it still is what they saw; False if not.
 
-    The reasons stay as they are (they are edited through the rules file).
+    The reasons written for the old status go with it: a partner never reads "to be confirmed"
+    under a model that is now possible (new reasons come through the rules file).
     """
     rule = session.get(ModelRule, (country, model), with_for_update=True)
     current = rule.status if rule is not None else "to_be_confirmed"
     if current != expected:
         return False
-    _apply(session, RuleRow(country, model, status), actor, now, keep_reasons=True)
+    _apply(session, RuleRow(country, model, status), actor, now)
     session.commit()
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -150,3 +151,16 @@ def person_returned(*, session: Session, person_id: int) -> bool:
     )
     session.commit()
     return True
+
+
+def names_of(*, session: Session, person_ids: Iterable[int]) -> dict[int, str]:
+    """How people are called (first name, and @username when they have one), by id."""
+    found = session.execute(
+        select(col(Person.id), col(Person.first_name), col(Person.username)).where(
+            col(Person.id).in_(list(person_ids))
+        )
+    ).all()
+    return {
+        person_id: " ".join(filter(None, (first_name, f"@{username}" if username else None)))
+        for person_id, first_name, username in found
+    }

@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 import pytest
+from babel.dates import format_datetime, get_timezone
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
@@ -159,7 +160,10 @@ async def test_a_coordinator_toggles_a_model_and_every_change_is_recorded(bot, c
     ]
     assert {c.changed_by for c in changes} == {f"telegram:{COORDINATORS[0]}"}
     assert changes[1].changed_at == clock()
-    assert "Last change:" in tom.last.text and f"telegram:{COORDINATORS[0]}" in tom.last.text
+    # Who and when, as a coordinator reads it: the name, and the time where Tom is (Berlin).
+    berlin = format_datetime(clock(), "medium", tzinfo=get_timezone("Europe/Berlin"), locale="en")
+    assert f"Last change: {berlin} by Tom" in tom.last.text
+    assert "telegram:" not in tom.last.text
 
     # The advisor follows the new rule at once.
     ama = bot.person(language="en")
@@ -252,3 +256,13 @@ def test_a_reason_over_several_lines_survives_export_and_import(command_line, db
         "Zeile eins\nZeile zwei",
         "Line one\nline two",
     )
+
+
+async def test_a_reason_written_for_the_old_status_goes_with_it(bot):
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/rules Ghana")
+    assert "Example, to be confirmed" in tom.last.text
+    [toggle] = [label for label in tom.buttons if label.startswith("❓ Integrated expert")]
+    await tom.click(toggle)
+    integrated = tom.last.text.split("Integrated expert</b>")[1].split("<b>")[0]
+    assert "possible" in integrated and "Example, to be confirmed" not in integrated

@@ -28,7 +28,7 @@ from bot.messaging import Button, acknowledge, close_buttons, replace, reply
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only
 from bot.services import services
-from storage import model_rules
+from storage import model_rules, people, preferences
 
 # Short codes for callback data, and the order a tap moves through.
 CODES = {POSSIBLE: "p", NOT_POSSIBLE: "n", TO_BE_CONFIRMED: "t"}
@@ -37,11 +37,24 @@ NEXT = {POSSIBLE: NOT_POSSIBLE, NOT_POSSIBLE: TO_BE_CONFIRMED, TO_BE_CONFIRMED: 
 ICONS = {POSSIBLE: "✅", NOT_POSSIBLE: "🚫", TO_BE_CONFIRMED: "❓"}
 
 
-def _who(updated_by: str | None) -> str:
-    """Who changed a rule, as a coordinator reads it (the seed file is the programme's start)."""
+def _who(updated_by: str | None, names: dict[int, str]) -> str:
+    """Who changed a rule, as a coordinator reads it: a person by name, the seed file as the
+    programme's start, the command line by its user."""
     if updated_by in (None, "seed"):
         return _("the initial data file")
+    kind, _sep, who = updated_by.partition(":")
+    if kind == "telegram" and who.isdigit() and int(who) in names:
+        return names[int(who)]
     return updated_by
+
+
+def _person_ids(stored: dict[str, model_rules.RuleView]) -> set[int]:
+    ids = set()
+    for rule in stored.values():
+        kind, _sep, who = (rule.updated_by or "").partition(":")
+        if kind == "telegram" and who.isdigit():
+            ids.add(int(who))
+    return ids
 
 
 async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,10 +88,14 @@ async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def _view(
-    context: ContextTypes.DEFAULT_TYPE, code: str, note: str | None = None
+    context: ContextTypes.DEFAULT_TYPE, reader: int, code: str, note: str | None = None
 ) -> tuple[str, list[list[Button]]]:
-    """The country's three models with their status and a toggle button each."""
-    stored = await services(context).db.run(model_rules.rules_of_country, country=code)
+    """The country's three models with their status and a toggle button each; who changed
+    them last, by name, and when, in the reader's time zone."""
+    svc = services(context)
+    stored = await svc.db.run(model_rules.rules_of_country, country=code)
+    names = await svc.db.run(people.names_of, person_ids=_person_ids(stored))
+    zone = (await svc.db.run(preferences.settings_of, person_id=reader)).zone
     language = current_language()
     rules, rows = [], []
     for index, model in enumerate(MODELS):
@@ -91,8 +108,8 @@ async def _view(
                 "name": _(MODEL_LABELS[model]),
                 "status": _(STATUS_LABELS[status]),
                 "reason": reason,
-                "changed": format_moment(rule.updated_at) if rule else None,
-                "by": _who(rule.updated_by) if rule else None,
+                "changed": format_moment(rule.updated_at, zone) if rule else None,
+                "by": _who(rule.updated_by, names) if rule else None,
             }
         )
         label = f"{ICONS[status]} {_(MODEL_LABELS[model])}: {_(STATUS_LABELS[status])}"
@@ -102,7 +119,8 @@ async def _view(
 
 
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
-    text, rows = await _view(context, code)
+    assert update.effective_user is not None
+    text, rows = await _view(context, update.effective_user.id, code)
     await reply(update, context, text, rows)
 
 
@@ -154,7 +172,7 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     else:
         await acknowledge(update)
         note = _("This rule was changed in the meantime; here it is as it stands now.")
-    text, rows = await _view(context, code, note)
+    text, rows = await _view(context, user.id, code, note)
     await replace(update, text, rows)
 
 
