@@ -47,13 +47,20 @@ class RulesFileError(ValueError):
 
 def _records(text: str) -> list[tuple[int, list[str]]]:
     """(line number, cells) of every record; a quoted reason may span lines (as export writes)."""
-    reader = csv.reader(io.StringIO(text))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise RulesFileError(line, "a NUL character: is this a text file?")
+    # strict: a quote opened and never closed is an error, not a value to the end of the file
+    reader = csv.reader(io.StringIO(text), strict=True)
     records = []
     first_line = 1
-    for cells in reader:
-        if cells and "".join(cells).strip() and not cells[0].lstrip().startswith("#"):
-            records.append((first_line, cells))
-        first_line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if cells and "".join(cells).strip() and not cells[0].lstrip().startswith("#"):
+                records.append((first_line, cells))
+            first_line = reader.line_num + 1
+    except csv.Error as error:
+        raise RulesFileError(first_line, f"a quoted value is not closed ({error})") from error
     return records
 
 
@@ -94,6 +101,8 @@ def _row(number: int, values: dict[str, str], seen: dict[tuple[str, str], int]) 
         raise RulesFileError(
             number, f"unknown country code {country!r} (use ISO 3166 codes like GH)"
         )
+    if country == "DE":
+        raise RulesFileError(number, "Germany is not a partner country")
     if model not in MODELS:
         raise RulesFileError(number, f"unknown model {model!r} (use one of {', '.join(MODELS)})")
     if status not in STATUSES:

@@ -94,6 +94,9 @@ def test_import_then_export_round_trips(command_line, db, tmp_path, capsys):
         ("KE,expat,possible,,", "line 5: unknown model 'expat'"),
         ("KE,local,maybe,,", "line 5: unknown status 'maybe'"),
         ("KE,integrated,possible,,", "line 5: KE integrated was already given on line 3"),
+        ("DE,local,possible,,", "line 5: Germany is not a partner country"),
+        ('KE,local,possible,"never closed,', "line 5: a quoted value is not closed"),
+        ("KE,local,possible,Null\x00Byte,", "line 5: a NUL character"),
     ],
 )
 def test_a_bad_line_rejects_the_whole_file(command_line, db, tmp_path, bad_line, complaint):
