@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from storage import outbox
 from storage.local_time import (
@@ -394,8 +394,6 @@ def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, Hold
 
 def _deployment_table() -> Any:
     """The deployments' table, when the deployments feature is part of this build."""
-    from sqlmodel import SQLModel
-
     return SQLModel.metadata.tables.get("deployment")
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from storage.models import ExpressionOfInterest, Person, Status
 
@@ -146,8 +146,6 @@ def zone_of(session: Session, person_id: int | None) -> str:
 def deployment_country(session: Session, person_id: int) -> str | None:
     """The country of the newest deployment the person works in as expert, if deployments are
     part of this build (looked up by table name, so reminders do not depend on that feature)."""
-    from sqlmodel import SQLModel
-
     table = SQLModel.metadata.tables.get("deployment")
     if table is None or "expert_id" not in table.c or "country" not in table.c:
         return None
