@@ -455,6 +455,14 @@ class RuleToggled(CallbackData, prefix="rules", fixed=("s",)):
     seen: Code
 
 
+@dataclasses.dataclass(frozen=True)
+class RuleReasonAsked(CallbackData, prefix="rules", fixed=("r",)):
+    """rules|r|<country>|<model index>: write the reason shown to partners."""
+
+    country: Code
+    model: Index
+
+
 class CallStep(StrEnum):
     ALL_COUNTRIES = "ca"
     CONFIRMED = "cy"

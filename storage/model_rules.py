@@ -130,6 +130,27 @@ def set_status(
     return True
 
 
+def set_reason(
+    *,
+    session: Session,
+    country: str,
+    model: str,
+    language: str,
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> bool:
+    """A coordinator's reason in one language for the rule as it stands (empty: none); the
+    change is recorded. False if nothing changed."""
+    rule = session.get(ModelRule, (country, model), with_for_update=True)
+    status = rule.status if rule is not None else "to_be_confirmed"
+    reasons = dict(rule.reasons) if rule is not None else {}
+    reasons[language] = reason
+    changed = _apply(session, RuleRow(country, model, status, reasons), actor, now)
+    session.commit()
+    return changed
+
+
 def import_rules(*, session: Session, rows: Iterable[RuleRow], actor: str, now: datetime) -> int:
     """Store every row in one transaction (all or nothing); the number of rules changed.
 

@@ -269,3 +269,31 @@ async def test_a_reason_written_for_the_old_status_goes_with_it(bot):
     await tom.click(toggle)
     integrated = tom.last.text.split("Integrated expert</b>")[1].split("<b>")[0]
     assert "possible" in integrated and "Example, to be confirmed" not in integrated
+
+
+async def test_a_coordinator_writes_the_reason_in_chat_in_their_language(bot):
+    anna = bot.person(user_id=COORDINATORS[1], language="de", name="Anna")
+    await anna.send("/rules Kenia")
+    await anna.click("✏️ Begründung", message=anna.last)  # the first model's: Integrated expert
+    assert "auf Deutsch" in anna.last.text
+    await anna.send("Lokale Verträge sind in Kenia möglich.")
+    assert "✅ Gespeichert: die Begründung" in anna.last.text
+    assert "Lokale Verträge sind in Kenia möglich." in anna.last.text
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/rules Kenya")
+    await tom.click("✏️ Reason")
+    await tom.send("x" * 501)
+    assert "at most 500" in tom.last.text
+    await tom.send("Local contracts are possible in Kenya.")
+    rule = bot.db.call(model_rules.rules_of_country, country="KE")[INTEGRATED]
+    assert dict(rule.reasons) == {
+        "de": "Lokale Verträge sind in Kenia möglich.",
+        "en": "Local contracts are possible in Kenya.",
+    }
+    assert [c.changed_by for c in bot.db.call(model_rules.changes_of, country="KE")] == [
+        f"telegram:{COORDINATORS[1]}",
+        f"telegram:{COORDINATORS[0]}",
+    ]
+    ama = bot.person(language="en")
+    await ama.send("/rules Kenya")
+    assert "only available to the programme" in ama.last.text or "vorbehalten" in ama.last.text

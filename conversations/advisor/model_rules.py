@@ -11,7 +11,7 @@ import html
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import countries
+from bot import countries, entries
 from bot.advisor import (
     MODEL_LABELS,
     MODELS,
@@ -21,18 +21,21 @@ from bot.advisor import (
     TO_BE_CONFIRMED,
     Rule,
 )
-from bot.callbacks import ForgedButton, RulesCountry, RuleToggled
-from bot.contributions import Contribution
-from bot.i18n import _, country_name, current_language, format_moment, render
+from bot.callbacks import ForgedButton, RuleReasonAsked, RulesCountry, RuleToggled
+from bot.contributions import Contribution, TypedStep
+from bot.i18n import _, country_name, current_language, format_moment, language_name, render
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
+from bot.model_rules_file import REASON_LIMIT
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only
 from bot.services import services
 from storage import model_rules, people, preferences
+from storage.preferences import Entry
 
 # Short codes for callback data, and the order a tap moves through.
 CODES = {POSSIBLE: "p", NOT_POSSIBLE: "n", TO_BE_CONFIRMED: "t"}
 STATUS_OF_CODE = {code: status for status, code in CODES.items()}
+REASON_FLOW = "rule_reason"  # the typed step that waits for a reason (bot.entries)
 NEXT = {POSSIBLE: NOT_POSSIBLE, NOT_POSSIBLE: TO_BE_CONFIRMED, TO_BE_CONFIRMED: POSSIBLE}
 ICONS = {POSSIBLE: "✅", NOT_POSSIBLE: "🚫", TO_BE_CONFIRMED: "❓"}
 
@@ -113,7 +116,12 @@ async def _view(
             }
         )
         label = f"{ICONS[status]} {_(MODEL_LABELS[model])}: {_(STATUS_LABELS[status])}"
-        rows.append([(label, RuleToggled(code, index, CODES[status]).pack())])
+        rows.append(
+            [
+                (label, RuleToggled(code, index, CODES[status]).pack()),
+                (_("✏️ Reason"), RuleReasonAsked(code, index).pack()),
+            ]
+        )
     text = render("models/rules", country=country_name(code), code=code, rules=rules, note=note)
     return text, rows
 
@@ -176,11 +184,64 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await replace(update, text, rows)
 
 
+async def reason_asked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Waits for the reason partners read under a model, in the coordinator's language."""
+    user = update.effective_user
+    assert user is not None
+    await acknowledge(update)
+    pressed = RuleReasonAsked.of(update)
+    if not countries.is_country(pressed.country) or pressed.model >= len(MODELS):
+        raise ForgedButton(f"no such rule: {pressed}")
+    code, model = pressed.country.upper(), MODELS[pressed.model]
+    answers = {"country": code, "model": model}
+    await entries.wait_for(context, user.id, REASON_FLOW, "reason", answers)
+    text = _(
+        "Please type the reason partners read for {model} in {country}, in {language} (at most {limit} characters). Send “-” to remove it."
+    ).format(
+        model=_(MODEL_LABELS[model]),
+        country=country_name(code),
+        language=language_name(current_language()),
+        limit=REASON_LIMIT,
+    )
+    await reply(update, context, text)
+
+
+async def reason_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
+) -> None:
+    """Stores the typed reason in the coordinator's language and shows the rules again."""
+    user = update.effective_user
+    assert user is not None
+    if len(text) > REASON_LIMIT:
+        note = _("That is {length} characters; a reason has at most {limit}. Please shorten it.")
+        await reply(update, context, note.format(length=len(text), limit=REASON_LIMIT))
+        return
+    svc = services(context)
+    code, model = entry.answers["country"], entry.answers["model"]
+    await svc.db.run(
+        model_rules.set_reason,
+        country=code,
+        model=model,
+        language=current_language(),
+        reason="" if text.strip() == "-" else text.strip(),
+        actor=f"telegram:{user.id}",
+        now=svc.clock(),
+    )
+    await entries.finish(context, user.id)
+    note = _("✅ Saved: the reason for {model} in {country}.").format(
+        model=_(MODEL_LABELS[model]), country=country_name(code)
+    )
+    text, rows = await _view(context, user.id, code, note)
+    await reply(update, context, text, rows)
+
+
 def setup() -> Contribution:
     """The coordinators' /rules command and its buttons (group 0)."""
     handlers: list[Handler] = [
         CommandHandler("rules", coordinators_only(rules_requested)),
         CallbackQueryHandler(coordinators_only(country_chosen), pattern=RulesCountry.pattern()),
         CallbackQueryHandler(coordinators_only(status_toggled), pattern=RuleToggled.pattern()),
+        CallbackQueryHandler(coordinators_only(reason_asked), pattern=RuleReasonAsked.pattern()),
     ]
-    return Contribution(handlers)
+    typed = {REASON_FLOW: TypedStep(coordinators_only(reason_typed), "/rules")}
+    return Contribution(handlers, typed_steps=typed)
