@@ -147,8 +147,11 @@ async def test_a_coordinator_toggles_a_model_and_every_change_is_recorded(bot, c
     assert "Expert models in Kenya" in shown and shown.count("to be confirmed") >= 3
     assert tom.buttons == [
         "❓ Integrated expert: to be confirmed",
+        "✏️ Reason",
         "❓ Development worker: to be confirmed",
+        "✏️ Reason",
         "❓ Local expert: to be confirmed",
+        "✏️ Reason",
     ]
     await tom.click("❓ Integrated expert: to be confirmed")
     assert "✅ Integrated expert in Kenya: now possible." in tom.last.text
