@@ -78,6 +78,6 @@ async def test_cancel_stops_a_waiting_settings_step(bot):
     await jonas.send("/settings")
     await jonas.click("🕒 Zeitzone ändern")
     await jonas.send("/cancel")
-    assert "Abgebrochen — es wurde nichts geändert." in jonas.last.text
+    assert "Abgebrochen – es wurde nichts geändert." in jonas.last.text
     await jonas.send("Ghana")
     assert "Zeitzone" not in jonas.last.text  # no longer taken as a time zone

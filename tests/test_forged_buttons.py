@@ -39,7 +39,7 @@ GONE = {
 }
 ONLY_COORDINATORS = {
     "en": "This is only available to the programme's coordinators.",
-    "de": "Das ist den Koordinatorinnen und Koordinatoren, also der Koordination des Programms vorbehalten.",
+    "de": "Das ist der Koordination des Programms vorbehalten, also den Koordinatorinnen und Koordinatoren.",
 }
 TOO_BIG = str(2**63)
 BAD_FIELDS = (TOO_BIG, "99999999999999999999", "-1", "²", "", "0", "x", " 1", "1.5")

@@ -534,7 +534,7 @@ async def test_three_days_after_a_missed_deadline_one_escalation_and_a_last_remi
 async def test_coordinator_digest_collects_notices_for_eight_in_the_morning(bot, clock):
     coordinator = await known(bot, user_id=COORDINATORS[0], language="de", name="Kim")
     await coordinator.send("/settings")
-    await coordinator.click("Tägliche Übersicht um 08:00")
+    await coordinator.click("Tägliche Übersicht um 08:00 Uhr")
     assert "einmal täglich um 08:00 Uhr" in coordinator.last.text
     before = len(coordinator.messages)
 
