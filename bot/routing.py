@@ -63,13 +63,13 @@ class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
 
     def __init__(self, handlers: Sequence[ButtonHandler]) -> None:
         super().__init__(self._never_called)
-        self._handlers = list(handlers)
-        prefixes = [button_prefix(h) for h in self._handlers]
-        self._anywhere = [h for h, p in zip(self._handlers, prefixes, strict=True) if p is None]
+        self._buttons = list(handlers)
+        prefixes = [button_prefix(h) for h in self._buttons]
+        self._anywhere = [h for h, p in zip(self._buttons, prefixes, strict=True) if p is None]
         self._by_prefix: dict[str, list[ButtonHandler]] = {}
         for prefix in {p for p in prefixes if p is not None}:
             self._by_prefix[prefix] = [
-                h for h, p in zip(self._handlers, prefixes, strict=True) if p in (prefix, None)
+                h for h, p in zip(self._buttons, prefixes, strict=True) if p in (prefix, None)
             ]
 
     def check_update(self, update: object) -> Any:
