@@ -17,6 +17,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     TypeHandler,
 )
@@ -29,7 +30,7 @@ from bot.i18n import _, language_for, use_language
 from bot.messaging import finish_update, start_update
 from bot.outbox import start_dispatcher
 from bot.ptb_types import App, Handler
-from bot.routing import ButtonRouter
+from bot.routing import ButtonRouter, CommandRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
 from conversations import fallback, menu
@@ -191,10 +192,11 @@ def register_handlers(application: App, parts: list[Contribution]) -> None:
     # press matches no other kind of handler, so the router can come first.
     buttons = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
     application.add_handler(Consuming(ButtonRouter(buttons)), group=GROUP_COMMANDS)
-    application.add_handlers(
-        [Consuming(h) for h in handlers if not isinstance(h, CallbackQueryHandler)],
-        group=GROUP_COMMANDS,
-    )
+    # Commands likewise: only a message starting with "/" is tried against them.
+    commands = [h for h in handlers if isinstance(h, CommandHandler)]
+    application.add_handler(Consuming(CommandRouter(commands)), group=GROUP_COMMANDS)
+    others = [h for h in handlers if not isinstance(h, CallbackQueryHandler | CommandHandler)]
+    application.add_handlers([Consuming(h) for h in others], group=GROUP_COMMANDS)
     # Typed answers to an explicit step of /call, /deadline, /settings: last in group 0, so
     # they come before the forms' answers; it lets everything else pass on.
     application.add_handlers(entries.setup_answers(), group=GROUP_COMMANDS)

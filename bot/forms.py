@@ -169,7 +169,7 @@ def data(form: Form, draft: Draft, action: str, argument: str | int = "") -> str
     """Callback data for a button on the draft's current step."""
     step = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
     kind = FormButton.of_form(form.prefix)
-    return kind(draft.id, step, FormAction(action), str(argument)).pack()
+    return kind.pack_values(draft.id, step, FormAction(action), argument)
 
 
 def parse_data(raw: object, form: Form) -> FormButton | None:

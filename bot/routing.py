@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot.callbacks import SEPARATOR, ButtonPattern, ForgedButton, OlderButton
 from bot.i18n import N_, _
@@ -109,3 +109,42 @@ class ButtonRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
     @staticmethod
     async def _never_called(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise AssertionError("ButtonRouter hands updates to its handlers")
+
+
+class CommandRouter(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]):
+    """Acts for the first of its CommandHandlers (in the given order) that takes the update.
+
+    Only a message that starts with "/" is tried against them: for every other update (typed
+    answers, presses) the two dozen command checks are skipped in one test.
+    """
+
+    def __init__(self, handlers: Sequence[CommandHandler[Any, Any]]) -> None:
+        super().__init__(self._never_called)
+        self._commands = list(handlers)
+
+    def check_update(self, update: object) -> Any:
+        """(handler, its check result) for the first handler that takes this command."""
+        if not isinstance(update, Update):
+            return None
+        message = update.message or update.edited_message
+        if message is None or not (message.text or "").startswith("/"):
+            return None
+        for handler in self._commands:
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                return handler, check
+        return None
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: App,
+        check_result: Any,
+        context: ContextTypes.DEFAULT_TYPE,
+    ) -> Any:
+        handler, check = check_result
+        return await handler.handle_update(update, application, check, context)
+
+    @staticmethod
+    async def _never_called(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        raise AssertionError("CommandRouter hands updates to its handlers")

@@ -392,3 +392,13 @@ def test_old_buttons_are_understood_and_packed_the_same():
 def test_ids_out_of_range_or_not_ascii_digits_are_refused(data):
     assert callbacks.Reminder.unpack(data) is None
     assert callbacks.Reminder.unpack("rem|a|" + str(2**63 - 1)) is not None
+
+
+def test_a_form_button_packed_from_values_is_the_same_as_built():
+    kind = callbacks.FormButton.of_form("rep")
+    for values in [
+        (1, "3", callbacks.FormAction("b"), ""),
+        (2**62, "s", callbacks.FormAction("x"), "7"),
+    ]:
+        assert kind.pack_values(*values) == kind(*values).pack()
+        assert kind.unpack(kind.pack_values(*values)) == kind(*values)
