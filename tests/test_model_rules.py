@@ -264,7 +264,17 @@ def test_a_reason_over_several_lines_survives_export_and_import(command_line, db
     )
 
 
-async def test_a_reason_written_for_the_old_status_goes_with_it(bot):
+async def test_a_reason_written_for_the_old_status_goes_with_it(bot, clock):
+    reason = "Example, to be confirmed by the coordination: a local contract is needed."
+    bot.db.call(
+        model_rules.set_reason,
+        country="GH",
+        model=INTEGRATED,
+        language="en",
+        reason=reason,
+        actor="seed",
+        now=clock(),
+    )
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     await tom.send("/rules Ghana")
     assert "Example, to be confirmed" in tom.last.text
