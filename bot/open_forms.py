@@ -7,6 +7,7 @@ the wiring collected them, so this module names none of them.
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -109,4 +110,6 @@ async def open_draft_rows(
         rows = forms.resume_rows(*drafts[0])
     else:
         rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
-    return "\n".join([*notes, offers_note] if offers_note else notes), rows + offer_rows
+    # Rendered HTML already: Markup, so that the /start template does not escape it a second
+    # time (an apostrophe would reach the reader as &#39;).
+    return Markup("\n".join([*notes, offers_note] if offers_note else notes)), rows + offer_rows

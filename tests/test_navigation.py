@@ -361,3 +361,13 @@ async def test_an_old_confirmation_never_drops_a_newer_draft(bot):
             select(ExpressionOfInterest.status).order_by(ExpressionOfInterest.id)
         ).scalars()
         assert list(statuses) == ["discarded", "draft"]
+
+
+async def test_the_draft_note_on_start_is_escaped_once(bot):
+    # The note is rendered HTML put into the /start template: an apostrophe (as in the French
+    # programme name) must reach Telegram as &#39;, not as the visible text "&#39;".
+    awa = bot.person(language="fr")
+    await start_fachkraeftefonds(awa)
+    await awa.send("/start")
+    assert "d&#39;experts" in awa.last.text
+    assert "&amp;" not in awa.last.text
