@@ -8,13 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lxml import etree
+
 from bot import i18n
 from bot.app import contributions
 from bot.config import Settings
 from bot.contributions import Contributions
 from bot.export_files import csv_bytes, default_delimiter, xlsx_bytes
+from bot.export_iati import SchemaError, activities, iati_bytes, validate
 from bot.export_sheets import Questions, Sheet, sheets, tables
 from storage.db import Database
+from storage.models import utcnow
 
 DEFAULT_ZONE = "Europe/Berlin"
 DEFAULT_WORKBOOK = Path("partnerbot-export.xlsx")
@@ -58,9 +62,9 @@ def add_subcommand(
     )
     export.add_argument(
         "what",
-        choices=["xlsx", *KINDS],
+        choices=["xlsx", *KINDS, "iati"],
         help="xlsx: one workbook with a sheet per kind; interests, reports, progress, "
-        "deployments: one CSV file",
+        "deployments: one CSV file; iati: deployments and activity reports as IATI 2.03 XML",
     )
     export.add_argument(
         "file",
@@ -84,7 +88,27 @@ def add_subcommand(
         type=_delimiter,
         help="CSV only: the field separator (default: ; for German, , otherwise; 'tab' for tabs)",
     )
+    export.add_argument(
+        "--schema",
+        type=Path,
+        help="iati only: check the file against this iati-activities-schema.xsd (IATI 2.03) "
+        "before writing it",
+    )
     export.set_defaults(handler=handler)
+
+
+def _iati(db: Database, settings: Settings, language: str, schema: Path | None) -> bytes:
+    root = db.call(
+        activities, settings=settings, questions=questions(), language=language, now=utcnow()
+    )
+    if schema is not None:
+        try:
+            validate(root, str(schema))
+        except (SchemaError, OSError, etree.XMLSchemaParseError, etree.XMLSyntaxError) as error:
+            sys.exit(
+                f"partnerbot: the IATI file does not pass {schema}: {error} — nothing written."
+            )
+    return iati_bytes(root)
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> None:
@@ -93,13 +117,17 @@ def run_export(args: argparse.Namespace, settings: Settings) -> None:
     db = Database(settings.database_url)
     db.upgrade()
     try:
-        chosen = [s for s in workbook_sheets() if args.what in ("xlsx", s.name)]
-        found = db.call(tables, chosen=chosen, language=language, zone=args.timezone)
-        if args.what == "xlsx":
-            data = xlsx_bytes(found, language)
+        count: int | None = None
+        if args.what == "iati":
+            data = _iati(db, settings, language, args.schema)
         else:
-            data = csv_bytes(found[0], args.delimiter or default_delimiter(language))
-        count: int | None = sum(len(table.rows) for table in found)
+            chosen = [s for s in workbook_sheets() if args.what in ("xlsx", s.name)]
+            found = db.call(tables, chosen=chosen, language=language, zone=args.timezone)
+            if args.what == "xlsx":
+                data = xlsx_bytes(found, language)
+            else:
+                data = csv_bytes(found[0], args.delimiter or default_delimiter(language))
+            count = sum(len(table.rows) for table in found)
     finally:
         db.dispose()
     target = args.file or (DEFAULT_WORKBOOK if args.what == "xlsx" else None)
