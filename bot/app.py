@@ -48,6 +48,7 @@ from conversations.experts import (
     quick_report,
     report,
 )
+from conversations.exports import workbook as export_flow
 from conversations.partners import interest, mine, review, revision
 from storage import people
 from storage.db import Database
@@ -180,6 +181,7 @@ def contributions() -> list[Contribution]:
         *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
+        export_flow,
     )
     return [*(module.setup() for module in modules), reminders.contribution()]
 

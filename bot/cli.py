@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import getpass
-import io
 import locale
 import logging
 import os
@@ -20,6 +18,8 @@ from bot import i18n
 from bot.app import build_application
 from bot.config import Settings
 from bot.deployment_command import add_subcommand, run_add
+from bot.export_command import add_subcommand as add_export
+from bot.export_command import run_export
 from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
 from bot.lock import AlreadyRunning, InstanceLock
@@ -30,7 +30,6 @@ from bot.serving import run as serve
 from bot.shell import chat
 from bot.webhook import WebhookServer
 from storage.db import Database, DatabaseUnavailable
-from storage.exports import TABLES
 from storage.models import utcnow
 
 
@@ -123,25 +122,7 @@ def _models(args: argparse.Namespace) -> None:
 
 
 def _export(args: argparse.Namespace) -> None:
-    db = Database(_settings().database_url)
-    db.upgrade()
-    try:
-        header, rows = db.call(TABLES[args.what])
-    finally:
-        db.dispose()
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(rows)
-    if args.file is None:
-        sys.stdout.write(text.getvalue())
-        return
-    try:
-        # With a byte order mark, spreadsheet programs read the umlauts right.
-        args.file.write_text(text.getvalue(), encoding="utf-8-sig")
-    except OSError as error:
-        sys.exit(f"partnerbot: {error}")
-    print(f"{len(rows)} row(s) written to {args.file}")
+    run_export(args, _settings())
 
 
 def _deployment(args: argparse.Namespace) -> None:
@@ -171,15 +152,7 @@ def parser() -> argparse.ArgumentParser:
     exports = models_commands.add_parser("export", help="write the rules as CSV")
     exports.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
     exports.set_defaults(handler=_models)
-    export = commands.add_parser("export", help="submitted data as CSV, for coordinators")
-    export.add_argument(
-        "what",
-        choices=["interests", "reports", "progress"],
-        help="expressions of interest, activity reports or progress reports",
-    )
-    export.add_argument("file", type=Path, nargs="?", help="where to write; stdout if omitted")
-    export.set_defaults(handler=_export)
-
+    add_export(commands, _export)
     add_subcommand(commands, _deployment)
     return root
 

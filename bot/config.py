@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     outbox_interval: float = 5.0
     rate_limit: bool = True
 
+    # Who publishes the IATI file (`partnerbot export iati`): the organisation's identifier
+    # (org-id.guide, e.g. DE-CR-HRB-12345), its name and its IATI OrganisationType code
+    # (10 government, 21 international NGO, 22 national NGO, 60 foundation, ...).
+    iati_reporting_org_ref: str = "partnerbot"
+    iati_reporting_org_name: str = "partnerbot"
+    iati_reporting_org_type: str = "10"
+
     @field_validator("telegram_api_url")
     @classmethod
     def _normalise_api_url(cls, value: str) -> str:

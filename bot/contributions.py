@@ -79,6 +79,9 @@ class Contribution:
     typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
+    # The questions of a kind of submission ("interest", "report", ...), whose labels and
+    # option labels the exports (bot.export_sheets) use for their columns and values.
+    questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Contributions:
     typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
+    questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
 
     @classmethod
     def collect(cls, parts: Iterable[Contribution]) -> Contributions:
@@ -105,6 +109,7 @@ class Contributions:
             typed_steps=_merged(p.typed_steps for p in parts),
             actions=_merged(p.actions for p in parts),
             helpers=_merged(p.helpers for p in parts),
+            questions=_merged(p.questions for p in parts),
         )
 
 

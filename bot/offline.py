@@ -52,6 +52,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    # Uploaded files by their field's name: (file name, content, MIME type).
+    files: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +111,8 @@ class OfflineBotAPI(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         if isinstance(markup := params.get("reply_markup"), str):  # read once, as Telegram would
             params["reply_markup"] = json.loads(markup)
-        self.calls.append(ApiCall(api_method, params))
+        files = dict(request_data.multipart_data or {}) if request_data else {}
+        self.calls.append(ApiCall(api_method, params, files=files))
         return self.respond(api_method, params)
 
     def respond(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:

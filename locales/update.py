@@ -60,6 +60,11 @@ DOMAINS: dict[str, list[str]] = {
         "bot/templates/deadlines/*.j2",
         "bot/templates/settings/*.j2",
     ],
+    "export": [
+        "bot/export_*.py",
+        "conversations/exports/*.py",
+        "bot/templates/exports/*.j2",
+    ],
     "messages": ["bot/*.py", "conversations/*.py", "conversations/*/*.py", "bot/templates/*/*.j2"],
 }
 

@@ -1,66 +1,113 @@
-"""Coordinators get the submitted data out: `partnerbot export` writes CSV."""
+"""Coordinators get the submitted data out as their tools expect: `partnerbot export` writes an
+Excel workbook (labels in a chosen language, dates in a chosen time zone) or CSV files."""
 
 from __future__ import annotations
 
 import csv
-from datetime import UTC
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from lxml import etree
+from sqlmodel import Session, select
 
 from bot import cli
+from bot.export_files import XLSX_MIME
+from storage.experts_tables import ActivityReport
+from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
 
 
-def export(monkeypatch, database_url, tmp_path, what: str) -> list[dict[str, str]]:
+def export_csv(monkeypatch, database_url, tmp_path, what: str, *options: str) -> list[dict]:
     monkeypatch.setenv("DATABASE_URL", database_url)
     target = tmp_path / f"{what}.csv"
-    cli.main(["export", what, str(target)])
+    cli.main(["export", what, str(target), *options])
+    delimiter = ";" if "de" in options or "--language" not in options else ","
+    if "--delimiter" in options:
+        delimiter = options[options.index("--delimiter") + 1]
     with target.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(handle, delimiter=delimiter))
 
 
-async def test_expressions_of_interest_as_typed(bot, monkeypatch, database_url, tmp_path, instant):
+def export_xlsx(monkeypatch, database_url, tmp_path, *options: str) -> openpyxl.Workbook:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    target = tmp_path / "export.xlsx"
+    cli.main(["export", "xlsx", str(target), *options])
+    return openpyxl.load_workbook(target)
+
+
+def records(sheet) -> list[dict]:
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+async def test_the_workbook_has_a_sheet_per_kind_in_english(
+    bot, monkeypatch, database_url, tmp_path, instant
+):
     ama = bot.person()
     await fachkraeftefonds_until_summary(ama)
     await ama.click("📨 Submit")
+    book = export_xlsx(monkeypatch, database_url, tmp_path, "--language", "en")
+    assert book.sheetnames == [
+        "Expressions of interest",
+        "Activity reports",
+        "Progress reports",
+        "Deployments",
+    ]
+    sheet = book["Expressions of interest"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet["A1"].value == "Reference" and sheet["A1"].font.b
+    assert sheet.column_dimensions["A"].width >= 10
+    [row] = records(sheet)
+    assert row["Reference"] == reference("EOI", 1)
+    assert row["Programme"] == "Fachkräftefonds (expert fund for municipal partnerships)"
+    assert row["Status"] == "submitted"
+    assert row["Federal state"] == "North Rhine-Westphalia"
+    assert row["Partner country"] == "Ghana"
+    assert row["Partnership exists for"] == "5 to 10 years"
+    assert row["Preferred expert model"] == "Not sure yet"
+    assert row["Consent to be contacted"] == "Yes"
+    assert row["Expertise needed"] == "Abfallwirtschaft & <Finanzen>"  # exactly as typed
+    # In Berlin's time, to the minute, as a real date with a format.
+    submitted = row["Submitted"]
+    assert isinstance(submitted, datetime) and submitted.microsecond == 0
+    berlin = instant.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
+    assert abs((submitted - berlin).total_seconds()) < 60
+    assert sheet["D2"].number_format == "YYYY-MM-DD HH:MM"
+
+
+async def test_german_labels_and_a_chosen_time_zone(
+    bot, monkeypatch, database_url, tmp_path, instant
+):
     jonas = bot.person(user_id=5151, language="de")
     await verwaltungspartnerschaft_until_summary(jonas, german=True)
-    await jonas.send("/start")  # the second stays a draft: not exported
-    rows = export(monkeypatch, database_url, tmp_path, "interests")
-    assert [r["reference"] for r in rows] == [reference("EOI", 1)]
-    [row] = rows
-    assert row["programme"] == "fkf" and row["status"] == "submitted"
-    assert row["expertise"] == "Abfallwirtschaft & <Finanzen>"  # exactly what was typed
-    assert row["partner_country"] == "GH" and row["consent"] == "yes"
-    assert row["submitted_at"].startswith(instant.astimezone(UTC).isoformat()[:16])
+    await jonas.click("📨 Einreichen")
+    book = export_xlsx(
+        monkeypatch, database_url, tmp_path, "--language", "de", "--timezone", "Africa/Accra"
+    )
+    assert book.sheetnames[0] == "Interessensbekundungen"
+    [row] = records(book["Interessensbekundungen"])
+    assert row["Status"] == "eingereicht"
+    assert row["Bundesland"] == "Bayern"
+    assert row["Partnerland"] == "Ghana"
+    assert row["Ziele"] == (
+        "Beschäftigte des Partners aus- und weiterbilden; "
+        "Institutionellen Austausch bilateral stärken"
+    )
+    accra = instant.astimezone(UTC).replace(tzinfo=None)  # Accra keeps UTC all year
+    assert abs((row["Eingereicht"] - accra).total_seconds()) < 60
+    assert book["Interessensbekundungen"]["D2"].number_format == "DD.MM.YYYY HH:MM"
 
 
-async def test_activity_reports_with_their_deployment(bot, monkeypatch, database_url, tmp_path):
-    code = await register_deployment(bot)
-    jonas = bot.person(user_id=5001, name="Jonas")
-    await bind_expert(bot, code, jonas)
-    await jonas.send("Workshop mit dem Planungsamt; 12 Teilnehmende")
-    await jonas.click("⚡ Quick report")
-    [row] = export(monkeypatch, database_url, tmp_path, "reports")
-    assert row["reference"] == reference("REP", 1) and row["source"] == "quick"
-    assert row["description"] == "Workshop mit dem Planungsamt; 12 Teilnehmende"
-    assert row["country"] and row["expert_name"]
-    assert export(monkeypatch, database_url, tmp_path, "progress") == []
-
-
-def test_export_to_standard_output(monkeypatch, database_url, capsys):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    cli.main(["export", "interests"])
-    assert capsys.readouterr().out.startswith("reference,programme,status,submitted_at")
-
-
-async def test_a_cell_a_spreadsheet_would_run_as_a_formula_stays_text(
-    bot, monkeypatch, database_url, tmp_path
-):
+async def test_a_formula_stays_text(bot, monkeypatch, database_url, tmp_path):
     ama = bot.person()
     await ama.send("/interest")
     await ama.click("Fachkräftefonds")
-    await ama.send('=HYPERLINK("http://evil.example","Bonn")')
+    await ama.send("=1+1 Stadt")
     await ama.click("North Rhine-Westphalia")
     await ama.send("@Cape Coast")
     await ama.send("Gha")
@@ -74,19 +121,209 @@ async def test_a_cell_a_spreadsheet_would_run_as_a_formula_stays_text(
     await ama.send("maria.mueller@bonn.de")
     await ama.click("Yes, I agree")
     await ama.click("📨 Submit")
-    [row] = export(monkeypatch, database_url, tmp_path, "interests")
-    assert row["german_municipality"] == '\'=HYPERLINK("http://evil.example","Bonn")'
-    assert row["partner_municipality"] == "'@Cape Coast"
-    assert row["expertise"] == "'+49 waste management"
-    assert row["tasks_goals"] == "'-build a collection system"
-    assert row["contact_name"] == "Maria Müller"
+    book = export_xlsx(monkeypatch, database_url, tmp_path, "--language", "en")
+    sheet = book["Expressions of interest"]
+    [row] = records(sheet)
+    assert row["German municipality"] == "=1+1 Stadt"
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("German municipality") + 1)
+    assert cell.data_type == "s"  # text, not a formula
+    [line] = export_csv(monkeypatch, database_url, tmp_path, "interests", "--language", "en")
+    assert line["German municipality"] == "'=1+1 Stadt"
+    assert line["Partner municipality"] == "'@Cape Coast"
+    assert line["Expertise needed"] == "'+49 waste management"
+    assert line["Tasks and goals"] == "'-build a collection system"
+    assert line["Contact person"] == "Maria Müller"
 
 
-async def test_the_language_exported_is_the_one_the_submitter_used(
-    bot, monkeypatch, database_url, tmp_path
-):
-    jonas = bot.person(user_id=5151, language="de")  # never chose one with /language
-    await fachkraeftefonds_until_summary(jonas, german=True)
-    await jonas.click("📨 Einreichen")
-    [row] = export(monkeypatch, database_url, tmp_path, "interests")
-    assert row["language"] == "de"
+async def test_csv_for_german_excel(bot, monkeypatch, database_url, tmp_path):
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("📨 Submit")
+    target = tmp_path / "interests.csv"
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    cli.main(["export", "interests", str(target), "--language", "de"])
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte order mark
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        [row] = list(csv.DictReader(handle, delimiter=";"))
+    assert row["Referenz"] == reference("EOI", 1)
+    assert row["Bundesland"] == "Nordrhein-Westfalen"
+    assert row["Partnerschaft besteht bereits"] == "5 bis 10 Jahre"
+    assert ".000" not in row["Eingereicht"] and "+00:00" not in row["Eingereicht"]
+    [row] = export_csv(
+        monkeypatch, database_url, tmp_path, "interests", "--language", "en", "--delimiter", "|"
+    )
+    assert row["Federal state"] == "North Rhine-Westphalia"
+
+
+async def test_reports_and_deployments(bot, monkeypatch, database_url, tmp_path):
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=5001, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    await jonas.send("Workshop mit dem Planungsamt; 12 Teilnehmende")
+    await jonas.click("⚡ Quick report")
+    book = export_xlsx(monkeypatch, database_url, tmp_path, "--language", "en")
+    [report] = records(book["Activity reports"])
+    assert report["Reference"] == reference("REP", 1)
+    assert report["Entered as"] == "Quick report"
+    assert report["What happened"] == "Workshop mit dem Planungsamt; 12 Teilnehmende"
+    assert report["Expert"] == "Jonas Becker" and report["Country"] == "Ghana"
+    assert report["Expert model"] == "Development worker"
+    [deployment] = records(book["Deployments"])
+    assert deployment["Start"] == datetime(2026, 11, 1)  # a date: Excel keeps it as midnight
+    assert deployment["Progress reports"] == "Quarterly"
+    assert records(book["Progress reports"]) == []
+    assert export_csv(monkeypatch, database_url, tmp_path, "progress", "--language", "en") == []
+
+
+def test_csv_to_standard_output(monkeypatch, database_url, capsysbinary):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    cli.main(["export", "interests", "--language", "en"])
+    out = capsysbinary.readouterr().out.decode("utf-8-sig")
+    assert out.startswith("Reference,Programme,Status,Submitted")
+
+
+@pytest.mark.parametrize("option", [["--timezone", "Mars/Olympus"], ["--delimiter", ";;"]])
+def test_a_wrong_option_is_named(monkeypatch, database_url, capsys, option):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    with pytest.raises(SystemExit):
+        cli.main(["export", "interests", *option])
+    assert option[1] in capsys.readouterr().err
+
+
+def test_dates_are_whole_days(monkeypatch):
+    from bot.export_sheets import moment
+
+    value = datetime(2026, 11, 23, 10, 0, 5, 123456, tzinfo=UTC)
+    assert moment(value, "Europe/Berlin") == datetime(2026, 11, 23, 11, 0, 5)
+    assert moment(None, "Europe/Berlin") is None
+    assert isinstance(date(2026, 1, 1), date)
+
+
+async def test_a_coordinator_gets_the_workbook_in_chat(bot, tmp_path):
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("📨 Submit")
+    clara = bot.person(user_id=COORDINATORS[0], language="de", name="Clara")
+    await clara.send("/export")
+    [call] = bot.api.calls_to("sendDocument")
+    assert int(call.params["chat_id"]) == COORDINATORS[0]
+    assert "Interessensbekundungen: 1" in call.params["caption"]
+    assert "Europe/Berlin" in call.params["caption"]
+    [(name, content, mime)] = call.files.values()
+    assert name.endswith(".xlsx") and mime == XLSX_MIME
+    target = tmp_path / name
+    target.write_bytes(content)
+    book = openpyxl.load_workbook(target)
+    [row] = records(book["Interessensbekundungen"])
+    assert row["Programm"].startswith("Fachkräftefonds")
+    assert row["Bundesland"] == "Nordrhein-Westfalen"
+    await clara.send("/help")
+    assert "/export — alles Eingereichte als Excel-Arbeitsmappe" in clara.last.text
+
+
+async def test_export_is_only_for_coordinators(bot):
+    ama = bot.person()
+    await ama.send("/export")
+    assert "only available to the programme's coordinators" in ama.last.text
+    assert bot.api.calls_to("sendDocument") == []
+
+
+# The order of an iati-activity's children in the IATI 2.03 schema (those this export writes).
+IATI_ORDER = [
+    "iati-identifier",
+    "reporting-org",
+    "title",
+    "description",
+    "participating-org",
+    "activity-status",
+    "activity-date",
+    "recipient-country",
+    "tag",
+    "policy-marker",
+    "related-activity",
+]
+
+
+def in_schema_order(activity) -> bool:
+    positions = [IATI_ORDER.index(child.tag) for child in activity]
+    return positions == sorted(positions)
+
+
+async def reported_deployment(bot) -> None:
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=5001, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    await jonas.send("Workshop mit dem Planungsamt; 12 Teilnehmende")
+    await jonas.click("⚡ Quick report")
+    with Session(bot.db.engine) as session:  # what the guided form would have asked
+        [report] = session.exec(select(ActivityReport)).all()
+        report.sdgs, report.gender = ["11", "5", "11.6"], "significant"
+        session.add(report)
+        session.commit()
+
+
+async def test_iati_activities(bot, monkeypatch, database_url, tmp_path):
+    await reported_deployment(bot)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("IATI_REPORTING_ORG_REF", "DE-CR-HRB-12345")
+    monkeypatch.setenv("IATI_REPORTING_ORG_NAME", "Servicestelle Kommunen")
+    target = tmp_path / "iati.xml"
+    cli.main(["export", "iati", str(target), "--language", "de"])
+    root = etree.parse(str(target)).getroot()
+    assert root.tag == "iati-activities" and root.get("version") == "2.03"
+    parent, child = root
+    assert [a.get("hierarchy") for a in root] == ["1", "2"]
+    assert all(in_schema_order(activity) for activity in root)
+    assert parent.findtext("iati-identifier").startswith("DE-CR-HRB-12345-DEP-")
+    assert child.findtext("iati-identifier") == f"DE-CR-HRB-12345-{reference('REP', 1)}"
+    org = parent.find("reporting-org")
+    assert (org.get("ref"), org.get("type")) == ("DE-CR-HRB-12345", "10")
+    assert org.findtext("narrative") == "Servicestelle Kommunen"
+    assert parent.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+    assert parent.findtext("title/narrative") == (
+        "Entwicklungshelferin/Entwicklungshelfer in Cape Coast, Ghana"
+    )
+    assert "Jonas" not in target.read_text(encoding="utf-8")  # no person's name is published
+    assert parent.find("recipient-country").get("code") == "GH"
+    dates = {d.get("type"): d.get("iso-date") for d in parent.findall("activity-date")}
+    assert dates["1"] == "2026-11-01" and dates["2"] == "2026-11-01"
+    assert parent.find("activity-status").get("code") == "2"
+    tags = [(t.get("vocabulary"), t.get("code")) for t in parent.findall("tag")]
+    assert tags == [("2", "5"), ("2", "11"), ("3", "11.6")]
+    assert parent.find("tag").findtext("narrative") == "5 Geschlechtergleichheit"
+    marker = child.find("policy-marker")
+    assert (marker.get("vocabulary"), marker.get("code"), marker.get("significance")) == (
+        "1",
+        "1",
+        "1",
+    )
+    assert parent.find("related-activity").get("ref") == child.findtext("iati-identifier")
+    assert child.find("related-activity").get("type") == "1"
+    assert child.findtext("description/narrative") == (
+        "Workshop mit dem Planungsamt; 12 Teilnehmende"
+    )
+
+
+SCHEMA = """<?xml version="1.0"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <xsd:element name="{root}"><xsd:complexType><xsd:sequence>
+    <xsd:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/>
+  </xsd:sequence><xsd:anyAttribute processContents="skip"/></xsd:complexType></xsd:element>
+</xsd:schema>"""
+
+
+async def test_iati_checked_against_a_schema(bot, monkeypatch, database_url, tmp_path, capsys):
+    await reported_deployment(bot)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    fitting, wrong = tmp_path / "fitting.xsd", tmp_path / "wrong.xsd"
+    fitting.write_text(SCHEMA.format(root="iati-activities"))
+    wrong.write_text(SCHEMA.format(root="organisations"))
+    target = tmp_path / "iati.xml"
+    cli.main(["export", "iati", str(target), "--schema", str(fitting)])
+    assert target.exists()
+    target.unlink()
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["export", "iati", str(target), "--schema", str(wrong)])
+    assert "does not pass" in str(stopped.value) and not target.exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from storage import exports
+from storage import export_records
 from storage.models import Organisation
 from tests.conftest import COORDINATORS
 from tests.instants import reference
@@ -69,8 +69,7 @@ async def test_revision_dropped_in_german_leaves_the_submission_as_submitted(bot
     await jonas.send("Bundesstadt Bonn")
     assert stored(bot)[0].german_municipality == "Bundesstadt Bonn"
     # Meanwhile the coordinators' export shows it as returned, as it was submitted.
-    header, rows = bot.db.call(exports.expressions_of_interest)
-    [row] = [dict(zip(header, r, strict=True)) for r in rows]
+    [row] = bot.db.call(export_records.interests)
     assert (row["reference"], row["status"]) == (reference("EOI", 1), "returned")
     assert row["german_municipality"] == "Stadt Bonn"
     await jonas.click("✖️ Abbrechen")

@@ -302,6 +302,7 @@ def setup() -> Contribution:
         handlers,
         open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False)],
         helpers={ADVISOR_HELPER: advisor_from_form},
+        questions={"advisor": QUESTIONS},
     )
 
 

@@ -296,4 +296,5 @@ def setup() -> Contribution:
         open_forms=[
             OpenForm(FORM.slot, _open_draft, coordinators_only=True, answered_by="experts")
         ],
+        questions={"deployment": QUESTIONS},
     )

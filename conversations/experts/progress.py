@@ -215,4 +215,5 @@ def setup() -> Contribution:
         open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts")],
         notices={store.NOTICE: _notice},
         actions={"progress_report": reminder_acted_on},
+        questions={"progress": QUESTIONS},
     )

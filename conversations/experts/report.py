@@ -342,4 +342,5 @@ def setup() -> Contribution:
         open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts")],
         notices={store.NOTICE: _notice},
         preparers={store.NOTICE: _prepare_notice},
+        questions={"report": QUESTIONS},
     )

@@ -301,6 +301,7 @@ def setup() -> Contribution:
         open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note)],
         notices={"notices/eoi_submitted": _submission_notice},
         actions={"call": _call_acted_on},
+        questions={"interest": (*FACHKRAEFTEFONDS, *VERWALTUNGSPARTNERSCHAFT)},
     )
 
 

@@ -1,0 +1,246 @@
+"""The export's sheets: which columns each kind of submission has, and their values as labels.
+
+Headers and values come from the forms' own questions (their labels and option labels, handed
+over by the conversations as `Contribution.questions`), so the export speaks the words the
+person answered in, in any of the bot's languages. A workbook is a list of `Sheet`s; a new kind
+of data (an audit trail, say) is one more `Sheet` with its own query in `sheets()`.
+
+Attachments are exported as their Telegram file ids (as text, with the file's name or kind):
+a Telegram file link would carry the bot's token and expire within the hour, so none is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.form_kinds import parse_date
+from bot.i18n import N_, _, country_name, language_name, use_language
+from bot.questions import Kind, Question
+from bot.vocabulary import PROGRAMMES, STATUSES
+from storage import export_records
+from storage.export_records import Record
+
+Cell = str | int | date | datetime | None
+# The questions of each kind of submission, by the names the conversations contribute them under.
+Questions = Mapping[str, Sequence[Question]]
+
+REVIEWED = N_("reviewed")
+SOURCES = {"quick": N_("Quick report"), "guided": N_("Step by step")}
+DEPLOYMENT_COLUMNS = ("expert_name", "expert_model", "partnership", "country", "city")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header and its value of a record, both in the current language; the
+    value gets the export's time zone for moments."""
+
+    header: Callable[[], str]
+    value: Callable[[Record, str], Cell]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the workbook (one CSV file): its tab's title, its columns and its rows'
+    query (a storage function taking the session)."""
+
+    name: str  # for file names and the command line: interests, reports, ...
+    title: str  # msgid, at most 31 characters in every language (Excel's limit for a tab)
+    columns: tuple[Column, ...]
+    records: Callable[..., list[Record]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet with its headers and rows, ready to write."""
+
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+def moment(value: datetime | None, zone: str) -> datetime | None:
+    """A stored moment in the time zone, to the second, without the zone (as spreadsheets keep
+    dates)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
+
+
+def _option(question: Question, value: Any) -> str:
+    for option in (*question.options, *question.extra):
+        if option.value == value:
+            return _(option.label)
+    return str(value)
+
+
+def attachment(item: Mapping[str, Any]) -> str:
+    """An attachment as text: its name (or "photo"/"document") and its Telegram file id."""
+    kind = _("photo") if item.get("type") == "photo" else _("document")
+    return f"{item.get('name') or kind} ({item.get('file_id', '')})"
+
+
+def answer(question: Question, value: Any) -> Cell:
+    """An answer as the person saw it: option labels, a country's name, lists joined by "; "."""
+    if value is None or value == "" or value == []:
+        return None
+    kind = question.kind
+    if kind == Kind.CHOICE:
+        return _option(question, value)
+    if kind == Kind.MULTI:
+        return "; ".join(_option(question, v) for v in value)
+    if kind == Kind.COUNTRY:
+        return country_name(str(value))
+    if kind == Kind.CONSENT:
+        return _("Yes") if value else _("No")
+    if kind == Kind.NUMBER:
+        return int(value)
+    if kind == Kind.DATE:
+        return value if isinstance(value, date) else parse_date(str(value))
+    if kind == Kind.ATTACHMENTS:
+        return "; ".join(attachment(item) for item in value)
+    return str(value)
+
+
+def _fixed(header: str, value: Callable[[Record, str], Cell]) -> Column:
+    return Column(lambda: _(header), value)
+
+
+def _label_of(labels: Mapping[str, str], key: str) -> Callable[[Record, str], Cell]:
+    return lambda record, _zone: _(labels[record[key]]) if record[key] in labels else record[key]
+
+
+def _when(key: str) -> Callable[[Record, str], Cell]:
+    return lambda record, zone: moment(record[key], zone)
+
+
+def _answers(questions: Sequence[Question], source: str | None = None) -> list[Column]:
+    """A column per question (the first of each key); source: the record's dict of answers."""
+    seen: dict[str, Question] = {}
+    for question in questions:
+        seen.setdefault(question.key, question)
+    columns = []
+    for question in seen.values():
+        if source is None:
+            value = _answer_of(question)
+            header = _header(question.label)
+        else:
+            value = _nested_answer(question, source)
+            header = _advisor_header(question.label)
+        columns.append(Column(header, value))
+    return columns
+
+
+def _answer_of(question: Question) -> Callable[[Record, str], Cell]:
+    return lambda record, _zone: answer(question, record.get(question.key))
+
+
+def _nested_answer(question: Question, source: str) -> Callable[[Record, str], Cell]:
+    return lambda record, _zone: answer(question, (record.get(source) or {}).get(question.key))
+
+
+def _header(label: str) -> Callable[[], str]:
+    return lambda: _(label)
+
+
+def _advisor_header(label: str) -> Callable[[], str]:
+    return lambda: _("Advisor: {question}").format(question=_(label))
+
+
+def _by_key(questions: Sequence[Question], *keys: str) -> list[Question]:
+    found = {q.key: q for q in questions}
+    return [found[key] for key in keys]
+
+
+def _recommendation(interest: Sequence[Question]) -> Column:
+    [model] = _by_key(interest, "expert_model")
+    return Column(
+        lambda: _("Advisor's recommendation"),
+        lambda record, _zone: answer(model, record.get("advisor_recommendation")),
+    )
+
+
+def sheets(questions: Questions) -> list[Sheet]:
+    """The workbook's sheets, in order."""
+    interest, advisor = questions["interest"], questions["advisor"]
+    deployment = questions["deployment"]
+    deployed = _answers(_by_key(deployment, *DEPLOYMENT_COLUMNS))
+    statuses = {**STATUSES, "reviewed": REVIEWED}
+    reference = _fixed(N_("Reference"), lambda record, _zone: record["reference"])
+    status = _fixed(N_("Status"), _label_of(statuses, "status"))
+    submitted = _fixed(N_("Submitted"), _when("submitted_at"))
+    return [
+        Sheet(
+            "interests",
+            N_("Expressions of interest"),
+            (
+                reference,
+                _fixed(N_("Programme"), _label_of(PROGRAMMES, "programme")),
+                status,
+                submitted,
+                _fixed(N_("Language"), lambda record, _zone: language_name(record["language"])),
+                *_answers(interest),
+                *_answers(advisor, source="advisor_answers"),
+                _recommendation(interest),
+            ),
+            export_records.interests,
+        ),
+        Sheet(
+            "reports",
+            N_("Activity reports"),
+            (
+                reference,
+                status,
+                _fixed(N_("Entered as"), _label_of(SOURCES, "source")),
+                submitted,
+                _fixed(N_("Reviewed"), _when("reviewed_at")),
+                *deployed,
+                *_answers(questions["report"]),
+            ),
+            export_records.reports,
+        ),
+        Sheet(
+            "progress",
+            N_("Progress reports"),
+            (
+                reference,
+                status,
+                _fixed(N_("Period"), lambda record, _zone: record["period"]),
+                submitted,
+                *deployed,
+                *_answers(questions["progress"]),
+            ),
+            export_records.progress,
+        ),
+        Sheet(
+            "deployments",
+            N_("Deployments"),
+            (
+                *_answers(deployment),
+                _fixed(N_("Registered"), _when("created_at")),
+                _fixed(N_("Expert has joined the bot"), _when("bound_at")),
+            ),
+            export_records.deployments,
+        ),
+    ]
+
+
+def tables(session: Session, chosen: Sequence[Sheet], *, language: str, zone: str) -> list[Table]:
+    """The chosen sheets filled from the database, in the language and the time zone."""
+    found = [(sheet, sheet.records(session=session)) for sheet in chosen]
+    with use_language(language):
+        return [
+            Table(
+                sheet.name,
+                _(sheet.title),
+                [column.header() for column in sheet.columns],
+                [[column.value(record, zone) for column in sheet.columns] for record in records],
+            )
+            for sheet, records in found
+        ]

@@ -1,0 +1,117 @@
+"""What was submitted, as plain records (stored values, not yet labelled) for the exports.
+
+Each function returns dicts keyed by the tables' column names; the bot's export (bot.export_sheets)
+turns the values into labels in a reader's language. Drafts are never exported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from storage import activity_reports, interest, progress_reports
+from storage.experts_tables import (
+    ActivityReport,
+    Deployment,
+    DeploymentStatus,
+    ProgressReport,
+    ReportStatus,
+)
+from storage.models import ExpressionOfInterest, Status
+
+Record = dict[str, Any]
+
+FINISHED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.REVIEWED)
+DEPLOYMENT_KEYS = (
+    "expert_name",
+    "expert_model",
+    "eoi_reference",
+    "partnership",
+    "country",
+    "city",
+    "start_date",
+    "end_date",
+    "interval",
+)
+
+
+def interests(*, session: Session) -> list[Record]:
+    """Every submitted expression of interest, oldest first. One that its submitter is revising
+    (returned for changes) is listed as returned, with its answers as submitted."""
+    found = session.execute(
+        select(ExpressionOfInterest)
+        .where(
+            col(ExpressionOfInterest.reference).is_not(None),
+            col(ExpressionOfInterest.status) != Status.DISCARDED,
+        )
+        .order_by(col(ExpressionOfInterest.submitted_at), col(ExpressionOfInterest.id))
+    ).scalars()
+    records = []
+    for eoi in found:
+        answers = {key: getattr(eoi, key) for key in interest.ANSWER_KEYS}
+        status = eoi.status
+        if eoi.status == Status.DRAFT:  # being revised: what was submitted counts
+            answers, status = {**answers, **(eoi.submitted_answers or {})}, Status.RETURNED
+        fixed = ("reference", "programme", "submitted_at", "person_id", "language")
+        records.append({name: getattr(eoi, name) for name in fixed} | answers | {"status": status})
+    return records
+
+
+def _deployment(deployment: Deployment) -> Record:
+    return {key: getattr(deployment, key) for key in DEPLOYMENT_KEYS}
+
+
+def reports(*, session: Session) -> list[Record]:
+    """Every submitted activity report with its deployment's answers, oldest first."""
+    found = session.execute(
+        select(ActivityReport, Deployment)
+        .join(Deployment, col(Deployment.id) == col(ActivityReport.deployment_id))
+        .where(col(ActivityReport.status).in_(FINISHED_REPORTS))
+        .order_by(col(ActivityReport.submitted_at), col(ActivityReport.id))
+    ).all()
+    fixed = ("id", "deployment_id", "reference", "status", "source", "submitted_at")
+    keys = (*fixed, "reviewed_at", *activity_reports.ANSWER_KEYS, "attachments")
+    return [
+        _deployment(deployment) | {key: getattr(report, key) for key in keys}
+        for report, deployment in found
+    ]
+
+
+def progress(*, session: Session) -> list[Record]:
+    """Every submitted periodic progress report with its deployment's answers, oldest first."""
+    found = session.execute(
+        select(ProgressReport, Deployment)
+        .join(Deployment, col(Deployment.id) == col(ProgressReport.deployment_id))
+        .where(col(ProgressReport.status).in_(FINISHED_REPORTS))
+        .order_by(col(ProgressReport.submitted_at), col(ProgressReport.id))
+    ).all()
+    keys = ("reference", "status", "period", "submitted_at", *progress_reports.ANSWER_KEYS)
+    return [
+        _deployment(deployment) | {key: getattr(report, key) for key in keys}
+        for report, deployment in found
+    ]
+
+
+def deployments(*, session: Session) -> list[Record]:
+    """Every registered deployment (not those still being filled in), oldest first."""
+    found = session.execute(
+        select(Deployment)
+        .where(col(Deployment.status) == DeploymentStatus.ACTIVE)
+        .order_by(col(Deployment.created_at), col(Deployment.id))
+    ).scalars()
+    return [
+        _deployment(d) | {"id": d.id, "created_at": d.created_at, "bound_at": d.bound_at}
+        for d in found
+    ]
+
+
+def everything(*, session: Session) -> dict[str, list[Record]]:
+    """The records of every kind, read in one transaction."""
+    return {
+        "interests": interests(session=session),
+        "reports": reports(session=session),
+        "progress": progress(session=session),
+        "deployments": deployments(session=session),
+    }
