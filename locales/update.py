@@ -109,6 +109,19 @@ def extract() -> dict[str, Catalog]:
     return templates
 
 
+def _take_plural_forms(catalog: Catalog, folder: Path) -> None:
+    """A new domain takes the plural rule the language's translator chose for its other domains.
+
+    Babel's default rule has three forms for French and Spanish (for "millions"), which no
+    translator here uses; without this a new domain would ask for a form nobody writes.
+    """
+    for sibling in sorted(folder.glob("*.po")):
+        with sibling.open("rb") as handle:
+            chosen = read_po(handle, locale=catalog.locale).plural_forms
+        catalog.mime_headers = [("Plural-Forms", chosen)]
+        return
+
+
 def update() -> None:
     """Merge the extracted msgids into every language's catalogs."""
     for domain, template in extract().items():
@@ -119,6 +132,7 @@ def update() -> None:
                     catalog = read_po(handle, locale=language)
             else:
                 catalog = Catalog(locale=language, project="partnerbot", fuzzy=False)
+                _take_plural_forms(catalog, path.parent)
             catalog.update(template, no_fuzzy_matching=True)
             if language == i18n.MSGID_LANGUAGE:
                 for message in catalog:
