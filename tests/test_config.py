@@ -46,7 +46,7 @@ def test_coordinators_are_parsed():
         {"coordinator_ids": "99999999999999999999999"},
         {"coordinator_ids": "0"},
         {"telegram_api_url": "ftp://x"},
-        {"default_language": "fr"},
+        {"default_language": "sw"},
     ],
 )
 def test_wrong_values_are_refused(field):
