@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from functools import cache
 
 from babel import Locale
 
 from bot import i18n
+from bot.typed_words import fold as _fold
 
 # Babel's territory list also holds regions and placeholders; these are not countries.
 _NOT_COUNTRIES = {
@@ -33,7 +33,7 @@ _NOT_COUNTRIES = {
 
 # Common names that Babel's territory names do not carry.
 _ALIASES = {
-    "CI": ("elfenbeinkuste", "ivory coast"),
+    "CI": ("elfenbeinkuste", "ivory coast", "costa do marfim", "costa de marfil"),
     "US": ("usa", "united states of america", "vereinigte staaten von amerika"),
     "GB": ("uk", "england", "great britain", "grossbritannien"),
     "CD": ("drc", "dr kongo", "dr congo"),
@@ -42,12 +42,6 @@ _ALIASES = {
     "SZ": ("swaziland", "swasiland"),
     "TR": ("turkey",),
 }
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so 'Côte' matches 'cote' and 'Türkei' matches 'turkei'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
 @cache
@@ -59,7 +53,7 @@ def _names() -> dict[str, tuple[str, ...]]:
             if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
                 names.setdefault(code, set()).add(_fold(name))
     for code, aliases in _ALIASES.items():
-        names[code].update(aliases)
+        names[code].update(_fold(alias) for alias in aliases)
     return {code: tuple(sorted(found)) for code, found in names.items()}
 
 

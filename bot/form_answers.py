@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import countries, form_kinds
+from bot import countries, form_kinds, typed_words
 from bot.active_flow import activate
 from bot.forms import (
     SUMMARY,
@@ -314,14 +314,22 @@ def _option_typed(question: Question, text: str | None) -> str | None:
     """The option whose label the person typed instead of pressing its button."""
     if not text:
         return None
-    typed = text.strip().casefold()
+    typed = typed_words.fold(text)
     if question.kind == Kind.CONSENT:
-        yes = {_("Yes").casefold(), _("Yes, I agree").casefold(), "yes", "ja"}
-        no = {_("No").casefold(), "no", "nein"}
-        return "1" if typed in yes else "0" if typed in no else None
+        if typed in (typed_words.fold(_("Yes, I agree")), typed_words.fold(_("Yes"))):
+            return "1"
+        if typed == typed_words.fold(_("No")):
+            return "0"
+        agreed = typed_words.yes_or_no(text)
+        return None if agreed is None else "1" if agreed else "0"
     for option in question.options:
-        if typed in (_(option.label).casefold(), option.value.casefold()):
+        if typed in (typed_words.fold(_(option.label)), typed_words.fold(option.value)):
             return option.value
+    # A yes/no choice also takes the words for yes and no (in the person's language or another).
+    values = {option.value for option in question.options}
+    if {"yes", "no"} <= values:
+        agreed = typed_words.yes_or_no(text)
+        return None if agreed is None else "yes" if agreed else "no"
     return None
 
 
@@ -337,7 +345,7 @@ async def _country_typed(
     found = countries.search(text, exclude=question.exclude_countries)
     if not found:
         note = _(
-            "I couldn't find a country for “{text}”. Please type part of its name in German or English, e.g. “Ghana” or “Elfenbeinküste”."
+            "I couldn't find a country for “{text}”. Please type part of its name, e.g. “Ghana” or “Ivory Coast”."
         ).format(text=text[:100])
         await ask(update, context, form, draft, note=note)
         return

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import Message
 
+from bot import typed_words
 from bot.i18n import _, format_day
 from bot.questions import Question
 
@@ -115,13 +116,10 @@ def check_date(question: Question, value: date, today: date) -> str | None:
     return None
 
 
-# Words for the two days the buttons offer, typed instead of pressed.
-_RELATIVE_DAYS = {"today": 0, "heute": 0, "yesterday": 1, "gestern": 1}
-
-
 def read_date(question: Question, text: str, today: date) -> tuple[str | None, str | None]:
     """(the date as YYYY-MM-DD, None) or (None, why it cannot be taken)."""
-    days_back = _RELATIVE_DAYS.get(text.strip().casefold())
+    # The two days the buttons offer, typed instead of pressed (bot.typed_words).
+    days_back = typed_words.days_back(text)
     value = today - timedelta(days=days_back) if days_back is not None else parse_date(text)
     if value is None:
         return None, _(

@@ -1,7 +1,8 @@
 """Extract msgids from code and templates and update every language's catalogs.
 
 Run `python locales/update.py` after changing texts; then translate what is new in
-locales/de/LC_MESSAGES/<domain>.po (English msgstrs are filled from the msgids).
+locales/<language>/LC_MESSAGES/<domain>.po for every language but English (whose msgstrs are
+filled from the msgids).
 Each feature keeps its own domain so that work on two features never edits one file.
 The languages are bot.i18n.LANGUAGES: a language added there gets its catalogs here, ready to
 translate. The templates are extracted in memory each time, so no .pot file is kept.
@@ -21,6 +22,8 @@ from bot import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+# Comments starting so, just above a text, reach the translators (e.g. bot/typed_words.py).
+COMMENT_TAGS = ("TRANSLATORS:",)
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 
 # domain -> file patterns (relative to the project root); the first match claims a file.
@@ -103,7 +106,7 @@ def extract() -> dict[str, Catalog]:
         options = JINJA_OPTIONS if method == "jinja2" else {}
         catalog = templates.setdefault(domain, Catalog(project="partnerbot", fuzzy=False))
         for lineno, message, comments, _context in extract_from_file(
-            method, str(path), keywords=KEYWORDS, options=options
+            method, str(path), keywords=KEYWORDS, comment_tags=COMMENT_TAGS, options=options
         ):
             catalog.add(message, locations=[(relative, lineno)], auto_comments=comments)
     return templates

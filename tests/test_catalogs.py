@@ -1,4 +1,4 @@
-"""Every text a person can read exists in German and English, with the same placeholders."""
+"""Every text a person can read exists in every language the bot speaks, with the same placeholders."""
 
 from __future__ import annotations
 
@@ -81,6 +81,10 @@ def test_german_catalog_is_not_a_copy_of_english():
 def test_language_resolution():
     assert i18n.language_for("de-AT") == "de"
     assert i18n.language_for("en-GB") == "en"
+    assert i18n.language_for("fr") == "fr"
+    assert i18n.language_for("pt-br") == "pt"
+    assert i18n.language_for("es-419") == "es"
+    assert i18n.language_for("fr_CA.UTF-8") == "fr"
     assert i18n.language_for("sw") == "en"
     assert i18n.language_for(None) == "en"
 

@@ -1,5 +1,5 @@
 """Adding a language = its catalogs and one entry in the list: a throw-away language (Kiswahili,
-made at test time, never committed) is offered, used and exported like German and English."""
+made at test time, never committed) is offered, used and exported like the five the bot speaks."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ from tests.conftest import Bot
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "locales"))
 import update as catalogs  # noqa: E402  (locales/update.py, the extraction the team runs)
+
+# The languages the bot speaks, with their /language buttons, in the picker's order.
+BUTTONS = {
+    "de": "🇩🇪 Deutsch",
+    "en": "🇬🇧 English",
+    "fr": "🇫🇷 Français",
+    "es": "🇪🇸 Español",
+    "pt": "🇧🇷 Português",
+}
 
 SWAHILI = {
     "Hello %(name)s! 👋": "Habari %(name)s! 👋",
@@ -74,8 +83,7 @@ async def test_an_added_language_is_offered_and_used(swahili, settings, db, cloc
         assert "expression of interest" in baraka.last.text  # not translated yet: English
         ama = bot.person(user_id=5002, language="en")
         await ama.send("/language")
-        assert ama.last.labels == [i18n.language_button(code) for code in i18n.LANGUAGES]
-        assert ama.last.labels[-1] == "🇰🇪 Kiswahili"
+        assert ama.last.labels == [*BUTTONS.values(), "🇰🇪 Kiswahili"]
         await ama.click("🇰🇪 Kiswahili")
         assert "nitakuandikia kwa Kiswahili" in ama.last.text
         await ama.send("/start")
@@ -87,7 +95,7 @@ async def test_an_added_language_is_offered_and_used(swahili, settings, db, cloc
             }
             for call in bot.api.calls_to("setMyCommands")
         }
-        assert set(menus) == {*i18n.LANGUAGES, None} >= {"de", "en", "sw", None}
+        assert set(menus) == {*BUTTONS, "sw", None}
         assert menus["sw"]["start"] == "Anza na menyu kuu"
         assert menus[None] == menus["en"]
     finally:
@@ -95,19 +103,17 @@ async def test_an_added_language_is_offered_and_used(swahili, settings, db, cloc
 
 
 async def test_an_added_language_has_its_column_of_reasons(swahili, db, clock, tmp_path):
-    reason_columns = tuple(f"reason_{code}" for code in i18n.LANGUAGES)
-    assert model_rules_file.columns()[-len(reason_columns) :] == reason_columns
-    assert reason_columns[:2] + reason_columns[-1:] == ("reason_de", "reason_en", "reason_sw")
+    assert model_rules_file.columns()[3:] == (*(f"reason_{code}" for code in BUTTONS), "reason_sw")
     [row] = model_rules_file.parse(
         "country,model,status,reason_sw,reason_en\nKE,local,not_possible,Hapana.,No.\n"
     )
     assert row.reasons == {"sw": "Hapana.", "en": "No."}
     db.call(model_rules.import_rules, rows=[row], actor="cli:test", now=clock())
     exported = model_rules_file.export_text(db)
-    assert ",".join(("country,model,status", *reason_columns)) + "\n" in exported
-    reasons = {"en": "No.", "sw": "Hapana."}
-    cells = ("KE,local,not_possible", *(reasons.get(code, "") for code in i18n.LANGUAGES))
-    assert ",".join(cells) + "\n" in exported
+    assert "country,model,status,reason_de,reason_en,reason_fr,reason_es,reason_pt,reason_sw\n" in (
+        exported
+    )
+    assert "KE,local,not_possible,,No.,,,,Hapana.\n" in exported
     # A file written before the language was added still imports.
     [old] = model_rules_file.parse(
         "country,model,status,reason_de,reason_en\nKE,local,possible,Ja.,Yes.\n"
@@ -134,9 +140,8 @@ async def test_a_language_without_its_catalogs_stops_the_start(
         Bot(settings, db, clock)
 
 
-def test_german_and_english_are_offered_as_before():
-    buttons = [i18n.language_button(code) for code in i18n.LANGUAGES]
-    assert buttons[:2] == ["🇩🇪 Deutsch", "🇬🇧 English"]
+def test_the_five_languages_are_offered_as_before():
+    assert [i18n.language_button(code) for code in i18n.LANGUAGES] == list(BUTTONS.values())
     assert "reason_sw" not in model_rules_file.columns()
-    with pytest.raises(ValueError, match=r"must be 'de',? (or )?'en'"):
+    with pytest.raises(ValueError, match="must be 'de', 'en', 'fr', 'es' or 'pt'"):
         Settings(default_language="sw")

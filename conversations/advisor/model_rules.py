@@ -82,7 +82,7 @@ async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     if not found:
         text = _(
-            "I couldn't find a country for “{text}”. Please type part of its name in German or English, e.g. “Ghana” or “Elfenbeinküste”."
+            "I couldn't find a country for “{text}”. Please type part of its name, e.g. “Ghana” or “Ivory Coast”."
         ).format(text=html.escape(typed[:100]))
         await reply(update, context, text)
         return
