@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # (catalogs loaded at start, the picker, command menus, the settings' DEFAULT_LANGUAGE, the
 # shell, locales/update.py, the CSV columns of per-language data) follows this list. Adding a
 # language = its catalogs in locales/<code>/LC_MESSAGES and one entry here.
-LANGUAGES: dict[str, str] = {"de": "🇩🇪", "en": "🇬🇧"}
+LANGUAGES: dict[str, str] = {"de": "🇩🇪", "en": "🇬🇧", "pt": "🇧🇷"}
 # The msgids' language: its catalogs are filled from the msgids (locales/update.py).
 MSGID_LANGUAGE = "en"
 # The language of everyone whose own is not in the list, and the first fallback for data that
