@@ -48,7 +48,7 @@ from conversations.experts import (
     quick_report,
     report,
 )
-from conversations.partners import interest, mine, review, revision
+from conversations.partners import interest, mine, reasons, review, revision, whole
 from storage import people
 from storage.db import Database
 
@@ -177,7 +177,8 @@ def contributions() -> list[Contribution]:
     /help, /language, /cancel work in the middle of any form; before it, /start with an
     invitation code. The open forms are looked at in this order too."""
     modules = (
-        *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
+        *(invitation, experts_menu, menu, interest, revision, review, reasons, mine, whole),
+        *(models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
     )
