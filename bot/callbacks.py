@@ -548,3 +548,10 @@ class SubmissionButton(CallbackData, prefix="sub"):
 
     action: HistoryAction
     eoi_id: Id
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonPicked(CallbackData, prefix="dl", fixed=("pp",)):
+    """dl|pp|<person id>: the person a coordinator picked from a search by name."""
+
+    person_id: Id
