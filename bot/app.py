@@ -49,7 +49,7 @@ from conversations.experts import (
     report,
 )
 from conversations.exports import workbook as export_flow
-from conversations.partners import interest, mine, review, revision
+from conversations.partners import interest, mine, reasons, review, revision, whole
 from storage import people
 from storage.db import Database
 
@@ -178,7 +178,8 @@ def contributions() -> list[Contribution]:
     /help, /language, /cancel work in the middle of any form; before it, /start with an
     invitation code. The open forms are looked at in this order too."""
     modules = (
-        *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
+        *(invitation, experts_menu, menu, interest, revision, review, reasons, mine, whole),
+        *(models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
         export_flow,

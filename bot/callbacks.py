@@ -520,3 +520,38 @@ class DigestChosen(CallbackData, prefix="set", fixed=("d",)):
     """set|d|<0|1>."""
 
     digest: Annotated[int, Range(0, 1)]
+
+
+class ReasonAction(StrEnum):
+    PRESET = "p"
+    CONFIRM = "y"
+    BACK = "b"
+    CANCEL = "x"
+
+
+@dataclasses.dataclass(frozen=True)
+class ReasonButton(CallbackData, prefix="why"):
+    """why|<action>|<preset reason or empty>: the reason step of a return or a decline."""
+
+    action: ReasonAction
+    argument: Argument = ""
+
+
+class HistoryAction(StrEnum):
+    HISTORY = "h"
+    FULL = "f"
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmissionButton(CallbackData, prefix="sub"):
+    """sub|<h|f>|<expression of interest>: its history, or the whole of it to read."""
+
+    action: HistoryAction
+    eoi_id: Id
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonPicked(CallbackData, prefix="dl", fixed=("pp",)):
+    """dl|pp|<person id>: the person a coordinator picked from a search by name."""
+
+    person_id: Id

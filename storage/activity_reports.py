@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from storage import outbox
+from storage import audit, outbox
 from storage.deployment_views import deployment_of_expert
 from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
@@ -357,6 +357,18 @@ def mark_reviewed(
         outcome = "reviewed_as_submitted"
     if report.status != ReportStatus.SUBMITTED:
         return "not_found", None
+    audit.record(
+        session,
+        at=now,
+        actor=audit.actor_of(coordinator_id),
+        subject_kind=audit.Subject.REPORT,
+        subject_id=report_id,
+        reference=report.reference,
+        action=audit.Action.REVIEW,
+        field="status",
+        old=str(report.status),
+        new=str(ReportStatus.REVIEWED),
+    )
     report.status, report.reviewed_at, report.reviewed_by = (
         ReportStatus.REVIEWED,
         now,

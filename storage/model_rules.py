@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from storage import audit
 from storage.advisor_tables import ModelRule, ModelRuleChange
 
 
@@ -102,6 +103,18 @@ def _apply(
             changed_by=actor,
             changed_at=now,
         )
+    )
+    # The audit trail has it too, field by field (the change log above stays for /rules).
+    audit.record_changes(
+        session,
+        at=now,
+        actor=actor,
+        subject_kind=audit.Subject.RULE,
+        subject_id=None,
+        reference=f"{row.country}/{row.model}",
+        action=audit.Action.RULE,
+        old=old or {},
+        new=new,
     )
     return True
 

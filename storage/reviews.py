@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session, col
 
-from storage import interest, outbox
+from storage import audit, interest, outbox
 from storage.models import ExpressionOfInterest, Status, table_of
 
 # The decisions a coordinator can take on a submitted expression of interest.
@@ -40,16 +40,41 @@ class Decision:
     revision_dropped: bool = False  # the submitter's unsent changes gave way to the decision
 
 
+_STATUS_OF = select(_TABLE.c.status).where(_TABLE.c.id == bindparam("eoi_id"))
+
+
+def decidable(*, session: Session, eoi_id: int, decision: Status) -> str | None:
+    """The submission's reference if this decision would change it now, else None."""
+    row = session.execute(
+        select(_TABLE.c.reference, _TABLE.c.status, _TABLE.c.submitted_answers).where(
+            _TABLE.c.id == eoi_id
+        )
+    ).first()
+    if row is None or row.reference is None:
+        return None
+    status = Status.RETURNED if row.status == Status.DRAFT and row.submitted_answers else row.status
+    return row.reference if status in _DECIDABLE and status != decision else None
+
+
 def decide(
-    *, session: Session, eoi_id: int, decision: Status, coordinator_id: int, now: datetime
+    *,
+    session: Session,
+    eoi_id: int,
+    decision: Status,
+    coordinator_id: int,
+    now: datetime,
+    reason_code: str | None = None,
+    reason: str | None = None,
 ) -> Decision | None:
-    """Set the status and tell the submitter, at once; None if nothing changed (a double tap,
-    the same decision again, or not a submission)."""
+    """Set the status, record it in the audit trail and tell the submitter, at once; None if
+    nothing changed (a double tap, the same decision again, or not a submission). The reason
+    (a preset's code, or the text typed) goes into the trail and the submitter's notice."""
     if decision not in DECISIONS:
         raise ValueError(decision)
     # A revision the submitter left open must not lock the coordinators out: any other decision
     # puts the submission back as submitted first (returning it again changes nothing).
     dropped = decision != Status.RETURNED and interest.drop_revision(session.connection(), eoi_id)
+    old = session.connection().execute(_STATUS_OF, {"eoi_id": eoi_id}).scalar_one_or_none()
     row = (
         session.connection()
         .execute(_DECIDE, {"eoi_id": eoi_id, "decision": decision, "now": now})
@@ -57,6 +82,20 @@ def decide(
     )
     if row is None:
         return None
+    audit.record(
+        session,
+        at=now,
+        actor=audit.actor_of(coordinator_id),
+        subject_kind=audit.Subject.EOI,
+        subject_id=eoi_id,
+        reference=row.reference,
+        action=audit.Action.DECISION,
+        field="status",
+        old=old,
+        new=str(decision),
+        reason_code=reason_code,
+        reason=reason,
+    )
     outbox.enqueue(
         session,
         recipient_id=row.person_id,
@@ -66,6 +105,8 @@ def decide(
             "reference": row.reference,
             "programme": row.programme,
             "status": decision,
+            "reason_code": reason_code,
+            "reason": reason,
         },
         due_at=now,
         subject=row.reference,
@@ -156,3 +197,33 @@ def being_revised(*, session: Session, eoi_id: int) -> bool:
     """Whether the submitter is revising this submission right now (returned for changes)."""
     eoi = session.get(ExpressionOfInterest, eoi_id)
     return eoi is not None and eoi.status == Status.DRAFT and eoi.submitted_answers is not None
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A submission (or draft) to read in full."""
+
+    id: int
+    person_id: int
+    reference: str | None
+    programme: str
+    status: str
+    answers: dict[str, Any]  # as they stand (a revision's changes included)
+    submitted: dict[str, Any]  # as the coordinators know them (while revised: as submitted)
+
+
+def whole(*, session: Session, eoi_id: int) -> Whole | None:
+    """Everything answered in one expression of interest; None if there is none (discarded)."""
+    eoi = session.get(ExpressionOfInterest, eoi_id)
+    if eoi is None or eoi.status == Status.DISCARDED:
+        return None
+    answers = {key: getattr(eoi, key) for key in interest.ANSWER_KEYS}
+    return Whole(
+        id=eoi_id,
+        person_id=eoi.person_id,
+        reference=eoi.reference,
+        programme=eoi.programme,
+        status=eoi.status,
+        answers=answers,
+        submitted={**answers, **(eoi.submitted_answers or {})},
+    )

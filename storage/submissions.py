@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlmodel import Session, col
 
-from storage import outbox
+from storage import audit, outbox
 from storage.db import on_connection
 from storage.deadlines import complete_call_deadlines
 from storage.interest import ANSWER_KEYS
@@ -71,6 +71,8 @@ def submit_draft(
     exactly one submission through, also with two at once.
     """
     cleared = frozenset(ANSWER_KEYS) - frozenset(applicable) - _KEPT_ON_SUBMIT
+    # A revision's answers as submitted before it was returned: what changed is recorded.
+    before = connection.execute(_SUBMITTED_BEFORE, {"draft_id": draft_id}).scalar_one_or_none()
     row = connection.execute(_submit_statement(cleared), {"draft_id": draft_id, "now": now}).first()
     if row is None:
         if connection.execute(_OPEN_DRAFT, {"draft_id": draft_id}).first() is not None:
@@ -103,12 +105,26 @@ def submit_draft(
     # The person's reminders for a call for this programme stop with the submission.
     complete_call_deadlines(connection, person_id=row.person_id, programme=row.programme, now=now)
     answers = {key: getattr(row, key) for key in ANSWER_KEYS}
+    changes = []
+    if resubmitted and before is not None:
+        changes = audit.record_changes(
+            connection,
+            at=now,
+            actor=audit.actor_of(row.person_id),
+            subject_kind=audit.Subject.EOI,
+            subject_id=draft_id,
+            reference=reference,
+            action=audit.Action.REVISION,
+            old=before,
+            new=answers,
+        )
     params = {
         "eoi_id": draft_id,
         "reference": reference,
         "programme": row.programme,
         "answers": answers,
         "resubmitted": resubmitted,
+        "changes": [list(change) for change in changes],
     }
     # A resubmission's notices are new ones (the first ones went out long ago).
     key = f"eoi-resubmitted:{reference}:{now.isoformat()}" if resubmitted else "eoi-submitted"
@@ -161,6 +177,9 @@ _FINISH_SUBMISSION = (
 )
 
 
+_SUBMITTED_BEFORE = select(_TABLE.c.submitted_answers).where(
+    _TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT
+)
 _OPEN_DRAFT = select(_TABLE.c.id).where(
     _TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT
 )

@@ -47,9 +47,13 @@ async def test_return_and_decline_in_english(bot):
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     notice = bot.api.chat(COORDINATORS[0])[-1]
     await tom.click("↩️ Return for changes", message=notice)
+    await tom.click("Information missing")
+    await tom.click("✅ Confirm")
     await bot.deliver_outbox()
     assert "returned it for changes" in ama.last.text
     await tom.click("✖️ Decline", message=notice)
+    await tom.send("We only take up partnerships older than two years.")
+    await tom.click("✅ Confirm")
     await bot.deliver_outbox()
     assert "decided not to take it up" in ama.last.text
     await ama.send("/mine")
@@ -101,6 +105,8 @@ async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot)
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     notice = bot.api.chat(COORDINATORS[0])[-1]
     await tom.click("✖️ Decline", message=notice)
+    await tom.click("Duplicate")
+    await tom.click("✅ Confirm")
     await tom.send("/deploy")
     await tom.send("Jonas Becker")
     await tom.click("Local expert")

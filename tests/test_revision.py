@@ -20,6 +20,8 @@ async def returned(bot, language: str):
     person = await submitted(bot, language=language)
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     await tom.click("↩️ Return for changes", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.click("Information missing")
+    await tom.click("✅ Confirm")
     await bot.deliver_outbox()
     return person
 
@@ -111,7 +113,7 @@ async def test_a_submission_no_longer_returned_cannot_be_revised(bot):
     ama = await returned(bot, "en")
     notice = ama.last
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.click("✅ Accept")  # on the notice, the newest message with buttons
     await ama.click("✏️ Revise and resubmit", message=notice)
     assert "cannot be revised now" in ama.last.text
     assert stored(bot)[0].status == "accepted"
@@ -128,7 +130,7 @@ async def test_coordinators_see_what_was_submitted_while_it_is_revised(bot):
     await ama.click("✏️ German municipality")
     await ama.send("Half-typed change")
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    old_notice = bot.api.chat(COORDINATORS[0])[-1]
+    old_notice = [m for m in bot.api.chat(COORDINATORS[0]) if "✅ Accept" in m.labels][-1]
     await tom.click("↩️ Return for changes", message=old_notice)
     assert "the submitter is revising it right now" in tom.bot_answers()[-1]["text"]
     assert stored(bot)[0].status == "draft"
@@ -155,7 +157,9 @@ async def test_a_decision_on_an_abandoned_revision_restores_what_was_submitted(b
     await ama.click("✏️ German municipality")
     await ama.send("Never resubmitted")
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    await tom.click("✖️ Decline", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.click("✖️ Decline")
+    await tom.click("Duplicate")
+    await tom.click("✅ Confirm")
     answer = tom.bot_answers()[-1]["text"]
     assert "✖️ Decline" in answer and "had not resubmitted were dropped" in answer
     [eoi] = stored(bot)
@@ -178,7 +182,7 @@ async def test_an_accepted_submission_is_refused_before_an_open_draft_is_questio
     await ama.click("Verwaltungspartnerschaft")
     await ama.click("State (Land)")
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.click("✅ Accept")  # on the notice, the newest message with buttons
     await ama.click("✏️ Revise and resubmit", message=notice)
     assert "cannot be revised now" in ama.last.text
     assert "▶️ Continue" in ama.last.labels  # the open draft is within reach

@@ -4,6 +4,7 @@ by when; the person is reminded like for any other deadline."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from typing import Any
 
@@ -11,19 +12,21 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
-from bot.callbacks import CallStep, EntryButton
+from bot.callbacks import CallStep, EntryButton, PersonPicked
 from bot.contributions import Contribution, TypedStep
-from bot.i18n import _, render
+from bot.i18n import _, ngettext, render
 from bot.messaging import Button, reply
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only
 from bot.services import services
-from storage import custom_deadlines, preferences
+from storage import custom_deadlines, people_search, preferences
 from storage.local_time import end_of_day, local
 from storage.preferences import Entry
 
 FLOW = "deadline"
+# A Telegram id, an @username or a deployment number: looked up as such, never as a name.
+_EXPLICIT = re.compile(r"(?i)@\S*|\d+|#\d+|(?:d|deployment\s*|einsatz\s*)\d+")
 MAX_TITLE = 300
 
 
@@ -54,6 +57,9 @@ async def deadline_typed(
     svc = services(context)
     if entry.step == "holder":
         holder = await svc.db.run(custom_deadlines.find_holder, text=text)
+        if holder is None and not _EXPLICIT.fullmatch(text):
+            await _search_by_name(update, context, text)
+            return
         if holder is None:
             note = _(
                 "I don't know “{text}”. Please type the Telegram id or @username of someone who has written to the bot, or a deployment number like #7."
@@ -71,8 +77,7 @@ async def deadline_typed(
             "deployment_id": holder.deployment_id,
             "name": holder.name,
         }
-        await entries.wait_for(context, user.id, FLOW, "title", answers)
-        await reply(update, context, render("deadlines/custom_title", **answers), [_nav_row()])
+        await _holder_chosen(update, context, answers)
         return
     if entry.step == "title":
         if len(text) > MAX_TITLE or not text:
@@ -104,6 +109,60 @@ async def deadline_typed(
     answers = {**entry.answers, "date": day.isoformat(), "zone": zone}
     await entries.wait_for(context, user.id, FLOW, "confirm", answers)
     await _summary(update, context, answers)
+
+
+async def _holder_chosen(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    await entries.wait_for(context, user.id, FLOW, "title", answers)
+    await reply(update, context, render("deadlines/custom_title", **answers), [_nav_row()])
+
+
+async def _search_by_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Not an id, @username or deployment: people whose name contains the text, to pick."""
+    found, total = await services(context).db.run(people_search.find_people, text=text)
+    shown = html.escape(text[:64])
+    if not found:
+        note = _(
+            "I found nobody called “{text}” among the people who have written to the bot. Please type part of their first name, their @username or Telegram id, or a deployment number like #7."
+        ).format(text=shown)
+        await reply(update, context, note, [_cancel_row()])
+        return
+    note = ngettext(
+        "One person matches “{text}”. Is it them?",
+        "{count} people match “{text}”. Please pick one.",
+        total,
+    ).format(count=total, text=shown)
+    if total > len(found):
+        note += "\n" + _(
+            "Only the first {shown} are shown: type more of the name to narrow it down."
+        ).format(shown=len(found))
+    rows = [[(_label(match), PersonPicked(match.id).pack())] for match in found]
+    await reply(update, context, note, [*rows, _cancel_row()])
+
+
+def _label(match: people_search.Match) -> str:
+    """A person as a button shows them: name, @username and id (names are not unique)."""
+    handle = f" @{match.username}" if match.username else ""
+    return f"{match.first_name or '?'}{handle} · {match.id}"[:60]
+
+
+async def person_picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The coordinator picked the person the deadline is for from the names found."""
+    entry = await entries.pressed_step(update, context, FLOW, "/deadline", ("holder",))
+    if entry is None:
+        return
+    picked = PersonPicked.of(update)
+    holder = await services(context).db.run(
+        custom_deadlines.find_holder, text=str(picked.person_id)
+    )
+    if holder is None or holder.person_id != picked.person_id:
+        await deadline_requested(update, context)
+        return
+    answers = {"person_id": holder.person_id, "deployment_id": None, "name": holder.name}
+    await _holder_chosen(update, context, answers)
 
 
 async def _summary(
@@ -177,6 +236,7 @@ def setup() -> Contribution:
             coordinators_only(deadline_confirmed),
             pattern=EntryButton.pattern(step=CallStep.DEADLINE_CONFIRMED),
         ),
+        CallbackQueryHandler(coordinators_only(person_picked), pattern=PersonPicked.pattern()),
         CallbackQueryHandler(
             coordinators_only(deadline_back_pressed),
             pattern=EntryButton.pattern(step=CallStep.DEADLINE_BACK),

@@ -27,6 +27,7 @@ from bot.questions import Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
 from bot.vocabulary import ADVISOR_HELPER, INTEREST_SLOT, PROGRAMMES
+from conversations.partners import changes
 from conversations.partners.interest_questions import FACHKRAEFTEFONDS, VERWALTUNGSPARTNERSCHAFT
 from storage import interest as store
 from storage import submissions
@@ -277,6 +278,7 @@ def _submission_notice(params: dict[str, Any]) -> str:
         partner_country=params["answers"].get("partner_country"),
         resubmitted=bool(params.get("resubmitted")),
         revising=bool(params.get("revising")),
+        changes=changes.shown(form, params.get("changes") or []),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot import forms
 from bot.callbacks import Menu, MenuItem
 from bot.contributions import Contribution
 from bot.i18n import _, render
@@ -13,7 +14,7 @@ from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations.partners import revision
+from conversations.partners import interest, revision, whole
 from storage import submissions
 
 
@@ -34,7 +35,16 @@ async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         }
         for s in found
     ]
-    rows = [*revision.mine_rows(found), *main_menu_rows()]
+    reading = [
+        [whole.read_button(s.id, _("📖 {reference}").format(reference=s.reference))]
+        for s in found
+        if s.reference
+    ]
+    draft = await interest.current_draft(context, update.effective_user.id)
+    going_on = []
+    if draft is not None and draft.reference is None:  # a new draft: where it stands
+        going_on = forms.resume_rows(interest.FORMS[draft.form], draft)
+    rows = [*going_on, *revision.mine_rows(found), *reading, *main_menu_rows()]
     await reply(update, context, render("interest/mine", items=items), rows)
 
 

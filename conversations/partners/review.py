@@ -14,16 +14,15 @@ from telegram.ext import (
 
 from bot.callbacks import Choice, Decision, ForgedButton
 from bot.contributions import Contribution
-from bot.i18n import N_, _, current_language, render, use_language
+from bot.i18n import _, current_language, render, use_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
-from bot.outbox import wake_dispatcher
 from bot.ptb_types import App, Handler
 from bot.roles import coordinators_only
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations.partners import interest
+from conversations.partners import decided, reasons, whole
 from storage import reviews
 from storage.models import Status
 from storage.outbox import Outgoing
@@ -32,10 +31,13 @@ SUBMITTED_NOTICE = "notices/eoi_submitted"
 
 # (button label, callback code) per decision; the code keeps callback data short.
 CHOICES = {
-    Status.IN_REVIEW: (N_("🔎 In review"), "r"),
-    Status.ACCEPTED: (N_("✅ Accept"), "a"),
-    Status.RETURNED: (N_("↩️ Return for changes"), "t"),
-    Status.DECLINED: (N_("✖️ Decline"), "d"),
+    status: (decided.LABELS[status], code)
+    for status, code in (
+        (Status.IN_REVIEW, "r"),
+        (Status.ACCEPTED, "a"),
+        (Status.RETURNED, "t"),
+        (Status.DECLINED, "d"),
+    )
 }
 _BY_CODE = {code: status for status, (_label, code) in CHOICES.items()}
 
@@ -72,43 +74,23 @@ def _status_notice(params: dict[str, Any]) -> str:
         reference=params["reference"],
         programme=_(programme),
         status=params["status"],
+        reason=reasons.reason_text(params.get("reason_code"), params.get("reason")),
     )
 
 
 async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Records a coordinator's decision (role checked on this press) and tells the submitter."""
+    """Records a coordinator's decision (role checked on this press) and tells the submitter;
+    a return or a decline first asks for the reason."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    svc = services(context)
     pressed = Decision.of(update)
     if pressed.choice not in _BY_CODE:
         raise ForgedButton(f"no decision {pressed.choice}")
-    decision = await svc.db.run(
-        reviews.decide,
-        eoi_id=pressed.eoi_id,
-        decision=_BY_CODE[pressed.choice],
-        coordinator_id=update.effective_user.id,
-        now=svc.clock(),
-    )
-    if decision is None:
-        revising = await svc.db.run(reviews.being_revised, eoi_id=pressed.eoi_id)
-        why = (
-            _("It is returned for changes already; the submitter is revising it right now.")
-            if revising
-            else _("Nothing changed: it already has this status, or it is not open to a decision.")
-        )
-        await acknowledge(update, why, alert=True)
+    status = _BY_CODE[pressed.choice]
+    if status in reasons.WITH_REASON:
+        await reasons.ask_reason(update, context, pressed.eoi_id, status)
         return
-    label = CHOICES[Status(decision.status)][0]
-    told = _("{reference}: {decision}. The submitter is told.").format(
-        reference=decision.reference, decision=_(label)
-    )
-    if decision.revision_dropped:
-        # The submitter's cached draft is gone from the database: their next step reloads it.
-        context.application.user_data.get(decision.person_id, {}).pop(interest.SLOT, None)
-        told += " " + _("The changes they had not resubmitted were dropped.")
-    await acknowledge(update, told, alert=True)
-    wake_dispatcher(context)
+    await decided.apply(update, context, pressed.eoi_id, status)
 
 
 async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,7 +131,9 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
         return
     text = render_notice(svc.contributions.notices, SUBMITTED_NOTICE, params, current_language())
-    await reply(update, context, text, decision_rows(params["eoi_id"]))
+    eoi_id = params["eoi_id"]
+    extra = [[whole.read_button(eoi_id), whole.history_button(eoi_id)]]
+    await reply(update, context, text, [*decision_rows(eoi_id), *extra])
 
 
 def setup() -> Contribution:

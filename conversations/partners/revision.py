@@ -23,7 +23,8 @@ from bot.notices import render_notice
 from bot.ptb_types import App, Handler
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES
-from conversations.partners import interest
+from conversations.partners import interest, reasons
+from storage import audit
 from storage import interest as store
 from storage.drafts import Draft
 from storage.models import Status
@@ -89,6 +90,10 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     note = _(
         "You are revising {reference}. Change what the coordinators asked for with ✏️, then resubmit it with “{submit}”."
     ).format(reference=draft.reference, submit=_(form.submit_label))
+    returned = await svc.db.run(audit.latest_decision, eoi_id=eoi_id, status=Status.RETURNED)
+    if returned is not None and (returned.reason_code or returned.reason):
+        why = reasons.reason_text(returned.reason_code, returned.reason)
+        note = _("The coordinators' reason: {reason}").format(reason=why) + "\n" + note
     await form_answers.ask(update, context, form, draft, note=note)
 
 

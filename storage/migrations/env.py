@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 # Importing the table modules registers their tables on the metadata.
 import storage.advisor_tables
+import storage.audit_tables
 import storage.experts_tables
 import storage.models
 import storage.reminders_tables  # noqa: F401
