@@ -49,6 +49,7 @@ from conversations.experts import (
     report,
 )
 from conversations.partners import interest, mine, review, revision
+from conversations.privacy import erasure, my_data
 from storage import people
 from storage.db import Database
 
@@ -128,6 +129,8 @@ COMMANDS = (
     ("language", i18n.N_("Sprache / Language")),
     ("help", i18n.N_("Help")),
     ("privacy", i18n.N_("What is stored about me")),
+    ("mydata", my_data.COMMAND_DESCRIPTION),
+    ("deleteme", erasure.COMMAND_DESCRIPTION),
     ("cancel", i18n.N_("Pause the current form")),
 )
 
@@ -180,6 +183,7 @@ def contributions() -> list[Contribution]:
         *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
+        *(erasure, my_data),
     )
     return [*(module.setup() for module in modules), reminders.contribution()]
 

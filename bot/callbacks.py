@@ -520,3 +520,15 @@ class DigestChosen(CallbackData, prefix="set", fixed=("d",)):
     """set|d|<0|1>."""
 
     digest: Annotated[int, Range(0, 1)]
+
+
+class ErasureChoice(StrEnum):
+    ERASE = "e"
+    KEEP = "k"
+
+
+@dataclasses.dataclass(frozen=True)
+class ErasureButton(CallbackData, prefix="del"):
+    """del|<e|k>: erase my data, or keep it."""
+
+    choice: ErasureChoice

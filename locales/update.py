@@ -60,6 +60,10 @@ DOMAINS: dict[str, list[str]] = {
         "bot/templates/deadlines/*.j2",
         "bot/templates/settings/*.j2",
     ],
+    "privacy": [
+        "conversations/privacy/*.py",
+        "bot/templates/privacy/*.j2",
+    ],
     "messages": ["bot/*.py", "conversations/*.py", "conversations/*/*.py", "bot/templates/*/*.j2"],
 }
 
