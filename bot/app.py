@@ -30,6 +30,7 @@ from bot.i18n import _, language_for, use_language
 from bot.messaging import finish_update, start_update
 from bot.outbox import start_dispatcher
 from bot.ptb_types import App, Handler
+from bot.retention import start_retention
 from bot.routing import ButtonRouter, CommandRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
@@ -95,8 +96,18 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def error_happened(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs an unexpected error with the update and apologises to the person."""
-    logger.error("error while handling %s", update, exc_info=context.error)
+    """Logs an unexpected error with what identifies the update (not what the person typed:
+    logs keep no message texts) and apologises to the person."""
+    if isinstance(update, Update):
+        user = update.effective_user
+        logger.error(
+            "error while handling update %s from %s",
+            update.update_id,
+            user.id if user else None,
+            exc_info=context.error,
+        )
+    else:
+        logger.error("error while handling %r", type(update).__name__, exc_info=context.error)
     try:
         await finish_update()  # the press is answered, so the person's app stops waiting
     except TelegramError:
@@ -244,6 +255,7 @@ def build_application(
         await register_commands(application)
         if dispatcher:
             start_dispatcher(application, settings.outbox_interval)
+            start_retention(application)
 
     async def post_shutdown(application: App) -> None:
         if db is None:

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
 
+    # Storage limitation: a draft untouched this many days gets one reminder, and is deleted
+    # storage.retention.GRACE_DAYS later; a sent message keeps its text this many days.
+    draft_retention_days: int = Field(default=183, ge=1)
+    outbox_text_retention_days: int = Field(default=30, ge=1)
+
     # How often the outbox dispatcher looks for due messages, in seconds.
     outbox_interval: float = 5.0
     rate_limit: bool = True
