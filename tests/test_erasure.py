@@ -183,6 +183,13 @@ async def test_deleteme_leaves_nothing_personal_and_the_programme_keeps_its_coun
     notice = bot.api.chat(COORDINATORS[0])[-1].text
     assert "A person used the right to erasure" in notice and eoi.reference in notice
     assert NAME not in notice
+    # A decision on the anonymised submission tells nobody (there is nobody to tell).
+    await bot.person(user_id=COORDINATORS[0], name="Clara").send("/submissions")
+    clara = bot.person(user_id=COORDINATORS[0], name="Clara")
+    await clara.click(f"📄 {eoi.reference}")
+    await clara.click("✅ Accept")
+    [status_notice] = [m for m in rows(bot, OutboxMessage) if m.template == "notices/eoi_status"]
+    assert status_notice.recipient_id < 0 and status_notice.status == "cancelled"
     # The bot does not know her any more: she is a stranger.
     await efua.send("/mine")
     assert eoi.reference not in efua.last.text
