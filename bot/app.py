@@ -30,6 +30,7 @@ from bot.i18n import _, language_for, use_language
 from bot.messaging import finish_update, start_update
 from bot.outbox import start_dispatcher
 from bot.ptb_types import App, Handler
+from bot.retention import start_retention
 from bot.routing import ButtonRouter, CommandRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
@@ -50,6 +51,7 @@ from conversations.experts import (
 )
 from conversations.exports import workbook as export_flow
 from conversations.partners import interest, mine, reasons, review, revision, whole
+from conversations.privacy import erasure, my_data
 from storage import people
 from storage.db import Database
 
@@ -95,8 +97,18 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def error_happened(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs an unexpected error with the update and apologises to the person."""
-    logger.error("error while handling %s", update, exc_info=context.error)
+    """Logs an unexpected error with what identifies the update (not what the person typed:
+    logs keep no message texts) and apologises to the person."""
+    if isinstance(update, Update):
+        user = update.effective_user
+        logger.error(
+            "error while handling update %s from %s",
+            update.update_id,
+            user.id if user else None,
+            exc_info=context.error,
+        )
+    else:
+        logger.error("error while handling %r", type(update).__name__, exc_info=context.error)
     try:
         await finish_update()  # the press is answered, so the person's app stops waiting
     except TelegramError:
@@ -129,6 +141,8 @@ COMMANDS = (
     ("language", i18n.N_("Sprache / Language")),
     ("help", i18n.N_("Help")),
     ("privacy", i18n.N_("What is stored about me")),
+    ("mydata", my_data.COMMAND_DESCRIPTION),
+    ("deleteme", erasure.COMMAND_DESCRIPTION),
     ("cancel", i18n.N_("Pause the current form")),
 )
 
@@ -183,6 +197,7 @@ def contributions() -> list[Contribution]:
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
         export_flow,
+        *(erasure, my_data),
     )
     return [*(module.setup() for module in modules), reminders.contribution()]
 
@@ -243,6 +258,7 @@ def build_application(
         await register_commands(application)
         if dispatcher:
             start_dispatcher(application, settings.outbox_interval)
+            start_retention(application)
 
     async def post_shutdown(application: App) -> None:
         if db is None:

@@ -555,3 +555,15 @@ class PersonPicked(CallbackData, prefix="dl", fixed=("pp",)):
     """dl|pp|<person id>: the person a coordinator picked from a search by name."""
 
     person_id: Id
+
+
+class ErasureChoice(StrEnum):
+    ERASE = "e"
+    KEEP = "k"
+
+
+@dataclasses.dataclass(frozen=True)
+class ErasureButton(CallbackData, prefix="del"):
+    """del|<e|k>: erase my data, or keep it."""
+
+    choice: ErasureChoice

@@ -1,4 +1,5 @@
-"""The `partnerbot` command: run, shell, db upgrade, models, deployment add, export."""
+"""The `partnerbot` command: run, shell, db upgrade, models, deployment add, export, person
+erase."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from bot.i18n import CatalogError
 from bot.instant import InstantError, start_at_chosen_instant
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.model_rules_file import RulesFileError, columns, export_text, import_file
+from bot.person_command import add_subcommand as add_person_subcommand
+from bot.person_command import run_erase
 from bot.polling import Poller
 from bot.serving import UpdateSource
 from bot.serving import run as serve
@@ -129,6 +132,10 @@ def _deployment(args: argparse.Namespace) -> None:
     run_add(args, _settings())
 
 
+def _person(args: argparse.Namespace) -> None:
+    run_erase(args, _settings())
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     root = argparse.ArgumentParser(prog="partnerbot", description=__doc__)
@@ -154,6 +161,7 @@ def parser() -> argparse.ArgumentParser:
     exports.set_defaults(handler=_models)
     add_export(commands, _export)
     add_subcommand(commands, _deployment)
+    add_person_subcommand(commands, _person)
     return root
 
 

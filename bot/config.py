@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     database_url: str = DEFAULT_DATABASE_URL
     coordinator_ids: str = Field(default="", description="comma-separated Telegram user ids")
+    # Coordinators of one programme only: they receive and see only its submissions and reports.
+    coordinator_ids_vwp: str = Field(default="", description="Verwaltungspartnerschaften only")
+    coordinator_ids_fkf: str = Field(default="", description="Fachkräftefonds only")
     default_language: str = "de"
     # Where people write to have their data corrected or deleted (an e-mail address or URL).
     privacy_contact: str | None = None
@@ -31,6 +34,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
+
+    # Storage limitation: a draft untouched this many days gets one reminder, and is deleted
+    # storage.retention.GRACE_DAYS later; a sent message keeps its text this many days.
+    draft_retention_days: int = Field(default=183, ge=1)
+    outbox_text_retention_days: int = Field(default=30, ge=1)
 
     # How often the outbox dispatcher looks for due messages, in seconds.
     outbox_interval: float = 5.0
@@ -53,7 +61,7 @@ class Settings(BaseSettings):
             value += "/bot"
         return value
 
-    @field_validator("coordinator_ids")
+    @field_validator("coordinator_ids", "coordinator_ids_vwp", "coordinator_ids_fkf")
     @classmethod
     def _check_coordinator_ids(cls, value: str) -> str:
         for part in (p.strip() for p in value.split(",")):
@@ -84,8 +92,21 @@ class Settings(BaseSettings):
 
     @property
     def coordinators(self) -> frozenset[int]:
-        """The coordinators' Telegram user ids."""
-        return frozenset(int(p) for p in self.coordinator_ids.split(",") if p.strip())
+        """Every coordinator's Telegram user id, of both programmes or of one."""
+        return (
+            _ids(self.coordinator_ids)
+            | _ids(self.coordinator_ids_vwp)
+            | _ids(self.coordinator_ids_fkf)
+        )
+
+    def coordinators_for(self, programme: str) -> frozenset[int]:
+        """The coordinators who receive and see a programme's submissions and reports."""
+        scoped = {"vwp": self.coordinator_ids_vwp, "fkf": self.coordinator_ids_fkf}
+        return _ids(self.coordinator_ids) | _ids(scoped.get(programme, ""))
+
+    def programmes_of(self, user_id: int | None) -> frozenset[str]:
+        """The programmes a coordinator coordinates (none for everyone else)."""
+        return frozenset(p for p in ("fkf", "vwp") if user_id in self.coordinators_for(p))
 
     @property
     def telegram_file_url(self) -> str:
@@ -98,3 +119,7 @@ class Settings(BaseSettings):
         if not self.database_url.startswith("sqlite:///"):
             return None
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def _ids(value: str) -> frozenset[int]:
+    return frozenset(int(p) for p in value.split(",") if p.strip())

@@ -58,6 +58,8 @@ async def privacy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     text = render(
         "start/privacy",
         contact=svc.settings.privacy_contact,
+        draft_days=svc.settings.draft_retention_days,
+        message_days=svc.settings.outbox_text_retention_days,
         expert=expert,
         coordinator=coordinator,
     )

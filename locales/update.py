@@ -68,6 +68,10 @@ DOMAINS: dict[str, list[str]] = {
         "conversations/exports/*.py",
         "bot/templates/exports/*.j2",
     ],
+    "privacy": [
+        "conversations/privacy/*.py",
+        "bot/templates/privacy/*.j2",
+    ],
     "messages": ["bot/*.py", "conversations/*.py", "conversations/*/*.py", "bot/templates/*/*.j2"],
 }
 

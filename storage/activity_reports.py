@@ -138,13 +138,13 @@ def discard_draft(*, session: Session, draft_id: int) -> None:
     if report.status != ReportStatus.DRAFT:
         return
     if report.reference:
-        _restore_submitted(report)
+        restore_submitted(report)
         session.commit()
     else:
         DRAFTS.discard(session=session, draft_id=draft_id)
 
 
-def _restore_submitted(report: ActivityReport) -> None:
+def restore_submitted(report: ActivityReport) -> None:
     """Undo an expert's edit of a submitted report: back as it was submitted."""
     for key, value in (report.submitted_answers or {}).items():
         if key == "activity_date" and value:
@@ -353,7 +353,7 @@ def mark_reviewed(
         return "already", report.person_id
     outcome = "reviewed"
     if report.status == ReportStatus.DRAFT:
-        _restore_submitted(report)
+        restore_submitted(report)
         outcome = "reviewed_as_submitted"
     if report.status != ReportStatus.SUBMITTED:
         return "not_found", None

@@ -58,6 +58,8 @@ def enqueue(
         due_at=due_at,
         subject=subject,
         dedupe_key=dedupe_key,
+        # An erased person's records carry a pseudonym below zero: nobody to write to.
+        status=OutboxStatus.CANCELLED if recipient_id < 0 else OutboxStatus.PENDING,
     )
     session.add(message)
     return message
@@ -86,7 +88,7 @@ def enqueue_on(
             "due_at": due_at,
             "subject": subject,
             "dedupe_key": dedupe_key,
-            "status": OutboxStatus.PENDING,
+            "status": OutboxStatus.CANCELLED if recipient_id < 0 else OutboxStatus.PENDING,
             "attempts": 0,
             "created_at": utcnow(),
         },

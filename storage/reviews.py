@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlmodel import Session, col
 
 from storage import audit, interest, outbox
-from storage.models import ExpressionOfInterest, Status, table_of
+from storage.models import ExpressionOfInterest, Programme, Status, table_of
 
 # The decisions a coordinator can take on a submitted expression of interest.
 DECISIONS = (Status.IN_REVIEW, Status.ACCEPTED, Status.RETURNED, Status.DECLINED)
@@ -120,6 +121,10 @@ def decide(
     )
 
 
+# Every programme: what a coordinator of both sees.
+PROGRAMMES = tuple(str(p) for p in Programme)
+
+
 @dataclass(frozen=True)
 class OpenSubmission:
     """A submission waiting for (or under) the coordinators' review, for /submissions."""
@@ -133,7 +138,7 @@ class OpenSubmission:
     submitted_at: datetime | None
 
 
-def revised_now(*, session: Session) -> list[str]:
+def revised_now(*, session: Session, programmes: Iterable[str] = PROGRAMMES) -> list[str]:
     """The references of submissions their submitters are revising (returned for changes)."""
     return list(
         session.execute(
@@ -141,15 +146,22 @@ def revised_now(*, session: Session) -> list[str]:
             .where(
                 col(ExpressionOfInterest.status) == Status.DRAFT,
                 col(ExpressionOfInterest.reference).is_not(None),
+                col(ExpressionOfInterest.programme).in_(list(programmes)),
             )
             .order_by(ExpressionOfInterest.reference)
         ).scalars()
     )
 
 
-def open_submissions(*, session: Session, limit: int = 10) -> tuple[list[OpenSubmission], int]:
-    """The oldest submissions not yet decided (submitted or in review), and how many in all."""
-    waiting = col(ExpressionOfInterest.status).in_([Status.SUBMITTED, Status.IN_REVIEW])
+def open_submissions(
+    *, session: Session, limit: int = 10, programmes: Iterable[str] = PROGRAMMES
+) -> tuple[list[OpenSubmission], int]:
+    """The oldest submissions of these programmes not yet decided (submitted or in review), and
+    how many in all."""
+    waiting = and_(
+        col(ExpressionOfInterest.status).in_([Status.SUBMITTED, Status.IN_REVIEW]),
+        col(ExpressionOfInterest.programme).in_(list(programmes)),
+    )
     total = session.execute(
         select(func.count()).select_from(ExpressionOfInterest).where(waiting)
     ).scalar_one()
@@ -191,6 +203,12 @@ def notice_params(*, session: Session, eoi_id: int) -> dict[str, Any] | None:
         "answers": answers,
         "revising": revising,
     }
+
+
+def programme_of(*, session: Session, eoi_id: int) -> str | None:
+    """The programme of an expression of interest (None if there is none with this id)."""
+    eoi = session.get(ExpressionOfInterest, eoi_id)
+    return eoi.programme if eoi is not None else None
 
 
 def being_revised(*, session: Session, eoi_id: int) -> bool:

@@ -25,6 +25,15 @@ class ScriptedBotAPI(OfflineBotAPI):
     def __init__(self) -> None:
         super().__init__()
         self.failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self.uploads: list[tuple[str, bytes]] = []  # files the bot sent: (file name, content)
+
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *args: Any, **kw: Any
+    ):
+        if request_data is not None and request_data.multipart_data:
+            for file_name, content, _mime in request_data.multipart_data.values():
+                self.uploads.append((file_name, content))
+        return await super().do_request(url, method, request_data, *args, **kw)
 
     def fail_next(
         self, method: str, status: int, description: str, retry_after: int | None = None

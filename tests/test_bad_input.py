@@ -265,6 +265,7 @@ async def test_unexpected_error_is_logged_and_apologised_for(bot, monkeypatch, c
     assert "Sorry, something went wrong" in ama.last.text
     assert "database on fire" not in ama.last.text
     assert any("database on fire" in str(r.exc_info) for r in caplog.records)
+    assert "Stadt Bonn" not in caplog.text  # logs keep no message texts
 
 
 async def test_unknown_command_with_html_is_answered(bot):

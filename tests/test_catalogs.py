@@ -71,6 +71,24 @@ def test_placeholders_match_the_source(language):
     assert not wrong, wrong[:5]
 
 
+@pytest.mark.parametrize("language", list(i18n.LANGUAGES))
+def test_a_text_shared_by_two_domains_reads_the_same_in_both(language):
+    # The domains are merged into one catalog at run time: with two translations of one msgid,
+    # whichever domain is merged last would silently win (a column header, a notice).
+    seen: dict[str | tuple[str, ...], dict[str, object]] = {}
+    for path in i18n.catalog_files(language):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if message.id:
+                    seen.setdefault(message.id, {})[path.stem] = message.string
+    differing = {
+        msgid: by_domain
+        for msgid, by_domain in seen.items()
+        if len(set(map(str, by_domain.values()))) > 1
+    }
+    assert not differing, differing
+
+
 def test_german_catalog_is_not_a_copy_of_english():
     german = catalog("de")
     same = [m for m in extracted() if german.get(m) == m]

@@ -46,7 +46,7 @@ async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
             submissions.submit_draft,
             draft_id=draft.id,
             applicable=[q.key for q in form.applicable(draft.answers)],
-            coordinators=sorted(svc.settings.coordinators),
+            coordinators=sorted(svc.settings.coordinators_for(draft.form)),
             now=svc.clock(),
             language=current_language(),  # the one the person used, chosen or not
         )

@@ -78,6 +78,23 @@ def _status_notice(params: dict[str, Any]) -> str:
     )
 
 
+async def _of_my_programme(update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_id: int) -> bool:
+    """Whether the submission is of a programme this coordinator coordinates; a coordinator of
+    the other programme only is told politely (an alert)."""
+    svc = services(context)
+    assert update.effective_user is not None
+    programme = await svc.db.run(reviews.programme_of, eoi_id=eoi_id)
+    if programme is None or programme in svc.settings.programmes_of(update.effective_user.id):
+        return True
+    await acknowledge(
+        update,
+        _("This submission is for %(programme)s, which you do not coordinate.")
+        % {"programme": _(PROGRAMMES[programme])},
+        alert=True,
+    )
+    return False
+
+
 async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Records a coordinator's decision (role checked on this press) and tells the submitter;
     a return or a decline first asks for the reason."""
@@ -86,6 +103,8 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     pressed = Decision.of(update)
     if pressed.choice not in _BY_CODE:
         raise ForgedButton(f"no decision {pressed.choice}")
+    if not await _of_my_programme(update, context, pressed.eoi_id):
+        return
     status = _BY_CODE[pressed.choice]
     if status in reasons.WITH_REASON:
         await reasons.ask_reason(update, context, pressed.eoi_id, status)
@@ -96,8 +115,10 @@ async def decision_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def submissions_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the submissions waiting for a decision, each with a button to open it."""
     svc = services(context)
-    items, total = await svc.db.run(reviews.open_submissions)
-    revised = await svc.db.run(reviews.revised_now)
+    assert update.effective_user is not None
+    mine = sorted(svc.settings.programmes_of(update.effective_user.id))
+    items, total = await svc.db.run(reviews.open_submissions, programmes=mine)
+    revised = await svc.db.run(reviews.revised_now, programmes=mine)
     shown = [
         {
             "reference": item.reference,
@@ -123,8 +144,11 @@ async def submission_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
+    eoi_id = Decision.of(update).eoi_id
+    if not await _of_my_programme(update, context, eoi_id):
+        return
     await acknowledge(update)
-    params = await svc.db.run(reviews.notice_params, eoi_id=Decision.of(update).eoi_id)
+    params = await svc.db.run(reviews.notice_params, eoi_id=eoi_id)
     if params is None:
         await reply(
             update, context, _("That button no longer works. Here is the menu."), main_menu_rows()

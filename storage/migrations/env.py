@@ -12,6 +12,7 @@ import storage.advisor_tables
 import storage.audit_tables
 import storage.experts_tables
 import storage.models
+import storage.privacy_tables
 import storage.reminders_tables  # noqa: F401
 from storage.db import make_engine
 

@@ -1,0 +1,115 @@
+"""/mydata: the right of access — everything stored about the person, as a JSON file and as a
+readable HTML document in their language and time zone."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import CommandHandler, ContextTypes
+
+from bot.contributions import Contribution
+from bot.i18n import N_, _, country_name, current_language, format_day, format_moment, render
+from bot.messaging import acknowledge, reply
+from bot.ptb_types import Handler
+from bot.services import services
+from bot.vocabulary import PROGRAMMES, STATUSES
+from conversations.privacy.labels import FIELDS, SECTIONS
+from storage.personal_data import personal_data
+
+COMMAND_DESCRIPTION = N_("All my data, to download")
+
+_MOMENTS = frozenset(
+    {"created_at", "updated_at", "submitted_at", "bound_at", "message_date", "reviewed_at"}
+    | {"due_at", "done_at", "reminded_at", "sent_at"}
+)
+_DAYS = frozenset({"activity_date", "start_date", "end_date"})
+_COUNTRIES = frozenset({"partner_country", "country"})
+
+Row = tuple[str, str]
+
+
+async def data_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends the person two files with everything stored about them: JSON and HTML."""
+    await acknowledge(update)
+    assert update.effective_user is not None and update.effective_chat is not None
+    svc = services(context)
+    data = await svc.db.run(personal_data, person_id=update.effective_user.id)
+    if data is None:  # erased a moment ago, in another update
+        await reply(update, context, _("partnerbot stores nothing about you."))
+        return
+    now = svc.clock()
+    zone = data.pop("zone")
+    machine = {"generated_at": now.isoformat(), "time_zone": zone, **data}
+    readable = render(
+        "privacy/my_data_document",
+        language=current_language(),
+        generated=format_moment(now, zone),
+        zone=zone,
+        sections=_sections(data, zone),
+    )
+    chat = update.effective_chat.id
+    await context.bot.send_document(
+        chat,
+        InputFile(
+            json.dumps(machine, ensure_ascii=False, indent=2).encode(),
+            filename="partnerbot-my-data.json",
+        ),
+        caption=_("Everything partnerbot stores about you, machine-readable (JSON)."),
+    )
+    await context.bot.send_document(
+        chat,
+        InputFile(readable.encode(), filename="partnerbot-my-data.html"),
+        caption=_("The same to read: open it in a browser. /deleteme erases your data."),
+    )
+
+
+def _sections(data: dict[str, Any], zone: str) -> list[tuple[str, list[tuple[str, list[Row]]]]]:
+    """Each section's title and its records, each record a heading and (label, value) rows."""
+    sections = []
+    for key, title in SECTIONS.items():
+        value = data.get(key)
+        records = value if isinstance(value, list) else [value] if value else []
+        shown = [(_heading(record), _rows(record, zone)) for record in records]
+        sections.append((_(title), shown))
+    return sections
+
+
+def _heading(record: dict[str, Any]) -> str:
+    return str(record.get("reference") or record.get("title") or record.get("what") or "")
+
+
+def _rows(record: dict[str, Any], zone: str) -> list[Row]:
+    return [(_(FIELDS.get(key, key)), _shown(key, value, zone)) for key, value in record.items()]
+
+
+def _shown(key: str, value: Any, zone: str) -> str:
+    """A stored value as a person reads it: dates in their zone, codes by their names."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key in _MOMENTS and isinstance(value, str):
+        return format_moment(datetime.fromisoformat(value), zone)
+    if key in _DAYS and isinstance(value, str):
+        return format_day(datetime.combine(date.fromisoformat(value), datetime.min.time()))
+    if key in _COUNTRIES and isinstance(value, str):
+        return country_name(value)
+    if key == "programme" and value in PROGRAMMES:
+        return _(PROGRAMMES[value])
+    if key == "status" and value in STATUSES:
+        return _(STATUSES[value])
+    if isinstance(value, list):
+        return ", ".join(
+            str(item.get("name") or item.get("type")) if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(k, v, zone)}" for k, v in value.items())
+    return str(value)
+
+
+def setup() -> Contribution:
+    """The /mydata command."""
+    handlers: list[Handler] = [CommandHandler("mydata", data_requested)]
+    return Contribution(handlers)

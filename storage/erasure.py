@@ -1,0 +1,298 @@
+"""The right to erasure (GDPR Art. 17): a person's drafts deleted, what the programme keeps
+anonymised, their messages cancelled, the coordinators told — in one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, delete, or_, update
+from sqlmodel import Session, SQLModel, col, select
+
+from storage import activity_reports, interest, outbox
+from storage.advisor_tables import AdvisorSession
+from storage.experts_tables import (
+    ActivityReport,
+    Deployment,
+    DeploymentStatus,
+    InvitationAttempts,
+    ProgressReport,
+    ReportStatus,
+)
+from storage.models import (
+    Deadline,
+    DeadlineStatus,
+    ExpressionOfInterest,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Status,
+    table_of,
+)
+from storage.privacy_tables import ErasureLog
+from storage.reminders_tables import NotificationPreference, PendingEntry
+
+# What replaces a personal value in a record the programme keeps.
+ERASED = "[erased]"
+
+# Columns that hold a person's Telegram id, in any table: set to the pseudonym on erasure.
+PERSON_COLUMNS = frozenset(
+    {
+        "person_id",
+        "expert_id",
+        "recipient_id",
+        "planned_for",
+        "created_by",
+        "done_by",
+        "reviewed_by",
+        "opened_by",
+        "used_by",
+    }
+)
+
+# Fields of a kept submission that only name or reach the person.
+_EOI_CONTACT = ("contact_name", "contact_function", "contact_email")
+
+# A telephone number as people type one: +49 228 123456, 0228/123456, 0049-228-1234 (not a date).
+_PHONE = re.compile(r"(?<![\w.])(?:\+|0)\d[\d \-/()]{5,}\d(?![\w.])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+_UNSENT = (OutboxStatus.PENDING, OutboxStatus.HELD, OutboxStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure did: the references kept anonymised, and how many rows went."""
+
+    log_id: int
+    references: list[str]
+    deleted: int
+
+
+class Scrubber:
+    """Replaces the person's identifiers (names, username, e-mail, phone) in text and JSON by
+    ERASED, and their Telegram id by the erasure's pseudonym (keys stay unique)."""
+
+    def __init__(self, identifiers: Iterable[str], *, person_id: int, pseudonym: int) -> None:
+        words = {w.strip() for w in identifiers if w and len(w.strip()) >= 2}
+        words.add(str(person_id))
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        self._id, self._pseudonym = str(person_id), str(pseudonym)
+
+    def _replace(self, found: re.Match[str]) -> str:
+        return self._pseudonym if found.group(0) == self._id else ERASED
+
+    def value(self, value: Any) -> Any:
+        """Any JSON value with every string scrubbed."""
+        if isinstance(value, str):
+            return self._pattern.sub(self._replace, value)
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.value(item) for key, item in value.items()}
+        return value
+
+    def row(self, row: SQLModel) -> None:
+        """Scrub every text and JSON column of an ORM row in place (not its reference)."""
+        for column in table_of(type(row)).columns:
+            if column.primary_key or column.name == "reference":
+                continue
+            old = getattr(row, column.name)
+            if isinstance(old, str | list | dict):
+                new = self.value(old)
+                if new != old:
+                    setattr(row, column.name, new)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | dict):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item)
+
+
+def _identifiers(session: Session, person: Person | None, person_id: int) -> list[str]:
+    """Everything that names or reaches the person, as stored in their records: names,
+    username, e-mail addresses and phone numbers they typed anywhere."""
+    found: list[str] = []
+    if person is not None:
+        found += [person.first_name, *(person.first_name or "").split()]
+        if person.username:
+            found += [person.username, "@" + person.username]
+    records: list[SQLModel] = []
+    for table in (ExpressionOfInterest, ActivityReport, ProgressReport, AdvisorSession):
+        records += session.exec(select(table).where(col(table.person_id) == person_id)).all()
+    for eoi in records:
+        if isinstance(eoi, ExpressionOfInterest):
+            found += [eoi.contact_name or "", *(eoi.contact_name or "").split()]
+    for deployment in session.exec(
+        select(Deployment).where(col(Deployment.expert_id) == person_id)
+    ):
+        found += [deployment.expert_name or "", *(deployment.expert_name or "").split()]
+    for record in records:
+        for column in table_of(type(record)).columns:
+            for text in _strings(getattr(record, column.name)):
+                found += _PHONE.findall(text) + _EMAIL.findall(text)
+    # Single short words would erase too much ("Li" in every text): names of 3 letters or more.
+    return [item for item in found if len(item) >= 3 or " " in item]
+
+
+def _delete_drafts(session: Session, person_id: int) -> int:
+    """Every unsubmitted thing of the person goes: drafts, advisor runs, typed steps."""
+    deleted = 0
+    connection = session.connection()
+    for eoi in session.exec(
+        select(ExpressionOfInterest).where(col(ExpressionOfInterest.person_id) == person_id)
+    ):
+        if eoi.status == Status.DRAFT and eoi.submitted_answers is not None:
+            interest.drop_revision(connection, eoi.id or 0)  # back as it was submitted
+    session.expire_all()
+    for report in session.exec(
+        select(ActivityReport).where(col(ActivityReport.person_id) == person_id)
+    ):
+        if report.status == ReportStatus.DRAFT and report.reference:
+            activity_reports.restore_submitted(report)  # an edit undone
+    session.flush()
+    mine_eoi = col(ExpressionOfInterest.person_id) == person_id
+    unsubmitted = col(ExpressionOfInterest.reference).is_(None)
+    statements: list[Any] = [
+        delete(AdvisorSession).where(col(AdvisorSession.person_id) == person_id),
+        delete(ExpressionOfInterest).where(mine_eoi, unsubmitted),
+        delete(ActivityReport).where(
+            col(ActivityReport.person_id) == person_id, col(ActivityReport.reference).is_(None)
+        ),
+        delete(ProgressReport).where(
+            col(ProgressReport.person_id) == person_id, col(ProgressReport.reference).is_(None)
+        ),
+        delete(Deployment).where(
+            col(Deployment.created_by) == person_id,
+            col(Deployment.status) == DeploymentStatus.DRAFT,
+        ),
+        delete(PendingEntry).where(col(PendingEntry.person_id) == person_id),
+        delete(InvitationAttempts).where(col(InvitationAttempts.person_id) == person_id),
+        delete(NotificationPreference).where(col(NotificationPreference.person_id) == person_id),
+        delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == person_id),
+    ]
+    for statement in statements:
+        deleted += connection.execute(statement).rowcount or 0
+    return deleted
+
+
+def _anonymise_kept(session: Session, person_id: int, scrubber: Scrubber) -> list[str]:
+    """Submissions, reports, deployments and deadlines stay, without the person in them."""
+    references: list[str] = []
+    for eoi in session.exec(
+        select(ExpressionOfInterest).where(col(ExpressionOfInterest.person_id) == person_id)
+    ):
+        for field in _EOI_CONTACT:
+            setattr(eoi, field, ERASED)
+        scrubber.row(eoi)
+        references.append(eoi.reference or "")
+    reports: list[ActivityReport | ProgressReport] = [
+        *session.exec(select(ActivityReport).where(col(ActivityReport.person_id) == person_id)),
+        *session.exec(select(ProgressReport).where(col(ProgressReport.person_id) == person_id)),
+    ]
+    for report in reports:
+        scrubber.row(report)
+        references.append(report.reference or "")
+    for deployment in session.exec(
+        select(Deployment).where(col(Deployment.expert_id) == person_id)
+    ):
+        deployment.expert_name = ERASED
+        scrubber.row(deployment)
+    for deadline in session.exec(
+        select(Deadline).where(
+            or_(col(Deadline.person_id) == person_id, col(Deadline.planned_for) == person_id)
+        )
+    ):
+        if deadline.status == DeadlineStatus.OPEN and deadline.person_id == person_id:
+            deadline.status = DeadlineStatus.CANCELLED
+        scrubber.row(deadline)
+    session.flush()
+    return sorted(r for r in references if r)
+
+
+def _scrub_messages(session: Session, scrubber: Scrubber) -> None:
+    """Messages to others that quote the person (a coordinator's notice) keep no trace of
+    them; one not sent yet is not sent any more."""
+    for message in session.exec(select(OutboxMessage)):
+        before = (message.params, message.last_error, message.dedupe_key)
+        scrubbed = (
+            scrubber.value(message.params),
+            scrubber.value(message.last_error),
+            scrubber.value(message.dedupe_key),
+        )
+        if scrubbed != before:
+            message.params, message.last_error, message.dedupe_key = scrubbed
+            if message.status in _UNSENT:
+                message.status = OutboxStatus.CANCELLED
+
+
+def _repoint(session: Session, person_id: int, pseudonym: int) -> None:
+    """Every column of every table that holds the person's id gets the pseudonym."""
+    connection = session.connection()
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name in PERSON_COLUMNS and isinstance(column.type, BigInteger):
+                connection.execute(
+                    update(table).where(column == person_id).values({column.name: pseudonym})
+                )
+
+
+def erase_person(
+    *,
+    session: Session,
+    person_id: int,
+    requested_by: str,
+    coordinators: Iterable[int],
+    now: datetime,
+) -> Erasure | None:
+    """Erase the person (see the module); None if the bot has nothing about them."""
+    person = session.get(Person, person_id)
+    if person is None and not _has_records(session, person_id):
+        return None
+    identifiers = _identifiers(session, person, person_id)
+    log = ErasureLog(requested_by=requested_by[:64], erased_at=now)
+    session.add(log)
+    session.flush()
+    assert log.id is not None
+    pseudonym = -log.id
+    scrubber = Scrubber(identifiers, person_id=person_id, pseudonym=pseudonym)
+    # The records kept point to a person without name or contact: the erasure's pseudonym.
+    session.add(Person(id=pseudonym, first_name="", created_at=now, updated_at=now))
+    session.flush()
+    deleted = _delete_drafts(session, person_id)
+    references = _anonymise_kept(session, person_id, scrubber)
+    _scrub_messages(session, scrubber)
+    session.flush()
+    _repoint(session, person_id, pseudonym)
+    session.expire_all()
+    if session.get(Person, person_id) is not None:
+        session.execute(delete(Person).where(col(Person.id) == person_id))
+        deleted += 1
+    log = session.get_one(ErasureLog, log.id)
+    log.kept, log.deleted = len(references), deleted
+    for coordinator in sorted(set(coordinators) - {person_id}):
+        outbox.enqueue(
+            session,
+            recipient_id=coordinator,
+            template="privacy/person_erased",
+            params={"references": references, "erasure": log.id},
+            due_at=now,
+            subject=f"erasure:{log.id}",
+        )
+    session.commit()
+    return Erasure(log_id=log.id or 0, references=references, deleted=deleted)
+
+
+def _has_records(session: Session, person_id: int) -> bool:
+    for table in (ExpressionOfInterest, ActivityReport, ProgressReport):
+        found = session.exec(select(table.id).where(col(table.person_id) == person_id)).first()
+        if found is not None:
+            return True
+    return False

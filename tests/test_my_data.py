@@ -1,0 +1,54 @@
+"""The right of access: /mydata sends everything stored about the person, as JSON and as a
+readable document in their language and time zone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.instants import on_story_days
+from tests.scripts import fachkraeftefonds_until_summary
+
+WORDS = {
+    "en": (
+        "What partnerbot stores about you",
+        "Contact person",
+        "Expressions of interest submitted",
+    ),
+    "de": (
+        "Was partnerbot über Sie speichert",
+        "Ansprechperson",
+        "Eingereichte Interessensbekundungen",
+    ),
+}
+
+
+@on_story_days
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_mydata_sends_json_and_a_readable_document(bot, language):
+    ama = bot.person(language=language)
+    ama.user["username"] = "ama_k"
+    await fachkraeftefonds_until_summary(ama, german=language == "de")
+    await ama.click("📨 Einreichen" if language == "de" else "📨 Submit")
+    await ama.send("/interest")  # a new draft beside the submission
+    await ama.click("Verwaltungspartnerschaft")
+    bot.api.uploads.clear()
+    await ama.send("/mydata")
+    (json_name, raw), (html_name, page) = bot.api.uploads
+    assert (json_name, html_name) == ("partnerbot-my-data.json", "partnerbot-my-data.html")
+    data = json.loads(raw)
+    assert data["profile"]["username"] == "ama_k" and data["profile"]["first_name"] == "Ama"
+    [submitted] = data["submissions"]
+    assert submitted["contact_email"] == "maria.mueller@bonn.de"
+    assert submitted["expertise"] == "Abfallwirtschaft & <Finanzen>"
+    assert [d["programme"] for d in data["drafts"]] == ["vwp"]
+    assert "step" not in submitted  # the bot's bookkeeping is not personal data
+    text = page.decode()
+    title, contact, section = WORDS[language]
+    assert f'<html lang="{language}">' in text and title in text and section in text
+    assert f"<th>{contact}</th><td>Maria Müller</td>" in text
+    assert "Abfallwirtschaft &amp; &lt;Finanzen&gt;" in text  # escaped
+    # Dates in the person's zone (a German municipality's: 11:00 when it is 10:00 UTC).
+    assert "Europe/Berlin" in text and data["time_zone"] == "Europe/Berlin"
+    assert ("23.11.2026, 11:00" if language == "de" else "Nov 23, 2026, 11:00") in text

@@ -1,0 +1,90 @@
+"""Storage limitation: a draft nobody touches is reminded once, then deleted; a continued one
+stays; messages already sent keep no text after OUTBOX_TEXT_RETENTION_DAYS."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.retention import JOB_NAME, start_retention, sweep
+from storage.models import ExpressionOfInterest, OutboxMessage
+from storage.retention import GRACE_DAYS
+from tests.conftest import COORDINATORS
+from tests.experts_scripts import rows
+from tests.scripts import fachkraeftefonds_until_summary
+from tests.test_discard import stored_anywhere
+
+EXPIRING = {
+    "en": "will be deleted in 14 days with all its answers",
+    "de": "in 14 Tagen mit allen Antworten gelöscht",
+}
+
+
+async def a_draft(bot, language="en"):
+    ama = bot.person(language=language)
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.send("Markerstadt Drei")
+    return ama
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_an_untouched_draft_is_reminded_once_then_deleted(bot, clock, language):
+    ama = await a_draft(bot, language)
+    clock.advance(days=182)
+    assert (await sweep(bot.app)).reminded == 0  # not yet
+    clock.advance(days=2)
+    assert (await sweep(bot.app)).reminded == 1
+    await bot.deliver_outbox()
+    assert EXPIRING[language] in ama.last.text
+    assert (await sweep(bot.app)).reminded == 0  # one reminder only
+    clock.advance(days=GRACE_DAYS - 1)
+    assert (await sweep(bot.app)).deleted == 0
+    clock.advance(days=2)
+    assert (await sweep(bot.app)).deleted == 1
+    assert rows(bot, ExpressionOfInterest) == []
+    assert stored_anywhere(bot, "Markerstadt Drei") == []
+    await ama.send("/start")  # the bot still answers; there is just no draft to continue
+    assert "Markerstadt" not in ama.last.text
+
+
+async def test_a_draft_continued_after_the_reminder_stays(bot, clock):
+    ama = await a_draft(bot)
+    clock.advance(days=184)
+    await sweep(bot.app)
+    await bot.deliver_outbox()
+    await ama.send("/start")
+    await ama.click(ama.last.labels[0])  # continue the draft
+    await ama.click("North Rhine-Westphalia")
+    clock.advance(days=GRACE_DAYS + 1)
+    swept = await sweep(bot.app)
+    assert (swept.reminded, swept.deleted) == (0, 0)
+    assert rows(bot, ExpressionOfInterest)[0].german_state == "NW"
+
+
+async def test_sent_messages_keep_no_text_after_the_retention_time(bot, clock):
+    ama = bot.person()
+    await fachkraeftefonds_until_summary(ama)
+    await ama.click("📨 Submit")
+    await bot.deliver_outbox()
+    [notice, *_] = [m for m in rows(bot, OutboxMessage) if m.recipient_id == COORDINATORS[0]]
+    assert notice.status == "sent" and "answers" in notice.params
+    clock.advance(days=29)
+    await sweep(bot.app)
+    assert "maria.mueller@bonn.de" in str(rows(bot, OutboxMessage, OutboxMessage.id == notice.id))
+    clock.advance(days=2)
+    assert (await sweep(bot.app)).emptied >= 1
+    [kept] = rows(bot, OutboxMessage, OutboxMessage.id == notice.id)
+    assert kept.params == {
+        "eoi_id": notice.params["eoi_id"],
+        "reference": notice.params["reference"],
+        "programme": "fkf",
+    }
+    assert stored_anywhere(bot, "maria.mueller@bonn.de", "Maria Müller") == [
+        "expression_of_interest.contact_name",
+        "expression_of_interest.contact_email",
+    ]  # the submission itself is kept, its messages are not
+
+
+async def test_the_retention_job_runs_daily(bot):
+    start_retention(bot.app)
+    assert bot.app.job_queue.get_jobs_by_name(JOB_NAME)
