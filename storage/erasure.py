@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from storage import activity_reports, interest, outbox
 from storage.advisor_tables import AdvisorSession
+from storage.audit_tables import AuditEntry, Subject
 from storage.experts_tables import (
     ActivityReport,
     Deployment,
@@ -233,6 +234,25 @@ def _scrub_messages(session: Session, scrubber: Scrubber) -> None:
                 message.status = OutboxStatus.CANCELLED
 
 
+def _scrub_audit(session: Session, person_id: int, scrubber: Scrubber) -> None:
+    """The audit trail keeps what happened, not who the person was: their own edits are the
+    pseudonym's, and a contact field they changed keeps neither its old nor its new value (an
+    e-mail address given up before the erasure is not among the identifiers found today)."""
+    their_eois = set(
+        session.exec(
+            select(ExpressionOfInterest.id).where(col(ExpressionOfInterest.person_id) == person_id)
+        )
+    )
+    for entry in session.exec(select(AuditEntry)):
+        if (
+            entry.subject_kind == Subject.EOI
+            and entry.subject_id in their_eois
+            and entry.field in _EOI_CONTACT
+        ):
+            entry.old, entry.new = ERASED, ERASED
+        scrubber.row(entry)
+
+
 def _repoint(session: Session, person_id: int, pseudonym: int) -> None:
     """Every column of every table that holds the person's id gets the pseudonym."""
     connection = session.connection()
@@ -269,6 +289,7 @@ def erase_person(
     deleted = _delete_drafts(session, person_id)
     references = _anonymise_kept(session, person_id, scrubber)
     _scrub_messages(session, scrubber)
+    _scrub_audit(session, person_id, scrubber)
     session.flush()
     _repoint(session, person_id, pseudonym)
     session.expire_all()

@@ -11,8 +11,9 @@ from sqlalchemy import BigInteger, select
 from sqlmodel import Session, SQLModel
 
 from bot.cli import main as cli_main
-from storage import export_records
+from storage import audit, export_records
 from storage.advisor_tables import AdvisorSession
+from storage.audit_tables import Action, Subject
 from storage.erasure import ERASED
 from storage.models import ExpressionOfInterest, OutboxMessage, Person
 from storage.privacy_tables import ErasureLog
@@ -50,7 +51,7 @@ TEXTS = {
 def personal_values_stored(bot) -> list[str]:
     """Where the person's name, username, e-mail, phone or Telegram id is still stored: every
     text and JSON column of every table (and every id column holding the Telegram id)."""
-    words = [NAME, USERNAME, EMAIL, PHONE, "Mensah", str(EFUA)]
+    words = [NAME, USERNAME, EMAIL, PHONE, "Mensah", str(EFUA), "efua.old@mail.example"]
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.I)
     hits = []
     with Session(bot.db.engine) as session:
@@ -127,6 +128,22 @@ async def efua_with_everything(bot, clock, language: str = "en"):
 
     def advisor_run(*, session):
         session.add(AdvisorSession(person_id=EFUA, answers={"note": f"{NAME} asks"}))
+        # Her own edit after submission, as the audit trail records it: an address she has
+        # given up since (not in her records any more) and her Telegram id as the actor.
+        eoi_id = session.execute(
+            select(ExpressionOfInterest.id).where(ExpressionOfInterest.status == "submitted")
+        ).scalar_one()
+        audit.record(
+            session,
+            at=clock(),
+            actor=audit.actor_of(EFUA),
+            subject_kind=Subject.EOI,
+            subject_id=eoi_id,
+            action=Action.REVISION,
+            field="contact_email",
+            old="efua.old@mail.example",
+            new=EMAIL,
+        )
         session.commit()
 
     bot.db.call(advisor_run)
