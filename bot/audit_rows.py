@@ -3,6 +3,7 @@ local times without microseconds, names instead of telegram:<id>."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,8 @@ ACTIONS = {
 }
 
 
-def _value(value: Any, field: str | None) -> str:
+def value_text(value: Any, field: str | None) -> str:
+    """An old or new value as text: a status by its label, lists and mappings joined."""
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if field == "status" and str(value) in STATUSES:
@@ -48,6 +50,31 @@ def _value(value: Any, field: str | None) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
+
+
+def records(*, session: Session) -> list[dict[str, Any]]:
+    """Every audit entry, oldest first, as a record for the export's audit sheet: stored values,
+    with the actor's name instead of telegram:<id> (a person the bot no longer knows keeps it)."""
+    entries = audit.everything(session=session)
+    ids = {
+        int(number)
+        for e in entries
+        if (number := e.actor.removeprefix("telegram:")).isdigit() and e.actor != number
+    }
+    names = people.names_of(session=session, person_ids=ids)
+    found = []
+    for e in entries:
+        number = e.actor.removeprefix("telegram:")
+        record = dataclasses.asdict(e)
+        record["actor"] = names.get(int(number), e.actor) if number.isdigit() else e.actor
+        found.append(record)
+    return found
+
+
+def reason_text(record: Mapping[str, Any], reason_labels: Mapping[str, str]) -> str:
+    """A preset reason in the current language, a typed one as typed."""
+    preset = reason_labels.get(record["reason_code"] or "")
+    return _(preset) if preset else (record["reason"] or "")
 
 
 def rows(
@@ -60,32 +87,21 @@ def rows(
 ) -> list[dict[str, str]]:
     """Every audit entry, oldest first, as {column header: text} in `language`; field_labels
     and reason_labels map answer keys and preset reason codes to their (untranslated) labels."""
-    entries = audit.everything(session=session)
-    ids = {
-        int(number)
-        for e in entries
-        if (number := e.actor.removeprefix("telegram:")).isdigit() and e.actor != number
-    }
-    names = people.names_of(session=session, person_ids=ids)
     fields, presets = field_labels or {}, reason_labels or {}
     with use_language(language):
         out = []
-        for e in entries:
-            number = e.actor.removeprefix("telegram:")
-            who = names.get(int(number), e.actor) if number.isdigit() else e.actor
-            preset = presets.get(e.reason_code or "")
-            reason = _(preset) if preset else (e.reason or "")
-            label = fields.get(e.field or "")
+        for e in records(session=session):
+            label = fields.get(e["field"] or "")
             values = {
-                "at": local(e.at, zone).replace(microsecond=0, tzinfo=None).isoformat(sep=" "),
-                "actor": who,
-                "subject": _(SUBJECTS.get(e.subject_kind, e.subject_kind)),
-                "reference": e.reference or "",
-                "action": _(ACTIONS.get(e.action, e.action)),
-                "field": _(label) if label else (e.field or ""),
-                "old": _value(e.old, e.field),
-                "new": _value(e.new, e.field),
-                "reason": reason,
+                "at": local(e["at"], zone).replace(microsecond=0, tzinfo=None).isoformat(sep=" "),
+                "actor": e["actor"],
+                "subject": _(SUBJECTS.get(e["subject_kind"], e["subject_kind"])),
+                "reference": e["reference"] or "",
+                "action": _(ACTIONS.get(e["action"], e["action"])),
+                "field": _(label) if label else (e["field"] or ""),
+                "old": value_text(e["old"], e["field"]),
+                "new": value_text(e["new"], e["field"]),
+                "reason": reason_text(e, presets),
             }
             out.append({_(COLUMNS[key]): text for key, text in values.items()})
         return out

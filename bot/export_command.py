@@ -22,7 +22,7 @@ from storage.models import utcnow
 
 DEFAULT_ZONE = "Europe/Berlin"
 DEFAULT_WORKBOOK = Path("partnerbot-export.xlsx")
-KINDS = ("interests", "reports", "progress", "deployments")
+KINDS = ("interests", "reports", "progress", "deployments", "audit")
 
 
 def questions() -> Questions:

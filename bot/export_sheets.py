@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import audit_rows
 from bot.form_kinds import parse_date
 from bot.i18n import N_, _, country_name, language_name, use_language
 from bot.questions import Kind, Question
-from bot.vocabulary import PROGRAMMES, STATUSES
+from bot.vocabulary import PROGRAMMES, RETURN_REASONS, STATUSES
 from storage import export_records
 from storage.export_records import Record
 
@@ -228,7 +229,41 @@ def sheets(questions: Questions) -> list[Sheet]:
             ),
             export_records.deployments,
         ),
+        _audit_sheet(interest),
     ]
+
+
+def _audit_sheet(interest: Sequence[Question]) -> Sheet:
+    """Every decision, change after submission, rule change and review (bot.audit_rows)."""
+    fields = {"status": N_("Status"), **{q.key: q.label for q in interest}}
+
+    def field(record: Record, _zone: str) -> Cell:
+        key = record["field"] or ""
+        return _(fields[key]) if key in fields else key
+
+    def old_or_new(key: str) -> Callable[[Record, str], Cell]:
+        return lambda record, _zone: audit_rows.value_text(record[key], record["field"]) or None
+
+    columns = audit_rows.COLUMNS
+    return Sheet(
+        "audit",
+        N_("Audit trail"),
+        (
+            _fixed(columns["at"], _when("at")),
+            _fixed(columns["actor"], lambda record, _zone: record["actor"]),
+            _fixed(columns["subject"], _label_of(audit_rows.SUBJECTS, "subject_kind")),
+            _fixed(columns["reference"], lambda record, _zone: record["reference"]),
+            _fixed(columns["action"], _label_of(audit_rows.ACTIONS, "action")),
+            _fixed(columns["field"], field),
+            _fixed(columns["old"], old_or_new("old")),
+            _fixed(columns["new"], old_or_new("new")),
+            _fixed(
+                columns["reason"],
+                lambda record, _zone: audit_rows.reason_text(record, RETURN_REASONS) or None,
+            ),
+        ),
+        audit_rows.records,
+    )
 
 
 def tables(session: Session, chosen: Sequence[Sheet], *, language: str, zone: str) -> list[Table]:

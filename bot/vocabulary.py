@@ -74,3 +74,12 @@ INTEREST_SLOT = "interest"
 ADVISOR_HELPER = "advisor"
 # How a partner country is typed, for every question that asks for one.
 PARTNER_COUNTRY_EXAMPLE = N_("Ghana — or part of the name, e.g. “Gha”")
+
+# The common reasons for returning or declining a submission, by the code stored with the
+# decision (and in the audit trail).
+RETURN_REASONS = {
+    "missing": N_("Information missing"),
+    "not_eligible": N_("Not eligible for this programme"),
+    "country_model": N_("Partner country not possible for this expert model"),
+    "duplicate": N_("Duplicate"),
+}

@@ -19,6 +19,7 @@ from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
+from tests.test_review import submitted
 
 
 def export_csv(monkeypatch, database_url, tmp_path, what: str, *options: str) -> list[dict]:
@@ -56,6 +57,7 @@ async def test_the_workbook_has_a_sheet_per_kind_in_english(
         "Activity reports",
         "Progress reports",
         "Deployments",
+        "Audit trail",
     ]
     sheet = book["Expressions of interest"]
     assert sheet.freeze_panes == "A2"
@@ -327,3 +329,22 @@ async def test_iati_checked_against_a_schema(bot, monkeypatch, database_url, tmp
     with pytest.raises(SystemExit) as stopped:
         cli.main(["export", "iati", str(target), "--schema", str(wrong)])
     assert "does not pass" in str(stopped.value) and not target.exists()
+
+
+async def test_the_audit_trail_is_a_sheet_in_the_reader_s_language(
+    bot, monkeypatch, database_url, tmp_path, instant
+):
+    await submitted(bot, language="en")
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("✖️ Decline", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.click("Duplicate")
+    await tom.click("✅ Confirm")
+    book = export_xlsx(monkeypatch, database_url, tmp_path, "--language", "de")
+    [row] = records(book["Änderungsprotokoll"])
+    assert row["Wer"] == "Tom" and row["Referenz"] == reference("EOI", 1)
+    assert (row["Aktion"], row["Feld"]) == ("Entscheidung", "Status")
+    assert (row["Alter Wert"], row["Neuer Wert"]) == ("eingereicht", "abgelehnt")
+    assert row["Grund"] == "Doppelt eingereicht"
+    assert isinstance(row["Wann"], datetime) and row["Wann"].microsecond == 0
+    rows = export_csv(monkeypatch, database_url, tmp_path, "audit", "--language", "en")
+    assert rows[0]["Reason"] == "Duplicate" and rows[0]["New value"] == "declined"

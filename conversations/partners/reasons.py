@@ -15,11 +15,12 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot import entries
 from bot.callbacks import ReasonAction, ReasonButton
 from bot.contributions import Contribution, TypedStep
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.messaging import Button, acknowledge, replace, reply
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only
 from bot.services import services
+from bot.vocabulary import RETURN_REASONS
 from conversations.partners import decided
 from storage import reviews
 from storage.models import Status
@@ -27,13 +28,7 @@ from storage.preferences import Entry
 
 FLOW = "decision"
 MAX_REASON = 500
-# The common reasons, by the code stored with the decision.
-PRESETS = {
-    "missing": N_("Information missing"),
-    "not_eligible": N_("Not eligible for this programme"),
-    "country_model": N_("Partner country not possible for this expert model"),
-    "duplicate": N_("Duplicate"),
-}
+PRESETS = RETURN_REASONS
 WITH_REASON = (Status.RETURNED, Status.DECLINED)
 
 
