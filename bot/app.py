@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import entries, i18n, reminders
+from bot import entries, i18n, idle, reminders
 from bot.config import Settings
 from bot.contributions import Contribution, Contributions
 from bot.i18n import _, language_for, use_language
@@ -69,9 +69,10 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     if user is None:  # e.g. a private message without `from`: nobody to answer
         raise ApplicationHandlerStop
+    svc = services(context)
+    idle.mark_seen(context, svc.clock())
     if user.is_bot:
         return
-    svc = services(context)
     assert context.user_data is not None
     person: people.PersonView | None = context.user_data.get("person")
     if person is None:
@@ -240,6 +241,7 @@ def build_application(
         await register_commands(application)
         if dispatcher:
             start_dispatcher(application, settings.outbox_interval)
+            idle.start_sweeping(application)
 
     async def post_shutdown(application: App) -> None:
         if db is None:
