@@ -26,6 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import entries, i18n, idle, reminders
 from bot.config import Settings
 from bot.contributions import Contribution, Contributions
+from bot.expert_access import EXPERT_SLOT
 from bot.i18n import _, language_for, use_language
 from bot.messaging import finish_update, start_update
 from bot.outbox import start_dispatcher
@@ -76,7 +77,7 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert context.user_data is not None
     person: people.PersonView | None = context.user_data.get("person")
     if person is None:
-        person = await svc.db.run(
+        person, new = await svc.db.run(
             people.ensure_person,
             person_id=user.id,
             first_name=user.first_name,
@@ -84,6 +85,11 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             telegram_language=user.language_code,
         )
         context.user_data["person"] = person
+        if new:  # nothing is stored about them yet: no open form or step to look up
+            for kind in svc.contributions.open_forms:
+                context.user_data[kind.slot] = None
+            context.user_data[entries.SLOT] = None
+            context.user_data[EXPERT_SLOT] = None  # a deployment binds only a known person
     if person.unreachable:
         # They write again, so they have unblocked the bot: reminders may reach them again.
         await svc.db.run(people.person_returned, person_id=user.id)
