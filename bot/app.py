@@ -77,14 +77,14 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert context.user_data is not None
     person: people.PersonView | None = context.user_data.get("person")
     if person is None:
-        person, new = await svc.db.run(
+        found, new = await svc.db.run(
             people.ensure_person,
             person_id=user.id,
             first_name=user.first_name,
             username=user.username,
             telegram_language=user.language_code,
         )
-        context.user_data["person"] = person
+        person = context.user_data["person"] = found
         if new:  # nothing is stored about them yet: no open form or step to look up
             for kind in svc.contributions.open_forms:
                 context.user_data[kind.slot] = None
