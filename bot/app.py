@@ -23,9 +23,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import entries, i18n, reminders
+from bot import entries, i18n, idle, reminders
 from bot.config import Settings
 from bot.contributions import Contribution, Contributions
+from bot.expert_access import EXPERT_SLOT
 from bot.i18n import _, language_for, use_language
 from bot.messaging import finish_update, start_update
 from bot.outbox import start_dispatcher
@@ -72,20 +73,26 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     if user is None:  # e.g. a private message without `from`: nobody to answer
         raise ApplicationHandlerStop
+    svc = services(context)
+    idle.mark_seen(context, svc.clock())
     if user.is_bot:
         return
-    svc = services(context)
     assert context.user_data is not None
     person: people.PersonView | None = context.user_data.get("person")
     if person is None:
-        person = await svc.db.run(
+        found, new = await svc.db.run(
             people.ensure_person,
             person_id=user.id,
             first_name=user.first_name,
             username=user.username,
             telegram_language=user.language_code,
         )
-        context.user_data["person"] = person
+        person = context.user_data["person"] = found
+        if new:  # nothing is stored about them yet: no open form or step to look up
+            for kind in svc.contributions.open_forms:
+                context.user_data[kind.slot] = None
+            context.user_data[entries.SLOT] = None
+            context.user_data[EXPERT_SLOT] = None  # a deployment binds only a known person
     if person.unreachable:
         # They write again, so they have unblocked the bot: reminders may reach them again.
         await svc.db.run(people.person_returned, person_id=user.id)
@@ -259,6 +266,7 @@ def build_application(
         if dispatcher:
             start_dispatcher(application, settings.outbox_interval)
             start_retention(application)
+            idle.start_sweeping(application)
 
     async def post_shutdown(application: App) -> None:
         if db is None:

@@ -5,7 +5,8 @@ side by side so one busy chat does not hold up the others. A 429 pauses all send
 retry_after it names and the message waits as long; 403 marks the person unreachable (the
 coordinators hear once); 400 is recorded and not retried; a timeout, a network error or an
 unexpected error is retried with backoff, up to MAX_ATTEMPTS tries. Each row is sent only under
-a claim renewed right before the request; on PostgreSQL one run at a time sends.
+a claim renewed before the pacer's clearance, which is the last step before the request; on
+PostgreSQL one run at a time sends.
 """
 
 from __future__ import annotations
@@ -199,15 +200,7 @@ async def _deliver(
         prepared = await preparer(application, message, language, worker)
         if prepared is None:
             return 0
-    await pacer_of(application).clear_to_send(message.recipient_id)
-    # The wait may have outlasted the lease (a long 429 pause) and another run may hold the
-    # row now: send only under a claim that is still ours, renewed for the request.
-    if not await svc.db.run(
-        outbox.renew_claim, message_id=message.id, worker=worker, now=svc.clock(), lease=LEASE
-    ):
-        logger.warning(
-            "outbox message %s: claim lost before sending, left to its holder", message.id
-        )
+    if not await _claim_and_clear(application, svc, worker, message):
         return 0
     try:
         if prepared is not None:
@@ -265,6 +258,24 @@ async def _deliver(
         )
         return 1
     return 0
+
+
+async def _claim_and_clear(
+    application: App, svc: Services, worker: str, message: outbox.Outgoing
+) -> bool:
+    """Renew the claim, then the pacer's clearance (False: the claim was lost). Clearance last:
+    the moment the pacer books is the moment the request leaves, with no database round trip
+    between. A clearance that outlasted half the lease (a long 429 pause) renews again."""
+    while True:
+        renewed_at = svc.clock()
+        if not await svc.db.run(
+            outbox.renew_claim, message_id=message.id, worker=worker, now=renewed_at, lease=LEASE
+        ):
+            logger.warning("outbox message %s: claim lost, left to its holder", message.id)
+            return False
+        await pacer_of(application).clear_to_send(message.recipient_id)
+        if svc.clock() - renewed_at < LEASE / 2:
+            return True
 
 
 async def send_outgoing(application: App, message: outbox.Outgoing, language: str) -> None:

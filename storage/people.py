@@ -57,9 +57,14 @@ _PEOPLE = table_of(Person)
 _SELECT_VIEW = select(*(_PEOPLE.c[name] for name in PersonView.__dataclass_fields__)).where(
     _PEOPLE.c.id == bindparam("id")
 )
+_VIEW_COLUMNS = [_PEOPLE.c[name] for name in PersonView.__dataclass_fields__]
 _INSERT_NEW = {
-    "sqlite": sqlite_insert(_PEOPLE).on_conflict_do_nothing(index_elements=["id"]),
-    "postgresql": postgresql_insert(_PEOPLE).on_conflict_do_nothing(index_elements=["id"]),
+    "sqlite": sqlite_insert(_PEOPLE)
+    .on_conflict_do_nothing(index_elements=["id"])
+    .returning(*_VIEW_COLUMNS),
+    "postgresql": postgresql_insert(_PEOPLE)
+    .on_conflict_do_nothing(index_elements=["id"])
+    .returning(*_VIEW_COLUMNS),
 }
 
 
@@ -71,27 +76,30 @@ def ensure_person(
     first_name: str,
     username: str | None,
     telegram_language: str | None,
-) -> PersonView:
-    """Return the person, creating the row on first contact (once per person and process)."""
+) -> tuple[PersonView, bool]:
+    """Return the person, creating the row on first contact (once per person and process),
+    and whether this call created it: then nothing else is stored about them yet."""
     row = connection.execute(_SELECT_VIEW, {"id": person_id}).first()
-    if row is None:
-        now = utcnow()
-        # Two processes may meet the same person at once: the second insert does nothing.
-        connection.execute(
-            _INSERT_NEW[connection.dialect.name],
-            {
-                "id": person_id,
-                "first_name": first_name[:256],
-                "username": username,
-                "telegram_language": telegram_language,
-                "unreachable": False,
-                "last_update_id": 0,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        row = connection.execute(_SELECT_VIEW, {"id": person_id}).one()
-    return PersonView(**row._asdict())
+    if row is not None:
+        return PersonView(**row._asdict()), False
+    now = utcnow()
+    # Two processes may meet the same person at once: the second insert does nothing.
+    row = connection.execute(
+        _INSERT_NEW[connection.dialect.name],
+        {
+            "id": person_id,
+            "first_name": first_name[:256],
+            "username": username,
+            "telegram_language": telegram_language,
+            "unreachable": False,
+            "last_update_id": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).first()
+    if row is not None:
+        return PersonView(**row._asdict()), True
+    return PersonView(**connection.execute(_SELECT_VIEW, {"id": person_id}).one()._asdict()), False
 
 
 def set_language(*, session: Session, person_id: int, language: str) -> PersonView:
