@@ -35,6 +35,7 @@ from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
 from conversations import fallback, menu
 from conversations.advisor import model_rules, models
+from conversations.coordination import stats
 from conversations.deadlines import calls as call_flow
 from conversations.deadlines import custom_deadline, personal_settings
 from conversations.deadlines import overview as deadline_list
@@ -180,6 +181,7 @@ def contributions() -> list[Contribution]:
         *(invitation, experts_menu, menu, interest, revision, review, mine, models, model_rules),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
+        stats,
     )
     return [*(module.setup() for module in modules), reminders.contribution()]
 

@@ -60,6 +60,11 @@ DOMAINS: dict[str, list[str]] = {
         "bot/templates/deadlines/*.j2",
         "bot/templates/settings/*.j2",
     ],
+    "stats": [
+        "conversations/coordination/*.py",
+        "bot/charts.py",
+        "bot/templates/stats/*.j2",
+    ],
     "messages": ["bot/*.py", "conversations/*.py", "conversations/*/*.py", "bot/templates/*/*.j2"],
 }
 
