@@ -128,7 +128,7 @@ def _interests_chart(figures: Figures, heading: str, language: str) -> Chart | N
             )
         )
     _thin_ticks(axes[-1], len(labels))
-    return _finish(fig, title, lines)
+    return _finish(fig, title, lines, heading)
 
 
 def _countries_chart(figures: Figures, heading: str, language: str) -> Chart | None:
@@ -151,7 +151,7 @@ def _countries_chart(figures: Figures, heading: str, language: str) -> Chart | N
         _("{label}: {count}").format(label=name, count=_number(value, language))
         for name, value in zip(names, values, strict=True)
     ]
-    return _finish(fig, title, lines)
+    return _finish(fig, title, lines, heading)
 
 
 def _reports_chart(figures: Figures, heading: str, language: str) -> Chart | None:
@@ -189,7 +189,7 @@ def _reports_chart(figures: Figures, heading: str, language: str) -> Chart | Non
         )
         for g in goals
     ]
-    return _finish(fig, title, lines)
+    return _finish(fig, title, lines, heading)
 
 
 def _participants_chart(figures: Figures, heading: str, language: str) -> Chart | None:
@@ -219,7 +219,7 @@ def _participants_chart(figures: Figures, heading: str, language: str) -> Chart 
             total=_number(total, language), women=_number(all_women, language), share=share
         ),
     ]
-    return _finish(fig, title, lines)
+    return _finish(fig, title, lines, heading)
 
 
 def _overdue_chart(figures: Figures, heading: str, language: str) -> Chart | None:
@@ -263,8 +263,12 @@ def _thin_ticks(ax: Axes, count: int) -> None:
         ax.tick_params(axis="x", labelrotation=45)
 
 
-def _finish(fig: Figure, title: str, lines: list[str]) -> Chart:
+def _finish(fig: Figure, title: str, lines: list[str], period: str = "") -> Chart:
+    """The chart with its title above and its period below (a forwarded image still says
+    what it shows)."""
     fig.suptitle(title, fontsize="x-large", fontweight="bold")
+    if period:
+        fig.supxlabel(period, fontsize="medium", color="dimgray")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     texts = tuple(t.get_text() for t in fig.findobj(Text) if t.get_text())

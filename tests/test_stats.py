@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.app import register_commands
 from bot.charts import HEIGHT, WIDTH, draw_charts
 from storage.experts_tables import ActivityReport, Deployment
 from storage.models import Deadline, ExpressionOfInterest, Person
@@ -202,3 +203,21 @@ async def test_help_names_stats_for_coordinators_only(bot):
     ama = bot.person()
     await ama.send("/help")
     assert "/stats" not in ama.last.plain
+
+
+async def test_coordinators_find_stats_in_their_command_menu(bot):
+    await register_commands(bot.app)
+    menus = {
+        (call.params.get("scope", {}).get("chat_id"), call.params.get("language_code")): {
+            c["command"]: c["description"] for c in call.params["commands"]
+        }
+        for call in bot.api.calls_to("setMyCommands")
+    }
+    for coordinator in COORDINATORS:
+        assert menus[coordinator, "de"]["stats"].startswith("Diagramme zu Einreichungen")
+        assert menus[coordinator, "en"]["stats"].startswith("charts of the submissions")
+        assert menus[coordinator, None] == menus[coordinator, "en"]
+        assert {"submissions", "reports", "overdue", "start", "help"} <= set(
+            menus[coordinator, "en"]
+        )
+    assert "stats" not in menus[None, "en"] and "stats" not in menus[None, None]

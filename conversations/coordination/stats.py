@@ -27,7 +27,9 @@ from storage.statistics import Period
 
 logger = logging.getLogger(__name__)
 
-COMMAND_DESCRIPTION = N_("Charts for coordinators")
+COMMAND_DESCRIPTION = N_(
+    "charts of the submissions, reports and overdue deadlines, for a period you choose"
+)
 
 
 def _period_buttons(chosen: Period | None = None) -> list[list[Button]]:
