@@ -24,19 +24,13 @@ from matplotlib.ticker import MaxNLocator
 from bot.i18n import N_, _, country_name, use_language
 from bot.vocabulary import PROGRAMMES, SDGS, STATUSES
 from storage.local_time import local
-from storage.statistics import Figures, Period
+from storage.statistics import Figures
 
 # Every chart has this size: wide enough for a phone held sideways, sharp when zoomed.
 WIDTH, HEIGHT, DPI = 1280, 800, 100
 MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
 TOP_COUNTRIES = 10
 
-PERIOD_NAMES = {
-    Period.LAST_30_DAYS: N_("Last 30 days"),
-    Period.LAST_12_MONTHS: N_("Last 12 months"),
-    Period.THIS_YEAR: N_("This year"),
-    Period.ALL_TIME: N_("All time"),
-}
 DEADLINE_KINDS = {
     "progress_report": N_("Progress reports"),
     "call": N_("Expressions of interest for a call"),
@@ -63,11 +57,12 @@ class Chart:
     png: bytes
 
 
-def draw_charts(figures: Figures, period: Period, language: str) -> list[Chart]:
-    """The charts that have something to show for the figures, in language."""
+def draw_charts(figures: Figures, period_name: str, language: str) -> list[Chart]:
+    """The charts that have something to show for the figures, in language; period_name is
+    the msgid of the period's name."""
     with use_language(language):
         span = _span(figures, language)
-        heading = _("{period}: {span}").format(period=_(PERIOD_NAMES[period]), span=span)
+        heading = _("{period}: {span}").format(period=_(period_name), span=span)
         makers: list[Callable[[Figures, str, str], Chart | None]] = [
             _interests_chart,
             _countries_chart,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
@@ -11,7 +13,7 @@ from bot.app import register_commands
 from bot.charts import HEIGHT, WIDTH, draw_charts
 from storage.experts_tables import ActivityReport, Deployment
 from storage.models import Deadline, ExpressionOfInterest, Person
-from storage.statistics import Figures, Period
+from storage.statistics import Figures
 from tests.conftest import COORDINATORS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -42,8 +44,8 @@ def known_figures() -> Figures:
 
 
 def test_charts_are_pngs_of_one_size_titled_in_the_readers_language():
-    english = draw_charts(known_figures(), Period.LAST_30_DAYS, "en")
-    german = draw_charts(known_figures(), Period.LAST_30_DAYS, "de")
+    english = draw_charts(known_figures(), "Last 30 days", "en")
+    german = draw_charts(known_figures(), "Last 30 days", "de")
     assert [c.title for c in english] == [
         "Expressions of interest per month, by programme and status",
         "Expressions of interest by partner country",
@@ -76,9 +78,7 @@ def test_charts_are_pngs_of_one_size_titled_in_the_readers_language():
 def test_the_ten_countries_with_most_submissions_and_the_rest_as_other():
     many = tuple((code, 1) for code in ("GH", "TZ", "KE", "UG", "NA", "PE", "BR", "MX", "IN"))
     figures = known_figures()
-    chart = draw_charts(
-        Figures(**{**figures.__dict__, "countries": many * 3}), Period.ALL_TIME, "en"
-    )[1]
+    chart = draw_charts(Figures(**{**figures.__dict__, "countries": many * 3}), "All time", "en")[1]
     assert "Other countries: 17" in chart.caption
     assert len(chart.caption) <= 1024
 
@@ -221,3 +221,14 @@ async def test_coordinators_find_stats_in_their_command_menu(bot):
             menus[coordinator, "en"]
         )
     assert "stats" not in menus[None, "en"] and "stats" not in menus[None, None]
+
+
+def test_the_bot_starts_without_loading_the_plotting_library():
+    """matplotlib is imported when the first charts are drawn, not at every start."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.app; print('matplotlib' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "False"

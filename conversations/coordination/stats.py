@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import InputMediaPhoto, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import StatsPeriodChosen
-from bot.charts import PERIOD_NAMES, Chart, draw_charts
 from bot.contributions import Contribution
 from bot.i18n import N_, _, current_language, render
 from bot.messaging import Button, acknowledge, flush_closing, replace, reply
@@ -25,8 +25,17 @@ from bot.services import services
 from storage import statistics
 from storage.statistics import Period
 
+if TYPE_CHECKING:
+    from bot.charts import Chart
+
 logger = logging.getLogger(__name__)
 
+PERIOD_NAMES = {
+    Period.LAST_30_DAYS: N_("Last 30 days"),
+    Period.LAST_12_MONTHS: N_("Last 12 months"),
+    Period.THIS_YEAR: N_("This year"),
+    Period.ALL_TIME: N_("All time"),
+}
 COMMAND_DESCRIPTION = N_(
     "charts of the submissions, reports and overdue deadlines, for a period you choose"
 )
@@ -65,9 +74,17 @@ async def period_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, context, render("stats/nothing", period=name))
         return
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    charts = await asyncio.to_thread(draw_charts, figures, period, current_language())
+    charts = await asyncio.to_thread(_draw, figures, PERIOD_NAMES[period], current_language())
     logger.info("sending %d charts (%s) to %s", len(charts), period, user.id)
     await _send(context, chat.id, charts)
+
+
+def _draw(figures: statistics.Figures, period_name: str, language: str) -> list[Chart]:
+    """The charts, drawn in a worker thread. matplotlib takes a second or more to import: it is
+    imported here, when the first charts are drawn, not at every start of the bot (or shell)."""
+    from bot.charts import draw_charts
+
+    return draw_charts(figures, period_name, language)
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, charts: list[Chart]) -> None:
