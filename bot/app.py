@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -37,6 +37,7 @@ from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
 from conversations import fallback, menu
 from conversations.advisor import model_rules, models
+from conversations.coordination import stats
 from conversations.deadlines import calls as call_flow
 from conversations.deadlines import custom_deadline, personal_settings
 from conversations.deadlines import overview as deadline_list
@@ -152,18 +153,38 @@ COMMANDS = (
     ("deleteme", erasure.COMMAND_DESCRIPTION),
     ("cancel", i18n.N_("Pause the current form")),
 )
+# Coordinators also get their own commands, in a menu shown in their chats only (Telegram's
+# chat scope), described as /help describes them.
+COORDINATOR_COMMANDS = (
+    ("submissions", i18n.N_("expressions of interest waiting for a decision")),
+    ("reports", i18n.N_("activity reports waiting to be reviewed")),
+    ("deploy", i18n.N_("register a deployment and get the expert's invitation link")),
+    ("deployments", i18n.N_("the deployments, and new invitation links")),
+    ("call", i18n.N_("open a call for expressions of interest")),
+    ("deadline", i18n.N_("set a deadline for a person or a deployment")),
+    ("overdue", i18n.N_("who is overdue with what")),
+    ("stats", stats.COMMAND_DESCRIPTION),
+    ("export", i18n.N_("everything submitted, as an Excel workbook")),
+)
 
 
 async def register_commands(application: App) -> None:
-    """Registers the command menu in every language, the fallback's also for everyone else;
-    a failure is logged, not fatal."""
+    """Registers the command menu in every language, the fallback's also for everyone else,
+    and the coordinators' longer one in their chats; a failure is logged, not fatal."""
+    coordinators = sorted(application.bot_data[SERVICES_KEY].settings.coordinators)
     for language in i18n.LANGUAGES:
         with use_language(language):
             commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
+            theirs = commands + [BotCommand(n, _(d)) for n, d in COORDINATOR_COMMANDS]
         try:
             await application.bot.set_my_commands(commands, language_code=language)
             if language == i18n.FALLBACK:
                 await application.bot.set_my_commands(commands)
+            for chat_id in coordinators:
+                scope = BotCommandScopeChat(chat_id)
+                await application.bot.set_my_commands(theirs, scope, language_code=language)
+                if language == i18n.FALLBACK:
+                    await application.bot.set_my_commands(theirs, scope)
         except TelegramError:
             logger.warning("could not register the %s command menu", language, exc_info=True)
 
@@ -205,6 +226,7 @@ def contributions() -> list[Contribution]:
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
         export_flow,
         *(erasure, my_data),
+        stats,
     )
     return [*(module.setup() for module in modules), reminders.contribution()]
 

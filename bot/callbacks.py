@@ -19,6 +19,8 @@ from typing import Annotated, Any, ClassVar, Self, cast, get_args, get_origin, g
 
 from telegram import Update
 
+from storage.statistics import Period
+
 SEPARATOR = "|"
 MAX_BYTES = 64  # Telegram's limit for callback data
 MAX_ID = 2**63 - 1  # ids are signed 64-bit in the database
@@ -567,3 +569,10 @@ class ErasureButton(CallbackData, prefix="del"):
     """del|<e|k>: erase my data, or keep it."""
 
     choice: ErasureChoice
+
+
+@dataclasses.dataclass(frozen=True)
+class StatsPeriodChosen(CallbackData, prefix="stats"):
+    """stats|<period>: a coordinator chooses the period of the /stats charts."""
+
+    period: Period

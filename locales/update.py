@@ -72,6 +72,11 @@ DOMAINS: dict[str, list[str]] = {
         "conversations/privacy/*.py",
         "bot/templates/privacy/*.j2",
     ],
+    "stats": [
+        "conversations/coordination/*.py",
+        "bot/charts.py",
+        "bot/templates/stats/*.j2",
+    ],
     "messages": ["bot/*.py", "conversations/*.py", "conversations/*/*.py", "bot/templates/*/*.j2"],
 }
 

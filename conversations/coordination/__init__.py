@@ -1,0 +1,1 @@
+"""Coordination: what coordinators look at across every programme (/stats)."""
