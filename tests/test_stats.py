@@ -54,9 +54,9 @@ def test_charts_are_pngs_of_one_size_titled_in_the_readers_language():
         "Overdue deadlines now, by kind",
     ]
     assert [c.title for c in german] == [
-        "Interessenbekundungen pro Monat, nach Programm und Status",
-        "Interessenbekundungen nach Partnerland",
-        "Tätigkeitsberichte pro Monat und pro SDG",
+        "Interessensbekundungen pro Monat, nach Programm und Status",
+        "Interessensbekundungen nach Partnerland",
+        "Aktivitätsberichte pro Monat und pro SDG",
         "Teilnehmende und Frauenanteil",
         "Überfällige Fristen jetzt, nach Art",
     ]
@@ -157,7 +157,7 @@ async def test_charts_in_german_for_a_german_coordinator(bot, instant):
     await coordinator.click("Letzte 12 Monate")
     [album] = bot.api.calls_to("sendMediaGroup")
     captions = [media["caption"] for media in album.params["media"]]
-    assert captions[0].startswith("Interessenbekundungen pro Monat")
+    assert captions[0].startswith("Interessensbekundungen pro Monat")
     assert "Tansania: 1" in captions[1]
     assert "Teilnehmende: 40, davon Frauen: 18 (45\xa0%)" in captions[3]
 
