@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot import countries, form_kinds
 from bot.active_flow import activate
+from bot.callbacks import FormAction
 from bot.forms import (
     SUMMARY,
     Form,
@@ -341,8 +342,8 @@ async def _country_typed(
         ).format(text=text[:100])
         await ask(update, context, form, draft, note=note)
         return
-    rows = [[(country_name(code), data(form, draft, "k", code))] for code in found]
-    rows.append([(_("None of these — type again"), data(form, draft, "r"))])
+    rows = [[(country_name(code), data(form, draft, FormAction.COUNTRY, code))] for code in found]
+    rows.append([(_("None of these — type again"), data(form, draft, FormAction.RETYPE))])
     rows.append(nav_row(form, draft))
     await reply(
         update, context, render("forms/countries", typed=text[:100], count=len(found)), rows

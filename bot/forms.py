@@ -165,11 +165,11 @@ def summary_lines(form: Form, answers: Mapping[str, Any]) -> SummaryLines:
 
 
 # -- callback data: <prefix>|<draft>|<step index>|<action>|<argument>, at most 64 bytes ---------
-def data(form: Form, draft: Draft, action: str, argument: str | int = "") -> str:
+def data(form: Form, draft: Draft, action: FormAction, argument: str | int = "") -> str:
     """Callback data for a button on the draft's current step."""
     step = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
     kind = FormButton.of_form(form.prefix)
-    return kind.pack_values(draft.id, step, FormAction(action), argument)
+    return kind.pack_values(draft.id, step, action, argument)
 
 
 def parse_data(raw: object, form: Form) -> FormButton | None:
@@ -178,7 +178,10 @@ def parse_data(raw: object, form: Form) -> FormButton | None:
 
 
 def nav_row(form: Form, draft: Draft) -> list[Button]:
-    return [(_("◀️ Back"), data(form, draft, "b")), (_("✖️ Cancel"), data(form, draft, "x"))]
+    return [
+        (_("◀️ Back"), data(form, draft, FormAction.BACK)),
+        (_("✖️ Cancel"), data(form, draft, FormAction.CANCEL)),
+    ]
 
 
 # -- showing a step ------------------------------------------------------------------------------
@@ -200,19 +203,24 @@ def question_view(
         buttons = [
             (
                 ("✅ " if o.value in chosen else "") + _(o.label),
-                data(form, draft, "t" if question.kind == Kind.MULTI else "c", i),
+                data(
+                    form,
+                    draft,
+                    FormAction.TICK if question.kind == Kind.MULTI else FormAction.CHOICE,
+                    i,
+                ),
             )
             for i, o in enumerate(question.options)
         ]
         rows += in_columns(buttons, question.columns)
         if question.kind == Kind.MULTI:
-            rows.append([(_("☑️ Done"), data(form, draft, "d"))])
+            rows.append([(_("☑️ Done"), data(form, draft, FormAction.DONE))])
     elif question.kind == Kind.CONSENT:
         yes, no = ("✅ " if value is True else "", "✅ " if value is False else "")
         rows.append(
             [
-                (yes + _("Yes, I agree"), data(form, draft, "c", 1)),
-                (no + _("No"), data(form, draft, "c", 0)),
+                (yes + _("Yes, I agree"), data(form, draft, FormAction.CHOICE, 1)),
+                (no + _("No"), data(form, draft, FormAction.CHOICE, 0)),
             ]
         )
     prompt = _(question.prompt)
@@ -220,16 +228,19 @@ def question_view(
     if question.kind == Kind.DATE and not question.future:
         rows.append(
             [
-                (labels["today"], data(form, draft, "y", 0)),
-                (labels["yesterday"], data(form, draft, "y", 1)),
+                (labels["today"], data(form, draft, FormAction.DAY, 0)),
+                (labels["yesterday"], data(form, draft, FormAction.DAY, 1)),
             ]
         )
     if question.kind == Kind.ATTACHMENTS:
         prompt += "\n\n" + form_kinds.attachments_status(value)
-        rows.append([(labels["done"], data(form, draft, "d"))])
+        rows.append([(labels["done"], data(form, draft, FormAction.DONE))])
         if value:
-            rows.append([(labels["remove"], data(form, draft, "w"))])
-    rows += [[(_(o.label), data(form, draft, "a", i))] for i, o in enumerate(question.extra)]
+            rows.append([(labels["remove"], data(form, draft, FormAction.REMOVE))])
+    rows += [
+        [(_(o.label), data(form, draft, FormAction.ANOTHER, i))]
+        for i, o in enumerate(question.extra)
+    ]
     keep = value not in (None, "", []) and question.kind in (
         Kind.TEXT,
         Kind.EMAIL,
@@ -238,12 +249,12 @@ def question_view(
         Kind.DATE,
     )
     if keep:
-        rows.append([(_("Keep current answer"), data(form, draft, "p"))])
+        rows.append([(_("Keep current answer"), data(form, draft, FormAction.KEEP))])
     if question.optional and question.kind != Kind.ATTACHMENTS:
         if value in (None, [], ""):
-            rows.append([(_("Skip"), data(form, draft, "s"))])
+            rows.append([(_("Skip"), data(form, draft, FormAction.SKIP))])
         else:  # an optional answer can be taken back, not only replaced
-            rows.append([(_("🗑 Remove this answer"), data(form, draft, "s"))])
+            rows.append([(_("🗑 Remove this answer"), data(form, draft, FormAction.SKIP))])
     rows.append(nav_row(form, draft))
     text = render(
         "forms/question",
@@ -266,13 +277,16 @@ def summary_view(
     """The summary with an edit button per answer, Submit and Cancel."""
     questions = form.applicable(draft.answers)
     edits = [
-        (_("✏️ {label}").format(label=_(q.label)), data(form, draft, "e", form._index[q.key]))
+        (
+            _("✏️ {label}").format(label=_(q.label)),
+            data(form, draft, FormAction.EDIT, form._index[q.key]),
+        )
         for q in questions
     ]
     rows = in_columns(edits, 2)
     refused = form.refused(draft.answers)
     if not refused:  # without consent there is nothing to submit: no Submit button at all
-        rows.append([(_(form.submit_label), data(form, draft, "u"))])
+        rows.append([(_(form.submit_label), data(form, draft, FormAction.SUBMIT))])
     rows.append(nav_row(form, draft))
     text = render(
         "forms/summary",
@@ -299,7 +313,10 @@ def consent_needed(question: Question, *, at_summary: bool) -> str:
 def resume_rows(form: Form, draft: Draft) -> list[list[Button]]:
     """Continue / Discard buttons for a draft the person left."""
     return [
-        [(_("▶️ Continue"), data(form, draft, "o")), (_("🗑 Discard draft"), data(form, draft, "z"))]
+        [
+            (_("▶️ Continue"), data(form, draft, FormAction.CONTINUE)),
+            (_("🗑 Discard draft"), data(form, draft, FormAction.DISCARD)),
+        ]
     ]
 
 

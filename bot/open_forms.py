@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot import form_buttons, forms
 from bot.active_flow import active_flow
+from bot.callbacks import FormAction
 from bot.contributions import OpenForm
 from bot.forms import Draft, Form
 from bot.i18n import _, render
@@ -109,7 +110,10 @@ async def open_draft_rows(
     if len(drafts) == 1:
         rows = forms.resume_rows(*drafts[0])
     else:
-        rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
+        rows = [
+            [("▶️ " + _(form.title), forms.data(form, draft, FormAction.CONTINUE))]
+            for form, draft in drafts
+        ]
     # Rendered HTML already: Markup, so that the /start template does not escape it a second
     # time (an apostrophe would reach the reader as &#39;).
     return Markup("\n".join([*notes, offers_note] if offers_note else notes)), rows + offer_rows

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import FormButton, ProgressButton, Section
+from bot.callbacks import FormAction, FormButton, ProgressButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import Draft, DraftStore, Form
@@ -151,7 +151,7 @@ async def _open(
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
         return
     svc = services(context)
     due = await svc.db.run(

@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import FormButton, ReportAction, ReportButton, ReportsButton, Section
+from bot.callbacks import FormAction, FormButton, ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import Draft, DraftStore, Form
@@ -269,7 +269,7 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
         return
     svc = services(context)
     draft = await svc.db.run(
