@@ -21,6 +21,7 @@ from bot.form_answers import (
 )
 from bot.forms import (
     SUMMARY,
+    AnyForm,
     Form,
     consent_needed,
     data,
@@ -31,12 +32,12 @@ from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.question_buttons import ANSWER_BUTTONS, index_below
 from bot.services import services
-from storage.drafts import Draft
+from storage.drafts import Draft, DraftT
 
 logger = logging.getLogger(__name__)
 
 
-def discard_question(form: Form, draft: Draft) -> tuple[str, list[list[tuple[str, str]]]]:
+def discard_question(form: Form[DraftT], draft: DraftT) -> tuple[str, list[list[tuple[str, str]]]]:
     """Really discard? (Text and buttons; keeping the draft is the first choice.)"""
     if draft.reference:  # a revision: the submission itself stays
         text = _("Drop your changes to {reference}? It stays as it was submitted.").format(
@@ -56,8 +57,8 @@ def discard_question(form: Form, draft: Draft) -> tuple[str, list[list[tuple[str
 async def press_on_draft(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    draft: Draft | None,
-    form_of: Callable[[Draft], Form],
+    draft: DraftT | None,
+    form_of: Callable[[DraftT], Form[DraftT]],
     gone: str,
 ) -> None:
     """Hands a pressed button to the form when it belongs to the person's current draft.
@@ -79,14 +80,14 @@ async def press_on_draft(
 
 
 # A handler of one action; it says whether the button applied (False: the step is shown again).
-DraftPress = Callable[[Update, ContextTypes.DEFAULT_TYPE, Form, Draft, str], Awaitable[bool]]
+DraftPress = Callable[[Update, ContextTypes.DEFAULT_TYPE, AnyForm, Draft, str], Awaitable[bool]]
 
 
 async def button_pressed(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     step: str,
     action: FormAction,
     argument: str,
@@ -127,7 +128,11 @@ async def button_pressed(
 
 # -- the draft as a whole: discard, continue -----------------------------------------------------
 async def _discard(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft, argument: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    argument: str,
 ) -> bool:
     await acknowledge(update)
     await close_buttons(update)
@@ -141,7 +146,11 @@ async def _discard(
 
 
 async def _continue(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft, argument: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    argument: str,
 ) -> bool:
     """Continue a paused (or any) draft where it stands."""
     await acknowledge(update)
@@ -152,7 +161,11 @@ async def _continue(
 
 # -- moving through the form: Cancel, Back, an edit, Submit --------------------------------------
 async def _cancel(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft, argument: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    argument: str,
 ) -> bool:
     await close_buttons(update)
     await pause(update, context, form, draft)
@@ -160,7 +173,11 @@ async def _cancel(
 
 
 async def _back(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft, argument: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    argument: str,
 ) -> bool:
     previous = form.previous_step(draft.step, draft.answers)
     await close_buttons(update)
@@ -187,7 +204,11 @@ async def _back(
 
 
 async def _edit(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft, argument: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    argument: str,
 ) -> bool:
     if not (draft.step == SUMMARY and index_below(argument, len(form.questions))):
         return False
@@ -201,7 +222,11 @@ async def _edit(
 
 
 async def _submit(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft, argument: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    argument: str,
 ) -> bool:
     if draft.step != SUMMARY:
         return False
@@ -234,7 +259,7 @@ _THIS_STEP: dict[FormAction, DraftPress] = {
 
 
 async def pause(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT
 ) -> None:
     """Pauses the draft (Cancel): typed text is no longer taken as an answer; nothing is lost."""
     draft = await hold(context, form, draft)
@@ -244,7 +269,7 @@ async def pause(
 
 
 async def resume(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT
 ) -> None:
     """Continue the draft where it stands (unpaused, so typed text is its answer again)."""
     if draft.paused:
@@ -252,7 +277,7 @@ async def resume(
     await ask(update, context, form, draft)
 
 
-async def hold(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> Draft:
+async def hold(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT) -> DraftT:
     """Pause the draft without a word (the caller says what happens instead): typed text is
     no longer taken as its answer until the person continues it."""
     draft = await _move(context, form, draft, draft.step, draft.editing, paused=True)
@@ -263,12 +288,12 @@ async def hold(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> 
 
 async def _move(
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     step: str,
     editing: bool,
     paused: bool = False,
-) -> Draft:
+) -> DraftT:
     moved = await services(context).db.run(
         form.store.move, draft_id=draft.id, step=step, editing=editing, paused=paused
     )

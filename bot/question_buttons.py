@@ -13,13 +13,13 @@ from telegram.ext import ContextTypes
 from bot import countries
 from bot.callbacks import FormAction
 from bot.form_answers import ask, save, save_choice, today, too_early
-from bot.forms import Form, Kind, Question, question_view
+from bot.forms import AnyForm, Form, Kind, Question, question_view
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, replace
-from storage.drafts import Draft
+from storage.drafts import Draft, DraftT
 
 AnswerPress = Callable[
-    [Update, ContextTypes.DEFAULT_TYPE, Form, Draft, Question, str], Awaitable[bool]
+    [Update, ContextTypes.DEFAULT_TYPE, AnyForm, Draft, Question, str], Awaitable[bool]
 ]
 
 
@@ -30,8 +30,8 @@ def index_below(argument: str, count: int) -> bool:
 async def _choice(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -53,8 +53,8 @@ async def _choice(
 async def _tick(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -74,8 +74,8 @@ async def _tick(
 async def _day(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -96,8 +96,8 @@ async def _day(
 async def _remove_files(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -112,8 +112,8 @@ async def _remove_files(
 async def _done(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -132,8 +132,8 @@ async def _done(
 async def _country(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -148,8 +148,8 @@ async def _country(
 async def _retype(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -161,8 +161,8 @@ async def _retype(
 async def _keep(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -175,8 +175,8 @@ async def _keep(
 async def _skip(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:
@@ -192,8 +192,8 @@ async def _skip(
 async def _another(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     argument: str,
 ) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -108,19 +108,19 @@ save_answer, move_draft = DRAFTS.save, DRAFTS.move
 
 def draft_of(session: Session, report: ActivityReport) -> ReportDraft:
     """The report as the form engine sees it."""
-    return cast(ReportDraft, DRAFTS.view_row(session, report))
+    return DRAFTS.view_row(session, report)
 
 
 def current_draft(*, session: Session, person_id: int) -> ReportDraft | None:
     """The expert's report being filled in or edited, if any."""
-    return cast(ReportDraft | None, DRAFTS.current(session=session, owner_id=person_id))
+    return DRAFTS.current(session=session, owner_id=person_id)
 
 
 def start_draft(
     *, session: Session, person_id: int, deployment_id: int, step: str, now: datetime
 ) -> ReportDraft:
     """Open a new, empty guided report."""
-    started = DRAFTS.start(
+    return DRAFTS.start(
         session=session,
         owner_id=person_id,
         step=step,
@@ -128,7 +128,6 @@ def start_draft(
         deployment_id=deployment_id,
         source="guided",
     )
-    return cast(ReportDraft, started)
 
 
 def discard_draft(*, session: Session, draft_id: int) -> None:

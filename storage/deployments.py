@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from storage.deadlines import add_deadline
 from storage.deployment_views import DeploymentView, view, zone_for
-from storage.draft_repository import DraftRepository
+from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus, ReportingInterval
 from storage.invitations import issue_invitation
@@ -91,6 +91,7 @@ DRAFTS = DraftRepository(
     },
     to_answer={"start_date": _answered_date, "end_date": _answered_date},
     blank={"eoi_id": None},
+    extend=plain,
 )
 move_draft, discard_draft = DRAFTS.move, DRAFTS.discard
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from storage import outbox
 from storage.deadlines import complete
-from storage.draft_repository import DraftRepository
+from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, ProgressReport, ReportStatus
 from storage.models import Deadline, DeadlineStatus
@@ -48,6 +48,7 @@ DRAFTS = DraftRepository(
     draft=ReportStatus.DRAFT,
     discarded=ReportStatus.DISMISSED,
     answer_keys=ANSWER_KEYS,
+    extend=plain,
 )
 save_answer, move_draft, discard_draft = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 

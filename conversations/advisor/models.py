@@ -24,7 +24,7 @@ from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
 from bot.callbacks import AdvisorAction, AdvisorButton, FormAction, FormButton, Menu, MenuItem
 from bot.contributions import Contribution, OpenForm
-from bot.forms import SUMMARY, Draft, DraftStore, Form
+from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
@@ -130,7 +130,7 @@ async def current_session(context: ContextTypes.DEFAULT_TYPE, person_id: int) ->
 
 async def _open_session(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's open advisor run with its form, for the menu and /cancel."""
     draft = await current_session(context, person_id)
     return None if draft is None else (ADVISOR, draft)

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_answers, form_buttons
 from bot.callbacks import DeploymentsButton, FormAction, FormButton, NewLink, Section
 from bot.contributions import Contribution, OpenForm
-from bot.forms import Draft, DraftStore, Form
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
 from bot.main_menu import main_menu_rows
@@ -204,7 +204,7 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, coordinator_id: int)
 
 async def _open_draft(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's draft of this form with the form, for the menu, /cancel and pausing."""
     draft = await current_draft(context, person_id)
     return None if draft is None else (FORM, draft)

@@ -16,7 +16,7 @@ from bot import form_answers, form_buttons, forms
 from bot.callbacks import FormAction, FormButton, ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
-from bot.forms import Draft, DraftStore, Form
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render, use_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -27,6 +27,7 @@ from bot.questions import Kind, Option, Question
 from bot.services import services
 from bot.vocabulary import SDGS
 from storage import activity_reports as store
+from storage.activity_reports import ReportDraft
 from storage.outbox import Outgoing
 
 MAX_PARTICIPANTS = 100_000
@@ -188,7 +189,7 @@ QUESTIONS = (
 
 
 async def report_submitted(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: ReportDraft
 ) -> None:
     """Submits the report, gives its reference and wakes the notice dispatcher."""
     svc = services(context)
@@ -214,10 +215,10 @@ async def report_submitted(
 
 
 async def report_discarded(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: ReportDraft
 ) -> None:
     """A new draft is gone; the edit of a submitted report is undone."""
-    if getattr(draft, "reference", None):
+    if draft.reference:
         await reply(
             update,
             context,
@@ -237,12 +238,12 @@ FORM = Form(
     on_discarded=report_discarded,
     prefix="rep",
     slot="activity_report",
-    zone_of=lambda draft: getattr(draft, "zone", "UTC"),
-    earliest=lambda draft: getattr(draft, "started", None),
+    zone_of=lambda draft: draft.zone,
+    earliest=lambda draft: draft.started,
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> ReportDraft | None:
     """The expert's open report draft (cached in this process after the first look-up)."""
     svc = services(context)
     return await form_answers.cached_draft(
@@ -252,7 +253,7 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
 
 async def _open_draft(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's draft of this form with the form, for the menu, /cancel and pausing."""
     draft = await current_draft(context, person_id)
     return None if draft is None else (FORM, draft)
