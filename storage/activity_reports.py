@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage import outbox
+from storage.answer_columns import answer_keys
 from storage.deployment_views import deployment_of_expert
 from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
@@ -17,22 +18,8 @@ from storage.experts_tables import ActivityReport, Deployment, ReportStatus
 from storage.models import Person
 from storage.references import next_reference
 
-# The columns an expert answers; the guided form's question keys are taken from these.
-ANSWER_KEYS = (
-    "activity_type",
-    "activity_date",
-    "title",
-    "description",
-    "participants_total",
-    "participants_women",
-    "disadvantaged",
-    "institutions",
-    "sdgs",
-    "gender",
-    "do_no_harm",
-    "do_no_harm_note",
-    "attachments",
-)
+# The columns the form answers, marked where the table declares them (storage.answer_columns).
+ANSWER_KEYS = answer_keys(ActivityReport)
 NUMBERS = ("participants_total", "participants_women")
 TITLE_LENGTH = 80
 NOTICE = "experts/report_notice"

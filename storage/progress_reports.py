@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from storage import outbox
+from storage.answer_columns import answer_keys
 from storage.deadlines import complete
 from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
@@ -17,7 +18,8 @@ from storage.experts_tables import Deployment, ProgressReport, ReportStatus
 from storage.models import Deadline, DeadlineStatus
 from storage.references import next_reference
 
-ANSWER_KEYS = ("progress", "challenges", "next_steps", "support_needed")
+# The columns the form answers, marked where the table declares them (storage.answer_columns).
+ANSWER_KEYS = answer_keys(ProgressReport)
 NOTICE = "experts/progress_notice"
 
 

@@ -1,4 +1,12 @@
-"""Guided activity report (/report): what, when, who took part, cross-cutting themes, files."""
+"""Guided activity report (/report): what, when, who took part, cross-cutting themes, files.
+
+A question's key is its answer column's name, defined once. Adding a question touches four
+places: the column, declared with `answer(...)` in storage/experts_tables.py; its Alembic migration
+in storage/migrations/versions/; its Question in QUESTIONS below; its texts in the catalogs
+(locales/update.py, then the msgstrs). The draft store, the summary and the export follow from the
+column (storage.answer_columns); tests/test_answer_columns.py checks the questions and the
+columns agree.
+"""
 
 from __future__ import annotations
 
