@@ -11,23 +11,8 @@ from telegram.ext import ContextTypes
 
 from bot.active_flow import NONE, activate, active_flow
 from bot.callbacks import FormAction
-from bot.form_answers import (
-    EDIT_START,
-    answer_again,
-    ask,
-    redelivered,
-    remember,
-    save,
-)
-from bot.forms import (
-    SUMMARY,
-    AnyForm,
-    Form,
-    consent_needed,
-    data,
-    parse_data,
-    resume_rows,
-)
+from bot.form_answers import EDIT_START, answer_again, ask, redelivered, remember, save
+from bot.forms import SUMMARY, AnyForm, Form, consent_needed, data, parse_data, resume_rows
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.question_buttons import ANSWER_BUTTONS, index_below
