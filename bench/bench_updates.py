@@ -29,7 +29,8 @@ from telegram.ext import Application, ApplicationBuilder, MessageHandler, filter
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.offline import OfflineBotAPI, SimulatedPerson
+from bot.offline import OfflineBotAPI
+from bot.simulated_person import SimulatedPerson
 from storage.db import Database
 
 ANSWERS: list[tuple[str, str]] = [

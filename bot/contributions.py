@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.forms import Draft, Form
+from bot.forms import AnyForm, Draft
 from bot.messaging import Button
 from bot.ptb_types import App, Handler
 from bot.questions import Question
@@ -27,9 +27,9 @@ from storage.preferences import Entry
 
 Rows = list[list[Button]]
 # The person's draft of a form kind (with the form it belongs to), or None.
-FindDraft = Callable[[ContextTypes.DEFAULT_TYPE, int], Awaitable[tuple[Form, Draft] | None]]
+FindDraft = Callable[[ContextTypes.DEFAULT_TYPE, int], Awaitable[tuple[AnyForm, Draft] | None]]
 # The line /start shows about an open draft: (form, draft, step k, of n, at the summary).
-DraftNote = Callable[[Form, Draft, int, int, bool], str]
+DraftNote = Callable[[AnyForm, Draft, int, int, bool], str]
 # A line and buttons /start shows about something else that waits for the person.
 Waiting = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[tuple[str, Rows]]]
 # A notice's text from its outbox params (in the recipient's language, set by the caller).

@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot import countries, form_kinds, typed_words
 from bot.active_flow import activate
+from bot.callbacks import FormAction
 from bot.forms import (
     SUMMARY,
     Form,
@@ -37,7 +38,7 @@ from bot.messaging import (
     reply,
 )
 from bot.services import services
-from storage.drafts import Draft
+from storage.drafts import Draft, DraftT
 from storage.people import REDELIVERY_WINDOW
 
 logger = logging.getLogger(__name__)
@@ -46,8 +47,8 @@ logger = logging.getLogger(__name__)
 async def ask(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     note: str | None = None,
 ) -> None:
     """Send the draft's current step as a new message."""
@@ -123,13 +124,13 @@ def unknown_command(text: str, typed: bool = True) -> str:
 async def save(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     key: str,
     value: Any,
     *,
     advance: bool = True,
-) -> Draft:
+) -> DraftT:
     """Store one answer (and the next step) in one transaction, then show that step."""
     svc = services(context)
     answers = {**draft.answers, key: value}
@@ -170,7 +171,7 @@ def redelivered(update: Update, draft: Draft, now: datetime) -> bool:
 
 
 async def answer_again(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT
 ) -> None:
     """A redelivered update: if it was the last to change the draft, the process may have died
     before its reply went out, so the step it led to is shown (again); an older one is dropped."""
@@ -178,7 +179,7 @@ async def answer_again(
         await ask(update, context, form, draft)
 
 
-def remember(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft | None) -> None:
+def remember(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT | None) -> None:
     """Keep the draft in this process's cache; the database stays the source of truth.
 
     Only one bot process serves a token (see bot.lock), so this cache cannot go stale.
@@ -188,8 +189,10 @@ def remember(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft | None
 
 
 async def cached_draft(
-    context: ContextTypes.DEFAULT_TYPE, form_slot: str, load: Callable[[], Awaitable[Draft | None]]
-) -> Draft | None:
+    context: ContextTypes.DEFAULT_TYPE,
+    form_slot: str,
+    load: Callable[[], Awaitable[DraftT | None]],
+) -> DraftT | None:
     """The person's draft of this kind: from the cache, or loaded once after a restart."""
     assert context.user_data is not None
     if form_slot not in context.user_data:
@@ -198,7 +201,7 @@ async def cached_draft(
 
 
 async def answer_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT
 ) -> None:
     """Takes a typed message as the answer to the current step, or says what is wrong."""
     if redelivered(update, draft, services(context).clock()):
@@ -238,7 +241,7 @@ async def answer_typed(
         if question.kind == Kind.MULTI:
             current = list(draft.answers.get(question.key) or [])
             value: Any = [*current, chosen] if chosen not in current else current
-            saved: Draft | None = await save(
+            saved: DraftT | None = await save(
                 update, context, form, draft, question.key, value, advance=False
             )
         else:
@@ -269,7 +272,7 @@ async def answer_typed(
     await ask(update, context, form, draft)
 
 
-def too_early(form: Form, draft: Draft, value: str) -> str | None:
+def too_early(form: Form[DraftT], draft: DraftT, value: str) -> str | None:
     """Why a date (YYYY-MM-DD) is before the earliest the form allows, or None."""
     earliest = form.earliest(draft) if form.earliest else None
     if earliest is None or date.fromisoformat(value) >= earliest:
@@ -280,7 +283,7 @@ def too_early(form: Form, draft: Draft, value: str) -> str | None:
     )
 
 
-def today(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> date:
+def today(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT) -> date:
     """Today's date where the person is (their draft's time zone), by the bot's clock."""
     zone = form.zone_of(draft) if form.zone_of else "UTC"
     return services(context).clock().astimezone(ZoneInfo(zone)).date()
@@ -289,8 +292,8 @@ def today(context: ContextTypes.DEFAULT_TYPE, form: Form, draft: Draft) -> date:
 async def _attachment_received(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
 ) -> None:
     """Adds a photo or document to the attachments; anything else gets a note."""
@@ -336,8 +339,8 @@ def _option_typed(question: Question, text: str | None) -> str | None:
 async def _country_typed(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     text: str,
 ) -> None:
@@ -349,8 +352,8 @@ async def _country_typed(
         ).format(text=text[:100])
         await ask(update, context, form, draft, note=note)
         return
-    rows = [[(country_name(code), data(form, draft, "k", code))] for code in found]
-    rows.append([(_("None of these — type again"), data(form, draft, "r"))])
+    rows = [[(country_name(code), data(form, draft, FormAction.COUNTRY, code))] for code in found]
+    rows.append([(_("None of these — type again"), data(form, draft, FormAction.RETYPE))])
     rows.append(nav_row(form, draft))
     await reply(
         update, context, render("forms/countries", typed=text[:100], count=len(found)), rows
@@ -360,11 +363,11 @@ async def _country_typed(
 async def save_choice(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    form: Form,
-    draft: Draft,
+    form: Form[DraftT],
+    draft: DraftT,
     question: Question,
     value: Any,
-) -> Draft | None:
+) -> DraftT | None:
     if question.kind == Kind.CONSENT and value is False:
         # "No" is stored as the answer (and shown so); it blocks submitting until it is "Yes".
         # From the summary the person goes back there; on the way through the form they stay.

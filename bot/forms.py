@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeAlias
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -26,7 +26,8 @@ from bot.messaging import (
     in_columns,
 )
 from bot.questions import Kind, Question
-from storage.drafts import Draft
+from storage.drafts import Draft as Draft
+from storage.drafts import DraftT
 
 logger = logging.getLogger(__name__)
 
@@ -36,38 +37,42 @@ SUMMARY_BUDGET = 3000
 
 
 @dataclass(frozen=True)
-class DraftStore:
-    """The storage functions a form saves through (each owns its transaction)."""
+class DraftStore(Generic[DraftT]):
+    """The storage functions a form saves through (each owns its transaction); DraftT: the kind
+    of draft they hand back."""
 
-    save: Callable[..., Draft]  # (session, draft, answers, step, editing, update_id, now)
-    move: Callable[..., Draft]  # (session, draft_id, step, editing, paused)
+    save: Callable[..., DraftT]  # (session, draft, answers, step, editing, update_id, now)
+    move: Callable[..., DraftT]  # (session, draft_id, step, editing, paused)
     discard: Callable[..., None]  # (session, draft_id)
 
 
-FormHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft], Awaitable[None]]
-ExtraHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft, Question, str], Awaitable[None]]
+FormHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, DraftT], Awaitable[None]]
+ExtraHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, DraftT, Question, str], Awaitable[None]]
 
 
 @dataclass
-class Form:
-    """A sequence of questions with the hooks that make it one conversation."""
+class Form(Generic[DraftT]):
+    """A sequence of questions with the hooks that make it one conversation.
+
+    Generic over its kind of draft: its store hands back a DraftT and its hooks take one, so a
+    hook written for another kind of draft is a type error (tests/test_types.py)."""
 
     name: str
     title: str  # msgid
     questions: tuple[Question, ...]
-    store: DraftStore
-    on_submit: FormHook
-    on_discarded: FormHook
-    on_extra: ExtraHook | None = None
+    store: DraftStore[DraftT]
+    on_submit: FormHook[DraftT]
+    on_discarded: FormHook[DraftT]
+    on_extra: ExtraHook[DraftT] | None = None
     # Where Back on the first question leads (the programme choice, the form an advisor left).
-    on_first_back: FormHook | None = None
+    on_first_back: FormHook[DraftT] | None = None
     prefix: str = "f"  # of its buttons' callback data
     slot: str = "draft"  # where this process caches the person's draft of this kind
     submit_label: str = N_("📨 Submit")  # msgid of the summary's last button
     # The person's time zone for a draft (for "today" in DATE questions); UTC without it.
-    zone_of: Callable[[Draft], str] | None = None
+    zone_of: Callable[[DraftT], str] | None = None
     # The earliest date a DATE answer may have (a report: the day its deployment started).
-    earliest: Callable[[Draft], date | None] | None = None
+    earliest: Callable[[DraftT], date | None] | None = None
     _index: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -125,6 +130,10 @@ class Form:
         ]
 
 
+# Forms of every kind side by side (the open drafts of a person, the features' contributions).
+AnyForm: TypeAlias = "Form[Any]"
+
+
 # -- showing values -----------------------------------------------------------------------------
 def display(question: Question, value: Any) -> str:
     """An answer as the reader sees it, in their language (not yet HTML-escaped)."""
@@ -150,7 +159,7 @@ class SummaryLines(list[tuple[str, str]]):
     shortened: bool = False
 
 
-def summary_lines(form: Form, answers: Mapping[str, Any]) -> SummaryLines:
+def summary_lines(form: Form[DraftT], answers: Mapping[str, Any]) -> SummaryLines:
     """(label, value) for every applicable question, long values shortened to fit one message."""
     questions = form.applicable(answers)
     limit = max(80, SUMMARY_BUDGET // max(1, len(questions)))
@@ -165,25 +174,28 @@ def summary_lines(form: Form, answers: Mapping[str, Any]) -> SummaryLines:
 
 
 # -- callback data: <prefix>|<draft>|<step index>|<action>|<argument>, at most 64 bytes ---------
-def data(form: Form, draft: Draft, action: str, argument: str | int = "") -> str:
+def data(form: Form[DraftT], draft: DraftT, action: FormAction, argument: str | int = "") -> str:
     """Callback data for a button on the draft's current step."""
     step = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
     kind = FormButton.of_form(form.prefix)
-    return kind.pack_values(draft.id, step, FormAction(action), argument)
+    return kind.pack_values(draft.id, step, action, argument)
 
 
-def parse_data(raw: object, form: Form) -> FormButton | None:
+def parse_data(raw: object, form: Form[DraftT]) -> FormButton | None:
     """The form button this callback data is, or None."""
     return FormButton.of_form(form.prefix).unpack(raw)
 
 
-def nav_row(form: Form, draft: Draft) -> list[Button]:
-    return [(_("◀️ Back"), data(form, draft, "b")), (_("✖️ Cancel"), data(form, draft, "x"))]
+def nav_row(form: Form[DraftT], draft: DraftT) -> list[Button]:
+    return [
+        (_("◀️ Back"), data(form, draft, FormAction.BACK)),
+        (_("✖️ Cancel"), data(form, draft, FormAction.CANCEL)),
+    ]
 
 
 # -- showing a step ------------------------------------------------------------------------------
 def question_view(
-    form: Form, draft: Draft, note: str | None = None
+    form: Form[DraftT], draft: DraftT, note: str | None = None
 ) -> tuple[str, list[list[Button]]]:
     """The text and buttons of the draft's current step."""
     if draft.step == SUMMARY:
@@ -200,19 +212,24 @@ def question_view(
         buttons = [
             (
                 ("✅ " if o.value in chosen else "") + _(o.label),
-                data(form, draft, "t" if question.kind == Kind.MULTI else "c", i),
+                data(
+                    form,
+                    draft,
+                    FormAction.TICK if question.kind == Kind.MULTI else FormAction.CHOICE,
+                    i,
+                ),
             )
             for i, o in enumerate(question.options)
         ]
         rows += in_columns(buttons, question.columns)
         if question.kind == Kind.MULTI:
-            rows.append([(_("☑️ Done"), data(form, draft, "d"))])
+            rows.append([(_("☑️ Done"), data(form, draft, FormAction.DONE))])
     elif question.kind == Kind.CONSENT:
         yes, no = ("✅ " if value is True else "", "✅ " if value is False else "")
         rows.append(
             [
-                (yes + _("Yes, I agree"), data(form, draft, "c", 1)),
-                (no + _("No"), data(form, draft, "c", 0)),
+                (yes + _("Yes, I agree"), data(form, draft, FormAction.CHOICE, 1)),
+                (no + _("No"), data(form, draft, FormAction.CHOICE, 0)),
             ]
         )
     prompt = _(question.prompt)
@@ -220,16 +237,19 @@ def question_view(
     if question.kind == Kind.DATE and not question.future:
         rows.append(
             [
-                (labels["today"], data(form, draft, "y", 0)),
-                (labels["yesterday"], data(form, draft, "y", 1)),
+                (labels["today"], data(form, draft, FormAction.DAY, 0)),
+                (labels["yesterday"], data(form, draft, FormAction.DAY, 1)),
             ]
         )
     if question.kind == Kind.ATTACHMENTS:
         prompt += "\n\n" + form_kinds.attachments_status(value)
-        rows.append([(labels["done"], data(form, draft, "d"))])
+        rows.append([(labels["done"], data(form, draft, FormAction.DONE))])
         if value:
-            rows.append([(labels["remove"], data(form, draft, "w"))])
-    rows += [[(_(o.label), data(form, draft, "a", i))] for i, o in enumerate(question.extra)]
+            rows.append([(labels["remove"], data(form, draft, FormAction.REMOVE))])
+    rows += [
+        [(_(o.label), data(form, draft, FormAction.ANOTHER, i))]
+        for i, o in enumerate(question.extra)
+    ]
     keep = value not in (None, "", []) and question.kind in (
         Kind.TEXT,
         Kind.EMAIL,
@@ -238,12 +258,12 @@ def question_view(
         Kind.DATE,
     )
     if keep:
-        rows.append([(_("Keep current answer"), data(form, draft, "p"))])
+        rows.append([(_("Keep current answer"), data(form, draft, FormAction.KEEP))])
     if question.optional and question.kind != Kind.ATTACHMENTS:
         if value in (None, [], ""):
-            rows.append([(_("Skip"), data(form, draft, "s"))])
+            rows.append([(_("Skip"), data(form, draft, FormAction.SKIP))])
         else:  # an optional answer can be taken back, not only replaced
-            rows.append([(_("🗑 Remove this answer"), data(form, draft, "s"))])
+            rows.append([(_("🗑 Remove this answer"), data(form, draft, FormAction.SKIP))])
     rows.append(nav_row(form, draft))
     text = render(
         "forms/question",
@@ -261,18 +281,21 @@ def question_view(
 
 
 def summary_view(
-    form: Form, draft: Draft, note: str | None = None
+    form: Form[DraftT], draft: DraftT, note: str | None = None
 ) -> tuple[str, list[list[Button]]]:
     """The summary with an edit button per answer, Submit and Cancel."""
     questions = form.applicable(draft.answers)
     edits = [
-        (_("✏️ {label}").format(label=_(q.label)), data(form, draft, "e", form._index[q.key]))
+        (
+            _("✏️ {label}").format(label=_(q.label)),
+            data(form, draft, FormAction.EDIT, form._index[q.key]),
+        )
         for q in questions
     ]
     rows = in_columns(edits, 2)
     refused = form.refused(draft.answers)
     if not refused:  # without consent there is nothing to submit: no Submit button at all
-        rows.append([(_(form.submit_label), data(form, draft, "u"))])
+        rows.append([(_(form.submit_label), data(form, draft, FormAction.SUBMIT))])
     rows.append(nav_row(form, draft))
     text = render(
         "forms/summary",
@@ -296,14 +319,17 @@ def consent_needed(question: Question, *, at_summary: bool) -> str:
     ).format(label=_(question.label))
 
 
-def resume_rows(form: Form, draft: Draft) -> list[list[Button]]:
+def resume_rows(form: Form[DraftT], draft: DraftT) -> list[list[Button]]:
     """Continue / Discard buttons for a draft the person left."""
     return [
-        [(_("▶️ Continue"), data(form, draft, "o")), (_("🗑 Discard draft"), data(form, draft, "z"))]
+        [
+            (_("▶️ Continue"), data(form, draft, FormAction.CONTINUE)),
+            (_("🗑 Discard draft"), data(form, draft, FormAction.DISCARD)),
+        ]
     ]
 
 
-def position(form: Form, draft: Draft) -> tuple[int, int]:
+def position(form: Form[DraftT], draft: DraftT) -> tuple[int, int]:
     """(k, n): the draft is at step k of n (k = n at the summary)."""
     keys = [q.key for q in form.applicable(draft.answers)]
     return (keys.index(draft.step) + 1 if draft.step in keys else len(keys)), len(keys)

@@ -13,8 +13,9 @@ from telegram.ext import ContextTypes
 
 from bot import form_buttons, forms
 from bot.active_flow import active_flow
+from bot.callbacks import FormAction
 from bot.contributions import OpenForm
-from bot.forms import Draft, Form
+from bot.forms import AnyForm, Draft
 from bot.i18n import _, render
 from bot.messaging import Button
 from bot.services import services
@@ -25,7 +26,7 @@ async def open_forms(
     context: ContextTypes.DEFAULT_TYPE,
     paused_too: bool = False,
     answered_by: str | None = None,
-) -> list[tuple[Form, Draft]]:
+) -> list[tuple[AnyForm, Draft]]:
     """The person's open (unpaused, or all) drafts of every kind, as (form, draft) pairs;
     answered_by: only the kinds whose typed answers that handler takes."""
     user = update.effective_user
@@ -56,7 +57,7 @@ async def pause_other_forms(update: Update, context: ContextTypes.DEFAULT_TYPE, 
 
 async def find_open(
     context: ContextTypes.DEFAULT_TYPE, person_id: int, slot: str
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's draft (paused or not) of the kind of form with this slot, with its form."""
     for kind in services(context).contributions.open_forms:
         if kind.slot == slot:
@@ -64,7 +65,7 @@ async def find_open(
     return None
 
 
-def kind_of(context: ContextTypes.DEFAULT_TYPE, form: Form) -> OpenForm | None:
+def kind_of(context: ContextTypes.DEFAULT_TYPE, form: AnyForm) -> OpenForm | None:
     """The kind of open form this form is, if a conversation contributed it."""
     for kind in services(context).contributions.open_forms:
         if kind.slot == form.slot:
@@ -81,7 +82,7 @@ def _kinds(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> list[OpenForm]
 async def open_draft_rows(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    drafts: list[tuple[Form, Draft]] | None = None,
+    drafts: list[tuple[AnyForm, Draft]] | None = None,
 ) -> tuple[str, list[list[Button]]]:
     """Lines and buttons about the drafts the person left unfinished (the latest first), and
     messages still waiting to be filed; drafts: open_forms(paused_too=True), if looked up."""
@@ -109,7 +110,10 @@ async def open_draft_rows(
     if len(drafts) == 1:
         rows = forms.resume_rows(*drafts[0])
     else:
-        rows = [[("▶️ " + _(form.title), forms.data(form, draft, "o"))] for form, draft in drafts]
+        rows = [
+            [("▶️ " + _(form.title), forms.data(form, draft, FormAction.CONTINUE))]
+            for form, draft in drafts
+        ]
     # Rendered HTML already: Markup, so that the /start template does not escape it a second
     # time (an apostrophe would reach the reader as &#39;).
     return Markup("\n".join([*notes, offers_note] if offers_note else notes)), rows + offer_rows

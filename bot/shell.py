@@ -12,7 +12,8 @@ from typing import TextIO
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.offline import BotMessage, OfflineBotAPI, SimulatedPerson
+from bot.offline import BotMessage, OfflineBotAPI
+from bot.simulated_person import SimulatedPerson
 from storage.db import Database
 
 _TAGS = re.compile(r"</?(b|strong|i|em|u|code|pre|a)( [^>]*)?>")

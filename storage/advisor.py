@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from storage import interest
 from storage.advisor_tables import AdvisorSession
-from storage.draft_repository import DraftRepository
+from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
 from storage.models import ExpressionOfInterest, Status
 
@@ -39,6 +39,7 @@ DRAFTS = DraftRepository(
     draft=OPEN,
     discarded=DISCARDED,
     blank={"recommendation": None},
+    extend=plain,
 )
 save_answers, move_session, discard_session = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 

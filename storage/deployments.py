@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from storage.answer_columns import answer_keys
 from storage.deadlines import add_deadline
 from storage.deployment_views import DeploymentView, view, zone_for
-from storage.draft_repository import DraftRepository
+from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus, ReportingInterval
 from storage.invitations import issue_invitation
@@ -20,18 +21,8 @@ from storage.models import ExpressionOfInterest, Status
 DEFAULT_LENGTH_YEARS = 2
 MONTHS = {ReportingInterval.MONTHLY: 1, ReportingInterval.QUARTERLY: 3}
 
-# The columns a coordinator answers in chat; the form's question keys are taken from these.
-ANSWER_KEYS = (
-    "expert_name",
-    "expert_model",
-    "eoi_reference",
-    "partnership",
-    "country",
-    "city",
-    "start_date",
-    "end_date",
-    "interval",
-)
+# The columns the form answers, marked where the table declares them (storage.answer_columns).
+ANSWER_KEYS = answer_keys(Deployment)
 
 # A discarded draft keeps none of its answers (nor the expression of interest it pointed to).
 
@@ -91,6 +82,7 @@ DRAFTS = DraftRepository(
     },
     to_answer={"start_date": _answered_date, "end_date": _answered_date},
     blank={"eoi_id": None},
+    extend=plain,
 )
 move_draft, discard_draft = DRAFTS.move, DRAFTS.discard
 

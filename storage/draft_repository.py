@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from storage.drafts import Draft
+from storage.drafts import Draft, DraftT
 from storage.models import Person
 from storage.people import record_update
 
@@ -40,15 +40,24 @@ Row = TypeVar("Row", bound=DraftRow)
 JSON_ANSWERS = "answers"
 
 
+def plain(session: Session, row: Any, draft: Draft) -> Draft:
+    """The draft as it is (for a repository whose form needs nothing more)."""
+    return draft
+
+
 @dataclass(frozen=True)
-class DraftRepository(Generic[Row]):
-    """The drafts of one form kind in one table (Row: its SQLModel table class)."""
+class DraftRepository(Generic[Row, DraftT]):
+    """The drafts of one form kind in one table (Row: its SQLModel table class; DraftT: the
+    kind of draft it hands the form engine, see `extend`)."""
 
     table: type[Row]
     form: str  # Draft.form of its drafts
     owner: str  # the column naming whose draft it is (a person's id)
     draft: Any  # the status of a draft in progress ...
     discarded: Any  # ... and of one thrown away
+    # The draft the form engine gets, built from the plain draft, the row and the session:
+    # `plain`, or one with more than Draft holds (e.g. the deployment's time zone).
+    extend: Callable[[Session, Row, Draft], DraftT]
     # The answer columns; none: the answers live in one JSON column `answers`.
     answer_keys: tuple[str, ...] = ()
     # How an answer is stored (e.g. a date from its ISO text) and read back, by key.
@@ -58,9 +67,6 @@ class DraftRepository(Generic[Row]):
     blank: Mapping[str, Any] = field(default_factory=dict)
     # The newest draft first by this column (a draft edited again comes back to the top).
     newest: str = "id"
-    # A draft with more than Draft holds (e.g. the deployment's time zone): built from the
-    # plain draft, the row and the session.
-    extend: Callable[[Session, Row, Draft], Draft] | None = None
 
     # -- what the form engine calls (bot.forms.DraftStore) -----------------------------------
     def save(
@@ -73,7 +79,7 @@ class DraftRepository(Generic[Row]):
         editing: bool,
         update_id: int | None,
         now: datetime,
-    ) -> Draft:
+    ) -> DraftT:
         """Store answers and the next step in one commit, before the bot replies."""
         row = session.get_one(self.table, draft.id)
         if self.answer_keys:
@@ -95,7 +101,7 @@ class DraftRepository(Generic[Row]):
 
     def move(
         self, *, session: Session, draft_id: int, step: str, editing: bool, paused: bool
-    ) -> Draft:
+    ) -> DraftT:
         """Move the draft to another step (Back, an edit, pause) without changing answers."""
         row = session.get_one(self.table, draft_id)
         self._place(row, step=step, editing=editing, paused=paused)
@@ -114,11 +120,11 @@ class DraftRepository(Generic[Row]):
         session.commit()
 
     # -- what the conversations call ----------------------------------------------------------
-    def get(self, *, session: Session, draft_id: int) -> Draft:
+    def get(self, *, session: Session, draft_id: int) -> DraftT:
         """The draft as it stands."""
         return self.view_row(session, session.get_one(self.table, draft_id))
 
-    def current(self, *, session: Session, owner_id: int) -> Draft | None:
+    def current(self, *, session: Session, owner_id: int) -> DraftT | None:
         """The person's newest draft of this kind, if any."""
         found = session.execute(
             select(self.table)
@@ -140,7 +146,7 @@ class DraftRepository(Generic[Row]):
         now: datetime,
         replacing: bool = False,
         **columns: Any,
-    ) -> Draft:
+    ) -> DraftT:
         """Open a new draft with these columns; replacing: the person's open one is thrown
         away first (its answers deleted)."""
         if replacing:
@@ -182,7 +188,7 @@ class DraftRepository(Generic[Row]):
     def _place(row: Row, *, step: str, editing: bool, paused: bool) -> None:
         row.step, row.editing, row.paused = step, editing, paused
 
-    def view_row(self, session: Session, row: Row) -> Draft:
+    def view_row(self, session: Session, row: Row) -> DraftT:
         """The row as the form engine sees it (a plain Draft, or what extend makes of it)."""
         row_id = row.id
         assert row_id is not None
@@ -194,4 +200,4 @@ class DraftRepository(Generic[Row]):
             paused=row.paused,
             answers=self.answers(row),
         )
-        return self.extend(session, row, draft) if self.extend else draft
+        return self.extend(session, row, draft)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass
@@ -22,3 +22,7 @@ class Draft:
     updated_at: datetime | None = None
     # Set while a submission returned for changes is revised: it keeps its reference.
     reference: str | None = None
+
+
+# A form's kind of draft: Draft itself or a subclass with more (e.g. a report's time zone).
+DraftT = TypeVar("DraftT", bound=Draft)

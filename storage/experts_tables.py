@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
+from storage.answer_columns import answer
 from storage.models import UTCDateTime, utcnow
 
 
@@ -46,16 +47,16 @@ class Deployment(SQLModel, table=True):
     step: str = Field(default="", max_length=48)  # while a coordinator registers it in chat
     editing: bool = False
     paused: bool = False
-    expert_name: str | None = Field(default=None, max_length=200)
-    expert_model: str | None = Field(default=None, max_length=32)
+    expert_name: str | None = answer(max_length=200)
+    expert_model: str | None = answer(max_length=32)
     eoi_id: int | None = Field(default=None, foreign_key="expression_of_interest.id")
-    eoi_reference: str | None = Field(default=None, max_length=32)  # as typed, checked
-    partnership: str | None = Field(default=None, max_length=500)
-    country: str | None = Field(default=None, max_length=2)  # ISO 3166-1 alpha-2
-    city: str | None = Field(default=None, max_length=200)
-    start_date: date | None = None
-    end_date: date | None = None
-    interval: str | None = Field(default=None, max_length=16)  # monthly | quarterly
+    eoi_reference: str | None = answer(max_length=32)  # as typed, checked
+    partnership: str | None = answer(max_length=500)
+    country: str | None = answer(max_length=2)  # ISO 3166-1 alpha-2
+    city: str | None = answer(max_length=200)
+    start_date: date | None = answer()
+    end_date: date | None = answer()
+    interval: str | None = answer(max_length=16)  # monthly | quarterly
     expert_id: int | None = Field(
         default=None, sa_type=BigInteger, foreign_key="person.id", index=True
     )
@@ -108,20 +109,20 @@ class ActivityReport(SQLModel, table=True):
     media_group_id: str | None = Field(default=None, max_length=64)  # an album being collected
     message_date: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
-    activity_type: str | None = Field(default=None, max_length=32)
-    activity_date: date | None = None
-    title: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=8000)
-    participants_total: int | None = None
-    participants_women: int | None = None
-    disadvantaged: str | None = Field(default=None, max_length=1000)
-    institutions: str | None = Field(default=None, max_length=1000)
-    sdgs: list[str] | None = Field(default=None, sa_type=JSON)
-    gender: str | None = Field(default=None, max_length=16)  # none | significant | principal
-    do_no_harm: str | None = Field(default=None, max_length=8)  # yes | no
-    do_no_harm_note: str | None = Field(default=None, max_length=1000)
+    activity_type: str | None = answer(max_length=32)
+    activity_date: date | None = answer()
+    title: str | None = answer(max_length=200)
+    description: str | None = answer(max_length=8000)
+    participants_total: int | None = answer()
+    participants_women: int | None = answer()
+    disadvantaged: str | None = answer(max_length=1000)
+    institutions: str | None = answer(max_length=1000)
+    sdgs: list[str] | None = answer(sa_type=JSON)
+    gender: str | None = answer(max_length=16)  # none | significant | principal
+    do_no_harm: str | None = answer(max_length=8)  # yes | no
+    do_no_harm_note: str | None = answer(max_length=1000)
     # [{type: photo|document, file_id, file_unique_id, name, mime}], kept by Telegram file id
-    attachments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
+    attachments: list[dict[str, Any]] | None = answer(sa_type=JSON)
     # The answers as last submitted, kept while the expert edits: discarding the edit restores them.
     submitted_answers: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
@@ -147,10 +148,10 @@ class ProgressReport(SQLModel, table=True):
     step: str = Field(default="", max_length=48)
     editing: bool = False
     paused: bool = False
-    progress: str | None = Field(default=None, max_length=3000)
-    challenges: str | None = Field(default=None, max_length=3000)
-    next_steps: str | None = Field(default=None, max_length=3000)
-    support_needed: str | None = Field(default=None, max_length=2000)
+    progress: str | None = answer(max_length=3000)
+    challenges: str | None = answer(max_length=3000)
+    next_steps: str | None = answer(max_length=3000)
+    support_needed: str | None = answer(max_length=2000)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -10,14 +10,16 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from storage import outbox
+from storage.answer_columns import answer_keys
 from storage.deadlines import complete
-from storage.draft_repository import DraftRepository
+from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, ProgressReport, ReportStatus
 from storage.models import Deadline, DeadlineStatus
 from storage.references import next_reference
 
-ANSWER_KEYS = ("progress", "challenges", "next_steps", "support_needed")
+# The columns the form answers, marked where the table declares them (storage.answer_columns).
+ANSWER_KEYS = answer_keys(ProgressReport)
 NOTICE = "experts/progress_notice"
 
 
@@ -48,6 +50,7 @@ DRAFTS = DraftRepository(
     draft=ReportStatus.DRAFT,
     discarded=ReportStatus.DISMISSED,
     answer_keys=ANSWER_KEYS,
+    extend=plain,
 )
 save_answer, move_draft, discard_draft = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from telegram.error import TimedOut
 
-from bot.offline import BotMessage, OfflineBotAPI, SimulatedPerson
+from bot.offline import BotMessage, OfflineBotAPI
+from bot.simulated_person import SimulatedPerson
 
 _document_ids = itertools.count(1)
 

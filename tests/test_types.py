@@ -42,3 +42,67 @@ def test_the_configuration_is_strict_enough(source, tmp_path):
     result = mypy(str(snippet))
     assert result.returncode == 1, result.stdout + result.stderr
     assert STRICTNESS[source] in result.stdout, result.stdout
+
+
+# A form is generic over its kind of draft: a hook written for another kind is rejected.
+FORM_SNIPPET = """
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.forms import DraftStore, Form
+from storage.drafts import Draft
+
+
+@dataclass
+class ReportDraft(Draft):
+    zone: str = "UTC"
+
+
+@dataclass
+class OtherDraft(Draft):
+    colour: str = ""
+
+
+def save(**values: object) -> ReportDraft:
+    raise NotImplementedError
+
+
+def move(**values: object) -> ReportDraft:
+    raise NotImplementedError
+
+
+def discard(**values: object) -> None: ...
+
+
+async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: ReportDraft) -> None:
+    print(draft.zone)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: OtherDraft) -> None:
+    print(draft.colour)
+
+
+STORE = DraftStore(save=save, move=move, discard=discard)
+GOOD: Form[ReportDraft] = Form(
+    name="good", title="Good", questions=(), store=STORE,
+    on_submit=on_report, on_discarded=on_report, zone_of=lambda draft: draft.zone,
+)
+BAD = Form(
+    name="bad", title="Bad", questions=(), store=STORE,
+    on_submit=on_other, on_discarded=on_report,
+)
+"""
+
+
+def test_a_form_takes_only_hooks_for_its_kind_of_draft(tmp_path):
+    snippet = tmp_path / "form_snippet.py"
+    snippet.write_text(FORM_SNIPPET)
+    result = mypy(str(snippet))
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    # Exactly one mistake: the bad form's submit hook wants another kind of draft.
+    assert len(errors) == 1, result.stdout + result.stderr
+    assert '"on_submit"' in errors[0] and "OtherDraft" in errors[0], errors
+    line = int(errors[0].split(":")[1])
+    assert FORM_SNIPPET.splitlines()[line - 1].strip().startswith("on_submit=on_other")

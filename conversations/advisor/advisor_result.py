@@ -23,7 +23,7 @@ from bot.callbacks import (
     MenuItem,
     ModelTaken,
 )
-from bot.forms import SUMMARY, Draft, Form
+from bot.forms import SUMMARY, AnyForm, Draft
 from bot.i18n import _, country_name, current_language, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
@@ -195,7 +195,7 @@ async def question_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def expression_of_interest(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | tuple[None, None]:
+) -> tuple[AnyForm, Draft] | tuple[None, None]:
     """The person's expression of interest in progress with its form (found through the
     contributions: the advisor builds on that conversation without importing it)."""
     found = await find_open(context, person_id, INTEREST_SLOT)

@@ -22,9 +22,9 @@ from telegram.ext import (
 from bot import advisor, form_answers, form_buttons
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
-from bot.callbacks import AdvisorAction, AdvisorButton, FormButton, Menu, MenuItem
+from bot.callbacks import AdvisorAction, AdvisorButton, FormAction, FormButton, Menu, MenuItem
 from bot.contributions import Contribution, OpenForm
-from bot.forms import SUMMARY, Draft, DraftStore, Form
+from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
@@ -130,7 +130,7 @@ async def current_session(context: ContextTypes.DEFAULT_TYPE, person_id: int) ->
 
 async def _open_session(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's open advisor run with its form, for the menu and /cancel."""
     draft = await current_session(context, person_id)
     return None if draft is None else (ADVISOR, draft)
@@ -236,7 +236,7 @@ async def advisor_continued(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await advisor_started(update, context)
         return
     await _pause_open_form(context, update.effective_user.id)
-    await form_buttons.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+    await form_buttons.button_pressed(update, context, ADVISOR, draft, "", FormAction.CONTINUE, "")
 
 
 async def advisor_from_form(
@@ -256,7 +256,9 @@ async def advisor_from_form(
             store.result_of, advisor_id=draft.id, person_id=user.id
         )
         if found is not None and found.eoi_id == eoi.id:  # the run this form started: go on
-            await form_buttons.button_pressed(update, context, ADVISOR, draft, "", "o", "")
+            await form_buttons.button_pressed(
+                update, context, ADVISOR, draft, "", FormAction.CONTINUE, ""
+            )
             return
     country = eoi.answers.get("partner_country")
     await _start(update, context, user.id, {advisor.COUNTRY: country} if country else {}, eoi.id)

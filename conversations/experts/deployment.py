@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, form_buttons
-from bot.callbacks import DeploymentsButton, FormButton, NewLink, Section
+from bot.callbacks import DeploymentsButton, FormAction, FormButton, NewLink, Section
 from bot.contributions import Contribution, OpenForm
-from bot.forms import Draft, DraftStore, Form
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
 from bot.main_menu import main_menu_rows
@@ -204,7 +204,7 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, coordinator_id: int)
 
 async def _open_draft(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's draft of this form with the form, for the menu, /cancel and pausing."""
     draft = await current_draft(context, person_id)
     return None if draft is None else (FORM, draft)
@@ -218,7 +218,7 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
         return
     svc = services(context)
     draft = await svc.db.run(

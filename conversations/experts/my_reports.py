@@ -17,7 +17,7 @@ from bot.ptb_types import Handler
 from bot.roles import coordinators_only
 from bot.services import services
 from conversations.experts import report
-from storage import activity_reports as store
+from storage import submitted_reports as store
 from storage.experts_tables import ReportStatus
 
 COMMAND_DESCRIPTION = N_("My activity reports")

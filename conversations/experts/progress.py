@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import FormButton, ProgressButton, Section
+from bot.callbacks import FormAction, FormButton, ProgressButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
-from bot.forms import Draft, DraftStore, Form
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, format_day, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -121,7 +121,7 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
 
 async def _open_draft(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's draft of this form with the form, for the menu, /cancel and pausing."""
     draft = await current_draft(context, person_id)
     return None if draft is None else (FORM, draft)
@@ -151,7 +151,7 @@ async def _open(
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
         return
     svc = services(context)
     due = await svc.db.run(

@@ -1,4 +1,12 @@
-"""Guided activity report (/report): what, when, who took part, cross-cutting themes, files."""
+"""Guided activity report (/report): what, when, who took part, cross-cutting themes, files.
+
+A question's key is its answer column's name, defined once. Adding a question touches four
+places: the column, declared with `answer(...)` in storage/experts_tables.py; its Alembic migration
+in storage/migrations/versions/; its Question in QUESTIONS below; its texts in the catalogs
+(locales/update.py, then the msgstrs). The draft store, the summary and the export follow from the
+column (storage.answer_columns); tests/test_answer_columns.py checks the questions and the
+columns agree.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +21,10 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import FormButton, ReportAction, ReportButton, ReportsButton, Section
+from bot.callbacks import FormAction, FormButton, ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
-from bot.forms import Draft, DraftStore, Form
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render, use_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -27,6 +35,7 @@ from bot.questions import Kind, Option, Question
 from bot.services import services
 from bot.vocabulary import SDGS
 from storage import activity_reports as store
+from storage.activity_reports import ReportDraft
 from storage.outbox import Outgoing
 
 MAX_PARTICIPANTS = 100_000
@@ -188,7 +197,7 @@ QUESTIONS = (
 
 
 async def report_submitted(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: ReportDraft
 ) -> None:
     """Submits the report, gives its reference and wakes the notice dispatcher."""
     svc = services(context)
@@ -214,10 +223,10 @@ async def report_submitted(
 
 
 async def report_discarded(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: ReportDraft
 ) -> None:
     """A new draft is gone; the edit of a submitted report is undone."""
-    if getattr(draft, "reference", None):
+    if draft.reference:
         await reply(
             update,
             context,
@@ -237,12 +246,12 @@ FORM = Form(
     on_discarded=report_discarded,
     prefix="rep",
     slot="activity_report",
-    zone_of=lambda draft: getattr(draft, "zone", "UTC"),
-    earliest=lambda draft: getattr(draft, "started", None),
+    zone_of=lambda draft: draft.zone,
+    earliest=lambda draft: draft.started,
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> ReportDraft | None:
     """The expert's open report draft (cached in this process after the first look-up)."""
     svc = services(context)
     return await form_answers.cached_draft(
@@ -252,7 +261,7 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
 
 async def _open_draft(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's draft of this form with the form, for the menu, /cancel and pausing."""
     draft = await current_draft(context, person_id)
     return None if draft is None else (FORM, draft)
@@ -269,7 +278,7 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await pause_other_forms(update, context, keep=FORM.slot)
     draft = await current_draft(context, update.effective_user.id)
     if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", "o", "")
+        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
         return
     svc = services(context)
     draft = await svc.db.run(

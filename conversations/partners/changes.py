@@ -10,7 +10,7 @@ from bot.i18n import _
 SHOWN = 200  # characters of an old or a new value; the whole is in /submissions and the export
 
 
-def shown(form: forms.Form, changes: list[list[Any]]) -> list[tuple[str, str, str]]:
+def shown(form: forms.AnyForm, changes: list[list[Any]]) -> list[tuple[str, str, str]]:
     """(label, old, new) for every changed answer, in the reader's language."""
     lines = []
     for key, old, new in changes:

@@ -17,7 +17,7 @@ from bot import advisor, form_answers, form_buttons, forms
 from bot.active_flow import is_active
 from bot.callbacks import FormButton, Menu, MenuItem, ProgrammeChosen, ProgrammeConfirmed
 from bot.contributions import Contribution, OpenForm
-from bot.forms import Draft, DraftStore, Form
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, current_language, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -118,7 +118,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     await _offer_programmes(update, context, note)
 
 
-def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
+def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form[Draft]:
     return Form(
         name=programme,
         title=title,
@@ -132,7 +132,7 @@ def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form:
     )
 
 
-FORMS: dict[str, Form] = {
+FORMS: dict[str, Form[Draft]] = {
     Programme.FACHKRAEFTEFONDS: _form(
         "fkf", N_("Expression of interest · Fachkräftefonds"), FACHKRAEFTEFONDS
     ),
@@ -152,13 +152,13 @@ async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> D
 
 async def _open_draft(
     context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[Form, Draft] | None:
+) -> tuple[AnyForm, Draft] | None:
     """The person's expression of interest in progress with its form (by programme)."""
     draft = await current_draft(context, person_id)
     return None if draft is None else (FORMS[draft.form], draft)
 
 
-def _draft_note(form: Form, draft: Draft, k: int, n: int, ready: bool) -> str:
+def _draft_note(form: AnyForm, draft: Draft, k: int, n: int, ready: bool) -> str:
     """The line /start shows about an unfinished expression of interest."""
     return render(
         "interest/open_draft",

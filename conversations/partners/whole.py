@@ -79,7 +79,7 @@ def _actor(actor: str, names: dict[int, str]) -> str:
     return _("the command line")
 
 
-def _shown(value: Any, field: str | None, form: forms.Form) -> str:
+def _shown(value: Any, field: str | None, form: forms.AnyForm) -> str:
     """An old or new value as the reader reads it."""
     if field == "status":
         return _(STATUSES.get(str(value), str(value)))
@@ -90,7 +90,7 @@ def _shown(value: Any, field: str | None, form: forms.Form) -> str:
     return "—" if value in (None, "", []) else str(value)
 
 
-def _what(entry: audit.Entry, form: forms.Form) -> str:
+def _what(entry: audit.Entry, form: forms.AnyForm) -> str:
     old, new = _shown(entry.old, entry.field, form), _shown(entry.new, entry.field, form)
     if entry.action == audit.Action.DECISION:
         line = _("Status: {old} → {new}").format(old=old, new=new)
