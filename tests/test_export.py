@@ -203,7 +203,7 @@ def test_dates_are_whole_days(monkeypatch):
     assert isinstance(date(2026, 1, 1), date)
 
 
-async def test_a_coordinator_gets_the_workbook_in_chat(bot, tmp_path):
+async def test_a_coordinator_gets_the_workbook_in_chat(bot, tmp_path, instant):
     ama = bot.person()
     await fachkraeftefonds_until_summary(ama)
     await ama.click("📨 Submit")
@@ -213,6 +213,8 @@ async def test_a_coordinator_gets_the_workbook_in_chat(bot, tmp_path):
     assert int(call.params["chat_id"]) == COORDINATORS[0]
     assert "Interessensbekundungen: 1" in call.params["caption"]
     assert "Europe/Berlin" in call.params["caption"]
+    berlin = instant.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"Stand {berlin:%d.%m.%Y}" in call.params["caption"]  # the day as Germans write it
     [(name, content, mime)] = call.files.values()
     assert name.endswith(".xlsx") and mime == XLSX_MIME
     target = tmp_path / name

@@ -4,6 +4,7 @@ their time zone (the same workbook as `partnerbot export xlsx`)."""
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 from telegram.error import TelegramError
@@ -12,7 +13,7 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.contributions import Contribution
 from bot.export_files import xlsx_bytes
 from bot.export_sheets import sheets, tables
-from bot.i18n import _, current_language
+from bot.i18n import _, current_language, format_day
 from bot.messaging import flush_closing, reply
 from bot.roles import coordinators_only
 from bot.services import services
@@ -31,10 +32,11 @@ async def export_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chosen = sheets(svc.contributions.questions)
     found = await svc.db.run(tables, chosen=chosen, language=language, zone=zone)
     data = xlsx_bytes(found, language)
-    day = svc.clock().date().isoformat()
+    today = svc.clock().astimezone(ZoneInfo(zone))
+    day = today.date().isoformat()  # the file's name sorts by date in every language
     counts = ", ".join(f"{table.title}: {len(table.rows)}" for table in found)
     caption = _("Everything submitted so far, as of {day} (times in {zone}). {counts}").format(
-        day=day, zone=zone, counts=counts
+        day=format_day(today), zone=zone, counts=counts
     )
     await flush_closing()
     try:
