@@ -105,7 +105,8 @@ def workbook(tables: Sequence[Table], language: str) -> Workbook:
     """One sheet per table: bold frozen header row, a filter over all columns, widths that fit,
     dates as real dates in the language's format."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    for empty in book.worksheets:  # the one a new workbook starts with
+        book.remove(empty)
     used: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(tab_title(table.title, used))
