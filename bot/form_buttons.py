@@ -15,7 +15,7 @@ from bot.form_answers import EDIT_START, answer_again, ask, redelivered, remembe
 from bot.forms import SUMMARY, AnyForm, Form, consent_needed, data, parse_data, resume_rows
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply
-from bot.question_buttons import ANSWER_BUTTONS, index_below
+from bot.question_buttons import ANSWER_BUTTONS, Press, index_below
 from bot.services import services
 from storage.drafts import Draft, DraftT
 
@@ -106,7 +106,8 @@ async def button_pressed(
         await ask(update, context, form, draft)
         return
     answering = ANSWER_BUTTONS.get(action)
-    if answering is None or not await answering(update, context, form, draft, question, argument):
+    press = Press(update, context, form, draft, question)
+    if answering is None or not await answering(press, argument):
         logger.warning("unknown form button %r %r on %s", action, argument, draft.step)
         await ask(update, context, form, draft)
 

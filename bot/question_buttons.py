@@ -5,7 +5,9 @@ not (a forged or outdated press), the form shows the step again."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -13,195 +15,138 @@ from telegram.ext import ContextTypes
 from bot import countries
 from bot.callbacks import FormAction
 from bot.form_answers import ask, save, save_choice, today, too_early
-from bot.forms import AnyForm, Form, Kind, Question, question_view
+from bot.forms import AnyForm, Kind, Question, question_view
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, replace
-from storage.drafts import Draft, DraftT
+from storage.drafts import Draft
 
-AnswerPress = Callable[
-    [Update, ContextTypes.DEFAULT_TYPE, AnyForm, Draft, Question, str], Awaitable[bool]
-]
+
+@dataclass(frozen=True)
+class Press:
+    """A press on one of the current question's buttons, with what it is about."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    form: AnyForm
+    draft: Draft
+    question: Question
+
+    async def answer(self, value: Any) -> bool:
+        """The pressed value is the question's answer: buttons closed, saved, next step."""
+        await close_buttons(self.update)
+        draft = await save(
+            self.update, self.context, self.form, self.draft, self.question.key, value
+        )
+        await ask(self.update, self.context, self.form, draft)
+        return True
+
+    async def again(self, draft: Draft, note: str | None = None) -> bool:
+        """The (updated) step asked again, with a note if there is one."""
+        await ask(self.update, self.context, self.form, draft, note=note)
+        return True
+
+
+AnswerPress = Callable[[Press, str], Awaitable[bool]]
 
 
 def index_below(argument: str, count: int) -> bool:
     return argument.isdigit() and int(argument) < count
 
 
-async def _choice(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
+async def _choice(press: Press, argument: str) -> bool:
+    question = press.question
     if question.kind == Kind.CONSENT:
-        await close_buttons(update)
-        saved = await save_choice(update, context, form, draft, question, argument == "1")
-        if saved is not None:
-            await ask(update, context, form, saved)
-        return True
+        await close_buttons(press.update)
+        saved = await save_choice(
+            press.update, press.context, press.form, press.draft, question, argument == "1"
+        )
+        return True if saved is None else await press.again(saved)
     if not index_below(argument, len(question.options)):
         return False
-    await close_buttons(update)
-    value = question.options[int(argument)].value
-    draft = await save(update, context, form, draft, question.key, value)
-    await ask(update, context, form, draft)
-    return True
+    return await press.answer(question.options[int(argument)].value)
 
 
-async def _tick(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
-    options = question.options
+async def _tick(press: Press, argument: str) -> bool:
+    question, options = press.question, press.question.options
     if not index_below(argument, len(options)):
         return False
     value = options[int(argument)].value
-    chosen = list(draft.answers.get(question.key) or [])
+    chosen = list(press.draft.answers.get(question.key) or [])
     chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
     chosen = [o.value for o in options if o.value in chosen]  # keep the options' order
-    draft = await save(update, context, form, draft, question.key, chosen, advance=False)
-    text, rows = question_view(form, draft)
-    await replace(update, text, rows)
+    draft = await save(
+        press.update, press.context, press.form, press.draft, question.key, chosen, advance=False
+    )
+    text, rows = question_view(press.form, draft)
+    await replace(press.update, text, rows)
     return True
 
 
-async def _day(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
+async def _day(press: Press, argument: str) -> bool:
+    question, form, draft = press.question, press.form, press.draft
     if not (question.kind == Kind.DATE and argument in ("0", "1")):
         return False
-    await close_buttons(update)
-    day = today(context, form, draft) - timedelta(days=int(argument))
+    day = today(press.context, form, draft) - timedelta(days=int(argument))
     problem = question.check(draft.answers, day.isoformat()) if question.check else None
     problem = problem or too_early(form, draft, day.isoformat())
     if problem:
-        await ask(update, context, form, draft, note=problem)
-        return True
-    draft = await save(update, context, form, draft, question.key, day.isoformat())
-    await ask(update, context, form, draft)
-    return True
+        await close_buttons(press.update)
+        return await press.again(draft, note=problem)
+    return await press.answer(day.isoformat())
 
 
-async def _remove_files(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
-    if question.kind != Kind.ATTACHMENTS:
+async def _remove_files(press: Press, argument: str) -> bool:
+    if press.question.kind != Kind.ATTACHMENTS:
         return False
-    await close_buttons(update)
-    draft = await save(update, context, form, draft, question.key, [], advance=False)
-    await ask(update, context, form, draft)
-    return True
+    await close_buttons(press.update)
+    draft = await save(
+        press.update, press.context, press.form, press.draft, press.question.key, [], advance=False
+    )
+    return await press.again(draft)
 
 
-async def _done(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
+async def _done(press: Press, argument: str) -> bool:
+    question = press.question
     if question.kind not in (Kind.MULTI, Kind.ATTACHMENTS):
         return False
-    chosen = draft.answers.get(question.key) or []
+    chosen = press.draft.answers.get(question.key) or []
     if not chosen and not question.optional:
-        await acknowledge(update, _("Please choose at least one."), alert=True)
+        await acknowledge(press.update, _("Please choose at least one."), alert=True)
         return True
-    await close_buttons(update)
-    draft = await save(update, context, form, draft, question.key, chosen)
-    await ask(update, context, form, draft)
-    return True
+    return await press.answer(chosen)
 
 
-async def _country(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
-    if not countries.is_country(argument) or argument.upper() in question.exclude_countries:
+async def _country(press: Press, argument: str) -> bool:
+    if not countries.is_country(argument) or argument.upper() in press.question.exclude_countries:
         return False
-    await close_buttons(update)
-    draft = await save(update, context, form, draft, question.key, argument.upper())
-    await ask(update, context, form, draft)
-    return True
+    return await press.answer(argument.upper())
 
 
-async def _retype(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
-    await close_buttons(update)
-    await ask(update, context, form, draft)
-    return True
+async def _retype(press: Press, argument: str) -> bool:
+    await close_buttons(press.update)
+    return await press.again(press.draft)
 
 
-async def _keep(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
-    await close_buttons(update)
-    draft = await save(update, context, form, draft, question.key, draft.answers.get(question.key))
-    await ask(update, context, form, draft)
-    return True
+async def _keep(press: Press, argument: str) -> bool:
+    return await press.answer(press.draft.answers.get(press.question.key))
 
 
-async def _skip(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
+async def _skip(press: Press, argument: str) -> bool:
+    question = press.question
     if not question.optional:
         return False
-    await close_buttons(update)
-    empty = [] if question.kind in (Kind.MULTI, Kind.ATTACHMENTS) else ""
-    draft = await save(update, context, form, draft, question.key, empty)
-    await ask(update, context, form, draft)
-    return True
+    return await press.answer([] if question.kind in (Kind.MULTI, Kind.ATTACHMENTS) else "")
 
 
-async def _another(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    question: Question,
-    argument: str,
-) -> bool:
+async def _another(press: Press, argument: str) -> bool:
     """An extra option of the question (handled by the form, e.g. "I don't know yet")."""
+    form, question = press.form, press.question
     if form.on_extra is None or not index_below(argument, len(question.extra)):
         return False
-    await close_buttons(update)
-    await form.on_extra(update, context, draft, question, question.extra[int(argument)].value)
+    await close_buttons(press.update)
+    await form.on_extra(
+        press.update, press.context, press.draft, question, question.extra[int(argument)].value
+    )
     return True
 
 
