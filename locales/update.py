@@ -10,6 +10,7 @@ translate. The templates are extracted in memory each time, so no .pot file is k
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import sys
 from pathlib import Path
@@ -145,7 +146,9 @@ def update() -> None:
             else:
                 catalog = Catalog(locale=language, project="partnerbot", fuzzy=False)
                 _take_plural_forms(catalog, path.parent)
-            catalog.update(template, no_fuzzy_matching=True)
+            # A copy: the English catalog fills its msgstrs from the msgids below, which must not
+            # reach the template that the languages after it are updated from.
+            catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
             if language == i18n.MSGID_LANGUAGE:
                 for message in catalog:
                     if message.id and not translated(message.string):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot import i18n
@@ -113,3 +114,18 @@ def test_texts_switch_per_reader_without_global_state():
         with i18n.use_language("en"):
             assert i18n._("Yes") == "Yes"
         assert i18n._("Yes") == "Ja"
+
+
+def test_a_new_text_waits_for_its_translators_in_every_language(tmp_path, monkeypatch, capsys):
+    # English fills its msgstrs from the msgids; that must not reach the languages after it in
+    # LANGUAGES, or a new text would pass as "translated" in French while it is English.
+    template = Catalog(project="partnerbot", fuzzy=False)
+    template.add("A brand-new text")
+    monkeypatch.setattr(catalogs, "extract", lambda: {"messages": template})
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    catalogs.update()
+    for language in i18n.LANGUAGES:
+        with (tmp_path / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            [message] = [m for m in read_po(handle, locale=language) if m.id]
+        expected = "A brand-new text" if language == i18n.MSGID_LANGUAGE else ""
+        assert message.string == expected, language

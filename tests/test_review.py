@@ -28,7 +28,8 @@ async def test_a_coordinator_accepts_and_the_submitter_hears_it_in_german(bot):
     assert notice.labels == ["🔎 In review", "✅ Accept", "↩️ Return for changes", "✖️ Decline"]
     await tom.click("✅ Accept", message=notice)
     assert (
-        f"{reference('EOI', 1)}: ✅ Accept. The submitter is told." in tom.bot_answers()[-1]["text"]
+        f"{reference('EOI', 1)} is now “accepted”. The submitter is told."
+        in tom.bot_answers()[-1]["text"]
     )
     assert [e.status for e in stored(bot)] == ["accepted"]
     await bot.deliver_outbox()

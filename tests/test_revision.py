@@ -161,7 +161,7 @@ async def test_a_decision_on_an_abandoned_revision_restores_what_was_submitted(b
     await tom.click("Duplicate")
     await tom.click("✅ Confirm")
     answer = tom.bot_answers()[-1]["text"]
-    assert "✖️ Decline" in answer and "had not resubmitted were dropped" in answer
+    assert "is now “declined”" in answer and "had not resubmitted were dropped" in answer
     [eoi] = stored(bot)
     assert (eoi.status, eoi.german_municipality, eoi.submitted_answers) == (
         "declined",

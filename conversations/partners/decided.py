@@ -10,6 +10,7 @@ from bot.i18n import N_, _
 from bot.messaging import acknowledge
 from bot.outbox import wake_dispatcher
 from bot.services import services
+from bot.vocabulary import STATUSES
 from conversations.partners import interest
 from storage import reviews
 from storage.models import Status
@@ -58,8 +59,8 @@ async def apply(
     if decision is None:
         await refuse_unchanged(update, context, eoi_id)
         return None
-    told = _("{reference}: {decision}. The submitter is told.").format(
-        reference=decision.reference, decision=_(LABELS[Status(decision.status)])
+    told = _("{reference} is now “{status}”. The submitter is told.").format(
+        reference=decision.reference, status=_(STATUSES[decision.status])
     )
     if decision.revision_dropped:
         # The submitter's cached draft is gone from the database: their next step reloads it.
