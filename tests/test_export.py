@@ -17,7 +17,7 @@ from bot.export_files import XLSX_MIME
 from storage.experts_tables import ActivityReport
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
-from tests.instants import reference
+from tests.instants import on_story_days, reference
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
 from tests.test_review import submitted
 
@@ -268,6 +268,7 @@ async def reported_deployment(bot) -> None:
         session.commit()
 
 
+@on_story_days  # the deployment's story happens on fixed days (it started on 1 November 2026)
 async def test_iati_activities(bot, monkeypatch, database_url, tmp_path):
     await reported_deployment(bot)
     monkeypatch.setenv("DATABASE_URL", database_url)

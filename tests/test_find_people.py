@@ -4,6 +4,8 @@ answered politely with what to type instead."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from storage.models import Person
 from storage.people_search import find_people, folded
 from tests.conftest import COORDINATORS
@@ -23,7 +25,7 @@ def test_folding_drops_case_and_accents():
     assert folded("Straße") == "strasse"
 
 
-async def test_several_matches_are_offered_and_one_is_picked_in_english(bot):
+async def test_several_matches_are_offered_and_one_is_picked_in_english(bot, instant):
     people(bot, (7001, "José", None), (7002, "Josephine", "jo_b"), (7003, "Ama", None))
     kim = bot.person(user_id=COORDINATORS[0], language="en", name="Kim")
     await kim.send("/start")
@@ -34,7 +36,7 @@ async def test_several_matches_are_offered_and_one_is_picked_in_english(bot):
     await kim.click("Josephine @jo_b · 7002")
     assert "For: Josephine" in kim.last.text
     await kim.send("Send the budget")
-    await kim.send("10.12.2026")
+    await kim.send(f"{instant + timedelta(days=20):%d.%m.%Y}")  # a day ahead of any run
     await kim.click("✅ Set the deadline")
     assert "The deadline is set" in kim.last.text
 
