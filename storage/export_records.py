@@ -63,35 +63,33 @@ def _deployment(deployment: Deployment) -> Record:
     return {key: getattr(deployment, key) for key in DEPLOYMENT_KEYS}
 
 
-def reports(*, session: Session) -> list[Record]:
-    """Every submitted activity report with its deployment's answers, oldest first."""
+def _with_deployment(
+    session: Session, table: type[ActivityReport] | type[ProgressReport], keys: tuple[str, ...]
+) -> list[Record]:
+    """Every finished report of a kind with its deployment's answers, oldest first."""
     found = session.execute(
-        select(ActivityReport, Deployment)
-        .join(Deployment, col(Deployment.id) == col(ActivityReport.deployment_id))
-        .where(col(ActivityReport.status).in_(FINISHED_REPORTS))
-        .order_by(col(ActivityReport.submitted_at), col(ActivityReport.id))
+        select(table, Deployment)
+        .join(Deployment, col(Deployment.id) == col(table.deployment_id))
+        .where(col(table.status).in_(FINISHED_REPORTS))
+        .order_by(col(table.submitted_at), col(table.id))
     ).all()
-    fixed = ("id", "deployment_id", "reference", "status", "source", "submitted_at")
-    keys = (*fixed, "reviewed_at", *activity_reports.ANSWER_KEYS, "attachments")
     return [
         _deployment(deployment) | {key: getattr(report, key) for key in keys}
         for report, deployment in found
     ]
+
+
+def reports(*, session: Session) -> list[Record]:
+    """Every submitted activity report with its deployment's answers, oldest first."""
+    fixed = ("id", "deployment_id", "reference", "status", "source", "submitted_at")
+    keys = (*fixed, "reviewed_at", *activity_reports.ANSWER_KEYS, "attachments")
+    return _with_deployment(session, ActivityReport, keys)
 
 
 def progress(*, session: Session) -> list[Record]:
     """Every submitted periodic progress report with its deployment's answers, oldest first."""
-    found = session.execute(
-        select(ProgressReport, Deployment)
-        .join(Deployment, col(Deployment.id) == col(ProgressReport.deployment_id))
-        .where(col(ProgressReport.status).in_(FINISHED_REPORTS))
-        .order_by(col(ProgressReport.submitted_at), col(ProgressReport.id))
-    ).all()
     keys = ("reference", "status", "period", "submitted_at", *progress_reports.ANSWER_KEYS)
-    return [
-        _deployment(deployment) | {key: getattr(report, key) for key in keys}
-        for report, deployment in found
-    ]
+    return _with_deployment(session, ProgressReport, keys)
 
 
 def deployments(*, session: Session) -> list[Record]:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from bot import cli
 from bot.export_files import XLSX_MIME
+from bot.export_sheets import moment
 from storage.experts_tables import ActivityReport
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
@@ -195,8 +196,6 @@ def test_a_wrong_option_is_named(monkeypatch, database_url, capsys, option):
 
 
 def test_dates_are_whole_days(monkeypatch):
-    from bot.export_sheets import moment
-
     value = datetime(2026, 11, 23, 10, 0, 5, 123456, tzinfo=UTC)
     assert moment(value, "Europe/Berlin") == datetime(2026, 11, 23, 11, 0, 5)
     assert moment(None, "Europe/Berlin") is None
