@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from storage.answer_columns import answer_keys, asked_keys
 from storage.db import on_connection
 from storage.drafts import Draft
 from storage.models import (
@@ -18,35 +19,10 @@ from storage.models import (
     table_of,
 )
 
-# The columns a person answers; the forms' question keys are taken from these.
-ANSWER_KEYS = (
-    "german_state",
-    "partner_country",
-    "contact_name",
-    "contact_function",
-    "contact_email",
-    "consent",
-    "german_municipality",
-    "partner_municipality",
-    "partnership_age",
-    "expertise",
-    "tasks_goals",
-    "expert_model",
-    "advisor_answers",
-    "advisor_recommendation",
-    "authority_level",
-    "german_authority",
-    "partner_authority",
-    "topics",
-    "goals",
-    "methods",
-    "duration",
-    "letter_of_intent",
-    "sdgs",
-    "do_no_harm",
-    "gender_diversity",
-)
-
+# The columns that hold the person's answers, as the table declares them: the forms' question
+# keys are these (tests/test_answer_columns.py); ASKED_KEYS leaves out what the advisor fills.
+ANSWER_KEYS = answer_keys(ExpressionOfInterest)
+ASKED_KEYS = asked_keys(ExpressionOfInterest)
 
 _TABLE = table_of(ExpressionOfInterest)
 
