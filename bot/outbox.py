@@ -32,7 +32,7 @@ from bot.notices import render_notice
 from bot.pacing import Pacer
 from bot.ptb_types import App
 from bot.services import SERVICES_KEY, Services
-from storage import calls, deadlines, digests, outbox
+from storage import calls, deadline_holders, digests, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ async def _plan_reminders(svc: Services) -> None:
     """Calls find new drafters; deadlines that got a person get their reminders."""
     try:
         await svc.db.run(calls.sweep_calls, now=svc.clock())
-        await svc.db.run(deadlines.reconcile_reminders, now=svc.clock())
+        await svc.db.run(deadline_holders.reconcile_reminders, now=svc.clock())
     except Exception:
         logger.exception("planning reminders failed; sending goes on")
 

@@ -21,7 +21,8 @@ from bot.ptb_types import App
 from bot.services import SERVICES_KEY, Services
 from bot.vocabulary import PROGRAMMES
 from storage import digests, outbox, reminders
-from storage.deadlines import ESCALATION, FINAL, REMINDER, DeadlineView
+from storage.deadline_reminders import ESCALATION, FINAL, REMINDER
+from storage.deadlines import DeadlineView
 from storage.local_time import DEFAULT_ZONE, local
 
 # Telegram's limit for one message (visible characters); a digest longer than that is split.

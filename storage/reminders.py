@@ -14,17 +14,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session, col
 
 from storage import outbox
-from storage.deadlines import (
-    ESCALATION,
-    FINAL,
-    GRACE,
-    REMINDER_TEMPLATES,
-    DeadlineView,
-    cancel_deadline,
-    holder_of,
-    subject_of,
-    view,
-)
+from storage.deadline_holders import holder_of
+from storage.deadline_reminders import ESCALATION, FINAL, GRACE, REMINDER_TEMPLATES, subject_of
+from storage.deadlines import DeadlineView, cancel_deadline, view
 from storage.local_time import (
     DEFAULT_ZONE,
     REMINDER_HOUR,

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from bot.outbox import JOB_NAME, LEASE, start_dispatcher
 from storage import outbox
-from storage.deadlines import add_deadline, assign_person, subject_of
+from storage.deadline_holders import assign_person
+from storage.deadline_reminders import subject_of
+from storage.deadlines import add_deadline
 from storage.interest import save_answer
 from storage.local_time import end_of_day
 from storage.models import Deadline, OutboxMessage, OutboxStatus, Person
