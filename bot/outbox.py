@@ -32,7 +32,7 @@ from bot.notices import render_notice
 from bot.pacing import Pacer
 from bot.ptb_types import App
 from bot.services import SERVICES_KEY, Services
-from storage import calls, deadline_holders, digests, outbox
+from storage import calls, deadline_holders, digests, outbox, outbox_claims, outbox_results
 
 logger = logging.getLogger(__name__)
 
@@ -80,14 +80,14 @@ async def dispatch_due(application: App) -> int:
     svc: Services = application.bot_data[SERVICES_KEY]
     if svc.db.dialect != "postgresql":
         return await _dispatch(application, svc)
-    lock = await asyncio.to_thread(outbox.take_dispatch_lock, svc.db.engine)
+    lock = await asyncio.to_thread(outbox_claims.take_dispatch_lock, svc.db.engine)
     if lock is None:
         logger.debug("another run is sending; this one skips its turn")
         return 0
     try:
         return await _dispatch(application, svc)
     finally:
-        await asyncio.to_thread(outbox.release_dispatch_lock, lock)
+        await asyncio.to_thread(outbox_claims.release_dispatch_lock, lock)
 
 
 async def _dispatch(application: App, svc: Services) -> int:
@@ -98,7 +98,11 @@ async def _dispatch(application: App, svc: Services) -> int:
     sent = 0
     while True:
         batch = await svc.db.run(
-            outbox.claim_due_messages, worker=worker, now=svc.clock(), lease=LEASE, limit=BATCH
+            outbox_claims.claim_due_messages,
+            worker=worker,
+            now=svc.clock(),
+            lease=LEASE,
+            limit=BATCH,
         )
         if not batch:
             return sent
@@ -149,14 +153,14 @@ async def _retry_or_give_up(
             error,
         )
         await svc.db.run(
-            outbox.mark_failed,
+            outbox_results.mark_failed,
             message_id=message.id,
             worker=worker,
             error=f"gave up after {message.attempts} tries: {error}",
         )
         return
     await svc.db.run(
-        outbox.retry_later,
+        outbox_results.retry_later,
         message_id=message.id,
         worker=worker,
         due_at=svc.clock() + backoff(message.attempts),
@@ -220,7 +224,7 @@ async def _deliver(
         pacer_of(application).pause(wait.total_seconds())
         logger.warning("Telegram asks to wait %s (message %s)", wait, message.id)
         await svc.db.run(
-            outbox.retry_later,
+            outbox_results.retry_later,
             message_id=message.id,
             worker=worker,
             due_at=svc.clock() + wait,
@@ -229,7 +233,7 @@ async def _deliver(
     except Forbidden as error:
         logger.warning("recipient %s blocked the bot: %s", message.recipient_id, error)
         await svc.db.run(
-            outbox.mark_unreachable,
+            outbox_results.mark_unreachable,
             person_id=message.recipient_id,
             worker=worker,
             message_id=message.id,
@@ -244,13 +248,15 @@ async def _deliver(
             )
     except BadRequest as error:
         logger.error("outbox message %s refused: %s", message.id, error)
-        await svc.db.run(outbox.mark_failed, message_id=message.id, worker=worker, error=str(error))
+        await svc.db.run(
+            outbox_results.mark_failed, message_id=message.id, worker=worker, error=str(error)
+        )
     except (TimedOut, NetworkError) as error:
         logger.warning("outbox message %s not sent yet: %s", message.id, error)
         await _retry_or_give_up(svc, worker, message, f"{type(error).__name__}: {error}")
     else:
         await svc.db.run(
-            outbox.mark_sent,
+            outbox_results.mark_sent,
             message_id=message.id,
             worker=worker,
             now=svc.clock(),
@@ -269,7 +275,11 @@ async def _claim_and_clear(
     while True:
         renewed_at = svc.clock()
         if not await svc.db.run(
-            outbox.renew_claim, message_id=message.id, worker=worker, now=renewed_at, lease=LEASE
+            outbox_claims.renew_claim,
+            message_id=message.id,
+            worker=worker,
+            now=renewed_at,
+            lease=LEASE,
         ):
             logger.warning("outbox message %s: claim lost, left to its holder", message.id)
             return False
