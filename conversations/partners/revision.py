@@ -24,8 +24,7 @@ from bot.ptb_types import App, Handler
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES
 from conversations.partners import interest, reasons
-from storage import audit
-from storage import interest as store
+from storage import audit, revisions
 from storage.drafts import Draft
 from storage.models import Status
 from storage.outbox import Outgoing
@@ -57,7 +56,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await form_buttons.resume(update, context, interest.FORMS[current.form], current)
         return
     svc = services(context)
-    reference = await svc.db.run(store.revisable, eoi_id=eoi_id, person_id=person_id)
+    reference = await svc.db.run(revisions.revisable, eoi_id=eoi_id, person_id=person_id)
     if reference is None:
         await _refuse(update, context, current)
         return
@@ -76,13 +75,13 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     try:
         draft = await svc.db.run(
-            store.start_revision,
+            revisions.start_revision,
             eoi_id=eoi_id,
             person_id=person_id,
             step=forms.SUMMARY,
             now=svc.clock(),
         )
-    except store.RevisionRefused:  # decided on between the look and the press
+    except revisions.RevisionRefused:  # decided on between the look and the press
         await _refuse(update, context, current)
         return
     form = interest.FORMS[draft.form]
