@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from conversations.experts import deployment, progress, report
 from conversations.partners import interest as interest_flow
+from conversations.partners import interest_form
 from storage import activity_reports, deployments, interest, progress_reports
 from storage.answer_columns import answer, answer_keys, asked_keys
 from storage.experts_tables import ActivityReport, Deployment, ProgressReport
@@ -30,12 +31,12 @@ def test_the_questions_are_the_answer_columns(form, table, keys):
 
 def test_each_programmes_questions_are_answer_columns_of_the_expression_of_interest():
     asked = asked_keys(ExpressionOfInterest)
-    for form in interest_flow.FORMS.values():
+    for form in interest_form.FORMS.values():
         keys = [q.key for q in form.questions]
         assert len(set(keys)) == len(keys), form.name
         assert set(keys) <= set(asked), form.name
     # Every asked column is a question of some programme; the rest the advisor fills.
-    asked_somewhere = {q.key for form in interest_flow.FORMS.values() for q in form.questions}
+    asked_somewhere = {q.key for form in interest_form.FORMS.values() for q in form.questions}
     assert asked_somewhere == set(asked)
     assert answer_keys(ExpressionOfInterest) == interest.ANSWER_KEYS  # saved, blanked, exported
     assert asked == interest.ASKED_KEYS
