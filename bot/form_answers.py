@@ -28,7 +28,6 @@ from bot.forms import (
     Question,
     data,
     nav_row,
-    question_view,
 )
 from bot.i18n import _, country_name, render
 from bot.messaging import (
@@ -38,6 +37,7 @@ from bot.messaging import (
     reply,
 )
 from bot.services import services
+from bot.step_views import question_view
 from storage.drafts import Draft, DraftT
 from storage.people import REDELIVERY_WINDOW
 

@@ -85,8 +85,7 @@ async def button_pressed(
     if anywhere is not None:  # discard or continue: from the paused message too
         await anywhere(update, context, form, draft, argument)
         return
-    current = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
-    if step != current or draft.paused:
+    if step != form.step_code(draft.step) or draft.paused:
         await acknowledge(
             update,
             _("This button belongs to an earlier step. Here is where you are now."),

@@ -16,9 +16,10 @@ from bot import countries
 from bot.answer_checks import too_early
 from bot.callbacks import FormAction
 from bot.form_answers import ask, save, save_choice, today
-from bot.forms import AnyForm, Kind, Question, question_view
+from bot.forms import AnyForm, Kind, Question
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, replace
+from bot.step_views import question_view
 from storage.drafts import Draft
 
 
