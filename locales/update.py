@@ -44,6 +44,7 @@ DOMAINS: dict[str, list[str]] = {
         "conversations/experts/invitation.py",
         "conversations/experts/experts_menu.py",
         "conversations/experts/report.py",
+        "conversations/experts/report_questions.py",
         "conversations/experts/my_reports.py",
         "conversations/experts/quick_report.py",
         "conversations/experts/progress.py",
