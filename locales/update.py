@@ -41,6 +41,7 @@ DOMAINS: dict[str, list[str]] = {
     ],
     "experts": [
         "conversations/experts/deployment.py",
+        "conversations/experts/deployment_questions.py",
         "conversations/experts/invitation.py",
         "conversations/experts/experts_menu.py",
         "conversations/experts/report.py",
