@@ -147,6 +147,8 @@ class OfflineBotAPI(BaseRequest):
                 return "message text is empty"
             if len(visible) > limit:
                 return "message is too long" if key == "text" else "message caption is too long"
+        if method == "sendMediaGroup":
+            return _album_refusal(params.get("media") or [])
         if method == "editMessageText":
             old = self.messages[int(params.get("chat_id", 0))].get(int(params["message_id"]))
             markup_rows = (markup or {}).get("inline_keyboard", [])
@@ -214,6 +216,18 @@ class OfflineBotAPI(BaseRequest):
         buttons = markup.get("inline_keyboard", []) if markup else []
         self.messages[chat_id][message_id] = BotMessage(message_id, chat_id, text, buttons, raw)
         return raw
+
+
+def _album_refusal(media: list[dict[str, Any]]) -> str | None:
+    """Why Telegram would refuse these items as one album, or None."""
+    if not media:
+        return "there are no messages to send"
+    if len(media) > 10:
+        return "too many messages to send as an album"
+    kinds = {item.get("type") for item in media}
+    if "document" in kinds and len(kinds) > 1:
+        return "document can't be mixed with other media types"
+    return None
 
 
 # The tags Telegram's HTML parse mode knows; anything else is refused.
