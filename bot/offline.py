@@ -31,6 +31,8 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 
+_PHOTO_SIZE = {"width": 800, "height": 600}
+
 # Methods whose answer is the (new or edited) message.
 _MESSAGE_METHODS = {
     "sendMessage",
@@ -176,7 +178,7 @@ class OfflineBotAPI(BaseRequest):
             return self._message_answer(method, params)
         if method == "sendMediaGroup":
             return [
-                self._store(int(params["chat_id"]), None, media.get("caption", ""), None, {})
+                self._store(int(params["chat_id"]), None, media.get("caption", ""), None, media)
                 for media in params["media"]
             ]
         return True
@@ -213,6 +215,12 @@ class OfflineBotAPI(BaseRequest):
         }
         if markup and markup.get("inline_keyboard"):
             raw["reply_markup"] = markup
+        file_id = params.get("photo") or params.get("document") or params.get("media")
+        if isinstance(file_id, str):  # a file sent again by its id, alone or in an album
+            if "photo" in params or params.get("type") == "photo":
+                raw["photo"] = [{"file_id": file_id, "file_unique_id": file_id, **_PHOTO_SIZE}]
+            else:
+                raw["document"] = {"file_id": file_id, "file_unique_id": file_id}
         buttons = markup.get("inline_keyboard", []) if markup else []
         self.messages[chat_id][message_id] = BotMessage(message_id, chat_id, text, buttons, raw)
         return raw
