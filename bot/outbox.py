@@ -30,7 +30,7 @@ from bot.pacing import Pacer
 from bot.ptb_types import App
 from bot.send_failures import record_failure, retry_or_give_up
 from bot.services import SERVICES_KEY, Services
-from storage import calls, deadlines, digests, outbox
+from storage import calls, deadline_holders, digests, outbox, outbox_claims, outbox_results
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +71,14 @@ async def dispatch_due(application: App) -> int:
     svc: Services = application.bot_data[SERVICES_KEY]
     if svc.db.dialect != "postgresql":
         return await _dispatch(application, svc)
-    lock = await asyncio.to_thread(outbox.take_dispatch_lock, svc.db.engine)
+    lock = await asyncio.to_thread(outbox_claims.take_dispatch_lock, svc.db.engine)
     if lock is None:
         logger.debug("another run is sending; this one skips its turn")
         return 0
     try:
         return await _dispatch(application, svc)
     finally:
-        await asyncio.to_thread(outbox.release_dispatch_lock, lock)
+        await asyncio.to_thread(outbox_claims.release_dispatch_lock, lock)
 
 
 async def _dispatch(application: App, svc: Services) -> int:
@@ -89,7 +89,11 @@ async def _dispatch(application: App, svc: Services) -> int:
     sent = 0
     while True:
         batch = await svc.db.run(
-            outbox.claim_due_messages, worker=worker, now=svc.clock(), lease=LEASE, limit=BATCH
+            outbox_claims.claim_due_messages,
+            worker=worker,
+            now=svc.clock(),
+            lease=LEASE,
+            limit=BATCH,
         )
         if not batch:
             return sent
@@ -106,7 +110,7 @@ async def _plan_reminders(svc: Services) -> None:
     """Calls find new drafters; deadlines that got a person get their reminders."""
     try:
         await svc.db.run(calls.sweep_calls, now=svc.clock())
-        await svc.db.run(deadlines.reconcile_reminders, now=svc.clock())
+        await svc.db.run(deadline_holders.reconcile_reminders, now=svc.clock())
     except Exception:
         logger.exception("planning reminders failed; sending goes on")
 
@@ -181,7 +185,7 @@ async def _deliver(
         await record_failure(application, pacer_of(application), svc, worker, message, error)
     else:
         await svc.db.run(
-            outbox.mark_sent,
+            outbox_results.mark_sent,
             message_id=message.id,
             worker=worker,
             now=svc.clock(),
@@ -200,7 +204,11 @@ async def _claim_and_clear(
     while True:
         renewed_at = svc.clock()
         if not await svc.db.run(
-            outbox.renew_claim, message_id=message.id, worker=worker, now=renewed_at, lease=LEASE
+            outbox_claims.renew_claim,
+            message_id=message.id,
+            worker=worker,
+            now=renewed_at,
+            lease=LEASE,
         ):
             logger.warning("outbox message %s: claim lost, left to its holder", message.id)
             return False

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.pacing import Pacer
 from bot.ptb_types import App
 from bot.services import Services
-from storage import outbox
+from storage import outbox, outbox_results
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +43,14 @@ async def retry_or_give_up(
             error,
         )
         await svc.db.run(
-            outbox.mark_failed,
+            outbox_results.mark_failed,
             message_id=message.id,
             worker=worker,
             error=f"gave up after {message.attempts} tries: {error}",
         )
         return
     await svc.db.run(
-        outbox.retry_later,
+        outbox_results.retry_later,
         message_id=message.id,
         worker=worker,
         due_at=svc.clock() + backoff(message.attempts),
@@ -73,7 +73,7 @@ async def record_failure(
         pacer.pause(wait.total_seconds())
         logger.warning("Telegram asks to wait %s (message %s)", wait, message.id)
         await svc.db.run(
-            outbox.retry_later,
+            outbox_results.retry_later,
             message_id=message.id,
             worker=worker,
             due_at=svc.clock() + wait,
@@ -82,7 +82,7 @@ async def record_failure(
     elif isinstance(error, Forbidden):
         logger.warning("recipient %s blocked the bot: %s", message.recipient_id, error)
         await svc.db.run(
-            outbox.mark_unreachable,
+            outbox_results.mark_unreachable,
             person_id=message.recipient_id,
             worker=worker,
             message_id=message.id,
@@ -97,7 +97,9 @@ async def record_failure(
             )
     elif isinstance(error, BadRequest):
         logger.error("outbox message %s refused: %s", message.id, error)
-        await svc.db.run(outbox.mark_failed, message_id=message.id, worker=worker, error=str(error))
+        await svc.db.run(
+            outbox_results.mark_failed, message_id=message.id, worker=worker, error=str(error)
+        )
     else:  # TimedOut or another NetworkError
         logger.warning("outbox message %s not sent yet: %s", message.id, error)
         await retry_or_give_up(svc, worker, message, f"{type(error).__name__}: {error}")

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from storage.deadlines import DeadlineView, add_deadline, expert_of, view
+from storage.deadline_holders import expert_of
+from storage.deadlines import DeadlineView, add_deadline, view
 from storage.models import Person
 
 

@@ -1,4 +1,5 @@
-"""Transactions for expressions of interest: the draft's answers, submission, the list."""
+"""Transactions for an expression of interest's draft: start it, save its answers, move it, discard
+it (a revision of a returned submission, storage.revisions, is dropped back as submitted)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from storage.answer_columns import answer_keys, asked_keys
 from storage.db import on_connection
 from storage.drafts import Draft
 from storage.models import (
@@ -18,35 +20,10 @@ from storage.models import (
     table_of,
 )
 
-# The columns a person answers; the forms' question keys are taken from these.
-ANSWER_KEYS = (
-    "german_state",
-    "partner_country",
-    "contact_name",
-    "contact_function",
-    "contact_email",
-    "consent",
-    "german_municipality",
-    "partner_municipality",
-    "partnership_age",
-    "expertise",
-    "tasks_goals",
-    "expert_model",
-    "advisor_answers",
-    "advisor_recommendation",
-    "authority_level",
-    "german_authority",
-    "partner_authority",
-    "topics",
-    "goals",
-    "methods",
-    "duration",
-    "letter_of_intent",
-    "sdgs",
-    "do_no_harm",
-    "gender_diversity",
-)
-
+# The columns that hold the person's answers, as the table declares them: the forms' question
+# keys are these (tests/test_answer_columns.py); ASKED_KEYS leaves out what the advisor fills.
+ANSWER_KEYS = answer_keys(ExpressionOfInterest)
+ASKED_KEYS = asked_keys(ExpressionOfInterest)
 
 _TABLE = table_of(ExpressionOfInterest)
 
@@ -64,7 +41,7 @@ def start_draft(
 ) -> Draft:
     """Open a new draft for the programme; an older draft of the person is discarded (a
     revision of a returned submission goes back to it as submitted)."""
-    _close_drafts_of(connection, person_id, now)
+    close_drafts_of(connection, person_id, now)
     draft_id = connection.execute(
         _START_DRAFT, {"person_id": person_id, "programme": programme, "step": step, "now": now}
     ).scalar_one()
@@ -193,23 +170,6 @@ _REVISIONS_OF = select(_TABLE.c.id, _TABLE.c.submitted_answers).where(
     _TABLE.c.status == Status.DRAFT,
     _TABLE.c.submitted_answers.is_not(None),
 )
-_RETURNED_OF = select(_TABLE.c.reference, *(_TABLE.c[key] for key in ANSWER_KEYS)).where(
-    _TABLE.c.id == bindparam("eoi_id"),
-    _TABLE.c.person_id == bindparam("owner"),
-    _TABLE.c.status == Status.RETURNED,
-)
-_OPEN_REVISION = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("eoi_id"), _TABLE.c.status == Status.RETURNED)
-    .values(
-        status=Status.DRAFT,
-        step=bindparam("step"),
-        editing=False,
-        paused=False,
-        submitted_answers=bindparam("snapshot", type_=_TABLE.c.submitted_answers.type),
-        updated_at=_NOW,
-    )
-)
 _RESTORE_SUBMITTED = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("eoi_id"), _TABLE.c.status == Status.DRAFT)
@@ -283,41 +243,8 @@ def discard_draft(*, connection: Connection, draft_id: int) -> None:
         connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
 
 
-class RevisionRefused(LookupError):
-    """The submission is not (or no longer) returned for changes to this person."""
-
-
-@on_connection
-def start_revision(
-    *, connection: Connection, eoi_id: int, person_id: int, step: str, now: datetime
-) -> Draft:
-    """Reopen the person's submission that was returned for changes as their draft, at step
-    (the summary), keeping its reference. The answers as submitted are kept aside, so that
-    dropping the revision restores them. The person's other open draft is closed first, as a
-    new draft would close it. RevisionRefused if it is not theirs or not returned."""
-    row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
-    if row is None:
-        raise RevisionRefused(eoi_id)
-    _close_drafts_of(connection, person_id, now)
-    snapshot = {key: getattr(row, key) for key in ANSWER_KEYS}
-    opened = connection.execute(
-        _OPEN_REVISION, {"eoi_id": eoi_id, "snapshot": snapshot, "step": step, "now": now}
-    )
-    if opened.rowcount != 1:  # decided on since the look above
-        raise RevisionRefused(eoi_id)
-    reopened = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).one()
-    return draft_of(reopened)
-
-
-@on_connection
-def revisable(*, connection: Connection, eoi_id: int, person_id: int) -> str | None:
-    """The reference of the person's submission if it is returned for changes, else None."""
-    row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
-    return row.reference if row is not None else None
-
-
-def _close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
-    """Discard the person's open drafts (their answers deleted); a revision goes back to its
+def close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
+    """Inside the caller's transaction: discard the person's open drafts (their answers deleted); a revision goes back to its
     submitted answers."""
     for row in connection.execute(_REVISIONS_OF, {"owner": person_id}).all():
         _restore(connection, row.id, row.submitted_answers)

@@ -13,18 +13,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session, col
 
-from storage import outbox
-from storage.deadlines import (
-    ESCALATION,
-    FINAL,
-    GRACE,
-    REMINDER_TEMPLATES,
-    DeadlineView,
-    cancel_deadline,
-    holder_of,
-    subject_of,
-    view,
-)
+from storage import outbox, outbox_results
+from storage.deadline_holders import holder_of
+from storage.deadline_reminders import ESCALATION, FINAL, GRACE, REMINDER_TEMPLATES, subject_of
+from storage.deadlines import DeadlineView, cancel_deadline, view
 from storage.local_time import (
     DEFAULT_ZONE,
     REMINDER_HOUR,
@@ -151,7 +143,7 @@ def prepare_reminder(
         return ReminderPlan(False, "no longer this worker's")
 
     def skip(note: str) -> ReminderPlan:
-        outbox.drop(session, message_id=message_id, worker=worker, note=note)
+        outbox_results.drop(session, message_id=message_id, worker=worker, note=note)
         session.commit()
         return ReminderPlan(False, note)
 
@@ -173,13 +165,13 @@ def prepare_reminder(
     zone = zone_of(session, row.recipient_id)
     intended = intended_moment(row.params or {}, deadline.due_at, zone, row.due_at)
     if intended > now + ON_TIME:
-        outbox.postpone(
+        outbox_results.postpone(
             session, message_id=message_id, worker=worker, due_at=intended, note="hour moved"
         )
         session.commit()
         return ReminderPlan(False, "later: the person's hour moved")
     if is_quiet(now, zone):
-        outbox.postpone(
+        outbox_results.postpone(
             session,
             message_id=message_id,
             worker=worker,

@@ -19,7 +19,7 @@ from bot.roles import coordinators_only, is_coordinator
 from bot.routing import NOT_VALID
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations.partners import interest, reasons
+from conversations.partners import interest_form, reasons
 from storage import audit, people, preferences, reviews
 
 READ_LABEL = N_("📖 Read in full")
@@ -49,7 +49,7 @@ async def whole_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     await acknowledge(update)
     answers = found.answers if found.person_id == user.id else found.submitted
-    form = interest.FORMS[found.programme]
+    form = interest_form.FORMS[found.programme]
     status = "revising" if found.status == "draft" and found.reference else found.status
     draft, programme = _("Draft"), _(PROGRAMMES[found.programme])
     header = "\n".join(
@@ -124,7 +124,7 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     }
     names = await svc.db.run(people.names_of, person_ids=ids)
     zone = (await svc.db.run(preferences.settings_of, person_id=user.id)).zone
-    form = interest.FORMS[found.programme]
+    form = interest_form.FORMS[found.programme]
     title = _("History of {reference}").format(reference=found.reference)
     header = f"🕓 <b>{html.escape(title)}</b>\n"
     if not entries:
@@ -145,7 +145,7 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def answer_labels() -> dict[str, str]:
     """Every answer's key with its question's label (untranslated), for the audit export."""
-    return {q.key: q.label for form in interest.FORMS.values() for q in form.questions}
+    return {q.key: q.label for form in interest_form.FORMS.values() for q in form.questions}
 
 
 def setup() -> Contribution:
