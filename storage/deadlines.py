@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlmodel import Session, SQLModel, col
 
 from storage import outbox
@@ -24,7 +24,7 @@ from storage.local_time import (
     next_morning,
     zone_of,
 )
-from storage.models import Deadline, DeadlineStatus, OutboxMessage, OutboxStatus, Person, utcnow
+from storage.models import Deadline, DeadlineStatus, OutboxMessage, OutboxStatus, utcnow
 
 REMINDER = "reminders/reminder"  # to the person: 7 days, 1 day before, on the day, snoozed
 FINAL = "reminders/final"  # to the person, three days after; escalates to the coordinators
@@ -379,17 +379,6 @@ def holder_of(session: Session, deadline: Deadline, first_name: str | None = Non
         ).first()
         name = (found[0] if found else None) or name
     return Holder(name=name, zone=zone_of(session, deadline.person_id))
-
-
-def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, Holder]]:
-    """Open deadlines past their date, with their holder (for coordinators)."""
-    rows = session.execute(
-        select(Deadline, col(Person.first_name))
-        .join(Person, col(Person.id) == col(Deadline.person_id), isouter=True)
-        .where(and_(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.due_at) < now))
-        .order_by(col(Deadline.due_at))
-    ).all()
-    return [(view(d), holder_of(session, d, name)) for d, name in rows]
 
 
 def _deployment_table() -> Any:
