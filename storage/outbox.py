@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, upda
 from sqlmodel import Session, col
 
 from storage.models import OutboxMessage, OutboxStatus, Person, table_of, utcnow
+from storage.programmes import Coordinators, coordinators_of_person
 from storage.reminders_tables import NotificationPreference
 
 DIGEST = "reminders/digest"  # a coordinator's daily digest of held notices
@@ -324,7 +325,7 @@ def mark_unreachable(
     person_id: int,
     worker: str,
     message_id: int,
-    coordinators: Iterable[int] = (),
+    coordinators: Coordinators | None = None,
     now: datetime | None = None,
 ) -> bool:
     """The person blocked the bot: stop everything pending for them, tell coordinators once.
@@ -351,9 +352,7 @@ def mark_unreachable(
     )
     if turned is not None and now is not None:
         _, name, username = turned
-        for coordinator in coordinators:
-            if coordinator == person_id:
-                continue
+        for coordinator in coordinators_of_person(session, coordinators, person_id):
             enqueue(
                 session,
                 recipient_id=coordinator,

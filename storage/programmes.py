@@ -124,3 +124,19 @@ def coordinators_of_deadline(
         programme = deadline.programme
     chosen = [programme] if programme else list(coordinators)
     return sorted({c for p in chosen for c in coordinators.get(p, ())})
+
+
+def coordinators_of_person(
+    session: Session, coordinators: Coordinators | None, person_id: int
+) -> list[int]:
+    """The coordinators who hear about a person (never the person themself): those of the
+    programmes the person takes part in, all of them for someone of neither yet."""
+    theirs = [
+        programme
+        for programme in sorted(coordinators or {})
+        if session.execute(
+            select(col(Person.id)).where(col(Person.id) == person_id, person_in([programme]))
+        ).first()
+    ]
+    found = {c for p in theirs for c in (coordinators or {}).get(p, ())}
+    return sorted(found - {person_id})

@@ -186,3 +186,14 @@ async def test_a_deployment_takes_its_expression_of_interests_programme(bot, clo
     assert bot.db.call(programmes.deployment_programme, deployment_id=linked) == "vwp"
     unlinked = deploy(bot, clock, "vwp")
     assert bot.db.call(programmes.deployment_programme, deployment_id=unlinked) == "vwp"
+
+
+async def test_only_the_experts_programme_hears_that_they_blocked_the_bot(bot, clock):
+    _ids, reports = await reported(bot, clock)
+    tom = bot.person(user_id=COORDINATORS[0], name="Tom")
+    await tom.press(tom.last, ReportButton(ReportAction.REVIEWED, reports["fkf"].id).pack())
+    before = {who: len(bot.api.chat(who)) for who in (VERA, FRITZ)}
+    bot.api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    await bot.deliver_outbox()  # the review's notice to the Fachkräftefonds' expert
+    after = {who: len(bot.api.chat(who)) for who in (VERA, FRITZ)}
+    assert after == {VERA: before[VERA], FRITZ: before[FRITZ] + 1}
