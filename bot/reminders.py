@@ -107,7 +107,7 @@ async def _reminder_prepared(
         message_id=message.id,
         worker=worker,
         now=now,
-        coordinators=sorted(svc.settings.coordinators),
+        coordinators=svc.settings.coordinators_by_programme,
     )
     if not plan.send or plan.deadline is None:
         return None

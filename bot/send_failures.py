@@ -86,7 +86,7 @@ async def record_failure(
             person_id=message.recipient_id,
             worker=worker,
             message_id=message.id,
-            coordinators=sorted(svc.settings.coordinators),
+            coordinators=svc.settings.coordinators_by_programme,
             now=svc.clock(),
         )
         # The person's cached view must know it too: their next message clears the flag.

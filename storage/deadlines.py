@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlmodel import Session, col
 
 from storage import outbox
-from storage.deadline_holders import Holder, holder_of
 from storage.deadline_reminders import (
     REMINDER,
     cancel_reminders,
@@ -21,7 +20,7 @@ from storage.deadline_reminders import (
     subject_of,
 )
 from storage.local_time import REMINDER_HOUR, at_hour, local, next_morning, zone_of
-from storage.models import Deadline, DeadlineStatus, OutboxMessage, Person, utcnow
+from storage.models import Deadline, DeadlineStatus, OutboxMessage, utcnow
 
 
 @dataclass(frozen=True)
@@ -210,14 +209,3 @@ def upcoming_for(*, session: Session, person_id: int) -> Upcoming:
         .order_by(col(Deadline.due_at), col(Deadline.id))
     ).scalars()
     return Upcoming(zone=zone_of(session, person_id), deadlines=[view(d) for d in rows])
-
-
-def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, Holder]]:
-    """Open deadlines past their date, with their holder (for coordinators)."""
-    rows = session.execute(
-        select(Deadline, col(Person.first_name))
-        .join(Person, col(Person.id) == col(Deadline.person_id), isouter=True)
-        .where(and_(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.due_at) < now))
-        .order_by(col(Deadline.due_at))
-    ).all()
-    return [(view(d), holder_of(session, d, name)) for d, name in rows]

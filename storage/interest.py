@@ -8,8 +8,9 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from storage.advisor_tables import AdvisorSession
 from storage.answer_columns import answer_keys, asked_keys
 from storage.db import on_connection
 from storage.drafts import Draft
@@ -26,6 +27,7 @@ ANSWER_KEYS = answer_keys(ExpressionOfInterest)
 ASKED_KEYS = asked_keys(ExpressionOfInterest)
 
 _TABLE = table_of(ExpressionOfInterest)
+_ADVISOR = table_of(AdvisorSession)
 
 
 @on_connection
@@ -126,13 +128,14 @@ _CURRENT_DRAFT = (
     .limit(1)
 )
 _NOW = bindparam("now", type_=_TABLE.c.updated_at.type)
-# Discarding deletes the answers (the bot says so); the row stays, answerless, for what refers
-# to it (an advisor run started from it) and for the drafts' redelivery and staleness checks.
-_NO_ANSWERS = {**dict.fromkeys(ANSWER_KEYS), "submitted_answers": None}
-_DISCARD_DRAFTS_OF = (
-    update(_TABLE)
-    .where(_TABLE.c.person_id == bindparam("owner"), _TABLE.c.status == Status.DRAFT)
-    .values(status=Status.DISCARDED, updated_at=_NOW, **_NO_ANSWERS)
+# Discarding deletes a new draft at once, with an advisor run started from it ("Help me choose");
+# a revision of a submission is dropped instead (drop_revision).
+_NEW = (_TABLE.c.status == Status.DRAFT, _TABLE.c.reference.is_(None))
+_DRAFTS_OF = select(_TABLE.c.id).where(_TABLE.c.person_id == bindparam("owner"), *_NEW)
+_ONE_DRAFT = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("draft_id"), *_NEW)
+_DISCARD_DRAFTS_OF, _DISCARD_DRAFT = (
+    (delete(_ADVISOR).where(_ADVISOR.c.eoi_id.in_(q)), delete(_TABLE).where(_TABLE.c.id.in_(q)))
+    for q in (_DRAFTS_OF, _ONE_DRAFT)
 )
 _START_DRAFT = (
     insert(_TABLE)
@@ -155,11 +158,6 @@ _MOVE_DRAFT = (
     .where(_TABLE.c.id == bindparam("draft_id"))
     .values(step=bindparam("step"), editing=bindparam("editing"), paused=bindparam("paused"))
     .returning(*_VIEW_COLUMNS)
-)
-_DISCARD_DRAFT = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
-    .values(status=Status.DISCARDED, **_NO_ANSWERS)
 )
 # Revisions of returned submissions: drafts that carry their answers as submitted.
 _REVISION_OF = select(_TABLE.c.submitted_answers).where(
@@ -240,7 +238,8 @@ def discard_draft(*, connection: Connection, draft_id: int) -> None:
     submission is dropped instead: the submission is back as it was submitted, still returned
     for changes (only the changes are gone)."""
     if not drop_revision(connection, draft_id):
-        connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
+        for statement in _DISCARD_DRAFT:
+            connection.execute(statement, {"draft_id": draft_id})
 
 
 def close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
@@ -248,7 +247,8 @@ def close_drafts_of(connection: Connection, person_id: int, now: datetime) -> No
     submitted answers."""
     for row in connection.execute(_REVISIONS_OF, {"owner": person_id}).all():
         _restore(connection, row.id, row.submitted_answers)
-    connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})
+    for statement in _DISCARD_DRAFTS_OF:
+        connection.execute(statement, {"owner": person_id})
 
 
 def drop_revision(connection: Connection, eoi_id: int) -> bool:

@@ -11,6 +11,10 @@ from sqlmodel import Field, SQLModel
 
 from storage.answer_columns import answer
 
+# The tables of drafts, which are deleted when discarded: on SQLite an id is never given again
+# (AUTOINCREMENT), so an old button of a deleted draft never reaches a newer one (migration 0010).
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
@@ -105,7 +109,7 @@ class Organisation(SQLModel, table=True):
 # Table: an expression of interest, from the first answer (draft) to the coordinators' decision.
 class ExpressionOfInterest(SQLModel, table=True):
     __tablename__ = "expression_of_interest"
-    __table_args__ = (Index("ix_eoi_person_status", "person_id", "status"),)
+    __table_args__ = (Index("ix_eoi_person_status", "person_id", "status"), NEVER_REUSED_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=32, unique=True)

@@ -4,7 +4,6 @@ only while the worker still holds its claim."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlmodel import Session, col
 
 from storage.models import OutboxMessage, OutboxStatus, Person
 from storage.outbox import ATTACHMENTS, DIGEST_PART, FOLLOWERS, UNREACHABLE, enqueue
+from storage.programmes import Coordinators, coordinators_of_person
 
 
 def mark_sent(
@@ -110,7 +110,7 @@ def mark_unreachable(
     person_id: int,
     worker: str,
     message_id: int,
-    coordinators: Iterable[int] = (),
+    coordinators: Coordinators | None = None,
     now: datetime | None = None,
 ) -> bool:
     """The person blocked the bot: stop everything pending for them, tell coordinators once.
@@ -137,9 +137,7 @@ def mark_unreachable(
     )
     if turned is not None and now is not None:
         _, name, username = turned
-        for coordinator in coordinators:
-            if coordinator == person_id:
-                continue
+        for coordinator in coordinators_of_person(session, coordinators, person_id):
             enqueue(
                 session,
                 recipient_id=coordinator,

@@ -35,6 +35,7 @@ from storage.models import (
     Person,
     Status,
 )
+from storage.programmes import Coordinators, coordinators_of_deadline
 
 # Two reminders of one deadline within this time are one too many (they were due together).
 COLLAPSE_WINDOW = timedelta(hours=12)
@@ -94,13 +95,14 @@ def escalate(
     session: Session,
     deadline: Deadline,
     person: Person | None,
-    coordinators: list[int],
+    coordinators: Coordinators,
     now: datetime,
 ) -> int:
-    """Tell every coordinator once who is overdue with what (caller's transaction)."""
+    """Tell every coordinator of the deadline's programme once who is overdue with what
+    (caller's transaction)."""
     assert deadline.id is not None
     made = 0
-    for coordinator in coordinators:
+    for coordinator in coordinators_of_deadline(session, coordinators, deadline):
         if coordinator == deadline.person_id:
             continue
         key = f"escalation:{deadline.id}:{coordinator}"
@@ -135,7 +137,7 @@ def escalate(
 
 
 def prepare_reminder(
-    *, session: Session, message_id: int, worker: str, now: datetime, coordinators: list[int]
+    *, session: Session, message_id: int, worker: str, now: datetime, coordinators: Coordinators
 ) -> ReminderPlan:
     """Decide about a claimed reminder row and record the decision (owns the commit)."""
     row = session.get(OutboxMessage, message_id)

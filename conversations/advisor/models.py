@@ -65,7 +65,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
         await show_models(update, context)
 
 
-ADVISOR = Form(
+ADVISOR: Form[Draft] = Form(
     name=store.FORM,
     title=N_("Expert-model advisor"),
     questions=QUESTIONS,

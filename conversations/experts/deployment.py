@@ -18,11 +18,11 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes, of_my_programmes
 from bot.services import services
 from conversations.experts.deployment_questions import INTERVALS, MODELS, QUESTIONS
 from storage import deployments as store
-from storage import invitations
+from storage import invitations, programmes
 from storage.deployment_views import DeploymentView
 
 
@@ -142,7 +142,8 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the registered deployments, each with a button for a new invitation link."""
     await acknowledge(update)
-    found = await services(context).db.run(store.deployments)
+    mine = my_programmes(update, context)
+    found = await services(context).db.run(store.deployments, programmes=mine)
     rows = [
         [(_("🔗 New link for {name}").format(name=d.expert_name[:40]), NewLink(d.id).pack())]
         for d in found
@@ -154,13 +155,12 @@ async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Makes a fresh invitation link for a deployment (older unused links stop working)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    """A fresh invitation link for a deployment of my programmes (older unused ones stop)."""
     await acknowledge(update)
-    deployment_id = NewLink.of(update).deployment_id
-    svc = services(context)
-    code = new_code()
+    deployment_id, svc, code = NewLink.of(update).deployment_id, services(context), new_code()
+    programme = await svc.db.run(programmes.deployment_programme, deployment_id=deployment_id)
+    if not await of_my_programmes(update, context, programme):
+        return
     made = await svc.db.run(
         invitations.new_invitation, deployment_id=deployment_id, code=code, now=svc.clock()
     )

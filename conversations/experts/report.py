@@ -48,7 +48,7 @@ async def report_submitted(
         store.submit,
         draft_id=draft.id,
         applicable=[q.key for q in FORM.applicable(draft.answers)],
-        coordinators=sorted(svc.settings.coordinators),
+        coordinators=svc.settings.coordinators_by_programme,
         now=svc.clock(),
     )
     form_answers.remember(context, FORM, None)

@@ -15,7 +15,7 @@ from bot.contributions import Contribution
 from bot.i18n import N_, _, format_moment
 from bot.messaging import Button, acknowledge, reply
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only, is_coordinator
+from bot.roles import coordinators_only, is_coordinator, of_my_programmes
 from bot.routing import NOT_VALID
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
@@ -47,6 +47,8 @@ async def whole_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if found is None or not (coordinator or found.person_id == user.id):
         await acknowledge(update, _(NOT_VALID), alert=True)
         return
+    if found.person_id != user.id and not await of_my_programmes(update, context, found.programme):
+        return  # a coordinator of the other programme only
     await acknowledge(update)
     answers = found.answers if found.person_id == user.id else found.submitted
     form = interest_form.FORMS[found.programme]
@@ -112,6 +114,8 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     found = await svc.db.run(reviews.whole, eoi_id=pressed.eoi_id)
     if found is None or found.reference is None:
         await acknowledge(update, _(NOT_VALID), alert=True)
+        return
+    if not await of_my_programmes(update, context, found.programme):
         return
     await acknowledge(update)
     entries = await svc.db.run(
