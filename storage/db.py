@@ -1,4 +1,24 @@
-"""The database engine and the one way the bot runs a transaction against it."""
+"""The database engine and the one way the bot runs a transaction against it.
+
+PostgreSQL round trips (issue #15; figures in the README's Benchmarks section). Every update's
+storage call runs in a worker thread (`asyncio.to_thread`) on a pooled psycopg connection, and
+costs the round trips it needs, no more:
+
+- No `pool_pre_ping`: a ping per checkout was a round trip on every call. A connection found
+  dead instead (server restarted, backend terminated) is handled optimistically: the pool
+  invalidates it and the call runs once more on a new connection, but only when nothing had run
+  on the dead one in that call (its first statement failed), so nothing can have been committed
+  twice.
+- A function marked `one_statement` (one idempotent statement: saving an answer, moving a draft,
+  reading a draft or a person) runs in autocommit: the statement is its own transaction, without
+  BEGIN and COMMIT around it. The commit still happens before the call returns, so before the
+  bot replies. Functions with several statements keep one transaction (BEGIN … COMMIT).
+
+Measured and not chosen: psycopg's AsyncConnection on the event loop (one round trip without a
+thread hop) would need every hot storage function rewritten against it; SQLAlchemy's async
+engine (greenlet bridge) measured slower than the thread hop. Group commit was not needed
+once each answer is one round trip.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +57,28 @@ def on_connection(fn: F) -> F:
     return fn
 
 
+# on_connection functions that run one statement (or several each correct alone, e.g. an insert
+# that does nothing on conflict) and may run twice: on PostgreSQL they run in autocommit.
+_ONE_STATEMENT: set[Callable[..., Any]] = set()
+
+
+def one_statement(fn: F) -> F:
+    """on_connection, for a function whose single statement is its whole transaction: on
+    PostgreSQL it runs in autocommit (one round trip instead of BEGIN, statement, COMMIT).
+    The statement must be idempotent: a call that met a dead connection runs again."""
+    _ONE_STATEMENT.add(fn)
+    return on_connection(fn)
+
+
+# Statements run by the current thread's call so far (PostgreSQL): a call whose connection was
+# found dead is repeated only if none had run (nothing it did can have been committed).
+_progress = threading.local()
+
+
+def _count_statement(*_args: Any) -> None:
+    _progress.executed = getattr(_progress, "executed", 0) + 1
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for plain postgresql:// URLs."""
     if url.startswith("postgresql://"):
@@ -63,7 +105,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No pre-ping: a dead connection is retried once instead (see Database.call).
+    engine = create_engine(url, pool_size=5, max_overflow=5)
+    event.listen(engine, "after_cursor_execute", _count_statement)
+    return engine
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -86,6 +131,10 @@ class Database:
         self._kept: Connection | None = None
         self._kept_thread: int | None = None
         self._kept_lock = threading.Lock()
+        # PostgreSQL: one-statement functions run on connections in autocommit (same pool).
+        self._autocommit = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.offload else None
+        )
 
     @property
     def kept_connection(self) -> Connection | None:
@@ -102,13 +151,31 @@ class Database:
         """Run fn(session=..., **kwargs) synchronously; fn owns the commit.
 
         A function marked with on_connection gets connection=... and is committed here.
+        On PostgreSQL, a call that finds its connection dead before any statement ran runs once
+        more on a new one.
         """
+        if not self.offload:
+            return self._call(fn, **kwargs)
+        _progress.executed = 0
+        try:
+            return self._call(fn, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated or _progress.executed:
+                raise
+            logger.warning("lost the database connection; %s runs again", fn.__name__)
+            _progress.executed = 0
+            return self._call(fn, **kwargs)
+
+    def _call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         if fn in _ON_CONNECTION:
             return self._call_on_connection(fn, **kwargs)
         with Session(self.engine, expire_on_commit=False) as session:
             return fn(session=session, **kwargs)
 
     def _call_on_connection(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        if self._autocommit is not None and fn in _ONE_STATEMENT:
+            with self._autocommit.connect() as single:
+                return fn(connection=single, **kwargs)
         connection = self._kept_connection()
         if connection is None:
             with self.engine.begin() as pooled:

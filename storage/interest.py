@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from storage.db import on_connection
+from storage.db import on_connection, one_statement
 from storage.drafts import Draft
 from storage.models import (
     ExpressionOfInterest,
@@ -51,7 +51,7 @@ ANSWER_KEYS = (
 _TABLE = table_of(ExpressionOfInterest)
 
 
-@on_connection
+@one_statement
 def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
     """The person's unsubmitted expression of interest, if any."""
     row = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).first()
@@ -79,7 +79,7 @@ def start_draft(
     )
 
 
-@on_connection
+@one_statement
 def save_answer(
     *,
     connection: Connection,
@@ -263,7 +263,7 @@ def draft_of(row: Any) -> Draft:
     )
 
 
-@on_connection
+@one_statement
 def move_draft(
     *, connection: Connection, draft_id: int, step: str, editing: bool, paused: bool
 ) -> Draft:
@@ -309,7 +309,7 @@ def start_revision(
     return draft_of(reopened)
 
 
-@on_connection
+@one_statement
 def revisable(*, connection: Connection, eoi_id: int, person_id: int) -> str | None:
     """The reference of the person's submission if it is returned for changes, else None."""
     row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
