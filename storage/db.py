@@ -22,7 +22,6 @@ once each answer is one round trip.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -34,6 +33,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+
+from storage.pg_threads import THREADS, ThreadConnections
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +106,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # No pre-ping: a dead connection is retried once instead (see Database.call).
-    engine = create_engine(url, pool_size=5, max_overflow=5)
+    # No pre-ping: a dead connection is retried once instead (see Database.call). The worker
+    # threads keep one connection each; as many again serve sessions, and some spare.
+    engine = create_engine(url, pool_size=2 * THREADS, max_overflow=8)
     event.listen(engine, "after_cursor_execute", _count_statement)
     return engine
 
@@ -131,7 +133,9 @@ class Database:
         self._kept: Connection | None = None
         self._kept_thread: int | None = None
         self._kept_lock = threading.Lock()
-        # PostgreSQL: one-statement functions run on connections in autocommit (same pool).
+        # PostgreSQL: calls run in worker threads that keep a connection each (in autocommit);
+        # a one-statement call made from another thread checks one out in autocommit.
+        self._threads = ThreadConnections(self.engine) if self.offload else None
         self._autocommit = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.offload else None
         )
@@ -173,6 +177,8 @@ class Database:
             return fn(session=session, **kwargs)
 
     def _call_on_connection(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        if self._threads is not None and self._threads.mine():
+            return self._threads.call(fn, fn in _ONE_STATEMENT, **kwargs)
         if self._autocommit is not None and fn in _ONE_STATEMENT:
             with self._autocommit.connect() as single:
                 return fn(connection=single, **kwargs)
@@ -215,8 +221,8 @@ class Database:
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run fn(session=..., **kwargs) without blocking the event loop on network I/O."""
-        if self.offload:
-            return await asyncio.to_thread(self.call, fn, **kwargs)
+        if self._threads is not None:
+            return await self._threads.run(self.call, fn, **kwargs)
         return self.call(fn, **kwargs)
 
     def upgrade(self) -> None:
@@ -232,7 +238,9 @@ class Database:
             raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from error
 
     def dispose(self) -> None:
-        """Close the kept connection and every pooled one."""
+        """Close the kept connections and every pooled one."""
+        if self._threads is not None:
+            self._threads.close()
         kept = self._take_kept()
         if kept is not None:
             kept.close()
