@@ -1,23 +1,26 @@
 """The database engine and the one way the bot runs a transaction against it.
 
-PostgreSQL round trips (issue #15; figures in the README's Benchmarks section). Every update's
-storage call runs in a worker thread (`asyncio.to_thread`) on a pooled psycopg connection, and
-costs the round trips it needs, no more:
+PostgreSQL round trips (issue #15; figures in the README's Benchmarks section). A storage call
+runs in one of the database's worker threads (storage/pg_threads.py), on the connection that
+thread keeps, and costs the round trips it needs, no more (a form step: 4 before, now 1):
 
 - No `pool_pre_ping`: a ping per checkout was a round trip on every call. A connection found
-  dead instead (server restarted, backend terminated) is handled optimistically: the pool
-  invalidates it and the call runs once more on a new connection, but only when nothing had run
-  on the dead one in that call (its first statement failed), so nothing can have been committed
-  twice.
+  dead instead (server restarted, backend terminated) is handled optimistically: it is
+  invalidated and the call runs once more on a new connection, but only when nothing had run
+  on the dead one in that call (its first statement failed), so nothing is committed twice.
 - A function marked `one_statement` (one idempotent statement: saving an answer, moving a draft,
   reading a draft or a person) runs in autocommit: the statement is its own transaction, without
-  BEGIN and COMMIT around it. The commit still happens before the call returns, so before the
-  bot replies. Functions with several statements keep one transaction (BEGIN … COMMIT).
+  BEGIN and COMMIT around it. It is committed before the call returns, so before the bot
+  replies. Functions with several statements keep one transaction (BEGIN … COMMIT).
+- Each worker thread keeps one autocommit connection: checking one out of the pool and switching
+  its isolation level cost more CPU than the statement (one UPDATE from the event loop, same
+  minutes, loaded machine: 1.7–2.6 ms CPU before, 0.7–1.6 ms now).
 
-Measured and not chosen: psycopg's AsyncConnection on the event loop (one round trip without a
-thread hop) would need every hot storage function rewritten against it; SQLAlchemy's async
-engine (greenlet bridge) measured slower than the thread hop. Group commit was not needed
-once each answer is one round trip.
+Measured and not chosen: psycopg's AsyncConnection on the event loop saves the thread hop, but
+every hot storage function would have to be written again against it, and after the above the
+bot's CPU per update is about the same on PostgreSQL as on SQLite; SQLAlchemy's async engine
+measured slower than the thread (issue #15). Group commit was not needed: an answer is one
+round trip.
 """
 
 from __future__ import annotations
