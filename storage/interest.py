@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from storage.advisor_tables import AdvisorSession
 from storage.answer_columns import answer_keys, asked_keys
-from storage.db import on_connection
+from storage.db import on_connection, one_statement
 from storage.drafts import Draft
 from storage.models import (
     ExpressionOfInterest,
@@ -30,7 +30,7 @@ _TABLE = table_of(ExpressionOfInterest)
 _ADVISOR = table_of(AdvisorSession)
 
 
-@on_connection
+@one_statement
 def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
     """The person's unsubmitted expression of interest, if any."""
     row = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).first()
@@ -58,7 +58,7 @@ def start_draft(
     )
 
 
-@on_connection
+@one_statement
 def save_answer(
     *,
     connection: Connection,
@@ -221,7 +221,7 @@ def draft_of(row: Any) -> Draft:
     )
 
 
-@on_connection
+@one_statement
 def move_draft(
     *, connection: Connection, draft_id: int, step: str, editing: bool, paused: bool
 ) -> Draft:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from storage.db import on_connection
+from storage.db import on_connection, one_statement
 from storage.drafts import Draft
 from storage.interest import ANSWER_KEYS, close_drafts_of, current_draft
 from storage.models import ExpressionOfInterest, Status, table_of
@@ -60,7 +60,7 @@ def start_revision(
     return reopened
 
 
-@on_connection
+@one_statement
 def revisable(*, connection: Connection, eoi_id: int, person_id: int) -> str | None:
     """The reference of the person's submission if it is returned for changes, else None."""
     row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
