@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import form_kinds
-from bot.callbacks import FormAction, FormButton
+from bot.buttons.form import FormAction, FormButton
 from bot.i18n import N_, _, country_name, render
 from bot.messaging import (
     Button,

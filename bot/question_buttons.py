@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import countries
-from bot.callbacks import FormAction
+from bot.buttons.form import FormAction
 from bot.form_answers import ask, save, save_choice, today, too_early
 from bot.forms import AnyForm, Kind, Question, question_view
 from bot.i18n import _

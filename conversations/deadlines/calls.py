@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
-from bot.callbacks import CallProgramme, CallStep, EntryButton
+from bot.buttons.deadlines import CallProgramme, CallStep, EntryButton
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, country_name, render
 from bot.main_menu import main_menu_rows

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
-from bot.callbacks import CallStep, EntryButton, PersonPicked
+from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, ngettext, render
 from bot.messaging import Button, reply
