@@ -137,8 +137,8 @@ AnyForm: TypeAlias = "Form[Any]"
 # -- showing values -----------------------------------------------------------------------------
 def display(question: Question, value: Any) -> str:
     """An answer as the reader sees it, in their language (not yet HTML-escaped)."""
-    if value is None or value == "" or value == []:
-        return "—"
+    if question.show is not None or value is None or value == "" or value == []:
+        return question.show(value) if question.show is not None else "—"
     labels = {o.value: _(o.label) for o in question.options}
     if question.kind == Kind.CHOICE:
         return labels.get(value, str(value))
@@ -260,8 +260,9 @@ def question_view(
     if keep:
         rows.append([(_("Keep current answer"), data(form, draft, FormAction.KEEP))])
     if question.optional and question.kind != Kind.ATTACHMENTS:
-        if value in (None, [], ""):
-            rows.append([(_("Skip"), data(form, draft, FormAction.SKIP))])
+        if value in (None, [], "") or question.skip_label:
+            skip = _(question.skip_label) if question.skip_label else _("Skip")
+            rows.append([(skip, data(form, draft, FormAction.SKIP))])
         else:  # an optional answer can be taken back, not only replaced
             rows.append([(_("🗑 Remove this answer"), data(form, draft, FormAction.SKIP))])
     rows.append(nav_row(form, draft))
