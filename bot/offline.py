@@ -31,6 +31,8 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 
+_PHOTO_SIZE = {"width": 800, "height": 600}
+
 # Methods whose answer is the (new or edited) message.
 _MESSAGE_METHODS = {
     "sendMessage",
@@ -147,6 +149,8 @@ class OfflineBotAPI(BaseRequest):
                 return "message text is empty"
             if len(visible) > limit:
                 return "message is too long" if key == "text" else "message caption is too long"
+        if method == "sendMediaGroup":
+            return _album_refusal(params.get("media") or [])
         if method == "editMessageText":
             old = self.messages[int(params.get("chat_id", 0))].get(int(params["message_id"]))
             markup_rows = (markup or {}).get("inline_keyboard", [])
@@ -174,7 +178,7 @@ class OfflineBotAPI(BaseRequest):
             return self._message_answer(method, params)
         if method == "sendMediaGroup":
             return [
-                self._store(int(params["chat_id"]), None, media.get("caption", ""), None, {})
+                self._store(int(params["chat_id"]), None, media.get("caption", ""), None, media)
                 for media in params["media"]
             ]
         return True
@@ -211,9 +215,27 @@ class OfflineBotAPI(BaseRequest):
         }
         if markup and markup.get("inline_keyboard"):
             raw["reply_markup"] = markup
+        file_id = params.get("photo") or params.get("document") or params.get("media")
+        if isinstance(file_id, str):  # a file sent again by its id, alone or in an album
+            if "photo" in params or params.get("type") == "photo":
+                raw["photo"] = [{"file_id": file_id, "file_unique_id": file_id, **_PHOTO_SIZE}]
+            else:
+                raw["document"] = {"file_id": file_id, "file_unique_id": file_id}
         buttons = markup.get("inline_keyboard", []) if markup else []
         self.messages[chat_id][message_id] = BotMessage(message_id, chat_id, text, buttons, raw)
         return raw
+
+
+def _album_refusal(media: list[dict[str, Any]]) -> str | None:
+    """Why Telegram would refuse these items as one album, or None."""
+    if not media:
+        return "there are no messages to send"
+    if len(media) > 10:
+        return "too many messages to send as an album"
+    kinds = {item.get("type") for item in media}
+    if "document" in kinds and len(kinds) > 1:
+        return "document can't be mixed with other media types"
+    return None
 
 
 # The tags Telegram's HTML parse mode knows; anything else is refused.

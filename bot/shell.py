@@ -40,7 +40,8 @@ def show(message: BotMessage, out: TextIO, colour: bool, own_chat: int, edited: 
         out.write("\n── (message updated) ──\n")
     else:
         out.write("\n")
-    out.write(to_terminal(message.text, colour) + "\n")
+    kind = next((f"[{k}] " for k in ("photo", "document") if k in message.raw), "")
+    out.write(kind + to_terminal(message.text, colour) + "\n")
     labels = message.labels if message.chat_id == own_chat else []
     for number, label in enumerate(labels, start=1):
         out.write(f"  [{number}] {label}\n")

@@ -46,6 +46,7 @@ DOMAINS: dict[str, list[str]] = {
         "conversations/experts/quick_report.py",
         "conversations/experts/progress.py",
         "bot/form_kinds.py",
+        "bot/albums.py",
         "bot/expert_access.py",
         "bot/invitation_links.py",
         "bot/deployment_command.py",

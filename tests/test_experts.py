@@ -19,8 +19,10 @@ from tests.experts_scripts import (
 from tests.instants import on_story_days, reference
 
 
-async def guided_report_until_summary(jonas, german: bool = False) -> None:
-    """Answers every question of the guided report with good answers."""
+async def guided_report_until_summary(
+    jonas, german: bool = False, *, photos: int = 1, documents: tuple[str, ...] = ("agenda.pdf",)
+) -> None:
+    """Answers every question of the guided report with good answers (and these files)."""
     de = german
     await jonas.send("/report")
     await jonas.click("Workshop")
@@ -38,9 +40,14 @@ async def guided_report_until_summary(jonas, german: bool = False) -> None:
     await jonas.click("Nebenziel" if de else "Significant objective")
     await jonas.click("Ja" if de else "Yes")
     await jonas.click("Überspringen" if de else "Skip")
-    await jonas.send_photo(caption="Group photo")
-    await jonas.send_document("agenda.pdf", "application/pdf")
-    assert ("angehängte Dateien: 2" if de else "Files attached so far: 2") in jonas.last.text
+    for number in range(photos):
+        await jonas.send_photo(caption="Group photo" if number == 0 else None)
+    for name in documents:
+        await jonas.send_document(name, "application/pdf")
+    count = photos + len(documents)
+    assert (f"angehängte Dateien: {count}" if de else f"Files attached so far: {count}") in (
+        jonas.last.text
+    )
     await jonas.click("☑️ Fertig" if de else "☑️ Done")
 
 

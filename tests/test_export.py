@@ -1,5 +1,6 @@
 """Coordinators get the submitted data out as their tools expect: `partnerbot export` writes an
-Excel workbook (labels in a chosen language, dates in a chosen time zone) or CSV files."""
+Excel workbook (labels in a chosen language, dates in a chosen time zone) or CSV files; the IATI
+file has tests of its own (test_export_iati.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from lxml import etree
-from sqlmodel import Session, select
 
 from bot import cli
 from bot.export_files import XLSX_MIME
 from bot.export_sheets import moment
-from storage.experts_tables import ActivityReport
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
-from tests.instants import on_story_days, reference
+from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
 from tests.test_review import submitted
 
@@ -231,106 +229,6 @@ async def test_export_is_only_for_coordinators(bot):
     await ama.send("/export")
     assert "only available to the programme's coordinators" in ama.last.text
     assert bot.api.calls_to("sendDocument") == []
-
-
-# The order of an iati-activity's children in the IATI 2.03 schema (those this export writes).
-IATI_ORDER = [
-    "iati-identifier",
-    "reporting-org",
-    "title",
-    "description",
-    "participating-org",
-    "activity-status",
-    "activity-date",
-    "recipient-country",
-    "tag",
-    "policy-marker",
-    "related-activity",
-]
-
-
-def in_schema_order(activity) -> bool:
-    positions = [IATI_ORDER.index(child.tag) for child in activity]
-    return positions == sorted(positions)
-
-
-async def reported_deployment(bot) -> None:
-    code = await register_deployment(bot)
-    jonas = bot.person(user_id=5001, name="Jonas")
-    await bind_expert(bot, code, jonas)
-    await jonas.send("Workshop mit dem Planungsamt; 12 Teilnehmende")
-    await jonas.click("⚡ Quick report")
-    with Session(bot.db.engine) as session:  # what the guided form would have asked
-        [report] = session.exec(select(ActivityReport)).all()
-        report.sdgs, report.gender = ["11", "5", "11.6"], "significant"
-        session.add(report)
-        session.commit()
-
-
-@on_story_days  # the deployment's story happens on fixed days (it started on 1 November 2026)
-async def test_iati_activities(bot, monkeypatch, database_url, tmp_path):
-    await reported_deployment(bot)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("IATI_REPORTING_ORG_REF", "DE-CR-HRB-12345")
-    monkeypatch.setenv("IATI_REPORTING_ORG_NAME", "Servicestelle Kommunen")
-    target = tmp_path / "iati.xml"
-    cli.main(["export", "iati", str(target), "--language", "de"])
-    root = etree.parse(str(target)).getroot()
-    assert root.tag == "iati-activities" and root.get("version") == "2.03"
-    parent, child = root
-    assert [a.get("hierarchy") for a in root] == ["1", "2"]
-    assert all(in_schema_order(activity) for activity in root)
-    assert parent.findtext("iati-identifier").startswith("DE-CR-HRB-12345-DEP-")
-    assert child.findtext("iati-identifier") == f"DE-CR-HRB-12345-{reference('REP', 1)}"
-    org = parent.find("reporting-org")
-    assert (org.get("ref"), org.get("type")) == ("DE-CR-HRB-12345", "10")
-    assert org.findtext("narrative") == "Servicestelle Kommunen"
-    assert parent.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
-    assert parent.findtext("title/narrative") == (
-        "Entwicklungshelferin/Entwicklungshelfer in Cape Coast, Ghana"
-    )
-    assert "Jonas" not in target.read_text(encoding="utf-8")  # no person's name is published
-    assert parent.find("recipient-country").get("code") == "GH"
-    dates = {d.get("type"): d.get("iso-date") for d in parent.findall("activity-date")}
-    assert dates["1"] == "2026-11-01" and dates["2"] == "2026-11-01"
-    assert parent.find("activity-status").get("code") == "2"
-    tags = [(t.get("vocabulary"), t.get("code")) for t in parent.findall("tag")]
-    assert tags == [("2", "5"), ("2", "11"), ("3", "11.6")]
-    assert parent.find("tag").findtext("narrative") == "5 Geschlechtergleichheit"
-    marker = child.find("policy-marker")
-    assert (marker.get("vocabulary"), marker.get("code"), marker.get("significance")) == (
-        "1",
-        "1",
-        "1",
-    )
-    assert parent.find("related-activity").get("ref") == child.findtext("iati-identifier")
-    assert child.find("related-activity").get("type") == "1"
-    assert child.findtext("description/narrative") == (
-        "Workshop mit dem Planungsamt; 12 Teilnehmende"
-    )
-
-
-SCHEMA = """<?xml version="1.0"?>
-<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
-  <xsd:element name="{root}"><xsd:complexType><xsd:sequence>
-    <xsd:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/>
-  </xsd:sequence><xsd:anyAttribute processContents="skip"/></xsd:complexType></xsd:element>
-</xsd:schema>"""
-
-
-async def test_iati_checked_against_a_schema(bot, monkeypatch, database_url, tmp_path, capsys):
-    await reported_deployment(bot)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    fitting, wrong = tmp_path / "fitting.xsd", tmp_path / "wrong.xsd"
-    fitting.write_text(SCHEMA.format(root="iati-activities"))
-    wrong.write_text(SCHEMA.format(root="organisations"))
-    target = tmp_path / "iati.xml"
-    cli.main(["export", "iati", str(target), "--schema", str(fitting)])
-    assert target.exists()
-    target.unlink()
-    with pytest.raises(SystemExit) as stopped:
-        cli.main(["export", "iati", str(target), "--schema", str(wrong)])
-    assert "does not pass" in str(stopped.value) and not target.exists()
 
 
 async def test_the_audit_trail_is_a_sheet_in_the_reader_s_language(

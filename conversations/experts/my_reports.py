@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
+from bot.albums import file_name, send_albums
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution
 from bot.expert_access import expert_or_explain
-from bot.i18n import N_, _, render
+from bot.i18n import N_, _, ngettext, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
@@ -21,6 +24,8 @@ from storage import submitted_reports as store
 from storage.experts_tables import ReportStatus
 
 COMMAND_DESCRIPTION = N_("My activity reports")
+# In chat_data: the buttons whose report's files went out ("message id:report id").
+ALBUMS_SENT, ALBUMS_REMEMBERED = "albums_sent", 200
 
 
 async def reports_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,18 +127,52 @@ async def review_list_requested(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Shows one report as its notice, with "Mark reviewed" (coordinators only)."""
+    """Shows one report as its notice, with "Mark reviewed" (coordinators only), and its photos
+    and documents as albums, once per button: a second tap does not send them again."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(update)
-    params = await services(context).db.run(
-        store.notice_of, report_id=ReportButton.of(update).report_id
-    )
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    report_id = ReportButton.of(update).report_id
+    first_tap = _first_tap(context, query.message.message_id if query.message else 0, report_id)
+    params = await services(context).db.run(store.notice_of, report_id=report_id)
     if params is None:
+        await acknowledge(update)
         await reply(update, context, _("This report no longer exists."), main_menu_rows())
         return
+    files = params["answers"].get("attachments") or []
+    reference = params["reference"]
+    if files and not first_tap:
+        note = _("The photos and documents of {reference} were sent above.")
+        await acknowledge(update, note.format(reference=reference))
+    await acknowledge(update)
     text = report.notice_text(params)
     await reply(update, context, text, [[report.review_button(params["report_id"])]])
+    if not files or not first_tap:
+        return
+    missing = await send_albums(context.bot, update.effective_chat.id, files, reference)
+    if missing:
+        names = ", ".join(file_name(a) for a in missing)
+        sorry = ngettext(
+            "Sorry, {count} file of {reference} could not be sent: {names}. Telegram may no longer keep it, or it was busy: please open the report again later from /reports.",
+            "Sorry, {count} files of {reference} could not be sent: {names}. Telegram may no longer keep them, or it was busy: please open the report again later from /reports.",
+            len(missing),
+        )
+        text = sorry.format(count=len(missing), reference=reference, names=names)
+        await reply(update, context, escape(text), main_menu_rows())
+
+
+def _first_tap(context: ContextTypes.DEFAULT_TYPE, message_id: int, report_id: int) -> bool:
+    """Whether this button (of this message, for this report) was not tapped before; marks it
+    tapped. Checked before anything is awaited, so a double tap cannot pass twice."""
+    if context.chat_data is None:
+        return True
+    tapped: dict[str, bool] = context.chat_data.setdefault(ALBUMS_SENT, {})
+    key = f"{message_id}:{report_id}"
+    if key in tapped:
+        return False
+    tapped[key] = True
+    while len(tapped) > ALBUMS_REMEMBERED:  # the oldest go first (dicts keep their order)
+        del tapped[next(iter(tapped))]
+    return True
 
 
 def setup() -> Contribution:
