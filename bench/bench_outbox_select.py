@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from storage.db import make_engine, upgrade
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import claim_due_messages
+from storage.outbox_claims import claim_due_messages
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 BATCH = 100

@@ -4,7 +4,7 @@ local times without microseconds, names instead of telegram:<id>."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlmodel import Session
@@ -13,6 +13,7 @@ from bot.i18n import N_, _, use_language
 from bot.vocabulary import STATUSES
 from storage import audit, people
 from storage.local_time import local
+from storage.programmes import ALL
 
 # Column key -> header (translated when the rows are made).
 COLUMNS = {
@@ -52,10 +53,10 @@ def value_text(value: Any, field: str | None) -> str:
     return str(value)
 
 
-def records(*, session: Session) -> list[dict[str, Any]]:
+def records(*, session: Session, programmes: Collection[str] = ALL) -> list[dict[str, Any]]:
     """Every audit entry, oldest first, as a record for the export's audit sheet: stored values,
     with the actor's name instead of telegram:<id> (a person the bot no longer knows keeps it)."""
-    entries = audit.everything(session=session)
+    entries = audit.everything(session=session, programmes=programmes)
     ids = {
         int(number)
         for e in entries

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         scoped = {"vwp": self.coordinator_ids_vwp, "fkf": self.coordinator_ids_fkf}
         return _ids(self.coordinator_ids) | _ids(scoped.get(programme, ""))
 
+    @property
+    def coordinators_by_programme(self) -> dict[str, list[int]]:
+        """Who receives each programme's notices: {"fkf": [ids], "vwp": [ids]}."""
+        return {p: sorted(self.coordinators_for(p)) for p in ("fkf", "vwp")}
+
     def programmes_of(self, user_id: int | None) -> frozenset[str]:
         """The programmes a coordinator coordinates (none for everyone else)."""
         return frozenset(p for p in ("fkf", "vwp") if user_id in self.coordinators_for(p))

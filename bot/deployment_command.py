@@ -12,8 +12,8 @@ from typing import Any
 from telegram import Bot
 
 from bot import countries, i18n
+from bot.answer_checks import check_text
 from bot.config import Settings
-from bot.form_answers import check_text
 from bot.form_kinds import parse_date, read_answer
 from bot.invitation_links import invitation_link, new_code
 from bot.questions import Kind

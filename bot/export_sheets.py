@@ -11,7 +11,7 @@ a Telegram file link would carry the bot's token and expire within the hour, so 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +26,7 @@ from bot.questions import Kind, Question
 from bot.vocabulary import PROGRAMMES, RETURN_REASONS, STATUSES
 from storage import export_records
 from storage.export_records import Record
+from storage.programmes import ALL
 
 Cell = str | int | date | datetime | None
 # The questions of each kind of submission, by the names the conversations contribute them under.
@@ -266,9 +267,17 @@ def _audit_sheet(interest: Sequence[Question]) -> Sheet:
     )
 
 
-def tables(session: Session, chosen: Sequence[Sheet], *, language: str, zone: str) -> list[Table]:
-    """The chosen sheets filled from the database, in the language and the time zone."""
-    found = [(sheet, sheet.records(session=session)) for sheet in chosen]
+def tables(
+    session: Session,
+    chosen: Sequence[Sheet],
+    *,
+    language: str,
+    zone: str,
+    programmes: Collection[str] = ALL,
+) -> list[Table]:
+    """The chosen sheets filled from the database (the programmes' rows), in the language and
+    the time zone."""
+    found = [(sheet, sheet.records(session=session, programmes=programmes)) for sheet in chosen]
     with use_language(language):
         return [
             Table(

@@ -1,5 +1,5 @@
-"""How a form takes typed answers: validated, saved, and the next step asked (the buttons are
-bot.form_buttons').
+"""How a form takes typed answers: checked (bot.answer_checks), saved, and the next step asked
+(the buttons are bot.form_buttons').
 
 Every answer is committed (with the step it leads to) before the bot replies; a redelivered
 update changes nothing.
@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from email_validator import EmailNotValidError, validate_email
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import countries, form_kinds, typed_words
+from bot import countries, form_kinds
 from bot.active_flow import activate
+from bot.answer_checks import check_text, option_typed, too_early, unknown_command
 from bot.buttons.form import FormAction
 from bot.forms import (
     SUMMARY,
@@ -28,9 +28,8 @@ from bot.forms import (
     Question,
     data,
     nav_row,
-    question_view,
 )
-from bot.i18n import _, country_name, format_day, render
+from bot.i18n import _, country_name, render
 from bot.messaging import (
     as_typed,
     pressed_on_latest,
@@ -38,6 +37,7 @@ from bot.messaging import (
     reply,
 )
 from bot.services import services
+from bot.step_views import question_view
 from storage.drafts import Draft, DraftT
 from storage.people import REDELIVERY_WINDOW
 
@@ -60,65 +60,12 @@ async def ask(
     await reply(update, context, text, rows)
 
 
-# -- answers ------------------------------------------------------------------------------------
-# A typed name or description has at least this many letters ("12345", "@@", "😀😀" have none).
-LETTERS_NEEDED = 2
-
-
-def check_text(question: Question, text: str | None) -> str | None:
-    """Why a typed answer cannot be taken, or None when it can."""
-    if text is None:
-        return _(
-            "Please answer with a text message — photos, stickers and files can't be used here."
-        )
-    if not text.strip():
-        return _("Your answer is empty. Please type your answer.")
-    if text.startswith("/"):
-        return unknown_command(text)
-    if question.kind == Kind.TEXT and len(text.strip()) < question.min_length:
-        return _(
-            "That answer is very short. Please type it in full (at least {limit} characters)."
-        ).format(limit=question.min_length)
-    if (
-        question.kind == Kind.TEXT
-        and question.words
-        and sum(c.isalpha() for c in text) < LETTERS_NEEDED
-    ):
-        return _(
-            "Please answer in words: a name or a description needs letters, not only numbers, signs or emoji."
-        )
-    if len(text) > question.max_length:
-        return _(
-            "Your answer has {length} characters; this question allows at most {limit}. Please shorten it — your message is still in the chat to copy from."
-        ).format(length=len(text), limit=question.max_length)
-    if question.kind == Kind.EMAIL:
-        try:
-            validate_email(text.strip(), check_deliverability=False)
-        except EmailNotValidError:
-            return _(
-                "That doesn't look like an e-mail address. Please check it (example: maria.mueller@bonn.de)."
-            )
-    return None
-
-
 # user_data key: (draft id, question, answer) when an edit from the summary began, so that Back
 # can undo what was ticked meanwhile (multiple choice saves each tick).
 EDIT_START = "edit_start"
 
 # Steps answered only by pressing a button (typing an option's label works too, unannounced).
 BUTTONS_ONLY = (Kind.CHOICE, Kind.MULTI, Kind.CONSENT)
-
-
-def unknown_command(text: str, typed: bool = True) -> str:
-    """The note for a /command the bot does not know, typed in the middle of a form."""
-    command = text.split()[0][:64]
-    if not typed:
-        return _("{command} is not a command I know. Please use the buttons below.").format(
-            command=command
-        )
-    return _(
-        "{command} is not a command I know. Please type your answer, or use the buttons."
-    ).format(command=command)
 
 
 async def save(
@@ -232,7 +179,7 @@ async def answer_typed(
         await _attachment_received(update, context, form, draft, question)
         return
     if question.kind in (Kind.CHOICE, Kind.MULTI, Kind.CONSENT):
-        chosen = _option_typed(question, text)
+        chosen = option_typed(question, text)
         if chosen is None:
             await ask(
                 update, context, form, draft, note=_("Please choose one of the buttons below.")
@@ -272,17 +219,6 @@ async def answer_typed(
     await ask(update, context, form, draft)
 
 
-def too_early(form: Form[DraftT], draft: DraftT, value: str) -> str | None:
-    """Why a date (YYYY-MM-DD) is before the earliest the form allows, or None."""
-    earliest = form.earliest(draft) if form.earliest else None
-    if earliest is None or date.fromisoformat(value) >= earliest:
-        return None
-    return _("{date} is before the deployment started ({start}). Please check the date.").format(
-        date=format_day(form_kinds.midday(date.fromisoformat(value))),
-        start=format_day(form_kinds.midday(earliest)),
-    )
-
-
 def today(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT) -> date:
     """Today's date where the person is (their draft's time zone), by the bot's clock."""
     zone = form.zone_of(draft) if form.zone_of else "UTC"
@@ -311,29 +247,6 @@ async def _attachment_received(
         update, context, form, draft, question.key, [*current, attachment], advance=False
     )
     await ask(update, context, form, draft)
-
-
-def _option_typed(question: Question, text: str | None) -> str | None:
-    """The option whose label the person typed instead of pressing its button."""
-    if not text:
-        return None
-    typed = typed_words.fold(text)
-    if question.kind == Kind.CONSENT:
-        if typed in (typed_words.fold(_("Yes, I agree")), typed_words.fold(_("Yes"))):
-            return "1"
-        if typed == typed_words.fold(_("No")):
-            return "0"
-        agreed = typed_words.yes_or_no(text)
-        return None if agreed is None else "1" if agreed else "0"
-    for option in question.options:
-        if typed in (typed_words.fold(_(option.label)), typed_words.fold(option.value)):
-            return option.value
-    # A yes/no choice also takes the words for yes and no (in the person's language or another).
-    values = {option.value for option in question.options}
-    if {"yes", "no"} <= values:
-        agreed = typed_words.yes_or_no(text)
-        return None if agreed is None else "yes" if agreed else "no"
-    return None
 
 
 async def _country_typed(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -64,10 +65,6 @@ async def press_on_draft(
     )
 
 
-# A handler of one action; it says whether the button applied (False: the step is shown again).
-DraftPress = Callable[[Update, ContextTypes.DEFAULT_TYPE, AnyForm, Draft, str], Awaitable[bool]]
-
-
 async def button_pressed(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
@@ -83,10 +80,9 @@ async def button_pressed(
         return
     anywhere = _ANY_STEP.get(action)
     if anywhere is not None:  # discard or continue: from the paused message too
-        await anywhere(update, context, form, draft, argument)
+        await anywhere(DraftPress(update, context, form, draft), argument)
         return
-    current = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
-    if step != current or draft.paused:
+    if step != form.step_code(draft.step) or draft.paused:
         await acknowledge(
             update,
             _("This button belongs to an earlier step. Here is where you are now."),
@@ -99,7 +95,7 @@ async def button_pressed(
         return
     await acknowledge(update)
     moving = _THIS_STEP.get(action)
-    if moving is not None and await moving(update, context, form, draft, argument):
+    if moving is not None and await moving(DraftPress(update, context, form, draft), argument):
         return
     question = form.question(draft.step)
     if question is None:
@@ -112,61 +108,60 @@ async def button_pressed(
         await ask(update, context, form, draft)
 
 
-# -- the draft as a whole: discard, continue -----------------------------------------------------
-async def _discard(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    argument: str,
-) -> bool:
-    await acknowledge(update)
-    await close_buttons(update)
-    if argument != "1":  # from the paused message: ask first
-        await reply(update, context, *discard_question(form, draft))
+# -- the draft as a whole: discard, continue; moving through it: Cancel, Back, an edit, Submit --
+@dataclass(frozen=True)
+class DraftPress:
+    """A press on a button about the draft as a whole, rather than the current question's."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    form: AnyForm
+    draft: Draft
+
+    async def move(self, step: str, editing: bool) -> Draft:
+        """The draft moved to step (unpaused), saved and cached."""
+        return await _move(self.context, self.form, self.draft, step, editing)
+
+    async def show(self, draft: Draft, note: str | None = None) -> bool:
+        """The (moved) draft's step asked, with a note if there is one."""
+        await ask(self.update, self.context, self.form, draft, note=note)
         return True
-    await services(context).db.run(form.store.discard, draft_id=draft.id)
-    remember(context, form, None)
-    await form.on_discarded(update, context, draft)
+
+
+# A handler of one action; it says whether the button applied (False: the step is shown again).
+DraftAction = Callable[[DraftPress, str], Awaitable[bool]]
+
+
+async def _discard(press: DraftPress, argument: str) -> bool:
+    await acknowledge(press.update)
+    await close_buttons(press.update)
+    if argument != "1":  # from the paused message: ask first
+        await reply(press.update, press.context, *discard_question(press.form, press.draft))
+        return True
+    await services(press.context).db.run(press.form.store.discard, draft_id=press.draft.id)
+    remember(press.context, press.form, None)
+    await press.form.on_discarded(press.update, press.context, press.draft)
     return True
 
 
-async def _continue(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    argument: str,
-) -> bool:
+async def _continue(press: DraftPress, argument: str) -> bool:
     """Continue a paused (or any) draft where it stands."""
-    await acknowledge(update)
-    await close_buttons(update)
-    await resume(update, context, form, draft)
+    await acknowledge(press.update)
+    await close_buttons(press.update)
+    await resume(press.update, press.context, press.form, press.draft)
     return True
 
 
-# -- moving through the form: Cancel, Back, an edit, Submit --------------------------------------
-async def _cancel(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    argument: str,
-) -> bool:
-    await close_buttons(update)
-    await pause(update, context, form, draft)
+async def _cancel(press: DraftPress, argument: str) -> bool:
+    await close_buttons(press.update)
+    await pause(press.update, press.context, press.form, press.draft)
     return True
 
 
-async def _back(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    argument: str,
-) -> bool:
+async def _back(press: DraftPress, argument: str) -> bool:
+    form, draft, context = press.form, press.draft, press.context
     previous = form.previous_step(draft.step, draft.answers)
-    await close_buttons(update)
+    await close_buttons(press.update)
     if draft.editing:  # Back from an edit: the summary again, the answer as it was
         before = context.user_data.pop(EDIT_START, None) if context.user_data else None
         if (
@@ -174,69 +169,53 @@ async def _back(
             and before[:2] == (draft.id, draft.step)
             and draft.answers.get(draft.step) != before[2]  # ticks given meanwhile
         ):
-            draft = await save(update, context, form, draft, draft.step, before[2], advance=False)
-        draft = await _move(context, form, draft, SUMMARY, False)
-        await ask(update, context, form, draft)
-        return True
+            draft = await save(
+                press.update, context, form, draft, draft.step, before[2], advance=False
+            )
+        return await press.show(await _move(context, form, draft, SUMMARY, False))
     if previous is None and form.on_first_back is not None:
-        await form.on_first_back(update, context, draft)
+        await form.on_first_back(press.update, context, draft)
         return True
     if previous is None:
-        await ask(update, context, form, draft, note=_("This is the first question."))
-        return True
-    draft = await _move(context, form, draft, previous, False)
-    await ask(update, context, form, draft)
-    return True
+        return await press.show(draft, note=_("This is the first question."))
+    return await press.show(await press.move(previous, False))
 
 
-async def _edit(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    argument: str,
-) -> bool:
+async def _edit(press: DraftPress, argument: str) -> bool:
+    form, draft = press.form, press.draft
     if not (draft.step == SUMMARY and index_below(argument, len(form.questions))):
         return False
-    await close_buttons(update)
+    await close_buttons(press.update)
     key = form.questions[int(argument)].key
-    assert context.user_data is not None
-    context.user_data[EDIT_START] = (draft.id, key, draft.answers.get(key))
-    draft = await _move(context, form, draft, key, True)
-    await ask(update, context, form, draft)
-    return True
+    assert press.context.user_data is not None
+    press.context.user_data[EDIT_START] = (draft.id, key, draft.answers.get(key))
+    return await press.show(await press.move(key, True))
 
 
-async def _submit(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    argument: str,
-) -> bool:
+async def _submit(press: DraftPress, argument: str) -> bool:
+    form, draft = press.form, press.draft
     if draft.step != SUMMARY:
         return False
     missing = form.missing(draft.answers)
-    await close_buttons(update)
+    await close_buttons(press.update)
     if missing:
-        draft = await _move(context, form, draft, missing[0].key, True)
+        draft = await press.move(missing[0].key, True)
         refused = missing[0] in form.refused(draft.answers)
         note = (
             consent_needed(missing[0], at_summary=False)
             if refused
             else _("This answer is still missing.")
         )
-        await ask(update, context, form, draft, note=note)
-        return True
-    await form.on_submit(update, context, draft)
+        return await press.show(draft, note=note)
+    await form.on_submit(press.update, press.context, draft)
     return True
 
 
-_ANY_STEP: dict[FormAction, DraftPress] = {
+_ANY_STEP: dict[FormAction, DraftAction] = {
     FormAction.DISCARD: _discard,
     FormAction.CONTINUE: _continue,
 }
-_THIS_STEP: dict[FormAction, DraftPress] = {
+_THIS_STEP: dict[FormAction, DraftAction] = {
     FormAction.CANCEL: _cancel,
     FormAction.BACK: _back,
     FormAction.EDIT: _edit,

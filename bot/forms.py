@@ -1,10 +1,10 @@
-"""A guided form: its questions, its drafts' callback data and how a step is shown.
+"""A guided form: its questions, its drafts' callback data and how its answers are shown.
 
 A form is data: questions of a few kinds (free text, e-mail, one choice, several choices, a
 country, consent, numbers, dates, files). The draft in the database holds the answers and the step
 the person is at, so a restart of the bot loses nothing. Every step shows "step k of n", Back and
 Cancel; the summary lets the person edit any answer and submit. How answers are taken and saved
-is in bot.form_answers.
+is in bot.form_answers; how a step is shown, in bot.step_views.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from telegram.ext import ContextTypes
 
 from bot import form_kinds
 from bot.buttons.form import FormAction, FormButton
-from bot.i18n import N_, _, country_name, render
+from bot.i18n import N_, _, country_name
 from bot.messaging import (
     Button,
-    in_columns,
 )
 from bot.questions import Kind, Question
 from storage.drafts import Draft as Draft
@@ -86,6 +85,14 @@ class Form(Generic[DraftT]):
         """The question with this key, if the form has one."""
         index = self._index.get(key)
         return None if index is None else self.questions[index]
+
+    def index(self, key: str) -> int:
+        """The position of the question with this key among all the form's questions (0 if none)."""
+        return self._index.get(key, 0)
+
+    def step_code(self, step: str) -> str:
+        """A step as buttons carry it: the question's index, or "s" for the summary."""
+        return "s" if step == SUMMARY else str(self.index(step))
 
     def first_step(self) -> str:
         """The key of the first question."""
@@ -176,9 +183,8 @@ def summary_lines(form: Form[DraftT], answers: Mapping[str, Any]) -> SummaryLine
 # -- callback data: <prefix>|<draft>|<step index>|<action>|<argument>, at most 64 bytes ---------
 def data(form: Form[DraftT], draft: DraftT, action: FormAction, argument: str | int = "") -> str:
     """Callback data for a button on the draft's current step."""
-    step = "s" if draft.step == SUMMARY else str(form._index.get(draft.step, 0))
     kind = FormButton.of_form(form.prefix)
-    return kind.pack_values(draft.id, step, action, argument)
+    return kind.pack_values(draft.id, form.step_code(draft.step), action, argument)
 
 
 def parse_data(raw: object, form: Form[DraftT]) -> FormButton | None:
@@ -191,122 +197,6 @@ def nav_row(form: Form[DraftT], draft: DraftT) -> list[Button]:
         (_("◀️ Back"), data(form, draft, FormAction.BACK)),
         (_("✖️ Cancel"), data(form, draft, FormAction.CANCEL)),
     ]
-
-
-# -- showing a step ------------------------------------------------------------------------------
-def question_view(
-    form: Form[DraftT], draft: DraftT, note: str | None = None
-) -> tuple[str, list[list[Button]]]:
-    """The text and buttons of the draft's current step."""
-    if draft.step == SUMMARY:
-        return summary_view(form, draft, note)
-    question = form.question(draft.step)
-    assert question is not None, draft.step
-    questions = form.applicable(draft.answers)
-    keys = [q.key for q in questions]
-    k = keys.index(question.key) + 1 if question.key in keys else 1
-    value = draft.answers.get(question.key)
-    rows: list[list[Button]] = []
-    if question.kind in (Kind.CHOICE, Kind.MULTI):
-        chosen = value or [] if question.kind == Kind.MULTI else [value]
-        buttons = [
-            (
-                ("✅ " if o.value in chosen else "") + _(o.label),
-                data(
-                    form,
-                    draft,
-                    FormAction.TICK if question.kind == Kind.MULTI else FormAction.CHOICE,
-                    i,
-                ),
-            )
-            for i, o in enumerate(question.options)
-        ]
-        rows += in_columns(buttons, question.columns)
-        if question.kind == Kind.MULTI:
-            rows.append([(_("☑️ Done"), data(form, draft, FormAction.DONE))])
-    elif question.kind == Kind.CONSENT:
-        yes, no = ("✅ " if value is True else "", "✅ " if value is False else "")
-        rows.append(
-            [
-                (yes + _("Yes, I agree"), data(form, draft, FormAction.CHOICE, 1)),
-                (no + _("No"), data(form, draft, FormAction.CHOICE, 0)),
-            ]
-        )
-    prompt = _(question.prompt)
-    labels = form_kinds.labels()
-    if question.kind == Kind.DATE and not question.future:
-        rows.append(
-            [
-                (labels["today"], data(form, draft, FormAction.DAY, 0)),
-                (labels["yesterday"], data(form, draft, FormAction.DAY, 1)),
-            ]
-        )
-    if question.kind == Kind.ATTACHMENTS:
-        prompt += "\n\n" + form_kinds.attachments_status(value)
-        rows.append([(labels["done"], data(form, draft, FormAction.DONE))])
-        if value:
-            rows.append([(labels["remove"], data(form, draft, FormAction.REMOVE))])
-    rows += [
-        [(_(o.label), data(form, draft, FormAction.ANOTHER, i))]
-        for i, o in enumerate(question.extra)
-    ]
-    keep = value not in (None, "", []) and question.kind in (
-        Kind.TEXT,
-        Kind.EMAIL,
-        Kind.COUNTRY,
-        Kind.NUMBER,
-        Kind.DATE,
-    )
-    if keep:
-        rows.append([(_("Keep current answer"), data(form, draft, FormAction.KEEP))])
-    if question.optional and question.kind != Kind.ATTACHMENTS:
-        if value in (None, [], "") or question.skip_label:
-            skip = _(question.skip_label) if question.skip_label else _("Skip")
-            rows.append([(skip, data(form, draft, FormAction.SKIP))])
-        else:  # an optional answer can be taken back, not only replaced
-            rows.append([(_("🗑 Remove this answer"), data(form, draft, FormAction.SKIP))])
-    rows.append(nav_row(form, draft))
-    text = render(
-        "forms/question",
-        title=_(form.title),
-        k=k,
-        n=len(questions),
-        prompt=prompt,
-        example=_(question.example) if question.example else None,
-        current=display(question, value) if keep else None,
-        multi=question.kind == Kind.MULTI,
-        optional=question.optional,
-        note=note,
-    )
-    return text, rows
-
-
-def summary_view(
-    form: Form[DraftT], draft: DraftT, note: str | None = None
-) -> tuple[str, list[list[Button]]]:
-    """The summary with an edit button per answer, Submit and Cancel."""
-    questions = form.applicable(draft.answers)
-    edits = [
-        (
-            _("✏️ {label}").format(label=_(q.label)),
-            data(form, draft, FormAction.EDIT, form._index[q.key]),
-        )
-        for q in questions
-    ]
-    rows = in_columns(edits, 2)
-    refused = form.refused(draft.answers)
-    if not refused:  # without consent there is nothing to submit: no Submit button at all
-        rows.append([(_(form.submit_label), data(form, draft, FormAction.SUBMIT))])
-    rows.append(nav_row(form, draft))
-    text = render(
-        "forms/summary",
-        title=_(form.title),
-        lines=summary_lines(form, draft.answers),
-        note=note,
-        submit=_(form.submit_label),
-        blocked=consent_needed(refused[0], at_summary=True) if refused else None,
-    )
-    return text, rows
 
 
 def consent_needed(question: Question, *, at_summary: bool) -> str:

@@ -1,18 +1,15 @@
 """The outbox dispatcher: a JobQueue job that claims due messages, sends them, records results.
 
 Telegram's limits are kept by a Pacer (30/s overall, 1/s per chat); a batch's chats are served
-side by side so one busy chat does not hold up the others. A 429 pauses all sending for the
-retry_after it names and the message waits as long; 403 marks the person unreachable (the
-coordinators hear once); 400 is recorded and not retried; a timeout, a network error or an
-unexpected error is retried with backoff, up to MAX_ATTEMPTS tries. Each row is sent only under
-a claim renewed before the pacer's clearance, which is the last step before the request; on
-PostgreSQL one run at a time sends.
+side by side so one busy chat does not hold up the others. What a refused send does to its row
+(a 429's pause, 403's unreachable, 400's failure, a retry with backoff) is bot.send_failures'.
+Each row is sent only under a claim renewed before the pacer's clearance, which is the last step
+before the request; on PostgreSQL one run at a time sends.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import itertools
 import logging
 import os
@@ -22,7 +19,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.contributions import Prepared
@@ -31,8 +28,9 @@ from bot.messaging import keyboard
 from bot.notices import render_notice
 from bot.pacing import Pacer
 from bot.ptb_types import App
+from bot.send_failures import record_failure, retry_or_give_up
 from bot.services import SERVICES_KEY, Services
-from storage import calls, deadlines, digests, outbox
+from storage import calls, deadline_holders, digests, outbox, outbox_claims, outbox_results
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +38,10 @@ JOB_NAME = "outbox-dispatcher"
 # Long enough for a full batch to one chat at 1/s; a dead process's claim frees after it.
 LEASE = timedelta(minutes=5)
 BATCH = 100
-# Timeouts, network errors and unexpected errors are tried this often (about 2 h of backoff).
-MAX_ATTEMPTS = 8
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PACER_KEY = "outbox-pacer"
 WORKER_KEY = "outbox-worker"
 _runs = itertools.count(1)
-
-
-def backoff(attempts: int) -> timedelta:
-    """How long to wait before trying a failed send again (30 s, 1 min, 2 min … 1 h)."""
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
 def pacer_of(application: App) -> Pacer:
@@ -80,14 +71,14 @@ async def dispatch_due(application: App) -> int:
     svc: Services = application.bot_data[SERVICES_KEY]
     if svc.db.dialect != "postgresql":
         return await _dispatch(application, svc)
-    lock = await asyncio.to_thread(outbox.take_dispatch_lock, svc.db.engine)
+    lock = await asyncio.to_thread(outbox_claims.take_dispatch_lock, svc.db.engine)
     if lock is None:
         logger.debug("another run is sending; this one skips its turn")
         return 0
     try:
         return await _dispatch(application, svc)
     finally:
-        await asyncio.to_thread(outbox.release_dispatch_lock, lock)
+        await asyncio.to_thread(outbox_claims.release_dispatch_lock, lock)
 
 
 async def _dispatch(application: App, svc: Services) -> int:
@@ -98,7 +89,11 @@ async def _dispatch(application: App, svc: Services) -> int:
     sent = 0
     while True:
         batch = await svc.db.run(
-            outbox.claim_due_messages, worker=worker, now=svc.clock(), lease=LEASE, limit=BATCH
+            outbox_claims.claim_due_messages,
+            worker=worker,
+            now=svc.clock(),
+            lease=LEASE,
+            limit=BATCH,
         )
         if not batch:
             return sent
@@ -115,7 +110,7 @@ async def _plan_reminders(svc: Services) -> None:
     """Calls find new drafters; deadlines that got a person get their reminders."""
     try:
         await svc.db.run(calls.sweep_calls, now=svc.clock())
-        await svc.db.run(deadlines.reconcile_reminders, now=svc.clock())
+        await svc.db.run(deadline_holders.reconcile_reminders, now=svc.clock())
     except Exception:
         logger.exception("planning reminders failed; sending goes on")
 
@@ -132,36 +127,8 @@ async def _deliver_chat(
             sent += await _deliver(application, svc, worker, message)
         except Exception:
             logger.exception("outbox message %s could not be handled", message.id)
-            await _retry_or_give_up(svc, worker, message, "unexpected error, see the log")
+            await retry_or_give_up(svc, worker, message, "unexpected error, see the log")
     return sent
-
-
-async def _retry_or_give_up(
-    svc: Services, worker: str, message: outbox.Outgoing, error: str
-) -> None:
-    """Try again later with backoff, or after MAX_ATTEMPTS tries record it as failed."""
-    if message.attempts >= MAX_ATTEMPTS:
-        logger.error(
-            "outbox message %s to %s failed %s times, giving up: %s",
-            message.id,
-            message.recipient_id,
-            message.attempts,
-            error,
-        )
-        await svc.db.run(
-            outbox.mark_failed,
-            message_id=message.id,
-            worker=worker,
-            error=f"gave up after {message.attempts} tries: {error}",
-        )
-        return
-    await svc.db.run(
-        outbox.retry_later,
-        message_id=message.id,
-        worker=worker,
-        due_at=svc.clock() + backoff(message.attempts),
-        error=error,
-    )
 
 
 def _held_back(svc: Services, message: outbox.Outgoing) -> bool:
@@ -214,43 +181,11 @@ async def _deliver(
             )
         else:
             await send_outgoing(application, message, language)
-    except RetryAfter as error:
-        retry = error.retry_after
-        wait = retry if isinstance(retry, timedelta) else timedelta(seconds=retry)
-        pacer_of(application).pause(wait.total_seconds())
-        logger.warning("Telegram asks to wait %s (message %s)", wait, message.id)
-        await svc.db.run(
-            outbox.retry_later,
-            message_id=message.id,
-            worker=worker,
-            due_at=svc.clock() + wait,
-            error=f"429: retry after {wait}",
-        )
-    except Forbidden as error:
-        logger.warning("recipient %s blocked the bot: %s", message.recipient_id, error)
-        await svc.db.run(
-            outbox.mark_unreachable,
-            person_id=message.recipient_id,
-            worker=worker,
-            message_id=message.id,
-            coordinators=sorted(svc.settings.coordinators),
-            now=svc.clock(),
-        )
-        # The person's cached view must know it too: their next message clears the flag.
-        cached = application.user_data.get(message.recipient_id, {}).get("person")
-        if cached is not None and not cached.unreachable:
-            application.user_data[message.recipient_id]["person"] = dataclasses.replace(
-                cached, unreachable=True
-            )
-    except BadRequest as error:
-        logger.error("outbox message %s refused: %s", message.id, error)
-        await svc.db.run(outbox.mark_failed, message_id=message.id, worker=worker, error=str(error))
-    except (TimedOut, NetworkError) as error:
-        logger.warning("outbox message %s not sent yet: %s", message.id, error)
-        await _retry_or_give_up(svc, worker, message, f"{type(error).__name__}: {error}")
+    except (RetryAfter, Forbidden, NetworkError) as error:
+        await record_failure(application, pacer_of(application), svc, worker, message, error)
     else:
         await svc.db.run(
-            outbox.mark_sent,
+            outbox_results.mark_sent,
             message_id=message.id,
             worker=worker,
             now=svc.clock(),
@@ -269,7 +204,11 @@ async def _claim_and_clear(
     while True:
         renewed_at = svc.clock()
         if not await svc.db.run(
-            outbox.renew_claim, message_id=message.id, worker=worker, now=renewed_at, lease=LEASE
+            outbox_claims.renew_claim,
+            message_id=message.id,
+            worker=worker,
+            now=renewed_at,
+            lease=LEASE,
         ):
             logger.warning("outbox message %s: claim lost, left to its holder", message.id)
             return False

@@ -13,11 +13,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import countries
+from bot.answer_checks import too_early
 from bot.buttons.form import FormAction
-from bot.form_answers import ask, save, save_choice, today, too_early
-from bot.forms import AnyForm, Kind, Question, question_view
+from bot.form_answers import ask, save, save_choice, today
+from bot.forms import AnyForm, Kind, Question
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, replace
+from bot.step_views import question_view
 from storage.drafts import Draft
 
 

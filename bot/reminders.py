@@ -20,8 +20,9 @@ from bot.notices import render_notice
 from bot.ptb_types import App
 from bot.services import SERVICES_KEY, Services
 from bot.vocabulary import PROGRAMMES
-from storage import digests, outbox, reminders
-from storage.deadlines import ESCALATION, FINAL, REMINDER, DeadlineView
+from storage import digests, outbox, outbox_results, reminders
+from storage.deadline_reminders import ESCALATION, FINAL, REMINDER
+from storage.deadlines import DeadlineView
 from storage.local_time import DEFAULT_ZONE, local
 
 # Telegram's limit for one message (visible characters); a digest longer than that is split.
@@ -106,7 +107,7 @@ async def _reminder_prepared(
         message_id=message.id,
         worker=worker,
         now=now,
-        coordinators=sorted(svc.settings.coordinators),
+        coordinators=svc.settings.coordinators_by_programme,
     )
     if not plan.send or plan.deadline is None:
         return None
@@ -232,7 +233,10 @@ async def _digest_prepared(
     )
     if size == 0:
         await svc.db.run(
-            outbox.mark_failed, message_id=message.id, worker=worker, error="nothing to digest"
+            outbox_results.mark_failed,
+            message_id=message.id,
+            worker=worker,
+            error="nothing to digest",
         )
         return None
     contents = await svc.db.run(digests.bundle_contents, message_id=message.id)

@@ -20,8 +20,10 @@ from bot.buttons.menu import Menu, MenuItem
 from bot.i18n import N_, _
 from bot.messaging import acknowledge, reply
 from bot.services import services
+from bot.vocabulary import PROGRAMMES
 
 ONLY_COORDINATORS = N_("This is only available to the programme's coordinators.")
+NOT_MY_PROGRAMME = N_("This belongs to %(programme)s, which you do not coordinate.")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,16 +35,37 @@ def is_coordinator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return services(context).is_coordinator(user.id if user else None)
 
 
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """A refusal: an alert on a button press, a message with the menu button otherwise."""
+    if update.callback_query is not None:
+        await acknowledge(update, text, alert=True)
+    elif update.effective_chat is not None:
+        await reply(update, context, text, [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]])
+
+
 async def coordinator_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Whether the person is a coordinator; everyone else gets the polite refusal."""
     if is_coordinator(update, context):
         return True
-    if update.callback_query is not None:
-        await acknowledge(update, _(ONLY_COORDINATORS), alert=True)
-    elif update.effective_chat is not None:
-        await reply(
-            update, context, _(ONLY_COORDINATORS), [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]]
-        )
+    await _refuse(update, context, _(ONLY_COORDINATORS))
+    return False
+
+
+def my_programmes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> frozenset[str]:
+    """The programmes the coordinator of this update coordinates (COORDINATOR_IDS: both)."""
+    user = update.effective_user
+    return services(context).settings.programmes_of(user.id if user else None)
+
+
+async def of_my_programmes(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, programme: str | None
+) -> bool:
+    """Whether something of `programme` is this coordinator's to see (None: there is no such
+    thing, the caller says so); a coordinator of the other programme only is refused politely."""
+    if programme is None or programme in my_programmes(update, context):
+        return True
+    name = _(PROGRAMMES.get(programme, programme))
+    await _refuse(update, context, _(NOT_MY_PROGRAMME) % {"programme": name})
     return False
 
 
@@ -62,4 +85,12 @@ def coordinators_only(
     return checked
 
 
-__all__ = ["ONLY_COORDINATORS", "coordinator_or_refuse", "coordinators_only", "is_coordinator"]
+__all__ = [
+    "NOT_MY_PROGRAMME",
+    "ONLY_COORDINATORS",
+    "coordinator_or_refuse",
+    "coordinators_only",
+    "is_coordinator",
+    "my_programmes",
+    "of_my_programmes",
+]

@@ -16,6 +16,7 @@ from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import ActivityReport, Deployment, ReportStatus
 from storage.models import Person
+from storage.programmes import Coordinators, coordinators_of_deployment
 from storage.references import next_reference
 
 # The columns the form answers, marked where the table declares them (storage.answer_columns).
@@ -145,13 +146,14 @@ def notice_params(session: Session, report: ActivityReport, updated: bool) -> di
 def enqueue_notices(
     session: Session,
     report: ActivityReport,
-    coordinators: list[int],
+    coordinators: Coordinators,
     now: datetime,
     updated: bool,
 ) -> None:
-    """The coordinators' notice with the summary, then each file as its own outbox row."""
+    """The notice with the summary to the coordinators of the report's programme, then each
+    file as its own outbox row."""
     params = notice_params(session, report, updated)
-    for coordinator in coordinators:
+    for coordinator in coordinators_of_deployment(session, coordinators, report.deployment_id):
         outbox.enqueue(
             session,
             recipient_id=coordinator,
@@ -181,7 +183,7 @@ def submit(
     session: Session,
     draft_id: int,
     applicable: list[str],
-    coordinators: list[int],
+    coordinators: Coordinators,
     now: datetime,
 ) -> Filed | None:
     """Submit (or resubmit after an edit) with the coordinators' notices, in one transaction.

@@ -3,7 +3,7 @@ handing the chosen model back to the expression of interest it was started from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from storage import interest
 from storage.advisor_tables import AdvisorSession
-from storage.draft_repository import DraftRepository, plain
+from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.models import ExpressionOfInterest, Status
 
@@ -31,6 +31,18 @@ class AdvisorResult:
     recommendation: dict[str, Any] | None
 
 
+@dataclass
+class AdvisorDraft(Draft):
+    """An advisor run, with the expression of interest it was started from (if any): once the
+    run is discarded (deleted) the bot still knows where to go back to."""
+
+    eoi_id: int | None = None
+
+
+def _with_eoi(session: Session, row: AdvisorSession, draft: Draft) -> AdvisorDraft:
+    return AdvisorDraft(**asdict(draft), eoi_id=row.eoi_id)
+
+
 # A person's advisor runs (bot.forms.DraftStore goes through it): answers in one JSON column.
 DRAFTS = DraftRepository(
     table=AdvisorSession,
@@ -39,7 +51,7 @@ DRAFTS = DraftRepository(
     draft=OPEN,
     discarded=DISCARDED,
     blank={"recommendation": None},
-    extend=plain,
+    extend=_with_eoi,
 )
 save_answers, move_session, discard_session = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 

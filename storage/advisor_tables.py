@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
-from storage.models import UTCDateTime, utcnow
+from storage.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 
 
 class RuleStatus(StrEnum):
@@ -51,7 +51,10 @@ class ModelRuleChange(SQLModel, table=True):
 # Table: a person's run of the expert-model advisor, answered step by step like a form draft.
 class AdvisorSession(SQLModel, table=True):
     __tablename__ = "advisor_session"
-    __table_args__ = (Index("ix_advisor_session_person_status", "person_id", "status"),)
+    __table_args__ = (
+        Index("ix_advisor_session_person_status", "person_id", "status"),
+        NEVER_REUSED_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_type=BigInteger, foreign_key="person.id")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, literal, or_, select
 from sqlmodel import Session, col
 
 from storage.audit_tables import Action, AuditEntry, Subject
-from storage.models import table_of
+from storage.experts_tables import ActivityReport
+from storage.models import ExpressionOfInterest, table_of
+from storage.programmes import ALL, eoi_in, report_in
 
 __all__ = [
     "Action",
@@ -165,7 +167,19 @@ def latest_decision(*, session: Session, eoi_id: int, status: str) -> Entry | No
     return decisions[-1] if decisions else None
 
 
-def everything(*, session: Session) -> list[Entry]:
-    """Every entry, oldest first (for the export)."""
-    rows = session.execute(select(AuditEntry).order_by(col(AuditEntry.id))).scalars()
-    return [_entry(row) for row in rows]
+def everything(*, session: Session, programmes: Collection[str] = ALL) -> list[Entry]:
+    """Every entry of the programmes, oldest first (for the export): of a submission or a report
+    of theirs, and the expert models' country rules for the Fachkräftefonds."""
+    query = select(AuditEntry).order_by(col(AuditEntry.id))
+    if not set(programmes) >= ALL:
+        kind, subject = col(AuditEntry.subject_kind), col(AuditEntry.subject_id)
+        eois = select(col(ExpressionOfInterest.id)).where(eoi_in(programmes))
+        reports = select(col(ActivityReport.id)).where(report_in(ActivityReport, programmes))
+        query = query.where(
+            or_(
+                and_(kind == Subject.EOI, subject.in_(eois)),
+                and_(kind == Subject.REPORT, subject.in_(reports)),
+                and_(kind == Subject.RULE, literal("fkf" in programmes)),
+            )
+        )
+    return [_entry(row) for row in session.execute(query).scalars()]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from storage.deadlines import DeadlineView, add_deadline, expert_of, view
+from storage.deadline_holders import expert_of
+from storage.deadlines import DeadlineView, add_deadline, view
 from storage.models import Person
+from storage.programmes import ALL, deployment_programme, person_in
 
 
 @dataclass(frozen=True)
@@ -24,14 +27,17 @@ class Holder:
     several: bool = False  # the @username matched several people: the id is needed
 
 
-def find_holder(*, session: Session, text: str) -> Holder | None:
-    """A person known to the bot by Telegram id or @username, or a deployment by number."""
+def find_holder(*, session: Session, text: str, programmes: Collection[str] = ALL) -> Holder | None:
+    """A person known to the bot by Telegram id or @username, or a deployment by number; of the
+    programmes only (someone else's is not found, see storage.programmes)."""
     typed = text.strip()
     deployment = re.fullmatch(r"(?i)(?:#|d|deployment\s*|einsatz\s*)(\d{1,9})", typed)
     if deployment:
         deployment_id = int(deployment.group(1))
         exists, expert = expert_of(session, deployment_id)
-        if not exists:
+        if not exists or deployment_programme(
+            session=session, deployment_id=deployment_id
+        ) not in set(programmes):
             return None
         name = ""
         if expert is not None:
@@ -39,7 +45,9 @@ def find_holder(*, session: Session, text: str) -> Holder | None:
             name = person.first_name if person else ""
         return Holder(expert, deployment_id, name)
     if re.fullmatch(r"\d{3,15}", typed):
-        person = session.get(Person, int(typed))
+        person = session.execute(
+            select(Person).where(col(Person.id) == int(typed), person_in(programmes))
+        ).scalar_one_or_none()
     elif re.fullmatch(r"@?[A-Za-z0-9_]{3,64}", typed):
         username = typed.removeprefix("@").lower()
         # Exact, case-insensitive ("_" is no wildcard). Telegram usernames are unique, but a
@@ -49,7 +57,7 @@ def find_holder(*, session: Session, text: str) -> Holder | None:
             session.execute(
                 select(Person)
                 .where(col(Person.username).is_not(None))
-                .where(func.lower(Person.username) == username)
+                .where(func.lower(Person.username) == username, person_in(programmes))
                 .limit(2)
             )
             .scalars()

@@ -1,9 +1,6 @@
-"""Deadlines: what a person must deliver by when; reminders are created with them.
-
-Every reminder is a row in the outbox (template REMINDER or FINAL, subject "deadline:<id>"),
-made in the same transaction as the deadline, or as the person it is for (a deployment's expert
-binds later). The hour is checked again when it is sent (bot.reminders), in the time zone the
-person has then.
+"""Deadlines: what a person must deliver by when, and what they and the bot do with it (add,
+complete, cancel, snooze, list). Reminders are created with them (storage.deadline_reminders);
+who holds one is storage.deadline_holders.
 """
 
 from __future__ import annotations
@@ -12,31 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
-from sqlmodel import Session, SQLModel, col
+from sqlalchemy import Connection, bindparam, select, update
+from sqlmodel import Session, col
 
 from storage import outbox
-from storage.local_time import (
-    REMINDER_HOUR,
-    at_hour,
-    deadline_day,
-    local,
-    next_morning,
-    zone_of,
+from storage.deadline_reminders import (
+    REMINDER,
+    cancel_reminders,
+    schedule_reminders,
+    subject_of,
 )
-from storage.models import Deadline, DeadlineStatus, OutboxMessage, OutboxStatus, Person, utcnow
-
-REMINDER = "reminders/reminder"  # to the person: 7 days, 1 day before, on the day, snoozed
-FINAL = "reminders/final"  # to the person, three days after; escalates to the coordinators
-ESCALATION = "reminders/escalation"  # to a coordinator: who is overdue with what
-REMINDER_TEMPLATES = (REMINDER, FINAL)
-STAGES = (("7d", 7), ("1d", 1), ("0d", 0))
-GRACE = timedelta(days=3)  # after a missed deadline, until the coordinators hear of it
-
-
-def subject_of(deadline_id: int) -> str:
-    """The outbox subject of a deadline's reminders."""
-    return f"deadline:{deadline_id}"
+from storage.local_time import REMINDER_HOUR, at_hour, local, next_morning, zone_of
+from storage.models import Deadline, DeadlineStatus, OutboxMessage, utcnow
 
 
 @dataclass(frozen=True)
@@ -69,60 +53,6 @@ def view(deadline: Deadline) -> DeadlineView:
         params=dict(deadline.params or {}),
         due_at=deadline.due_at,
         status=deadline.status,
-    )
-
-
-def schedule_reminders(session: Session, deadline: Deadline, now: datetime | None = None) -> None:
-    """Create the deadline's reminder rows in the outbox, in the caller's transaction.
-
-    7 days before, 1 day before and on the day at 09:00 the person's local time, and the final
-    reminder three days after the deadline (or after now, for a deadline set in the past). A
-    deadline nobody holds yet (person_id None) gets its rows when the person is assigned.
-    Rows already due go out at once and collapse into one message (see bot.reminders).
-    """
-    assert deadline.id is not None
-    person_id = deadline.person_id
-    if person_id is None or deadline.status != DeadlineStatus.OPEN:
-        return
-    if deadline.planned_for == person_id and _has_pending(session, deadline.id, person_id):
-        return
-    now = now or deadline.created_at or utcnow()
-    zone = zone_of(session, person_id)
-    day = deadline_day(deadline.due_at, zone)
-    subject = subject_of(deadline.id)
-    for stage, days in STAGES:
-        outbox.enqueue(
-            session,
-            recipient_id=person_id,
-            template=REMINDER,
-            params={"deadline_id": deadline.id, "stage": stage, "days": days},
-            due_at=at_hour(day - timedelta(days=days), REMINDER_HOUR, zone),
-            subject=subject,
-        )
-    # The first 09:00 after three full days past the deadline (or past now, if set late).
-    outbox.enqueue(
-        session,
-        recipient_id=person_id,
-        template=FINAL,
-        params={"deadline_id": deadline.id, "stage": "final"},
-        due_at=next_morning(max(deadline.due_at, now) + GRACE, zone),
-        subject=subject,
-    )
-    deadline.planned_for = person_id
-
-
-def _has_pending(session: Session, deadline_id: int, person_id: int) -> bool:
-    return (
-        session.execute(
-            select(col(OutboxMessage.id))
-            .where(
-                col(OutboxMessage.subject) == subject_of(deadline_id),
-                col(OutboxMessage.recipient_id) == person_id,
-                col(OutboxMessage.status) == OutboxStatus.PENDING,
-            )
-            .limit(1)
-        ).first()
-        is not None
     )
 
 
@@ -166,85 +96,6 @@ def add_deadline(
     session.flush()
     schedule_reminders(session, deadline, now)
     return deadline
-
-
-def cancel_reminders(session: Session | Connection, deadline_id: int, reason: str) -> int:
-    """Cancel the deadline's reminders not yet sent (caller's transaction); how many."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.subject) == subject_of(deadline_id),
-            col(OutboxMessage.template).in_(REMINDER_TEMPLATES),
-            col(OutboxMessage.status) == OutboxStatus.PENDING,
-        )
-        .values(status=OutboxStatus.CANCELLED, last_error=reason[:500], claimed_until=None)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def assign_person(
-    session: Session,
-    *,
-    person_id: int,
-    deadline_ids: list[int] | None = None,
-    deployment_id: int | None = None,
-    now: datetime | None = None,
-) -> int:
-    """Make the open deadlines (by id, or of a deployment) the person's, with their reminders.
-
-    In the caller's transaction (the caller commits). Reminders planned for someone else are
-    cancelled. Returns how many deadlines changed hands.
-    """
-    query = select(Deadline).where(col(Deadline.status) == DeadlineStatus.OPEN)
-    if deadline_ids is not None:
-        query = query.where(col(Deadline.id).in_(deadline_ids))
-    elif deployment_id is not None:
-        query = query.where(col(Deadline.deployment_id) == deployment_id)
-    else:
-        raise ValueError("deadline_ids or deployment_id is needed")
-    changed = 0
-    for deadline in session.execute(query).scalars():
-        if deadline.person_id != person_id or deadline.planned_for != person_id:
-            changed += 1
-            assert deadline.id is not None
-            cancel_reminders(session, deadline.id, "the deadline went to someone else")
-            deadline.person_id = person_id
-            deadline.planned_for = None
-            schedule_reminders(session, deadline, now)
-    session.flush()
-    return changed
-
-
-def reconcile_reminders(*, session: Session, now: datetime, limit: int = 200) -> int:
-    """Plan reminders for open deadlines whose person was set without them (owns the commit).
-
-    A safety net for code that sets Deadline.person_id directly instead of assign_person(),
-    and for deadlines of a deployment whose expert has bound since.
-    """
-    bind_deployment_deadlines(session=session, now=now, limit=limit)
-    deadlines = (
-        session.execute(
-            select(Deadline)
-            .where(
-                col(Deadline.status) == DeadlineStatus.OPEN,
-                col(Deadline.person_id).is_not(None),
-                or_(
-                    col(Deadline.planned_for).is_(None),
-                    col(Deadline.planned_for) != col(Deadline.person_id),
-                ),
-            )
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    for deadline in deadlines:
-        assert deadline.id is not None
-        cancel_reminders(session, deadline.id, "the deadline went to someone else")
-        deadline.planned_for = None
-        schedule_reminders(session, deadline, now)
-    session.commit()
-    return len(deadlines)
 
 
 def complete(
@@ -358,70 +209,3 @@ def upcoming_for(*, session: Session, person_id: int) -> Upcoming:
         .order_by(col(Deadline.due_at), col(Deadline.id))
     ).scalars()
     return Upcoming(zone=zone_of(session, person_id), deadlines=[view(d) for d in rows])
-
-
-@dataclass(frozen=True)
-class Holder:
-    """Who holds a deadline, as coordinators know them, and the zone its date was set in."""
-
-    name: str
-    zone: str
-
-
-def holder_of(session: Session, deadline: Deadline, first_name: str | None = None) -> Holder:
-    """The expert's name from the deployment (else the Telegram first name) and the zone the
-    deadline's day is counted in (the holder's)."""
-    name = first_name or ""
-    table = _deployment_table()
-    if table is not None and deadline.deployment_id is not None:
-        found = session.execute(
-            select(table.c.expert_name).where(table.c.id == deadline.deployment_id)
-        ).first()
-        name = (found[0] if found else None) or name
-    return Holder(name=name, zone=zone_of(session, deadline.person_id))
-
-
-def overdue(*, session: Session, now: datetime) -> list[tuple[DeadlineView, Holder]]:
-    """Open deadlines past their date, with their holder (for coordinators)."""
-    rows = session.execute(
-        select(Deadline, col(Person.first_name))
-        .join(Person, col(Person.id) == col(Deadline.person_id), isouter=True)
-        .where(and_(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.due_at) < now))
-        .order_by(col(Deadline.due_at))
-    ).all()
-    return [(view(d), holder_of(session, d, name)) for d, name in rows]
-
-
-def _deployment_table() -> Any:
-    """The deployments' table, when the deployments feature is part of this build."""
-    return SQLModel.metadata.tables.get("deployment")
-
-
-def expert_of(session: Session, deployment_id: int) -> tuple[bool, int | None]:
-    """(whether the deployment exists, the person bound to it as expert)."""
-    table = _deployment_table()
-    if table is None:
-        return False, None
-    found = session.execute(select(table.c.expert_id).where(table.c.id == deployment_id)).first()
-    return (found is not None, found[0] if found else None)
-
-
-def bind_deployment_deadlines(*, session: Session, now: datetime, limit: int = 200) -> int:
-    """Give open deadlines of a deployment without a person to its expert, once bound."""
-    table = _deployment_table()
-    if table is None:
-        return 0
-    rows = session.execute(
-        select(col(Deadline.id), table.c.expert_id)
-        .join(table, table.c.id == Deadline.deployment_id)
-        .where(
-            col(Deadline.status) == DeadlineStatus.OPEN,
-            col(Deadline.person_id).is_(None),
-            table.c.expert_id.is_not(None),
-        )
-        .limit(limit)
-    ).all()
-    for deadline_id, expert_id in rows:
-        assign_person(session, person_id=expert_id, deadline_ids=[deadline_id], now=now)
-    session.commit()
-    return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus, ReportingInterval
 from storage.invitations import issue_invitation
 from storage.models import ExpressionOfInterest, Status
+from storage.programmes import deployment_in
 
 DEFAULT_LENGTH_YEARS = 2
 MONTHS = {ReportingInterval.MONTHLY: 1, ReportingInterval.QUARTERLY: 3}
@@ -242,11 +244,13 @@ def create_deployment(
     return view(session, deployment)
 
 
-def deployments(*, session: Session, limit: int = 30) -> list[DeploymentView]:
-    """The registered deployments, newest first."""
+def deployments(
+    *, session: Session, programmes: Collection[str], limit: int = 30
+) -> list[DeploymentView]:
+    """The registered deployments of the programmes, newest first."""
     found = session.execute(
         select(Deployment)
-        .where(col(Deployment.status) == DeploymentStatus.ACTIVE)
+        .where(col(Deployment.status) == DeploymentStatus.ACTIVE, deployment_in(programmes))
         .order_by(col(Deployment.id).desc())
         .limit(limit)
     ).scalars()

@@ -1,6 +1,6 @@
 """Notices that go out together: a coordinator's daily digest, several overdue notices in one.
 
-A row taken into another is BUNDLED with bundle_id pointing at it; storage.outbox.mark_sent and
+A row taken into another is BUNDLED with bundle_id pointing at it; storage.outbox_results.mark_sent and
 mark_failed settle the bundle with the message that carried it.
 """
 
@@ -14,7 +14,8 @@ from sqlmodel import Session, col
 
 from storage.local_time import DIGEST_HOUR, next_morning, zone_of
 from storage.models import OutboxMessage, OutboxStatus, table_of
-from storage.outbox import DIGEST, DIGEST_PART, claimable, enqueue
+from storage.outbox import DIGEST, DIGEST_PART, enqueue
+from storage.outbox_claims import claimable
 
 
 def hold_for_digest(
@@ -103,7 +104,7 @@ def plan_parts(
     *, session: Session, message_id: int, recipient_id: int, parts: list[str], now: datetime
 ) -> None:
     """The texts that follow a digest too long for one message: bundled with it, so they go
-    out only after it did (storage.outbox.mark_sent); a retry replaces them."""
+    out only after it did (storage.outbox_results.mark_sent); a retry replaces them."""
     session.execute(
         update(OutboxMessage)
         .where(

@@ -111,14 +111,12 @@ class DraftRepository(Generic[Row, DraftT]):
         return self.view_row(session, row)
 
     def discard(self, *, session: Session, draft_id: int) -> None:
-        """Throw the draft away: its answers are deleted (the row stays, for what refers to
-        it, marked as thrown away)."""
-        row = session.get_one(self.table, draft_id)
-        if row.status != self.draft:
+        """Throw the draft away: its row is deleted at once, answers and all (GDPR Art. 5(1)(c,
+        e)); a button of it pressed later finds no draft and says so."""
+        row = session.get(self.table, draft_id)
+        if row is None or row.status != self.draft:
             return
-        self.blank_out(row)
-        row.status = self.discarded
-        self._place(row, step="", editing=False, paused=False)
+        session.delete(row)
         session.commit()
 
     # -- what the conversations call ----------------------------------------------------------
@@ -151,7 +149,7 @@ class DraftRepository(Generic[Row, DraftT]):
         **columns: Any,
     ) -> DraftT:
         """Open a new draft with these columns; replacing: the person's open one is thrown
-        away first (its answers deleted)."""
+        away first (deleted)."""
         if replacing:
             for older in session.execute(
                 select(self.table).where(
@@ -160,9 +158,8 @@ class DraftRepository(Generic[Row, DraftT]):
                     *self._scoped(),
                 )
             ).scalars():
-                self.blank_out(older)
-                older.status = self.discarded
-                older.updated_at = now
+                session.delete(older)
+            session.flush()
         values: dict[str, Any] = {self.owner: owner_id, "step": step, **self.scope, **columns}
         row = self.table(**values, **{"created_at": now, "updated_at": now})
         session.add(row)

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from storage.answer_columns import answer
-from storage.models import UTCDateTime, utcnow
+from storage.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 
 
 class DeploymentStatus(StrEnum):
@@ -40,7 +40,10 @@ class ReportingInterval(StrEnum):
 
 # Table: an expert placed with a partner, from the coordinator's first answer to the end date.
 class Deployment(SQLModel, table=True):
-    __table_args__ = (Index("ix_deployment_creator_status", "created_by", "status"),)
+    __table_args__ = (
+        Index("ix_deployment_creator_status", "created_by", "status"),
+        NEVER_REUSED_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=DeploymentStatus.DRAFT, max_length=16)
@@ -95,6 +98,7 @@ class ActivityReport(SQLModel, table=True):
     __table_args__ = (
         Index("ix_activity_report_person_status", "person_id", "status"),
         Index("ix_activity_report_album", "person_id", "media_group_id"),
+        NEVER_REUSED_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -136,7 +140,10 @@ class ActivityReport(SQLModel, table=True):
 # Table: a periodic progress report of a deployment, answering one progress_report deadline.
 class ProgressReport(SQLModel, table=True):
     __tablename__ = "progress_report"
-    __table_args__ = (Index("ix_progress_report_person_status", "person_id", "status"),)
+    __table_args__ = (
+        Index("ix_progress_report_person_status", "person_id", "status"),
+        NEVER_REUSED_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=32, unique=True)

@@ -1,11 +1,14 @@
 """What was submitted, as plain records (stored values, not yet labelled) for the exports.
 
 Each function returns dicts keyed by the tables' column names; the bot's export (bot.export_sheets)
-turns the values into labels in a reader's language. Drafts are never exported.
+turns the values into labels in a reader's language. Drafts are never exported. Each takes the
+programmes to export (all by default: the command line is the operator's; in chat a coordinator
+of one programme gets only its rows).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +23,7 @@ from storage.experts_tables import (
     ReportStatus,
 )
 from storage.models import ExpressionOfInterest, Status
+from storage.programmes import ALL, deployment_in, eoi_in
 
 Record = dict[str, Any]
 
@@ -37,7 +41,7 @@ DEPLOYMENT_KEYS = (
 )
 
 
-def interests(*, session: Session) -> list[Record]:
+def interests(*, session: Session, programmes: Collection[str] = ALL) -> list[Record]:
     """Every submitted expression of interest, oldest first. One that its submitter is revising
     (returned for changes) is listed as returned, with its answers as submitted."""
     found = session.execute(
@@ -45,6 +49,7 @@ def interests(*, session: Session) -> list[Record]:
         .where(
             col(ExpressionOfInterest.reference).is_not(None),
             col(ExpressionOfInterest.status) != Status.DISCARDED,
+            eoi_in(programmes),
         )
         .order_by(col(ExpressionOfInterest.submitted_at), col(ExpressionOfInterest.id))
     ).scalars()
@@ -64,13 +69,16 @@ def _deployment(deployment: Deployment) -> Record:
 
 
 def _with_deployment(
-    session: Session, table: type[ActivityReport] | type[ProgressReport], keys: tuple[str, ...]
+    session: Session,
+    table: type[ActivityReport] | type[ProgressReport],
+    keys: tuple[str, ...],
+    programmes: Collection[str],
 ) -> list[Record]:
     """Every finished report of a kind with its deployment's answers, oldest first."""
     found = session.execute(
         select(table, Deployment)
         .join(Deployment, col(Deployment.id) == col(table.deployment_id))
-        .where(col(table.status).in_(FINISHED_REPORTS))
+        .where(col(table.status).in_(FINISHED_REPORTS), deployment_in(programmes))
         .order_by(col(table.submitted_at), col(table.id))
     ).all()
     return [
@@ -79,24 +87,24 @@ def _with_deployment(
     ]
 
 
-def reports(*, session: Session) -> list[Record]:
+def reports(*, session: Session, programmes: Collection[str] = ALL) -> list[Record]:
     """Every submitted activity report with its deployment's answers, oldest first."""
     fixed = ("id", "deployment_id", "reference", "status", "source", "submitted_at")
     keys = (*fixed, "reviewed_at", *activity_reports.ANSWER_KEYS, "attachments")
-    return _with_deployment(session, ActivityReport, keys)
+    return _with_deployment(session, ActivityReport, keys, programmes)
 
 
-def progress(*, session: Session) -> list[Record]:
+def progress(*, session: Session, programmes: Collection[str] = ALL) -> list[Record]:
     """Every submitted periodic progress report with its deployment's answers, oldest first."""
     keys = ("reference", "status", "period", "submitted_at", *progress_reports.ANSWER_KEYS)
-    return _with_deployment(session, ProgressReport, keys)
+    return _with_deployment(session, ProgressReport, keys, programmes)
 
 
-def deployments(*, session: Session) -> list[Record]:
+def deployments(*, session: Session, programmes: Collection[str] = ALL) -> list[Record]:
     """Every registered deployment (not those still being filled in), oldest first."""
     found = session.execute(
         select(Deployment)
-        .where(col(Deployment.status) == DeploymentStatus.ACTIVE)
+        .where(col(Deployment.status) == DeploymentStatus.ACTIVE, deployment_in(programmes))
         .order_by(col(Deployment.created_at), col(Deployment.id))
     ).scalars()
     return [
@@ -105,11 +113,11 @@ def deployments(*, session: Session) -> list[Record]:
     ]
 
 
-def everything(*, session: Session) -> dict[str, list[Record]]:
+def everything(*, session: Session, programmes: Collection[str] = ALL) -> dict[str, list[Record]]:
     """The records of every kind, read in one transaction."""
     return {
-        "interests": interests(session=session),
-        "reports": reports(session=session),
-        "progress": progress(session=session),
-        "deployments": deployments(session=session),
+        "interests": interests(session=session, programmes=programmes),
+        "reports": reports(session=session, programmes=programmes),
+        "progress": progress(session=session, programmes=programmes),
+        "deployments": deployments(session=session, programmes=programmes),
     }

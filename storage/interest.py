@@ -1,4 +1,5 @@
-"""Transactions for expressions of interest: the draft's answers, submission, the list."""
+"""Transactions for an expression of interest's draft: start it, save its answers, move it, discard
+it (a revision of a returned submission, storage.revisions, is dropped back as submitted)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from storage.db import on_connection
+from storage.advisor_tables import AdvisorSession
+from storage.answer_columns import answer_keys, asked_keys
+from storage.db import on_connection, one_statement
 from storage.drafts import Draft
 from storage.models import (
     ExpressionOfInterest,
@@ -18,40 +21,16 @@ from storage.models import (
     table_of,
 )
 
-# The columns a person answers; the forms' question keys are taken from these.
-ANSWER_KEYS = (
-    "german_state",
-    "partner_country",
-    "contact_name",
-    "contact_function",
-    "contact_email",
-    "consent",
-    "german_municipality",
-    "partner_municipality",
-    "partnership_age",
-    "expertise",
-    "tasks_goals",
-    "expert_model",
-    "advisor_answers",
-    "advisor_recommendation",
-    "authority_level",
-    "german_authority",
-    "partner_authority",
-    "topics",
-    "goals",
-    "methods",
-    "duration",
-    "letter_of_intent",
-    "sdgs",
-    "do_no_harm",
-    "gender_diversity",
-)
-
+# The columns that hold the person's answers, as the table declares them: the forms' question
+# keys are these (tests/test_answer_columns.py); ASKED_KEYS leaves out what the advisor fills.
+ANSWER_KEYS = answer_keys(ExpressionOfInterest)
+ASKED_KEYS = asked_keys(ExpressionOfInterest)
 
 _TABLE = table_of(ExpressionOfInterest)
+_ADVISOR = table_of(AdvisorSession)
 
 
-@on_connection
+@one_statement
 def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
     """The person's unsubmitted expression of interest, if any."""
     row = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).first()
@@ -64,7 +43,7 @@ def start_draft(
 ) -> Draft:
     """Open a new draft for the programme; an older draft of the person is discarded (a
     revision of a returned submission goes back to it as submitted)."""
-    _close_drafts_of(connection, person_id, now)
+    close_drafts_of(connection, person_id, now)
     draft_id = connection.execute(
         _START_DRAFT, {"person_id": person_id, "programme": programme, "step": step, "now": now}
     ).scalar_one()
@@ -79,7 +58,7 @@ def start_draft(
     )
 
 
-@on_connection
+@one_statement
 def save_answer(
     *,
     connection: Connection,
@@ -149,13 +128,14 @@ _CURRENT_DRAFT = (
     .limit(1)
 )
 _NOW = bindparam("now", type_=_TABLE.c.updated_at.type)
-# Discarding deletes the answers (the bot says so); the row stays, answerless, for what refers
-# to it (an advisor run started from it) and for the drafts' redelivery and staleness checks.
-_NO_ANSWERS = {**dict.fromkeys(ANSWER_KEYS), "submitted_answers": None}
-_DISCARD_DRAFTS_OF = (
-    update(_TABLE)
-    .where(_TABLE.c.person_id == bindparam("owner"), _TABLE.c.status == Status.DRAFT)
-    .values(status=Status.DISCARDED, updated_at=_NOW, **_NO_ANSWERS)
+# Discarding deletes a new draft at once, with an advisor run started from it ("Help me choose");
+# a revision of a submission is dropped instead (drop_revision).
+_NEW = (_TABLE.c.status == Status.DRAFT, _TABLE.c.reference.is_(None))
+_DRAFTS_OF = select(_TABLE.c.id).where(_TABLE.c.person_id == bindparam("owner"), *_NEW)
+_ONE_DRAFT = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("draft_id"), *_NEW)
+_DISCARD_DRAFTS_OF, _DISCARD_DRAFT = (
+    (delete(_ADVISOR).where(_ADVISOR.c.eoi_id.in_(q)), delete(_TABLE).where(_TABLE.c.id.in_(q)))
+    for q in (_DRAFTS_OF, _ONE_DRAFT)
 )
 _START_DRAFT = (
     insert(_TABLE)
@@ -179,11 +159,6 @@ _MOVE_DRAFT = (
     .values(step=bindparam("step"), editing=bindparam("editing"), paused=bindparam("paused"))
     .returning(*_VIEW_COLUMNS)
 )
-_DISCARD_DRAFT = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT)
-    .values(status=Status.DISCARDED, **_NO_ANSWERS)
-)
 # Revisions of returned submissions: drafts that carry their answers as submitted.
 _REVISION_OF = select(_TABLE.c.submitted_answers).where(
     _TABLE.c.id == bindparam("draft_id"), _TABLE.c.status == Status.DRAFT
@@ -192,23 +167,6 @@ _REVISIONS_OF = select(_TABLE.c.id, _TABLE.c.submitted_answers).where(
     _TABLE.c.person_id == bindparam("owner"),
     _TABLE.c.status == Status.DRAFT,
     _TABLE.c.submitted_answers.is_not(None),
-)
-_RETURNED_OF = select(_TABLE.c.reference, *(_TABLE.c[key] for key in ANSWER_KEYS)).where(
-    _TABLE.c.id == bindparam("eoi_id"),
-    _TABLE.c.person_id == bindparam("owner"),
-    _TABLE.c.status == Status.RETURNED,
-)
-_OPEN_REVISION = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("eoi_id"), _TABLE.c.status == Status.RETURNED)
-    .values(
-        status=Status.DRAFT,
-        step=bindparam("step"),
-        editing=False,
-        paused=False,
-        submitted_answers=bindparam("snapshot", type_=_TABLE.c.submitted_answers.type),
-        updated_at=_NOW,
-    )
 )
 _RESTORE_SUBMITTED = (
     update(_TABLE)
@@ -263,7 +221,7 @@ def draft_of(row: Any) -> Draft:
     )
 
 
-@on_connection
+@one_statement
 def move_draft(
     *, connection: Connection, draft_id: int, step: str, editing: bool, paused: bool
 ) -> Draft:
@@ -280,48 +238,17 @@ def discard_draft(*, connection: Connection, draft_id: int) -> None:
     submission is dropped instead: the submission is back as it was submitted, still returned
     for changes (only the changes are gone)."""
     if not drop_revision(connection, draft_id):
-        connection.execute(_DISCARD_DRAFT, {"draft_id": draft_id})
+        for statement in _DISCARD_DRAFT:
+            connection.execute(statement, {"draft_id": draft_id})
 
 
-class RevisionRefused(LookupError):
-    """The submission is not (or no longer) returned for changes to this person."""
-
-
-@on_connection
-def start_revision(
-    *, connection: Connection, eoi_id: int, person_id: int, step: str, now: datetime
-) -> Draft:
-    """Reopen the person's submission that was returned for changes as their draft, at step
-    (the summary), keeping its reference. The answers as submitted are kept aside, so that
-    dropping the revision restores them. The person's other open draft is closed first, as a
-    new draft would close it. RevisionRefused if it is not theirs or not returned."""
-    row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
-    if row is None:
-        raise RevisionRefused(eoi_id)
-    _close_drafts_of(connection, person_id, now)
-    snapshot = {key: getattr(row, key) for key in ANSWER_KEYS}
-    opened = connection.execute(
-        _OPEN_REVISION, {"eoi_id": eoi_id, "snapshot": snapshot, "step": step, "now": now}
-    )
-    if opened.rowcount != 1:  # decided on since the look above
-        raise RevisionRefused(eoi_id)
-    reopened = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).one()
-    return draft_of(reopened)
-
-
-@on_connection
-def revisable(*, connection: Connection, eoi_id: int, person_id: int) -> str | None:
-    """The reference of the person's submission if it is returned for changes, else None."""
-    row = connection.execute(_RETURNED_OF, {"eoi_id": eoi_id, "owner": person_id}).first()
-    return row.reference if row is not None else None
-
-
-def _close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
-    """Discard the person's open drafts (their answers deleted); a revision goes back to its
+def close_drafts_of(connection: Connection, person_id: int, now: datetime) -> None:
+    """Inside the caller's transaction: discard the person's open drafts (their answers deleted); a revision goes back to its
     submitted answers."""
     for row in connection.execute(_REVISIONS_OF, {"owner": person_id}).all():
         _restore(connection, row.id, row.submitted_answers)
-    connection.execute(_DISCARD_DRAFTS_OF, {"owner": person_id, "now": now})
+    for statement in _DISCARD_DRAFTS_OF:
+        connection.execute(statement, {"owner": person_id})
 
 
 def drop_revision(connection: Connection, eoi_id: int) -> bool:

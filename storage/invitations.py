@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from storage.deadlines import assign_person
+from storage.deadline_holders import assign_person
 from storage.deployment_views import DeploymentView, view
 from storage.experts_tables import Deployment, DeploymentStatus, Invitation, InvitationAttempts
 

@@ -9,6 +9,12 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Table, TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from storage.answer_columns import answer
+
+# The tables of drafts, which are deleted when discarded: on SQLite an id is never given again
+# (AUTOINCREMENT), so an old button of a deleted draft never reaches a newer one (migration 0010).
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
@@ -103,7 +109,7 @@ class Organisation(SQLModel, table=True):
 # Table: an expression of interest, from the first answer (draft) to the coordinators' decision.
 class ExpressionOfInterest(SQLModel, table=True):
     __tablename__ = "expression_of_interest"
-    __table_args__ = (Index("ix_eoi_person_status", "person_id", "status"),)
+    __table_args__ = (Index("ix_eoi_person_status", "person_id", "status"), NEVER_REUSED_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=32, unique=True)
@@ -118,35 +124,35 @@ class ExpressionOfInterest(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)  # the submitter's language at submission
 
     # Fachkräftefonds and Verwaltungspartnerschaft alike
-    german_state: str | None = Field(default=None, max_length=8)
-    partner_country: str | None = Field(default=None, max_length=2)
-    contact_name: str | None = Field(default=None, max_length=200)
-    contact_function: str | None = Field(default=None, max_length=200)
-    contact_email: str | None = Field(default=None, max_length=254)
-    consent: bool | None = None
+    german_state: str | None = answer(max_length=8)
+    partner_country: str | None = answer(max_length=2)
+    contact_name: str | None = answer(max_length=200)
+    contact_function: str | None = answer(max_length=200)
+    contact_email: str | None = answer(max_length=254)
+    consent: bool | None = answer()
 
     # Fachkräftefonds
-    german_municipality: str | None = Field(default=None, max_length=200)
-    partner_municipality: str | None = Field(default=None, max_length=200)
-    partnership_age: str | None = Field(default=None, max_length=16)
-    expertise: str | None = Field(default=None, max_length=1500)
-    tasks_goals: str | None = Field(default=None, max_length=2000)
-    expert_model: str | None = Field(default=None, max_length=32)
-    advisor_answers: dict[str, Any] | None = Field(default=None, sa_type=JSON)
-    advisor_recommendation: str | None = Field(default=None, max_length=32)
+    german_municipality: str | None = answer(max_length=200)
+    partner_municipality: str | None = answer(max_length=200)
+    partnership_age: str | None = answer(max_length=16)
+    expertise: str | None = answer(max_length=1500)
+    tasks_goals: str | None = answer(max_length=2000)
+    expert_model: str | None = answer(max_length=32)
+    advisor_answers: dict[str, Any] | None = answer(asked=False, sa_type=JSON)
+    advisor_recommendation: str | None = answer(asked=False, max_length=32)
 
     # Verwaltungspartnerschaft
-    authority_level: str | None = Field(default=None, max_length=16)
-    german_authority: str | None = Field(default=None, max_length=200)
-    partner_authority: str | None = Field(default=None, max_length=200)
-    topics: str | None = Field(default=None, max_length=1500)
-    goals: list[str] | None = Field(default=None, sa_type=JSON)
-    methods: list[str] | None = Field(default=None, sa_type=JSON)
-    duration: str | None = Field(default=None, max_length=16)
-    letter_of_intent: str | None = Field(default=None, max_length=16)
-    sdgs: list[str] | None = Field(default=None, sa_type=JSON)
-    do_no_harm: str | None = Field(default=None, max_length=1500)
-    gender_diversity: str | None = Field(default=None, max_length=1500)
+    authority_level: str | None = answer(max_length=16)
+    german_authority: str | None = answer(max_length=200)
+    partner_authority: str | None = answer(max_length=200)
+    topics: str | None = answer(max_length=1500)
+    goals: list[str] | None = answer(sa_type=JSON)
+    methods: list[str] | None = answer(sa_type=JSON)
+    duration: str | None = answer(max_length=16)
+    letter_of_intent: str | None = answer(max_length=16)
+    sdgs: list[str] | None = answer(sa_type=JSON)
+    do_no_harm: str | None = answer(max_length=1500)
+    gender_diversity: str | None = answer(max_length=1500)
 
     german_org_id: int | None = Field(default=None, foreign_key="organisation.id")
     partner_org_id: int | None = Field(default=None, foreign_key="organisation.id")

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
-from storage.db import on_connection
+from storage.db import one_statement
 from storage.models import Deadline, DeadlineStatus, Person, table_of, utcnow
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
@@ -68,7 +68,7 @@ _INSERT_NEW = {
 }
 
 
-@on_connection
+@one_statement
 def ensure_person(
     *,
     connection: Connection,
@@ -132,7 +132,7 @@ _SET_ACTIVE_FLOW = (
 )
 
 
-@on_connection
+@one_statement
 def set_active_flow(*, connection: Connection, person_id: int, flow: str | None) -> None:
     """Remember which flow asked the person its question last (it takes their typed text)."""
     connection.execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})

@@ -4,12 +4,14 @@ accents ("jose" finds José, "muller" finds Müller)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from storage.models import Person
+from storage.programmes import ALL, person_in
 
 # A search shorter than this finds too many people to pick from.
 MIN_LENGTH = 2
@@ -31,13 +33,19 @@ def folded(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def find_people(*, session: Session, text: str, limit: int = 8) -> tuple[list[Match], int]:
+def find_people(
+    *, session: Session, text: str, programmes: Collection[str] = ALL, limit: int = 8
+) -> tuple[list[Match], int]:
     """Up to `limit` people whose name or @username contains the text (names that start with it
-    first), and how many match in all."""
+    first), and how many match in all; only people of the programmes (storage.programmes)."""
     wanted = folded(text.strip().removeprefix("@"))
     if len(wanted) < MIN_LENGTH:
         return [], 0
-    rows = session.execute(select(col(Person.id), col(Person.first_name), col(Person.username)))
+    rows = session.execute(
+        select(col(Person.id), col(Person.first_name), col(Person.username)).where(
+            person_in(programmes)
+        )
+    )
     found: list[tuple[int, str, Match]] = []
     for person_id, first_name, username in rows:
         name, handle = folded(first_name or ""), folded(username or "")

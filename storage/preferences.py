@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session
 
 from storage import digests
-from storage.db import on_connection
+from storage.db import one_statement
 from storage.local_time import is_zone, zone_of
 from storage.models import Person, table_of
 from storage.reminders import replan_for_person
@@ -80,7 +80,7 @@ _ENTRY_OF = select(
 ).where(_ENTRIES.c.person_id == bindparam("person_id"))
 
 
-@on_connection
+@one_statement
 def entry_of(*, connection: Connection, person_id: int) -> Entry | None:
     """The typed step the person's flow waits for, if any."""
     row = connection.execute(_ENTRY_OF, {"person_id": person_id}).first()

@@ -16,6 +16,7 @@ from storage.draft_repository import DraftRepository, plain
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, ProgressReport, ReportStatus
 from storage.models import Deadline, DeadlineStatus
+from storage.programmes import Coordinators, coordinators_of_deployment
 from storage.references import next_reference
 
 # The columns the form answers, marked where the table declares them (storage.answer_columns).
@@ -111,7 +112,7 @@ def start_draft(
 
 
 def submit(
-    *, session: Session, draft_id: int, coordinators: list[int], now: datetime
+    *, session: Session, draft_id: int, coordinators: Coordinators, now: datetime
 ) -> ProgressFiled | None:
     """Submit the report, mark its deadline done and notify the coordinators, at once."""
     report = session.get_one(ProgressReport, draft_id, with_for_update=True)
@@ -137,7 +138,7 @@ def submit(
         "country": deployment.country or "",
         "answers": answers,
     }
-    for coordinator in coordinators:
+    for coordinator in coordinators_of_deployment(session, coordinators, deployment.id or 0):
         outbox.enqueue(
             session,
             recipient_id=coordinator,

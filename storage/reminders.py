@@ -13,18 +13,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session, col
 
-from storage import outbox
-from storage.deadlines import (
-    ESCALATION,
-    FINAL,
-    GRACE,
-    REMINDER_TEMPLATES,
-    DeadlineView,
-    cancel_deadline,
-    holder_of,
-    subject_of,
-    view,
-)
+from storage import outbox, outbox_results
+from storage.deadline_holders import holder_of
+from storage.deadline_reminders import ESCALATION, FINAL, GRACE, REMINDER_TEMPLATES, subject_of
+from storage.deadlines import DeadlineView, cancel_deadline, view
 from storage.local_time import (
     DEFAULT_ZONE,
     REMINDER_HOUR,
@@ -43,6 +35,7 @@ from storage.models import (
     Person,
     Status,
 )
+from storage.programmes import Coordinators, coordinators_of_deadline
 
 # Two reminders of one deadline within this time are one too many (they were due together).
 COLLAPSE_WINDOW = timedelta(hours=12)
@@ -102,13 +95,14 @@ def escalate(
     session: Session,
     deadline: Deadline,
     person: Person | None,
-    coordinators: list[int],
+    coordinators: Coordinators,
     now: datetime,
 ) -> int:
-    """Tell every coordinator once who is overdue with what (caller's transaction)."""
+    """Tell every coordinator of the deadline's programme once who is overdue with what
+    (caller's transaction)."""
     assert deadline.id is not None
     made = 0
-    for coordinator in coordinators:
+    for coordinator in coordinators_of_deadline(session, coordinators, deadline):
         if coordinator == deadline.person_id:
             continue
         key = f"escalation:{deadline.id}:{coordinator}"
@@ -143,7 +137,7 @@ def escalate(
 
 
 def prepare_reminder(
-    *, session: Session, message_id: int, worker: str, now: datetime, coordinators: list[int]
+    *, session: Session, message_id: int, worker: str, now: datetime, coordinators: Coordinators
 ) -> ReminderPlan:
     """Decide about a claimed reminder row and record the decision (owns the commit)."""
     row = session.get(OutboxMessage, message_id)
@@ -151,7 +145,7 @@ def prepare_reminder(
         return ReminderPlan(False, "no longer this worker's")
 
     def skip(note: str) -> ReminderPlan:
-        outbox.drop(session, message_id=message_id, worker=worker, note=note)
+        outbox_results.drop(session, message_id=message_id, worker=worker, note=note)
         session.commit()
         return ReminderPlan(False, note)
 
@@ -173,13 +167,13 @@ def prepare_reminder(
     zone = zone_of(session, row.recipient_id)
     intended = intended_moment(row.params or {}, deadline.due_at, zone, row.due_at)
     if intended > now + ON_TIME:
-        outbox.postpone(
+        outbox_results.postpone(
             session, message_id=message_id, worker=worker, due_at=intended, note="hour moved"
         )
         session.commit()
         return ReminderPlan(False, "later: the person's hour moved")
     if is_quiet(now, zone):
-        outbox.postpone(
+        outbox_results.postpone(
             session,
             message_id=message_id,
             worker=worker,

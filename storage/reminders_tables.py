@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
-from storage.models import UTCDateTime, utcnow
+from storage.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 
 
 class CallStatus:
@@ -60,7 +60,10 @@ class PendingEntry(SQLModel, table=True):
 # JSON value: a restart loses nothing already entered.
 class ShortDraft(SQLModel, table=True):
     __tablename__ = "short_draft"
-    __table_args__ = (Index("ix_short_draft_person_form_status", "person_id", "form", "status"),)
+    __table_args__ = (
+        Index("ix_short_draft_person_form_status", "person_id", "form", "status"),
+        NEVER_REUSED_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_type=BigInteger, foreign_key="person.id")

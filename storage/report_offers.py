@@ -21,6 +21,7 @@ from storage.activity_reports import (
 from storage.experts_tables import ActivityReport, ReportStatus
 from storage.models import Person
 from storage.people import record_update
+from storage.programmes import Coordinators
 from storage.references import next_reference
 
 
@@ -119,7 +120,7 @@ def _offered(session: Session, report_id: int, person_id: int) -> ActivityReport
 
 
 def file_quick(
-    *, session: Session, report_id: int, person_id: int, coordinators: list[int], now: datetime
+    *, session: Session, report_id: int, person_id: int, coordinators: Coordinators, now: datetime
 ) -> Filed | None:
     """Submit the offered message as it is; None if it is not this person's open offer."""
     report = _offered(session, report_id, person_id)
@@ -152,11 +153,11 @@ def detail_offer(
 
 
 def dismiss_offer(*, session: Session, report_id: int, person_id: int) -> bool:
-    """The expert does not want this message filed."""
+    """The expert does not want this message filed: it is deleted at once."""
     report = _offered(session, report_id, person_id)
     if report is None:
         return False
-    report.status, report.media_group_id = ReportStatus.DISMISSED, None
+    session.delete(report)
     session.commit()
     return True
 

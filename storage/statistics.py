@@ -4,7 +4,7 @@ participants and overdue deadlines, counted per month in the coordinator's time 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session, col
 
+from storage.deadline_holders import Holder, holder_of
+from storage.deadlines import DeadlineView, view
 from storage.experts_tables import ActivityReport, ReportStatus
 from storage.local_time import local, zone_of
-from storage.models import Deadline, DeadlineStatus, ExpressionOfInterest, Status
+from storage.models import Deadline, DeadlineStatus, ExpressionOfInterest, Person, Status
+from storage.programmes import ALL, deadline_in, eoi_in, report_in
 
 # What a coordinator sees: everything that was submitted, whatever was decided since.
 _SUBMITTED = (
@@ -76,12 +79,20 @@ class Figures:
         return not (self.interests or self.reports or self.overdue)
 
 
-def figures(*, session: Session, period: Period, now: datetime, person_id: int) -> Figures:
-    """The figures of the period that ends now, counted in the person's time zone."""
+def figures(
+    *,
+    session: Session,
+    period: Period,
+    now: datetime,
+    person_id: int,
+    programmes: Collection[str] = ALL,
+) -> Figures:
+    """The figures of the programmes for the period that ends now, counted in the person's time
+    zone."""
     zone = zone_of(session, person_id)
     start = period_start(period, now, zone)
-    interests = _interests(session, start, now, zone)
-    reports, sdgs, participants = _reports(session, start, now, zone)
+    interests = _interests(session, start, now, zone, programmes)
+    reports, sdgs, participants = _reports(session, start, now, zone, programmes)
     found = [month for month, _programme, _status in interests] + list(reports)
     first = _month_of(local(start, zone).date()) if start else min(found, default=None)
     return Figures(
@@ -90,16 +101,19 @@ def figures(*, session: Session, period: Period, now: datetime, person_id: int) 
         zone=zone,
         months=_months(first or _month_of(local(now, zone).date()), local(now, zone).date()),
         interests=interests,
-        countries=_countries(session, start, now),
+        countries=_countries(session, start, now, programmes),
         reports=reports,
         sdgs=sdgs,
         participants=participants,
-        overdue=overdue_by_kind(session=session, now=now),
+        overdue=overdue_by_kind(session=session, now=now, programmes=programmes),
     )
 
 
-def _submitted_between(start: datetime | None, end: datetime) -> list[ColumnElement[bool]]:
+def _submitted_between(
+    start: datetime | None, end: datetime, programmes: Collection[str]
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
+        eoi_in(programmes),
         col(ExpressionOfInterest.reference).is_not(None),
         col(ExpressionOfInterest.submitted_at).is_not(None),
         col(ExpressionOfInterest.status).in_(_SUBMITTED),
@@ -111,14 +125,14 @@ def _submitted_between(start: datetime | None, end: datetime) -> list[ColumnElem
 
 
 def _interests(
-    session: Session, start: datetime | None, end: datetime, zone: str
+    session: Session, start: datetime | None, end: datetime, zone: str, programmes: Collection[str]
 ) -> dict[tuple[date, str, str], int]:
     rows = session.execute(
         select(
             col(ExpressionOfInterest.submitted_at),
             col(ExpressionOfInterest.programme),
             col(ExpressionOfInterest.status),
-        ).where(and_(*_submitted_between(start, end)))
+        ).where(and_(*_submitted_between(start, end, programmes)))
     ).all()
     counted = Counter(
         (_month_of(local(submitted_at, zone).date()), programme, status)
@@ -128,13 +142,13 @@ def _interests(
 
 
 def _countries(
-    session: Session, start: datetime | None, end: datetime
+    session: Session, start: datetime | None, end: datetime, programmes: Collection[str]
 ) -> tuple[tuple[str | None, int], ...]:
     country = col(ExpressionOfInterest.partner_country)
     count = func.count(col(ExpressionOfInterest.id))
     rows = session.execute(
         select(country, count)
-        .where(and_(*_submitted_between(start, end)))
+        .where(and_(*_submitted_between(start, end, programmes)))
         .group_by(country)
         .order_by(count.desc(), country)
     ).all()
@@ -142,7 +156,7 @@ def _countries(
 
 
 def _reports(
-    session: Session, start: datetime | None, end: datetime, zone: str
+    session: Session, start: datetime | None, end: datetime, zone: str, programmes: Collection[str]
 ) -> tuple[dict[date, int], dict[str, int], dict[date, tuple[int, int]]]:
     """Reports by the day of the activity (else the day it was submitted)."""
     rows = session.execute(
@@ -155,6 +169,7 @@ def _reports(
         ).where(
             col(ActivityReport.status).in_(_FINISHED_REPORTS),
             col(ActivityReport.submitted_at).is_not(None),
+            report_in(ActivityReport, programmes),
         )
     ).all()
     first = local(start, zone).date() if start else date.min
@@ -175,14 +190,38 @@ def _reports(
     return dict(per_month), dict(sdgs), people
 
 
-def overdue_by_kind(*, session: Session, now: datetime) -> dict[str, int]:
-    """Open deadlines past their date, counted per kind (progress_report, call, custom)."""
+def overdue_by_kind(
+    *, session: Session, now: datetime, programmes: Collection[str] = ALL
+) -> dict[str, int]:
+    """Open deadlines of the programmes past their date, counted per kind (progress_report,
+    call, custom)."""
     rows = session.execute(
         select(col(Deadline.kind), func.count(col(Deadline.id)))
-        .where(col(Deadline.status) == DeadlineStatus.OPEN, col(Deadline.due_at) < now)
+        .where(
+            col(Deadline.status) == DeadlineStatus.OPEN,
+            col(Deadline.due_at) < now,
+            deadline_in(programmes),
+        )
         .group_by(col(Deadline.kind))
     ).all()
     return {kind: int(n) for kind, n in rows}
+
+
+def overdue(
+    *, session: Session, now: datetime, programmes: Collection[str]
+) -> list[tuple[DeadlineView, Holder]]:
+    """Open deadlines of the programmes past their date, with their holder (for /overdue)."""
+    rows = session.execute(
+        select(Deadline, col(Person.first_name))
+        .join(Person, col(Person.id) == col(Deadline.person_id), isouter=True)
+        .where(
+            col(Deadline.status) == DeadlineStatus.OPEN,
+            col(Deadline.due_at) < now,
+            deadline_in(programmes),
+        )
+        .order_by(col(Deadline.due_at))
+    ).all()
+    return [(view(d), holder_of(session, d, name)) for d, name in rows]
 
 
 def _month_of(day: date) -> date:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from storage import audit, outbox
 from storage.db import on_connection
 from storage.deadlines import complete_call_deadlines
-from storage.interest import ANSWER_KEYS
+from storage.interest import ANSWER_KEYS, ASKED_KEYS
 from storage.models import (
     ExpressionOfInterest,
     Organisation,
@@ -147,8 +147,9 @@ class ConsentMissing(ValueError):
     """The draft has no consent to be contacted, so it cannot be submitted."""
 
 
-# The advisor's answers stay with the submission even where the model question was edited.
-_KEPT_ON_SUBMIT = frozenset({"advisor_answers", "advisor_recommendation"})
+# The advisor's answers (the ones no question asks) stay with the submission even where the model
+# question was edited.
+_KEPT_ON_SUBMIT = frozenset(ANSWER_KEYS) - frozenset(ASKED_KEYS)
 _ORGANISATIONS = table_of(Organisation)
 _INSERT_ORGANISATION = insert(_ORGANISATIONS).returning(_ORGANISATIONS.c.id)
 _UPDATE_ORGANISATION = (

@@ -3,6 +3,7 @@ coordinators' list of reports to review and marking one reviewed."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from sqlmodel import Session, col
 from storage import audit, outbox
 from storage.activity_reports import DRAFTS, ReportDraft, draft_of, notice_params, restore_submitted
 from storage.experts_tables import ActivityReport, Deployment, ReportStatus
+from storage.programmes import report_in
 
 REVIEWED_NOTICE = "experts/report_reviewed"
 
@@ -42,11 +44,15 @@ class ToReview:
     submitted_at: datetime | None
 
 
-def reports_to_review(*, session: Session, limit: int = 10) -> tuple[list[ToReview], int]:
-    """The oldest submitted reports not yet reviewed, and how many there are in all."""
+def reports_to_review(
+    *, session: Session, programmes: Collection[str], limit: int = 10
+) -> tuple[list[ToReview], int]:
+    """The oldest submitted reports of the programmes not yet reviewed, and how many there are
+    in all."""
     waiting = (
         col(ActivityReport.status) == ReportStatus.SUBMITTED,
         col(ActivityReport.reference).is_not(None),
+        report_in(ActivityReport, programmes),
     )
     total = session.execute(select(func.count()).where(*waiting)).scalar_one()
     found = session.execute(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import advisor, countries, i18n
+from bot import advisor, countries, i18n, model_profiles
 from bot.advisor import (
     CHOICES,
     DEVELOPMENT_WORKER,
@@ -93,8 +93,10 @@ def test_reasons_and_comparison_exist_in_both_languages():
     texts = {o.label for options in CHOICES.values() for o in options}
     texts |= {reason for (_points, reason) in _all_weights()}
     texts |= {c for a in ALL_ANSWERS for cs in advisor._cautions(a).values() for c in cs}
-    texts |= {getattr(p, f) for p in advisor.PROFILES for f in ("who", "employer", "pay", "role")}
-    texts |= {getattr(p, f) for p in advisor.PROFILES for f in ("recruitment", "duration")}
+    texts |= {
+        getattr(p, f) for p in model_profiles.PROFILES for f in ("who", "employer", "pay", "role")
+    }
+    texts |= {getattr(p, f) for p in model_profiles.PROFILES for f in ("recruitment", "duration")}
     for text in texts:
         with use_language("de"):
             german = _(text)

@@ -7,9 +7,12 @@ import pytest
 from sqlmodel import Field, SQLModel
 
 from conversations.experts import deployment, progress, report
-from storage import activity_reports, deployments, progress_reports
-from storage.answer_columns import answer, answer_keys
+from conversations.partners import interest as interest_flow
+from conversations.partners import interest_form
+from storage import activity_reports, deployments, interest, progress_reports
+from storage.answer_columns import answer, answer_keys, asked_keys
 from storage.experts_tables import ActivityReport, Deployment, ProgressReport
+from storage.models import ExpressionOfInterest
 
 
 @pytest.mark.parametrize(
@@ -26,6 +29,26 @@ def test_the_questions_are_the_answer_columns(form, table, keys):
     assert keys == answer_keys(table)  # what the store saves, blanks and exports
 
 
+def test_each_programmes_questions_are_answer_columns_of_the_expression_of_interest():
+    asked = asked_keys(ExpressionOfInterest)
+    for form in interest_form.FORMS.values():
+        keys = [q.key for q in form.questions]
+        assert len(set(keys)) == len(keys), form.name
+        assert set(keys) <= set(asked), form.name
+    # Every asked column is a question of some programme; the rest the advisor fills.
+    asked_somewhere = {q.key for form in interest_form.FORMS.values() for q in form.questions}
+    assert asked_somewhere == set(asked)
+    assert answer_keys(ExpressionOfInterest) == interest.ANSWER_KEYS  # saved, blanked, exported
+    assert asked == interest.ASKED_KEYS
+    assert set(interest.ANSWER_KEYS) - set(asked) == {"advisor_answers", "advisor_recommendation"}
+
+
+def test_the_export_and_the_summary_take_the_expression_of_interests_questions():
+    # The export's sheet and the coordinators' summary list these questions, one per key.
+    contributed = interest_flow.setup().questions["interest"]
+    assert {q.key for q in contributed} == set(asked_keys(ExpressionOfInterest))
+
+
 def test_only_columns_marked_as_answers_count():
     class Sample(SQLModel, table=True):
         __tablename__ = "answer_columns_sample"
@@ -35,6 +58,8 @@ def test_only_columns_marked_as_answers_count():
         colour: str | None = answer(max_length=16)
         size: int | None = answer()
         note: str | None = None
+        hint: str | None = answer(asked=False, max_length=16)
 
-    assert answer_keys(Sample) == ("colour", "size")
+    assert answer_keys(Sample) == ("colour", "size", "hint")
+    assert asked_keys(Sample) == ("colour", "size")
     SQLModel.metadata.remove(Sample.__table__)

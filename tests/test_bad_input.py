@@ -252,9 +252,9 @@ async def test_unexpected_error_is_logged_and_apologised_for(bot, monkeypatch, c
 
     ama = bot.person()
     await at_step_one(ama)
-    from conversations.partners import interest
+    from conversations.partners import interest_form
 
-    for form in interest.FORMS.values():
+    for form in interest_form.FORMS.values():
         monkeypatch.setattr(
             form,
             "store",

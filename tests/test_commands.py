@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.app import register_commands
+from bot.command_menu import register_commands
 
 
 async def test_command_menu_in_german_and_english(bot):

@@ -1,5 +1,6 @@
-"""Discarding a draft deletes its answers, as the bot says: nothing typed into it stays in the
-database (every table, every column); a dropped revision is back as it was submitted."""
+"""Discarding a draft deletes it at once, as the bot says: nothing typed into it stays in the
+database (every table, every column), nor its row; an old button of it gets a polite answer, and
+/mine, the menu and a new draft go on as before. A dropped revision is back as it was submitted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from storage.advisor_tables import AdvisorSession
+from storage.experts_tables import ActivityReport, Deployment, ProgressReport
 from storage.models import ExpressionOfInterest
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
@@ -14,6 +16,11 @@ from tests.instants import on_story_days
 from tests.scripts import fachkraeftefonds_until_summary
 from tests.test_interest import stored
 from tests.test_revision import returned
+
+
+def all_rows(bot, table) -> list:
+    with Session(bot.db.engine) as session:
+        return list(session.execute(select(table)).scalars())
 
 
 def stored_anywhere(bot, *markers: str) -> list[str]:
@@ -42,12 +49,24 @@ async def test_a_discarded_expression_of_interest_keeps_none_of_its_answers(bot)
     await jonas.click("Bayern")
     await jonas.send("Markerpartner Zwei")
     assert stored_anywhere(bot, "Markerstadt Eins", "Markerpartner Zwei")  # the test can fail
+    old_question = jonas.last
     await discard_from_pause(jonas, german=True)
     assert "verworfen" in jonas.last.text
     assert stored_anywhere(bot, "Markerstadt Eins", "Markerpartner Zwei", "BY") == []
-    with Session(bot.db.engine) as session:
-        [eoi] = session.execute(select(ExpressionOfInterest)).scalars().all()
-    assert eoi.status == "discarded"
+    assert all_rows(bot, ExpressionOfInterest) == []
+    # An old button of the discarded draft: a polite answer, nothing stored again.
+    await jonas.click(old_question.labels[0], message=old_question)
+    assert jonas.bot_answers()[-1] == {
+        "text": "Diese Schaltfläche gehört zu einem Formular, das bereits eingereicht oder "
+        "verworfen wurde.",
+        "show_alert": True,
+    }
+    assert all_rows(bot, ExpressionOfInterest) == []
+    await jonas.send("/mine")
+    assert "Sie haben noch nichts eingereicht" in jonas.last.text
+    await jonas.send("/interest")
+    await jonas.click("Fachkräftefonds")
+    assert [e.status for e in all_rows(bot, ExpressionOfInterest)] == ["draft"]
 
 
 async def test_a_draft_replaced_by_a_new_one_keeps_none_of_its_answers(bot):
@@ -83,6 +102,8 @@ async def test_discarded_reports_and_deployment_drafts_keep_none_of_their_answer
     await discard_from_pause(clara)
     markers = ("Marker report", "Marker progress", "Marker challenge", "Marker Expert")
     assert stored_anywhere(bot, *markers) == []
+    assert all_rows(bot, ActivityReport) == [] and all_rows(bot, ProgressReport) == []
+    assert [d.status for d in all_rows(bot, Deployment)] == ["active"]  # the one registered
 
 
 async def test_a_discarded_advisor_run_keeps_none_of_its_answers(bot):
@@ -95,9 +116,7 @@ async def test_a_discarded_advisor_run_keeps_none_of_its_answers(bot):
         [run] = session.execute(select(AdvisorSession)).scalars().all()
     assert [v for v in run.answers.values() if v] != []  # the test can fail
     await discard_from_pause(ama)
-    with Session(bot.db.engine) as session:
-        [run] = session.execute(select(AdvisorSession)).scalars().all()
-    assert (run.status, run.answers, run.recommendation) == ("discarded", {}, None)
+    assert all_rows(bot, AdvisorSession) == []
 
 
 async def test_a_dropped_revision_keeps_the_submitted_answers_and_none_of_the_changes(bot):

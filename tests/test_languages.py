@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot import cli, i18n, model_rules_file
 from bot.advisor import LOCAL, NOT_POSSIBLE, POSSIBLE, Rule
-from bot.app import register_commands
+from bot.command_menu import register_commands
 from bot.config import Settings
 from storage import model_rules
 from storage.model_rules import RuleRow

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.models import ExpressionOfInterest
+from tests.experts_scripts import rows
 from tests.instants import process_environment
 from tests.scripts import fachkraeftefonds_until_summary, verwaltungspartnerschaft_until_summary
 
@@ -46,7 +47,7 @@ async def test_back_on_the_first_question_leads_to_the_programme_choice(bot):
     await ama.click("◀️ Back")  # nothing answered yet: the empty draft goes, nothing to keep
     assert "Which programme" in ama.last.text and "kept" not in ama.last.text
     assert ama.last.labels == ["Fachkräftefonds", "Verwaltungspartnerschaft", "✖️ Cancel"]
-    assert draft(bot).status == "discarded"
+    assert rows(bot, ExpressionOfInterest) == []  # deleted at once
     await ama.click("Verwaltungspartnerschaft")  # no question about replacing a draft
     assert "Step 1 of 17" in ama.last.text
 
@@ -130,7 +131,7 @@ async def test_cancel_command_in_the_middle_and_discard(bot):
     await jonas.click("🗑 Entwurf verwerfen")
     await jonas.click("🗑 Ja, verwerfen")
     assert "verworfen" in jonas.last.text
-    assert draft(bot).status == "discarded"
+    assert rows(bot, ExpressionOfInterest) == []  # deleted at once
     await jonas.send("/cancel")
     assert "nichts abzubrechen" in jonas.last.text.lower()
 
@@ -356,11 +357,7 @@ async def test_an_old_confirmation_never_drops_a_newer_draft(bot):
     await ama.send("Stadt Köln")
     await ama.click("Yes, start anew", message=old_question)
     assert "that draft is discarded" in ama.last.text  # asked again, about the new draft
-    with Session(bot.db.engine) as session:
-        statuses = session.execute(
-            select(ExpressionOfInterest.status).order_by(ExpressionOfInterest.id)
-        ).scalars()
-        assert list(statuses) == ["discarded", "draft"]
+    assert [e.status for e in rows(bot, ExpressionOfInterest)] == ["draft"]
 
 
 async def test_the_draft_note_on_start_is_escaped_once(bot):

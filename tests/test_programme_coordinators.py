@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.buttons.partners import Choice, Decision
+from conversations.partners import whole
 from storage.models import ExpressionOfInterest
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import rows
@@ -52,6 +53,11 @@ async def test_a_coordinator_of_one_programme_gets_sees_and_decides_only_its_sub
     assert REFUSED[language] in vera.bot_answers()[-1]["text"]
     await vera.press(vera.last, Decision(fkf.id, Choice.OPEN).pack())
     assert REFUSED[language] in vera.bot_answers()[-1]["text"]
+    for button in (whole.read_button(fkf.id), whole.history_button(fkf.id)):
+        seen = len(vera.messages)
+        await vera.press(vera.last, button[1])  # reading it whole, its history
+        assert REFUSED[language] in vera.bot_answers()[-1]["text"]
+        assert len(vera.messages) == seen
     assert rows(bot, ExpressionOfInterest, ExpressionOfInterest.id == fkf.id)[0].status == (
         "submitted"
     )

@@ -10,8 +10,10 @@ from itertools import pairwise
 from sqlalchemy import select
 
 from bot.outbox import JOB_NAME, LEASE, start_dispatcher
-from storage import outbox
-from storage.deadlines import add_deadline, assign_person, subject_of
+from storage import outbox, outbox_claims
+from storage.deadline_holders import assign_person
+from storage.deadline_reminders import subject_of
+from storage.deadlines import add_deadline
 from storage.interest import save_answer
 from storage.local_time import end_of_day
 from storage.models import Deadline, OutboxMessage, OutboxStatus, Person
@@ -251,12 +253,12 @@ async def test_only_one_process_sends_at_a_time_on_postgresql(bot, clock):
     ama = await known(bot)
     add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
     clock.now = utc(2026, 12, 3, 8, 0)
-    other_process = outbox.take_dispatch_lock(bot.db.engine)  # a deploy's second process
+    other_process = outbox_claims.take_dispatch_lock(bot.db.engine)  # a deploy's second process
     assert other_process is not None
     try:
         assert await bot.deliver_outbox() == 0  # it waits for its turn, nothing doubles
     finally:
-        outbox.release_dispatch_lock(other_process)
+        outbox_claims.release_dispatch_lock(other_process)
     assert await bot.deliver_outbox() == 1
     assert len(reminder_texts(ama)) == 1
 
@@ -266,7 +268,7 @@ async def test_killed_after_claiming_the_lease_runs_out_and_another_run_sends(bo
     add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
     clock.now = utc(2026, 12, 3, 8, 0)
     claimed = bot.db.call(
-        outbox.claim_due_messages, worker="dead-process", now=clock(), lease=LEASE
+        outbox_claims.claim_due_messages, worker="dead-process", now=clock(), lease=LEASE
     )
     assert len(claimed) == 1  # ... and the process died before sending
     assert await bot.deliver_outbox() == 0
@@ -295,7 +297,9 @@ async def test_a_claim_that_ran_out_during_a_long_pause_is_not_sent_twice(bot, c
         if not taken:  # the pause outlasts the lease and another run claims the row
             clock.advance(seconds=LEASE.total_seconds() + 1)
             taken.extend(
-                bot.db.call(outbox.claim_due_messages, worker="other", now=clock(), lease=LEASE)
+                bot.db.call(
+                    outbox_claims.claim_due_messages, worker="other", now=clock(), lease=LEASE
+                )
             )
         await waiting(chat_id)
 

@@ -100,13 +100,13 @@ async def test_an_open_draft_is_only_dropped_after_confirming(bot):
     await ama.click("✏️ Revise and resubmit", message=notice)
     await ama.click("Yes, revise it now")
     assert f"You are revising {reference('EOI', 1)}" in ama.last.plain
-    assert [e.status for e in stored(bot)] == ["draft", "discarded"]
+    assert [e.status for e in stored(bot)] == ["draft"]  # the other draft is deleted
     # Starting a new expression of interest now gives the revision back as submitted.
     await ama.send("/interest")
     await ama.click("Choose a programme anew")
     await ama.click("Verwaltungspartnerschaft")
     await ama.click("Yes, start anew")
-    assert [e.status for e in stored(bot)] == ["returned", "discarded", "draft"]
+    assert [e.status for e in stored(bot)] == ["returned", "draft"]
 
 
 async def test_a_submission_no_longer_returned_cannot_be_revised(bot):

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.app import register_commands
 from bot.charts import HEIGHT, WIDTH, draw_charts
+from bot.command_menu import register_commands
 from storage.experts_tables import ActivityReport, Deployment
 from storage.models import Deadline, ExpressionOfInterest, Person
 from storage.statistics import Figures

@@ -111,13 +111,10 @@ def _take_rows(advisor_id: int, result: Recommendation) -> list[list[Button]]:
 async def advisor_discarded(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
 ) -> None:
-    """Closes the advisor; started from a form, goes back to the form's question."""
-    assert update.effective_user is not None
-    found = await services(context).db.run(
-        store.result_of, advisor_id=draft.id, person_id=update.effective_user.id
-    )
-    if found is not None and found.eoi_id is not None:
-        await back_to_form(update, context, found.eoi_id)
+    """Closes the advisor (the run is deleted); started from a form, goes back to the form's
+    question."""
+    if isinstance(draft, store.AdvisorDraft) and draft.eoi_id is not None:
+        await back_to_form(update, context, draft.eoi_id)
         return
     await reply(update, context, _("The advisor was closed."), main_menu_rows())
 

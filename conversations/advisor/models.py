@@ -1,9 +1,10 @@
 """The expert models: /models compares them, the advisor asks five questions and recommends one.
 
-The advisor is a form (bot.forms) whose answers are saved as they are given, in its own table.
-Started with "🧭 Help me choose" inside a Fachkräftefonds expression of interest, it pauses the
-expression of interest; conversations.advisor.advisor_result shows the recommendation and puts the model
-the person takes back into the form.
+The advisor is a form (bot.forms) whose answers are saved as they are given, in its own table;
+its questions are conversations.advisor.advisor_questions. Started with "🧭 Help me choose"
+inside a Fachkräftefonds expression of interest, it pauses the expression of interest;
+conversations.advisor.advisor_result shows the recommendation and puts the model the person
+takes back into the form.
 """
 
 from __future__ import annotations
@@ -19,67 +20,27 @@ from telegram.ext import (
     MessageHandler,
 )
 
-from bot import advisor, form_answers, form_buttons
+from bot import advisor, form_answers, form_buttons, model_profiles
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
 from bot.buttons.advisor import AdvisorAction, AdvisorButton
 from bot.buttons.form import FormAction, FormButton
 from bot.buttons.menu import Menu, MenuItem
 from bot.contributions import Contribution, OpenForm
-from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form
+from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form, position
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
-from bot.questions import Kind, Question
+from bot.questions import Question
 from bot.routing import PERSONS_MESSAGE
 from bot.services import services
-from bot.vocabulary import ADVISOR_HELPER, PARTNER_COUNTRY_EXAMPLE
+from bot.vocabulary import ADVISOR_HELPER
 from conversations.advisor import advisor_result
+from conversations.advisor.advisor_questions import QUESTIONS
 from storage import advisor as store
 from storage import interest as interest_store
 
 COMMAND_DESCRIPTION = N_("Compare the expert models and find the right one")
-
-QUESTIONS = (
-    Question(
-        "position",
-        Kind.CHOICE,
-        N_("Position"),
-        N_(
-            "What does the partnership need: someone in a key position inside the partner administration, or someone who advises it from alongside?"
-        ),
-        options=advisor.POSITION,
-    ),
-    Question(
-        "background",
-        Kind.CHOICE,
-        N_("Experience"),
-        N_("What matters more for the task: European experience, or local knowledge and language?"),
-        options=advisor.BACKGROUND,
-    ),
-    Question(
-        "contract",
-        Kind.CHOICE,
-        N_("Local employment contract"),
-        N_("Can the partner municipality offer the expert a local employment contract?"),
-        options=advisor.CONTRACT,
-    ),
-    Question(
-        "focus",
-        Kind.CHOICE,
-        N_("Focus of the work"),
-        N_("What should the expert's work focus on?"),
-        options=advisor.FOCUS,
-    ),
-    Question(
-        advisor.COUNTRY,
-        Kind.COUNTRY,
-        N_("Partner country"),
-        N_("In which country is the partner municipality? Type its name."),
-        PARTNER_COUNTRY_EXAMPLE,
-        exclude_countries=frozenset({"DE"}),
-    ),
-)
 
 
 async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
@@ -106,7 +67,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
         await show_models(update, context)
 
 
-ADVISOR = Form(
+ADVISOR: Form[Draft] = Form(
     name=store.FORM,
     title=N_("Expert-model advisor"),
     questions=QUESTIONS,
@@ -138,12 +99,6 @@ async def _open_session(
     return None if draft is None else (ADVISOR, draft)
 
 
-def session_position(draft: Draft) -> tuple[int, int]:
-    """(k, n): the step the run is at, of how many."""
-    keys = [q.key for q in ADVISOR.applicable(draft.answers)]
-    return (keys.index(draft.step) + 1 if draft.step in keys else len(keys)), len(keys)
-
-
 async def models_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows the three models side by side and offers the advisor (or the open run)."""
     await acknowledge(update)
@@ -157,7 +112,7 @@ async def show_models(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     rows: list[list[Button]] = []
     draft = await current_session(context, update.effective_user.id)
     if draft is not None and draft.step != SUMMARY:
-        k, n = session_position(draft)
+        k, n = position(ADVISOR, draft)
         label = _("▶️ Continue the advisor (step {k} of {n})").format(k=k, n=n)
         rows.append([(label, AdvisorButton(AdvisorAction.CONTINUE).pack())])
     elif draft is not None:
@@ -176,7 +131,7 @@ async def show_models(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             "role": _(p.role),
             "duration": _(p.duration),
         }
-        for p in advisor.PROFILES
+        for p in model_profiles.PROFILES
     ]
     await reply(update, context, render("models/comparison", profiles=profiles), rows)
 

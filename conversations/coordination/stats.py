@@ -20,7 +20,7 @@ from bot.contributions import Contribution
 from bot.i18n import N_, _, current_language, render
 from bot.messaging import Button, acknowledge, flush_closing, replace, reply
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes
 from bot.services import services
 from storage import statistics
 from storage.statistics import Period
@@ -68,7 +68,11 @@ async def period_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, context, text, _period_buttons(period))
     svc = services(context)
     figures = await svc.db.run(
-        statistics.figures, period=period, now=svc.clock(), person_id=user.id
+        statistics.figures,
+        period=period,
+        now=svc.clock(),
+        person_id=user.id,
+        programmes=my_programmes(update, context),
     )
     if figures.empty:
         await reply(update, context, render("stats/nothing", period=name))

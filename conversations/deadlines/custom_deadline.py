@@ -19,7 +19,7 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes
 from bot.services import services
 from storage import custom_deadlines, people_search, preferences
 from storage.local_time import end_of_day, local
@@ -57,7 +57,8 @@ async def deadline_typed(
     assert user is not None
     svc = services(context)
     if entry.step == "holder":
-        holder = await svc.db.run(custom_deadlines.find_holder, text=text)
+        mine = my_programmes(update, context)
+        holder = await svc.db.run(custom_deadlines.find_holder, text=text, programmes=mine)
         if holder is None and not _EXPLICIT.fullmatch(text):
             await _search_by_name(update, context, text)
             return
@@ -123,7 +124,10 @@ async def _holder_chosen(
 
 async def _search_by_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """Not an id, @username or deployment: people whose name contains the text, to pick."""
-    found, total = await services(context).db.run(people_search.find_people, text=text)
+    mine = my_programmes(update, context)
+    found, total = await services(context).db.run(
+        people_search.find_people, text=text, programmes=mine
+    )
     shown = html.escape(text[:64])
     if not found:
         note = _(
@@ -157,7 +161,9 @@ async def person_picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     picked = PersonPicked.of(update)
     holder = await services(context).db.run(
-        custom_deadlines.find_holder, text=str(picked.person_id)
+        custom_deadlines.find_holder,
+        text=str(picked.person_id),
+        programmes=my_programmes(update, context),
     )
     if holder is None or holder.person_id != picked.person_id:
         await deadline_requested(update, context)

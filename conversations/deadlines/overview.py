@@ -14,9 +14,9 @@ from bot.contributions import Contribution
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes
 from bot.services import services
-from storage import deadlines
+from storage import deadlines, statistics
 
 COMMAND_DESCRIPTION = N_("My deadlines")
 
@@ -66,7 +66,8 @@ async def deadlines_requested(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def overdue_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists every open deadline that has passed, with who holds it (coordinators only)."""
     svc = services(context)
-    found = await svc.db.run(deadlines.overdue, now=svc.clock())
+    mine = my_programmes(update, context)
+    found = await svc.db.run(statistics.overdue, now=svc.clock(), programmes=mine)
     items = [
         {
             "who": holder.name or (str(d.person_id) if d.person_id else _("nobody yet")),

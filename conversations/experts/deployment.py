@@ -1,9 +1,8 @@
-"""A coordinator registers a deployment (/deploy) and gets the expert's invitation link."""
+"""A coordinator registers a deployment (/deploy) and gets the expert's invitation link; the
+questions are conversations.experts.deployment_questions."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
@@ -20,112 +19,12 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
-from bot.questions import Kind, Option, Question
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes, of_my_programmes
 from bot.services import services
-from bot.vocabulary import EXPERT_MODELS
+from conversations.experts.deployment_questions import INTERVALS, MODELS, QUESTIONS
 from storage import deployments as store
-from storage import invitations
+from storage import invitations, programmes
 from storage.deployment_views import DeploymentView
-
-MODELS = (
-    *EXPERT_MODELS,
-    Option("authority_staff", N_("Staff of a German authority (Verwaltungspartnerschaft)")),
-)
-INTERVALS = (Option("monthly", N_("Monthly")), Option("quarterly", N_("Quarterly")))
-EOI_REFERENCE = re.compile(r"^EOI-\d{4}-\d{4,}$")
-
-
-def _eoi_reference_shape(answers: Mapping[str, Any], value: Any) -> str | None:
-    if isinstance(value, str) and not EOI_REFERENCE.match(value.strip().upper()):
-        return _("A reference looks like EOI-2026-0001. Please check it, or skip this question.")
-    return None
-
-
-def _end_after_start(answers: Mapping[str, Any], value: Any) -> str | None:
-    start = answers.get("start_date")
-    if isinstance(value, str) and isinstance(start, str) and value <= start:
-        return _("The end must come after the start. Please check the date.")
-    return None
-
-
-QUESTIONS = (
-    Question(
-        "expert_name",
-        Kind.TEXT,
-        N_("Expert"),
-        N_("What is the expert's full name?"),
-        N_("Jonas Becker"),
-    ),
-    Question(
-        "expert_model",
-        Kind.CHOICE,
-        N_("Expert model"),
-        N_("In which model is the expert deployed?"),
-        options=MODELS,
-    ),
-    Question(
-        "eoi_reference",
-        Kind.TEXT,
-        N_("Expression of interest"),
-        N_("Which expression of interest does the deployment come from? Type its reference."),
-        N_("EOI-2026-0001"),
-        max_length=32,
-        optional=True,
-        words=False,  # a reference, checked for its own shape
-        check=_eoi_reference_shape,
-    ),
-    Question(
-        "partnership",
-        Kind.TEXT,
-        N_("Partnership"),
-        N_("Which partnership is it? Name both partners."),
-        N_("Stadt Bonn – Cape Coast Metropolitan Assembly"),
-        max_length=500,
-    ),
-    Question(
-        "country",
-        Kind.COUNTRY,
-        N_("Country"),
-        N_("In which country does the expert work? Type its name."),
-        N_("Ghana — or part of the name, e.g. “Gha”"),
-        exclude_countries=frozenset({"DE"}),
-    ),
-    Question(
-        "city",
-        Kind.TEXT,
-        N_("City"),
-        N_("In which city or municipality?"),
-        N_("Cape Coast"),
-    ),
-    Question(
-        "start_date",
-        Kind.DATE,
-        N_("Start"),
-        N_("When does (or did) the deployment start?"),
-        N_("01.02.2027 or 2027-02-01"),
-        future=True,
-    ),
-    Question(
-        "end_date",
-        Kind.DATE,
-        N_("End"),
-        N_("When does it end? Skip for the usual two years."),
-        N_("31.01.2029"),
-        future=True,
-        past=False,  # a deployment that is already over has nothing left to report
-        optional=True,
-        check=_end_after_start,
-    ),
-    Question(
-        "interval",
-        Kind.CHOICE,
-        N_("Progress reports"),
-        N_("How often should the expert send a progress report?"),
-        options=INTERVALS,
-        columns=2,
-    ),
-)
 
 
 def describe(deployment: DeploymentView) -> dict[str, Any]:
@@ -244,7 +143,8 @@ async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the registered deployments, each with a button for a new invitation link."""
     await acknowledge(update)
-    found = await services(context).db.run(store.deployments)
+    mine = my_programmes(update, context)
+    found = await services(context).db.run(store.deployments, programmes=mine)
     rows = [
         [(_("🔗 New link for {name}").format(name=d.expert_name[:40]), NewLink(d.id).pack())]
         for d in found
@@ -256,13 +156,12 @@ async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 async def new_link_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Makes a fresh invitation link for a deployment (older unused links stop working)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    """A fresh invitation link for a deployment of my programmes (older unused ones stop)."""
     await acknowledge(update)
-    deployment_id = NewLink.of(update).deployment_id
-    svc = services(context)
-    code = new_code()
+    deployment_id, svc, code = NewLink.of(update).deployment_id, services(context), new_code()
+    programme = await svc.db.run(programmes.deployment_programme, deployment_id=deployment_id)
+    if not await of_my_programmes(update, context, programme):
+        return
     made = await svc.db.run(
         invitations.new_invitation, deployment_id=deployment_id, code=code, now=svc.clock()
     )

@@ -17,11 +17,12 @@ from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes, of_my_programmes
 from bot.services import services
 from conversations.experts import report
+from storage import programmes
 from storage import submitted_reports as store
-from storage.experts_tables import ReportStatus
+from storage.experts_tables import ActivityReport, ReportStatus
 
 COMMAND_DESCRIPTION = N_("My activity reports")
 # In chat_data: the buttons whose report's files went out ("message id:report id").
@@ -85,12 +86,21 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await form_answers.ask(update, context, report.FORM, outcome)
 
 
+async def _programme(context: ContextTypes.DEFAULT_TYPE, report_id: int) -> str | None:
+    """An activity report's programme (None if there is no such report)."""
+    return await services(context).db.run(
+        programmes.report_programme, table=ActivityReport, report_id=report_id
+    )
+
+
 async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A coordinator marks a report as reviewed; from then on the expert cannot change it."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     report_id = ReportButton.of(update).report_id
     svc = services(context)
+    if not await of_my_programmes(update, context, await _programme(context, report_id)):
+        return
     outcome, expert_id = await svc.db.run(
         store.mark_reviewed,
         report_id=report_id,
@@ -115,7 +125,8 @@ async def review_marked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def review_list_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Coordinators: the submitted reports not yet reviewed, each with a button to open it (the
     way to review for those who get a daily digest instead of single notices)."""
-    items, total = await services(context).db.run(store.reports_to_review)
+    mine = my_programmes(update, context)
+    items, total = await services(context).db.run(store.reports_to_review, programmes=mine)
     rows = [
         [(f"📄 {item.reference}", ReportButton(ReportAction.OPEN, item.id).pack())]
         for item in items
@@ -133,6 +144,8 @@ async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert query is not None and query.data is not None and update.effective_chat is not None
     report_id = ReportButton.of(update).report_id
     first_tap = _first_tap(context, query.message.message_id if query.message else 0, report_id)
+    if not await of_my_programmes(update, context, await _programme(context, report_id)):
+        return
     params = await services(context).db.run(store.notice_of, report_id=report_id)
     if params is None:
         await acknowledge(update)

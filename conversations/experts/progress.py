@@ -74,7 +74,7 @@ async def progress_submitted(
     filed = await svc.db.run(
         store.submit,
         draft_id=draft.id,
-        coordinators=sorted(svc.settings.coordinators),
+        coordinators=svc.settings.coordinators_by_programme,
         now=svc.clock(),
     )
     form_answers.remember(context, FORM, None)

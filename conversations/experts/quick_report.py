@@ -140,7 +140,7 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             store.file_quick,
             report_id=report_id,
             person_id=person_id,
-            coordinators=sorted(svc.settings.coordinators),
+            coordinators=svc.settings.coordinators_by_programme,
             now=svc.clock(),
         )
         await acknowledge(update, None if filed else gone, alert=filed is None)

@@ -15,7 +15,7 @@ from bot.export_files import xlsx_bytes
 from bot.export_sheets import sheets, tables
 from bot.i18n import _, current_language, format_day
 from bot.messaging import flush_closing, reply
-from bot.roles import coordinators_only
+from bot.roles import coordinators_only, my_programmes
 from bot.services import services
 from storage.local_time import zone_of
 
@@ -30,7 +30,8 @@ async def export_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     language = current_language()
     zone = await svc.db.run(zone_of, person_id=user.id)
     chosen = sheets(svc.contributions.questions)
-    found = await svc.db.run(tables, chosen=chosen, language=language, zone=zone)
+    mine = my_programmes(update, context)
+    found = await svc.db.run(tables, chosen=chosen, language=language, zone=zone, programmes=mine)
     data = xlsx_bytes(found, language)
     today = svc.clock().astimezone(ZoneInfo(zone))
     day = today.date().isoformat()  # the file's name sorts by date in every language

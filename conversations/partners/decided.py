@@ -11,7 +11,7 @@ from bot.messaging import acknowledge
 from bot.outbox import wake_dispatcher
 from bot.services import services
 from bot.vocabulary import STATUSES
-from conversations.partners import interest
+from conversations.partners import interest_form
 from storage import reviews
 from storage.models import Status
 
@@ -64,7 +64,7 @@ async def apply(
     )
     if decision.revision_dropped:
         # The submitter's cached draft is gone from the database: their next step reloads it.
-        context.application.user_data.get(decision.person_id, {}).pop(interest.SLOT, None)
+        context.application.user_data.get(decision.person_id, {}).pop(interest_form.SLOT, None)
         told += " " + _("The changes they had not resubmitted were dropped.")
     await acknowledge(update, told, alert=True)
     wake_dispatcher(context)

@@ -1,5 +1,5 @@
 """The questions of an expression of interest, per programme (the two programmes' brochures in
-shared/seeds say what each needs); the conversation around them is conversations.interest."""
+shared/seeds say what each needs); their forms are conversations.partners.interest_form."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations.partners import interest, revision, whole
+from conversations.partners import interest_form, revision, whole
 from storage import submissions
 
 
@@ -40,10 +40,10 @@ async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         for s in found
         if s.reference
     ]
-    draft = await interest.current_draft(context, update.effective_user.id)
+    draft = await interest_form.current_draft(context, update.effective_user.id)
     going_on = []
     if draft is not None and draft.reference is None:  # a new draft: where it stands
-        going_on = forms.resume_rows(interest.FORMS[draft.form], draft)
+        going_on = forms.resume_rows(interest_form.FORMS[draft.form], draft)
     rows = [*going_on, *revision.mine_rows(found), *reading, *main_menu_rows()]
     await reply(update, context, render("interest/mine", items=items), rows)
 

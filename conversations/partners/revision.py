@@ -23,9 +23,8 @@ from bot.notices import render_notice
 from bot.ptb_types import App, Handler
 from bot.services import SERVICES_KEY, services
 from bot.vocabulary import PROGRAMMES
-from conversations.partners import interest, reasons
-from storage import audit
-from storage import interest as store
+from conversations.partners import interest_form, reasons
+from storage import audit, revisions
 from storage.drafts import Draft
 from storage.models import Status
 from storage.outbox import Outgoing
@@ -52,12 +51,12 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         pressed = ReviseConfirmed.of(update)
     confirmed = pressed.draft_id if isinstance(pressed, ReviseConfirmed) else None
     eoi_id, person_id = pressed.eoi_id, update.effective_user.id
-    current = await interest.current_draft(context, person_id)
+    current = await interest_form.current_draft(context, person_id)
     if current is not None and current.id == eoi_id:  # revising it already: where it stands
-        await form_buttons.resume(update, context, interest.FORMS[current.form], current)
+        await form_buttons.resume(update, context, interest_form.FORMS[current.form], current)
         return
     svc = services(context)
-    reference = await svc.db.run(store.revisable, eoi_id=eoi_id, person_id=person_id)
+    reference = await svc.db.run(revisions.revisable, eoi_id=eoi_id, person_id=person_id)
     if reference is None:
         await _refuse(update, context, current)
         return
@@ -70,22 +69,22 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         rows = [
             [(_("Yes, revise it now"), ReviseConfirmed(eoi_id, current.id).pack())],
-            *forms.resume_rows(interest.FORMS[current.form], current),
+            *forms.resume_rows(interest_form.FORMS[current.form], current),
         ]
         await reply(update, context, text, rows)
         return
     try:
         draft = await svc.db.run(
-            store.start_revision,
+            revisions.start_revision,
             eoi_id=eoi_id,
             person_id=person_id,
             step=forms.SUMMARY,
             now=svc.clock(),
         )
-    except store.RevisionRefused:  # decided on between the look and the press
+    except revisions.RevisionRefused:  # decided on between the look and the press
         await _refuse(update, context, current)
         return
-    form = interest.FORMS[draft.form]
+    form = interest_form.FORMS[draft.form]
     form_answers.remember(context, form, draft)
     note = _(
         "You are revising {reference}. Change what the coordinators asked for with ✏️, then resubmit it with “{submit}”."
@@ -101,7 +100,7 @@ async def _refuse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, current: Draft | None
 ) -> None:
     """It is not returned for changes (any more): say so; an open draft stays within reach."""
-    rows = forms.resume_rows(interest.FORMS[current.form], current) if current else []
+    rows = forms.resume_rows(interest_form.FORMS[current.form], current) if current else []
     text = _(
         "This expression of interest cannot be revised now: it is not returned for changes (any more). /mine shows its status."
     )

@@ -15,11 +15,11 @@ from bot.contributions import Contribution
 from bot.i18n import N_, _, format_moment
 from bot.messaging import Button, acknowledge, reply
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only, is_coordinator
+from bot.roles import coordinators_only, is_coordinator, of_my_programmes
 from bot.routing import NOT_VALID
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
-from conversations.partners import interest, reasons
+from conversations.partners import interest_form, reasons
 from storage import audit, people, preferences, reviews
 
 READ_LABEL = N_("📖 Read in full")
@@ -47,9 +47,11 @@ async def whole_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if found is None or not (coordinator or found.person_id == user.id):
         await acknowledge(update, _(NOT_VALID), alert=True)
         return
+    if found.person_id != user.id and not await of_my_programmes(update, context, found.programme):
+        return  # a coordinator of the other programme only
     await acknowledge(update)
     answers = found.answers if found.person_id == user.id else found.submitted
-    form = interest.FORMS[found.programme]
+    form = interest_form.FORMS[found.programme]
     status = "revising" if found.status == "draft" and found.reference else found.status
     draft, programme = _("Draft"), _(PROGRAMMES[found.programme])
     header = "\n".join(
@@ -113,6 +115,8 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if found is None or found.reference is None:
         await acknowledge(update, _(NOT_VALID), alert=True)
         return
+    if not await of_my_programmes(update, context, found.programme):
+        return
     await acknowledge(update)
     entries = await svc.db.run(
         audit.entries_of, subject_kind=audit.Subject.EOI, subject_id=found.id
@@ -124,7 +128,7 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     }
     names = await svc.db.run(people.names_of, person_ids=ids)
     zone = (await svc.db.run(preferences.settings_of, person_id=user.id)).zone
-    form = interest.FORMS[found.programme]
+    form = interest_form.FORMS[found.programme]
     title = _("History of {reference}").format(reference=found.reference)
     header = f"🕓 <b>{html.escape(title)}</b>\n"
     if not entries:
@@ -145,7 +149,7 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def answer_labels() -> dict[str, str]:
     """Every answer's key with its question's label (untranslated), for the audit export."""
-    return {q.key: q.label for form in interest.FORMS.values() for q in form.questions}
+    return {q.key: q.label for form in interest_form.FORMS.values() for q in form.questions}
 
 
 def setup() -> Contribution:

@@ -1,7 +1,7 @@
 """short drafts: the drafts of the short flows on the form engine (/call)
 
-Revision ID: 0010_short_drafts
-Revises: 0009_privacy
+Revision ID: 0011_short_drafts
+Revises: 0010_discarded_drafts
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0010_short_drafts"
-down_revision: str | Sequence[str] | None = "0009_privacy"
+revision: str = "0011_short_drafts"
+down_revision: str | Sequence[str] | None = "0010_discarded_drafts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.Column("answers", sa.JSON(), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        # Discarded drafts are deleted: on SQLite an id is never given again (0010).
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_short_draft_person_form_status", "short_draft", ["person_id", "form", "status"]

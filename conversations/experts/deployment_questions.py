@@ -1,0 +1,113 @@
+"""The questions a coordinator answers to register a deployment (/deploy): the expert, their
+model, the partnership, the dates and how often progress is reported, with the checks on an EOI
+reference and on the dates; the conversation around them is conversations.experts.deployment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.i18n import N_, _
+from bot.questions import Kind, Option, Question
+from bot.vocabulary import EXPERT_MODELS
+
+MODELS = (
+    *EXPERT_MODELS,
+    Option("authority_staff", N_("Staff of a German authority (Verwaltungspartnerschaft)")),
+)
+INTERVALS = (Option("monthly", N_("Monthly")), Option("quarterly", N_("Quarterly")))
+EOI_REFERENCE = re.compile(r"^EOI-\d{4}-\d{4,}$")
+
+
+def _eoi_reference_shape(answers: Mapping[str, Any], value: Any) -> str | None:
+    if isinstance(value, str) and not EOI_REFERENCE.match(value.strip().upper()):
+        return _("A reference looks like EOI-2026-0001. Please check it, or skip this question.")
+    return None
+
+
+def _end_after_start(answers: Mapping[str, Any], value: Any) -> str | None:
+    start = answers.get("start_date")
+    if isinstance(value, str) and isinstance(start, str) and value <= start:
+        return _("The end must come after the start. Please check the date.")
+    return None
+
+
+QUESTIONS = (
+    Question(
+        "expert_name",
+        Kind.TEXT,
+        N_("Expert"),
+        N_("What is the expert's full name?"),
+        N_("Jonas Becker"),
+    ),
+    Question(
+        "expert_model",
+        Kind.CHOICE,
+        N_("Expert model"),
+        N_("In which model is the expert deployed?"),
+        options=MODELS,
+    ),
+    Question(
+        "eoi_reference",
+        Kind.TEXT,
+        N_("Expression of interest"),
+        N_("Which expression of interest does the deployment come from? Type its reference."),
+        N_("EOI-2026-0001"),
+        max_length=32,
+        optional=True,
+        words=False,  # a reference, checked for its own shape
+        check=_eoi_reference_shape,
+    ),
+    Question(
+        "partnership",
+        Kind.TEXT,
+        N_("Partnership"),
+        N_("Which partnership is it? Name both partners."),
+        N_("Stadt Bonn – Cape Coast Metropolitan Assembly"),
+        max_length=500,
+    ),
+    Question(
+        "country",
+        Kind.COUNTRY,
+        N_("Country"),
+        N_("In which country does the expert work? Type its name."),
+        N_("Ghana — or part of the name, e.g. “Gha”"),
+        exclude_countries=frozenset({"DE"}),
+    ),
+    Question(
+        "city",
+        Kind.TEXT,
+        N_("City"),
+        N_("In which city or municipality?"),
+        N_("Cape Coast"),
+    ),
+    Question(
+        "start_date",
+        Kind.DATE,
+        N_("Start"),
+        N_("When does (or did) the deployment start?"),
+        N_("01.02.2027 or 2027-02-01"),
+        future=True,
+    ),
+    Question(
+        "end_date",
+        Kind.DATE,
+        N_("End"),
+        N_("When does it end? Skip for the usual two years."),
+        N_("31.01.2029"),
+        future=True,
+        past=False,  # a deployment that is already over has nothing left to report
+        optional=True,
+        check=_end_after_start,
+    ),
+    Question(
+        "interval",
+        Kind.CHOICE,
+        N_("Progress reports"),
+        N_("How often should the expert send a progress report?"),
+        options=INTERVALS,
+        columns=2,
+    ),
+)
