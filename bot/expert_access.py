@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import Menu, MenuItem
+from bot.buttons.menu import Menu, MenuItem
 from bot.i18n import _, render
 from bot.messaging import acknowledge, reply
 from bot.services import services

@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 from bot import countries, form_kinds
 from bot.active_flow import activate
 from bot.answer_checks import check_text, option_typed, too_early, unknown_command
-from bot.callbacks import FormAction
+from bot.buttons.form import FormAction
 from bot.forms import (
     SUMMARY,
     Form,

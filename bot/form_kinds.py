@@ -140,7 +140,7 @@ def read_answer(
     elif kind == "date":
         value, problem = read_date(question, text, today)
     else:
-        value, problem = text, None
+        value, problem = question.read(text) if question.read else (text, None)
     if problem is None and question.check is not None:
         problem = question.check(answers, value)
     return (None, problem) if problem else (value, None)

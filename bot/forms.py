@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import form_kinds
-from bot.callbacks import FormAction, FormButton
+from bot.buttons.form import FormAction, FormButton
 from bot.i18n import N_, _, country_name
 from bot.messaging import (
     Button,
@@ -144,8 +144,8 @@ AnyForm: TypeAlias = "Form[Any]"
 # -- showing values -----------------------------------------------------------------------------
 def display(question: Question, value: Any) -> str:
     """An answer as the reader sees it, in their language (not yet HTML-escaped)."""
-    if value is None or value == "" or value == []:
-        return "—"
+    if question.show is not None or value is None or value == "" or value == []:
+        return question.show(value) if question.show is not None else "—"
     labels = {o.value: _(o.label) for o in question.options}
     if question.kind == Kind.CHOICE:
         return labels.get(value, str(value))

@@ -6,7 +6,7 @@ decision, and a conversation that offers itself here adds one line.
 
 from __future__ import annotations
 
-from bot.callbacks import Menu, MenuItem
+from bot.buttons.menu import Menu, MenuItem
 from bot.i18n import N_, _
 from bot.messaging import Button
 

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot import form_buttons, forms
 from bot.active_flow import active_flow
-from bot.callbacks import FormAction
+from bot.buttons.form import FormAction
 from bot.contributions import OpenForm
 from bot.forms import AnyForm, Draft
 from bot.i18n import _, render

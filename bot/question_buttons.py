@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import countries
 from bot.answer_checks import too_early
-from bot.callbacks import FormAction
+from bot.buttons.form import FormAction
 from bot.form_answers import ask, save, save_choice, today
 from bot.forms import AnyForm, Kind, Question
 from bot.i18n import _

@@ -58,3 +58,8 @@ class Question:
     past: bool = True  # DATE: whether a date before today is allowed
     # A check against the other answers (e.g. women ≤ total): why the value is refused, or None.
     check: Callable[[Mapping[str, Any], Any], str | None] | None = None
+    # TEXT: the form's own reading of the text (e.g. a list of countries): (value, None), or
+    # (None, why it cannot be taken); and how that value reads in the summary.
+    read: Callable[[str], tuple[Any, str | None]] | None = None
+    show: Callable[[Any], str] | None = None
+    skip_label: str | None = None  # msgid of an optional question's Skip (also once answered)

@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.dates import format_date, format_time
 
-from bot.callbacks import Reminder, ReminderAction
+from bot.buttons.deadlines import Reminder, ReminderAction
 from bot.contributions import Action, Contribution, Prepared
 from bot.i18n import _, current_language, format_day, render, use_language
 from bot.messaging import Button

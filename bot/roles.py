@@ -16,7 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import Menu, MenuItem
+from bot.buttons.menu import Menu, MenuItem
 from bot.i18n import N_, _
 from bot.messaging import acknowledge, reply
 from bot.services import services

@@ -5,7 +5,7 @@ Skip, Back and Cancel), or the summary with an edit button per answer and Submit
 from __future__ import annotations
 
 from bot import form_kinds
-from bot.callbacks import FormAction
+from bot.buttons.form import FormAction
 from bot.forms import (
     SUMMARY,
     Form,
@@ -87,8 +87,9 @@ def question_view(
     if keep:
         rows.append([(_("Keep current answer"), data(form, draft, FormAction.KEEP))])
     if question.optional and question.kind != Kind.ATTACHMENTS:
-        if value in (None, [], ""):
-            rows.append([(_("Skip"), data(form, draft, FormAction.SKIP))])
+        if value in (None, [], "") or question.skip_label:
+            skip = _(question.skip_label) if question.skip_label else _("Skip")
+            rows.append([(skip, data(form, draft, FormAction.SKIP))])
         else:  # an optional answer can be taken back, not only replaced
             rows.append([(_("🗑 Remove this answer"), data(form, draft, FormAction.SKIP))])
     rows.append(nav_row(form, draft))

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries, form_buttons, i18n
 from bot.active_flow import active_flow
-from bot.callbacks import LanguageChosen, Menu, MenuItem
+from bot.buttons.menu import LanguageChosen, Menu, MenuItem
 from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render, set_language

@@ -67,6 +67,8 @@ class DraftRepository(Generic[Row, DraftT]):
     blank: Mapping[str, Any] = field(default_factory=dict)
     # The newest draft first by this column (a draft edited again comes back to the top).
     newest: str = "id"
+    # Columns every draft of this kind has, in a table shared by several kinds (its form's name).
+    scope: Mapping[str, Any] = field(default_factory=dict)
 
     # -- what the form engine calls (bot.forms.DraftStore) -----------------------------------
     def save(
@@ -129,6 +131,7 @@ class DraftRepository(Generic[Row, DraftT]):
             .where(
                 col(getattr(self.table, self.owner)) == owner_id,
                 col(self.table.status) == self.draft,
+                *self._scoped(),
             )
             .order_by(col(getattr(self.table, self.newest)).desc(), col(self.table.id).desc())
             .limit(1)
@@ -152,11 +155,12 @@ class DraftRepository(Generic[Row, DraftT]):
                 select(self.table).where(
                     col(getattr(self.table, self.owner)) == owner_id,
                     col(self.table.status) == self.draft,
+                    *self._scoped(),
                 )
             ).scalars():
                 session.delete(older)
             session.flush()
-        values: dict[str, Any] = {self.owner: owner_id, "step": step, **columns}
+        values: dict[str, Any] = {self.owner: owner_id, "step": step, **self.scope, **columns}
         row = self.table(**values, **{"created_at": now, "updated_at": now})
         session.add(row)
         session.commit()
@@ -180,6 +184,9 @@ class DraftRepository(Generic[Row, DraftT]):
         for key, convert in self.to_answer.items():
             found[key] = convert(found[key])
         return found
+
+    def _scoped(self) -> list[Any]:
+        return [col(getattr(self.table, name)) == value for name, value in self.scope.items()]
 
     @staticmethod
     def _place(row: Row, *, step: str, editing: bool, paused: bool) -> None:

@@ -34,7 +34,7 @@ from storage.models import (
     table_of,
 )
 from storage.privacy_tables import ErasureLog
-from storage.reminders_tables import NotificationPreference, PendingEntry
+from storage.reminders_tables import NotificationPreference, PendingEntry, ShortDraft
 
 # What replaces a personal value in a record the programme keeps.
 ERASED = "[erased]"
@@ -175,6 +175,7 @@ def _delete_drafts(session: Session, person_id: int) -> int:
             col(Deployment.status) == DeploymentStatus.DRAFT,
         ),
         delete(PendingEntry).where(col(PendingEntry.person_id) == person_id),
+        delete(ShortDraft).where(col(ShortDraft.person_id) == person_id),
         delete(InvitationAttempts).where(col(InvitationAttempts.person_id) == person_id),
         delete(NotificationPreference).where(col(NotificationPreference.person_id) == person_id),
         delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == person_id),

@@ -1,4 +1,5 @@
-"""The tables of reminders: calls for expressions of interest, notification choices, typed steps."""
+"""The tables of reminders: calls for expressions of interest, notification choices, typed steps
+and the short flows' drafts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
-from storage.models import UTCDateTime, utcnow
+from storage.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 
 
 class CallStatus:
@@ -52,4 +53,25 @@ class PendingEntry(SQLModel, table=True):
     flow: str = Field(max_length=16)  # call | deadline | zone
     step: str = Field(max_length=32)
     answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# Table: a short flow's draft on the form engine (a coordinator's /call), its answers in one
+# JSON value: a restart loses nothing already entered.
+class ShortDraft(SQLModel, table=True):
+    __tablename__ = "short_draft"
+    __table_args__ = (
+        Index("ix_short_draft_person_form_status", "person_id", "form", "status"),
+        NEVER_REUSED_IDS,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_type=BigInteger, foreign_key="person.id")
+    form: str = Field(max_length=16)  # call
+    status: str = Field(default="open", max_length=16)  # open | done | discarded
+    step: str = Field(default="", max_length=48)
+    editing: bool = False
+    paused: bool = False
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

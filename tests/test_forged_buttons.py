@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot import callbacks
+from bot.buttons import advisor, coordination, deadlines, experts, menu, partners, privacy
+from bot.buttons.form import FormAction, FormButton
+from bot.callbacks import CallbackData
 from bot.offline import BotMessage
 from storage.advisor_tables import AdvisorSession
 from storage.experts_tables import ActivityReport, Deployment, ProgressReport
@@ -368,8 +370,14 @@ OLD_BUTTONS = [
 
 
 def test_old_buttons_are_understood_and_packed_the_same():
-    forms = {callbacks.FormButton.of_form(prefix) for prefix in ("f", "rep", "prg", "dep", "adv")}
-    kinds = {*callbacks.CallbackData.__subclasses__(), *forms} - {callbacks.FormButton}
+    features = (advisor, coordination, deadlines, experts, menu, partners, privacy)
+    kinds = {
+        kind
+        for feature in features
+        for kind in vars(feature).values()
+        if isinstance(kind, type) and issubclass(kind, CallbackData) and kind is not CallbackData
+    }
+    kinds |= {FormButton.of_form(prefix) for prefix in ("f", "rep", "prg", "dep", "adv")}
     for data in OLD_BUTTONS:
         found = [value for kind in kinds if (value := kind.unpack(data)) is not None]
         assert len(found) == 1, (data, found)
@@ -390,15 +398,15 @@ def test_old_buttons_are_understood_and_packed_the_same():
     ],
 )
 def test_ids_out_of_range_or_not_ascii_digits_are_refused(data):
-    assert callbacks.Reminder.unpack(data) is None
-    assert callbacks.Reminder.unpack("rem|a|" + str(2**63 - 1)) is not None
+    assert deadlines.Reminder.unpack(data) is None
+    assert deadlines.Reminder.unpack("rem|a|" + str(2**63 - 1)) is not None
 
 
 def test_a_form_button_packed_from_values_is_the_same_as_built():
-    kind = callbacks.FormButton.of_form("rep")
+    kind = FormButton.of_form("rep")
     for values in [
-        (1, "3", callbacks.FormAction("b"), ""),
-        (2**62, "s", callbacks.FormAction("x"), "7"),
+        (1, "3", FormAction("b"), ""),
+        (2**62, "s", FormAction("x"), "7"),
     ]:
         assert kind.pack_values(*values) == kind(*values).pack()
         assert kind.unpack(kind.pack_values(*values)) == kind(*values)

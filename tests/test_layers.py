@@ -21,7 +21,8 @@ def test_the_import_contracts_are_kept():
 
 
 def test_every_module_of_bot_has_its_layer():
-    """A new module in bot/ is either wiring (top layer) or engine (checked not to reach up)."""
+    """A new module or package in bot/ is either wiring (top layer) or engine (checked not to
+    reach up)."""
     config = configparser.ConfigParser()
     config.read(ROOT / ".importlinter")
     wiring = {
@@ -32,5 +33,6 @@ def test_every_module_of_bot_has_its_layer():
     modules = {
         f"bot.{path.stem}" for path in (ROOT / "bot").glob("*.py") if path.stem != "__init__"
     }
+    modules |= {f"bot.{path.parent.name}" for path in (ROOT / "bot").glob("*/__init__.py")}
     assert modules == wiring | engine, modules ^ (wiring | engine)
     assert not wiring & engine

@@ -12,15 +12,10 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler
 
 from bot import i18n
-from bot.callbacks import (
-    Menu,
-    MenuItem,
-    OlderButton,
-    ProgrammeChosen,
-    ProgrammeConfirmed,
-    Reminder,
-    ReminderAction,
-)
+from bot.buttons.deadlines import Reminder, ReminderAction
+from bot.buttons.menu import Menu, MenuItem
+from bot.buttons.partners import ProgrammeChosen, ProgrammeConfirmed
+from bot.callbacks import OlderButton
 from bot.routing import REFUSE, ButtonRouter, button_prefix
 from bot.telegram_bot import keyboard_json
 from storage.db import Database, on_connection

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import Choice, Decision
+from bot.buttons.partners import Choice, Decision
 from conversations.partners import whole
 from storage.models import ExpressionOfInterest
 from tests.conftest import COORDINATORS

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from bot.callbacks import NewLink, ReportAction, ReportButton
+from bot.buttons.experts import NewLink, ReportAction, ReportButton
 from bot.export_command import workbook_sheets
 from bot.export_sheets import tables
 from storage import programmes, statistics

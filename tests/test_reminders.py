@@ -649,7 +649,8 @@ async def test_call_reminds_people_with_a_draft_and_submission_stops_it(bot, clo
     await kim.click("Fachkräftefonds (expert fund for municipal partnerships)")
     await kim.send("10.12.2026")
     await kim.click("🌍 All countries")
-    assert "Please check the call" in kim.last.text
+    assert "Please check your answers" in kim.last.text
+    assert "Partner countries:</b> all" in kim.last.text
     await kim.click("✅ Open the call")
     assert "People with an unsubmitted draft who get reminders now: 1" in kim.last.text
     clock.now = utc(2026, 12, 3, 8, 0)
@@ -692,7 +693,8 @@ async def test_call_refuses_a_past_closing_date_politely(bot):
     await kim.send("/call")
     await kim.click("Fachkräftefonds (kommunale Partnerschaften)")
     await kim.send("01.01.2020")
-    assert "Der Einsendeschluss liegt in der Vergangenheit" in kim.last.text
+    assert "ist schon vorbei. Bitte geben Sie ein Datum ab heute an." in kim.last.text
+    assert "Einsendeschluss" in kim.last.text  # the question is asked again, step 2 of 3
     await kim.send("morgen")
     assert "kann ich nicht als Datum lesen" in kim.last.text
 
@@ -1024,9 +1026,9 @@ async def test_call_and_deadline_have_back_and_keep_the_summary_on_typed_text(bo
     await kim.click("Fachkräftefonds (kommunale Partnerschaften)")
     await kim.send("10.12.2026")
     await kim.click("🌍 Alle Länder")
-    assert "Bitte prüfen Sie den Aufruf" in kim.last.text
+    assert "Bitte prüfen Sie Ihre Antworten" in kim.last.text
     await kim.send("Ghana")  # the summary waits for a button: it is shown again, unchanged
-    assert "Bitte prüfen Sie den Aufruf" in kim.last.text and "Ghana" not in kim.last.text
+    assert "Bitte prüfen Sie Ihre Antworten" in kim.last.text and "Ghana" not in kim.last.text
     await kim.click("◀️ Zurück")
     await kim.send("Ghana, Kenia")
     assert "Ghana" in kim.last.text and "Kenia" in kim.last.text

@@ -14,15 +14,9 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import advisor, form_answers
 from bot.advisor import MODEL_LABELS, MODELS, Recommendation, Rule
-from bot.callbacks import (
-    AdvisorAction,
-    AdvisorButton,
-    BackToQuestion,
-    ForgedButton,
-    Menu,
-    MenuItem,
-    ModelTaken,
-)
+from bot.buttons.advisor import AdvisorAction, AdvisorButton, BackToQuestion, ModelTaken
+from bot.buttons.menu import Menu, MenuItem
+from bot.callbacks import ForgedButton
 from bot.forms import SUMMARY, AnyForm, Draft
 from bot.i18n import _, country_name, current_language, render
 from bot.main_menu import main_menu_rows

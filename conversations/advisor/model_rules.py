@@ -21,7 +21,8 @@ from bot.advisor import (
     TO_BE_CONFIRMED,
     Rule,
 )
-from bot.callbacks import ForgedButton, RuleReasonAsked, RulesCountry, RuleToggled
+from bot.buttons.advisor import RuleReasonAsked, RulesCountry, RuleToggled
+from bot.callbacks import ForgedButton
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, country_name, current_language, format_moment, language_name, render
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply

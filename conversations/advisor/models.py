@@ -23,7 +23,9 @@ from telegram.ext import (
 from bot import advisor, form_answers, form_buttons, model_profiles
 from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
-from bot.callbacks import AdvisorAction, AdvisorButton, FormAction, FormButton, Menu, MenuItem
+from bot.buttons.advisor import AdvisorAction, AdvisorButton
+from bot.buttons.form import FormAction, FormButton
+from bot.buttons.menu import Menu, MenuItem
 from bot.contributions import Contribution, OpenForm
 from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form, position
 from bot.i18n import N_, _, render

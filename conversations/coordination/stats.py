@@ -15,7 +15,7 @@ from telegram import InputMediaPhoto, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.callbacks import StatsPeriodChosen
+from bot.buttons.coordination import StatsPeriodChosen
 from bot.contributions import Contribution
 from bot.i18n import N_, _, current_language, render
 from bot.messaging import Button, acknowledge, flush_closing, replace, reply

@@ -1,102 +1,38 @@
 """/call (coordinators): open a call for expressions of interest — programme, closing date,
-optional partner countries; everyone with an unsubmitted draft for it gets reminded."""
+optional partner countries; everyone with an unsubmitted draft for it gets reminded.
+
+A form of the one form engine (bot.forms): its draft waits in the database (a restart loses
+nothing), Back, Cancel (pause), the summary's edits and a wrong answer's re-ask are the engine's.
+"""
 
 from __future__ import annotations
 
-import html
-from datetime import date
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import countries, entries
-from bot.callbacks import CallProgramme, CallStep, EntryButton
-from bot.contributions import Contribution, TypedStep
-from bot.i18n import _, country_name, render
+from bot import countries, form_answers, form_buttons
+from bot.buttons.deadlines import CallProgramme, CallStep, EntryButton
+from bot.buttons.form import FormButton
+from bot.contributions import Contribution, OpenForm
+from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.i18n import N_, _, country_name, render
 from bot.main_menu import main_menu_rows
-from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
+from bot.questions import Kind, Option, Question
 from bot.roles import coordinators_only
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
-from storage import calls
-from storage.local_time import DEFAULT_ZONE, end_of_day, local
-from storage.preferences import Entry
-
-FLOW = "call"
+from storage import call_drafts as store
+from storage.local_time import DEFAULT_ZONE
 
 
-def _cancel_row() -> list[Button]:
-    return [(_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack())]
-
-
-def _nav_row() -> list[Button]:
-    return [
-        (_("◀️ Back"), EntryButton(CallStep.BACK).pack()),
-        (_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack()),
-    ]
-
-
-async def call_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Asks for the programme of the call (step 1 of 3)."""
-    await acknowledge(update)
-    assert update.effective_user is not None
-    # A new /call starts anew: a step of an earlier, unfinished one must not take the next text.
-    await entries.finish(context, update.effective_user.id)
-    rows: list[list[Button]] = [
-        [(_(label), CallProgramme(code).pack())] for code, label in PROGRAMMES.items()
-    ]
-    rows.append(_cancel_row())
-    await reply(update, context, render("deadlines/call_programme"), rows)
-
-
-async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stores the programme and asks for the closing date (step 2 of 3)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    await acknowledge(update)
-    await close_buttons(update)
-    programme = CallProgramme.of(update).programme
-    if programme not in PROGRAMMES:
-        note = _("That button no longer works. Please send {command} again.")
-        await reply(update, context, note.format(command="/call"))
-        return
-    await entries.wait_for(
-        context, update.effective_user.id, FLOW, "date", {"programme": programme}
-    )
-    await reply(update, context, render("deadlines/call_date"), [_nav_row()])
-
-
-async def call_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
-) -> None:
-    """Takes the closing date (then asks for countries) or the countries (then the summary)."""
-    user = update.effective_user
-    assert user is not None
-    if entry.step == "confirm":  # the summary waits for a button, not for text
-        await _summary(update, context, entry.answers)
-        return
-    if entry.step == "date":
-        day = entries.parse_day(text)
-        today = local(services(context).clock(), DEFAULT_ZONE).date()
-        if day is None:
-            problem = _("I can't read “{text}” as a date. Please type it like 31.01.2027.").format(
-                text=html.escape(text[:40])
-            )
-        elif day < today:
-            problem = _("The closing date lies in the past. Please type a date from today on.")
-        else:
-            problem = None
-        if problem:
-            await reply(update, context, problem, [_nav_row()])
-            return
-        assert day is not None
-        answers = {**entry.answers, "date": day.isoformat()}
-        await entries.wait_for(context, user.id, FLOW, "countries", answers)
-        await _ask_countries(update, context)
-        return
+def _countries_read(text: str) -> tuple[Any, str | None]:
+    """Partner countries typed by name, separated by commas: their codes, or why not."""
     codes, unknown = [], []
     for part in (p.strip() for p in text.replace(";", ",").split(",")):
         if not part:
@@ -111,118 +47,158 @@ async def call_typed(
         else:
             unknown.append(part)
     if unknown or not codes:
-        note = _(
+        return None, _(
             "I couldn't tell which country “{text}” is. Please type full country names separated by commas, e.g. “Ghana, Kenya”."
-        ).format(text=html.escape(", ".join(unknown)[:80] or text[:80]))
-        await reply(
-            update,
-            context,
-            note,
-            [[(_("🌍 All countries"), EntryButton(CallStep.ALL_COUNTRIES).pack())], _nav_row()],
-        )
-        return
-    await _summary(update, context, {**entry.answers, "countries": sorted(set(codes))})
+        ).format(text=", ".join(unknown)[:80] or text[:80])
+    return sorted(set(codes)), None
 
 
-async def _ask_countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rows = [[(_("🌍 All countries"), EntryButton(CallStep.ALL_COUNTRIES).pack())], _nav_row()]
-    await reply(update, context, render("deadlines/call_countries"), rows)
+def _countries_shown(value: Any) -> str:
+    """The partner countries by name; none (skipped): all."""
+    return ", ".join(country_name(code) for code in value) if value else _("all")
 
 
-async def call_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Goes one step back in /call (the answers before it are kept)."""
-    entry = await entries.pressed_step(update, context, FLOW, "/call")
-    if entry is None:
-        return
-    user = update.effective_user
-    assert user is not None
-    if entry.step == "date":
-        await call_requested(update, context)
-        return
-    if entry.step == "countries":
-        answers = {k: v for k, v in entry.answers.items() if k != "date"}
-        await entries.wait_for(context, user.id, FLOW, "date", answers)
-        await reply(update, context, render("deadlines/call_date"), [_nav_row()])
-        return
-    answers = {k: v for k, v in entry.answers.items() if k != "countries"}
-    await entries.wait_for(context, user.id, FLOW, "countries", answers)
-    await _ask_countries(update, context)
+QUESTIONS = (
+    Question(
+        "programme",
+        Kind.CHOICE,
+        N_("Programme"),
+        N_(
+            "For which programme? Everyone with an unsubmitted draft for it will be reminded 7 days and 1 day before the closing date and on the day."
+        ),
+        options=tuple(Option(code, label) for code, label in PROGRAMMES.items()),
+    ),
+    Question(
+        "date",
+        Kind.DATE,
+        N_("Closing date"),
+        N_(
+            "What is the closing date? Expressions of interest are due by 23:59 German time that day."
+        ),
+        N_("31.01.2027"),
+        future=True,
+        past=False,
+    ),
+    Question(
+        "countries",
+        Kind.TEXT,
+        N_("Partner countries"),
+        N_(
+            "Is the call only for some partner countries? Type them separated by commas, or press “All countries”."
+        ),
+        N_("Ghana, Kenya"),
+        optional=True,
+        read=_countries_read,
+        show=_countries_shown,
+        skip_label=N_("🌍 All countries"),
+    ),
+)
 
 
-async def all_countries_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """No country limit; shows the summary."""
-    entry = await entries.pressed_step(update, context, FLOW, "/call", ("countries", "confirm"))
-    if entry is None:
-        return
-    await _summary(update, context, {**entry.answers, "countries": []})
-
-
-async def _summary(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
-) -> None:
-    assert update.effective_user is not None
-    await entries.wait_for(context, update.effective_user.id, FLOW, "confirm", answers)
-    text = render(
-        "deadlines/call_summary",
-        programme=_(PROGRAMMES[answers["programme"]]),
-        closes=date.fromisoformat(answers["date"]),
-        countries=[country_name(c) for c in answers["countries"]],
-    )
-    rows = [[(_("✅ Open the call"), EntryButton(CallStep.CONFIRMED).pack())], _nav_row()]
-    await reply(update, context, text, rows)
-
-
-async def call_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def call_submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     """Opens the call; the people with a matching draft get their deadline and reminders."""
-    entry = await entries.pressed_step(update, context, FLOW, "/call", ("confirm",))
-    if entry is None:
-        return
-    user = update.effective_user
-    assert user is not None
     svc = services(context)
-    call = await svc.db.run(
-        calls.open_call,
-        programme=entry.answers["programme"],
-        closes_at=end_of_day(date.fromisoformat(entry.answers["date"]), DEFAULT_ZONE),
-        countries=entry.answers["countries"],
-        created_by=user.id,
-        now=svc.clock(),
-    )
-    await entries.finish(context, user.id)
+    call = await svc.db.run(store.open_from_draft, draft_id=draft.id, now=svc.clock())
+    form_answers.remember(context, FORM, None)
+    if call is None:
+        note = _("That button no longer works. Please send {command} again.")
+        await reply(update, context, note.format(command="/call"))
+        return
     await reply(
         update, context, render("deadlines/call_opened", people=call.people), main_menu_rows()
     )
     wake_dispatcher(context)
 
 
-async def flow_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Ends /call or /deadline without saving anything."""
+async def call_discarded(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Nothing was opened."""
+    await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
+
+
+FORM = Form(
+    name="call",
+    title=N_("Open a call for expressions of interest"),
+    questions=QUESTIONS,
+    store=DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft),
+    on_submit=call_submitted,
+    on_discarded=call_discarded,
+    prefix="call",
+    slot="call",
+    submit_label=N_("✅ Open the call"),
+    zone_of=lambda draft: DEFAULT_ZONE,  # the closing day is a German day (23:59 German time)
+)
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The coordinator's /call in progress (cached in this process after the first look-up)."""
+    svc = services(context)
+    return await form_answers.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
+    )
+
+
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[AnyForm, Draft] | None:
+    """The person's /call with its form, for the menu, /cancel and pausing."""
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
+
+
+async def call_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A new /call (an unfinished one is dropped: a call is three answers, quickly given)."""
     await acknowledge(update)
     await close_buttons(update)
     assert update.effective_user is not None
-    await entries.finish(context, update.effective_user.id)
-    await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
+    await pause_other_forms(update, context, keep=FORM.slot)
+    svc = services(context)
+    draft = await svc.db.run(
+        store.start_draft,
+        person_id=update.effective_user.id,
+        step=FORM.first_step(),
+        now=svc.clock(),
+    )
+    form_answers.remember(context, FORM, draft)
+    await form_answers.ask(update, context, FORM, draft)
+
+
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the coordinator's own /call to the form (role checked again)."""
+    assert update.effective_user is not None
+    draft = await current_draft(context, update.effective_user.id)
+    gone = _("This button belongs to a form that was already submitted or discarded.")
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+
+
+async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button of /call from before it was a form (`dl|cp|…`, `dl|ca`, `dl|cb`, `dl|cy`)."""
+    await acknowledge(update)
+    await close_buttons(update)
+    note = _("That button no longer works. Please send {command} again.")
+    await reply(update, context, note.format(command="/call"))
 
 
 def setup() -> Contribution:
     """/call and its buttons (group 0)."""
+    older = [
+        CallProgramme.pattern(),
+        *(EntryButton.pattern(step=s) for s in (CallStep.ALL_COUNTRIES, CallStep.BACK)),
+        EntryButton.pattern(step=CallStep.CONFIRMED),
+    ]
     handlers: list[Handler] = [
         CommandHandler("call", coordinators_only(call_requested)),
-        CallbackQueryHandler(coordinators_only(programme_chosen), pattern=CallProgramme.pattern()),
         CallbackQueryHandler(
-            coordinators_only(all_countries_chosen),
-            pattern=EntryButton.pattern(step=CallStep.ALL_COUNTRIES),
+            coordinators_only(form_button_pressed),
+            pattern=FormButton.of_form(FORM.prefix).pattern(),
         ),
-        CallbackQueryHandler(
-            coordinators_only(call_confirmed), pattern=EntryButton.pattern(step=CallStep.CONFIRMED)
-        ),
-        CallbackQueryHandler(
-            coordinators_only(call_back_pressed), pattern=EntryButton.pattern(step=CallStep.BACK)
-        ),
-        CallbackQueryHandler(
-            coordinators_only(flow_cancelled), pattern=EntryButton.pattern(step=CallStep.CANCEL)
+        *(
+            CallbackQueryHandler(coordinators_only(older_button_pressed), pattern=pattern)
+            for pattern in older
         ),
     ]
     return Contribution(
-        handlers, typed_steps={FLOW: TypedStep(coordinators_only(call_typed), "/call")}
+        handlers,
+        open_forms=[
+            OpenForm(FORM.slot, _open_draft, coordinators_only=True, answered_by="experts")
+        ],
     )

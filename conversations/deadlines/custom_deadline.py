@@ -12,10 +12,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
-from bot.callbacks import CallStep, EntryButton, PersonPicked
+from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _, ngettext, render
-from bot.messaging import Button, reply
+from bot.main_menu import main_menu_rows
+from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only, my_programmes
@@ -234,8 +235,17 @@ async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     wake_dispatcher(context)
 
 
+async def deadline_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ends /deadline without saving anything."""
+    await acknowledge(update)
+    await close_buttons(update)
+    assert update.effective_user is not None
+    await entries.finish(context, update.effective_user.id)
+    await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
+
+
 def setup() -> Contribution:
-    """/deadline and its confirm button (group 0)."""
+    """/deadline and its buttons (group 0)."""
     handlers: list[Handler] = [
         CommandHandler("deadline", coordinators_only(deadline_requested)),
         CallbackQueryHandler(
@@ -246,6 +256,9 @@ def setup() -> Contribution:
         CallbackQueryHandler(
             coordinators_only(deadline_back_pressed),
             pattern=EntryButton.pattern(step=CallStep.DEADLINE_BACK),
+        ),
+        CallbackQueryHandler(
+            coordinators_only(deadline_cancelled), pattern=EntryButton.pattern(step=CallStep.CANCEL)
         ),
     ]
     return Contribution(

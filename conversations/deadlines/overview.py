@@ -8,7 +8,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reminders
-from bot.callbacks import Menu, MenuItem, Reminder, ReminderAction
+from bot.buttons.deadlines import Reminder, ReminderAction
+from bot.buttons.menu import Menu, MenuItem
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply

@@ -10,7 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import countries, entries
-from bot.callbacks import DigestChosen, Menu, MenuItem, SettingsAction, SettingsButton, ZoneChosen
+from bot.buttons.deadlines import DigestChosen, SettingsAction, SettingsButton, ZoneChosen
+from bot.buttons.menu import Menu, MenuItem
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply

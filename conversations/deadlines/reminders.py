@@ -8,7 +8,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import reminders
-from bot.callbacks import ForgedButton, OlderButton, Reminder, ReminderAction
+from bot.buttons.deadlines import Reminder, ReminderAction
+from bot.callbacks import ForgedButton, OlderButton
 from bot.contributions import Contribution
 from bot.i18n import _
 from bot.main_menu import main_menu_rows

@@ -9,7 +9,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, form_buttons
-from bot.callbacks import DeploymentsButton, FormAction, FormButton, NewLink, Section
+from bot.buttons.experts import DeploymentsButton, NewLink, Section
+from bot.buttons.form import FormAction, FormButton
 from bot.contributions import Contribution, OpenForm
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render

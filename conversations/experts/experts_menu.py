@@ -12,7 +12,8 @@ from telegram.ext import (
 
 from bot import form_answers
 from bot.active_flow import is_active
-from bot.callbacks import DeploymentsButton, Menu, MenuItem, ProgressButton, ReportsButton, Section
+from bot.buttons.experts import DeploymentsButton, ProgressButton, ReportsButton, Section
+from bot.buttons.menu import Menu, MenuItem
 from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.callbacks import (
+from bot.buttons.experts import (
     InvitationAnswer,
     InvitationPressed,
     ProgressButton,

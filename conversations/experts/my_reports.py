@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, forms
 from bot.albums import file_name, send_albums
-from bot.callbacks import ReportAction, ReportButton, ReportsButton, Section
+from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Contribution
 from bot.expert_access import expert_or_explain
 from bot.i18n import N_, _, ngettext, render

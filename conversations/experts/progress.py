@@ -9,7 +9,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import FormAction, FormButton, ProgressButton, Section
+from bot.buttons.experts import ProgressButton, Section
+from bot.buttons.form import FormAction, FormButton
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import AnyForm, Draft, DraftStore, Form

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_kinds, forms
-from bot.callbacks import QuickChoice, QuickReport, QuickReportList, ReportsButton, Section
+from bot.buttons.experts import QuickChoice, QuickReport, QuickReportList, ReportsButton, Section
 from bot.contributions import Contribution
 from bot.expert_access import expert_of
 from bot.i18n import _, render

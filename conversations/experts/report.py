@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import FormAction, FormButton, ReportAction, ReportButton, ReportsButton, Section
+from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
+from bot.buttons.form import FormAction, FormButton
 from bot.contributions import Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import AnyForm, Draft, DraftStore, Form

@@ -16,7 +16,9 @@ from telegram.ext import (
 
 from bot import advisor, form_answers, form_buttons, forms
 from bot.active_flow import is_active
-from bot.callbacks import FormButton, Menu, MenuItem, ProgrammeChosen, ProgrammeConfirmed
+from bot.buttons.form import FormButton
+from bot.buttons.menu import Menu, MenuItem
+from bot.buttons.partners import ProgrammeChosen, ProgrammeConfirmed
 from bot.contributions import Contribution, OpenForm
 from bot.forms import AnyForm, Draft
 from bot.i18n import _, render

@@ -10,7 +10,8 @@ from telegram.ext import (
 )
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import Menu, MenuItem, ProgrammeChosen
+from bot.buttons.menu import Menu, MenuItem
+from bot.buttons.partners import ProgrammeChosen
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, current_language, render
 from bot.main_menu import main_menu_rows

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import forms
-from bot.callbacks import Menu, MenuItem
+from bot.buttons.menu import Menu, MenuItem
 from bot.contributions import Contribution
 from bot.i18n import _, render
 from bot.main_menu import main_menu_rows

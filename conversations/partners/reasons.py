@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import entries
-from bot.callbacks import ReasonAction, ReasonButton
+from bot.buttons.partners import ReasonAction, ReasonButton
 from bot.contributions import Contribution, TypedStep
 from bot.i18n import _
 from bot.messaging import Button, acknowledge, replace, reply

@@ -12,7 +12,8 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.callbacks import Choice, Decision, ForgedButton
+from bot.buttons.partners import Choice, Decision
+from bot.callbacks import ForgedButton
 from bot.contributions import Contribution
 from bot.i18n import _, current_language, render, use_language
 from bot.main_menu import main_menu_rows

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import form_answers, form_buttons, forms
-from bot.callbacks import Revise, ReviseConfirmed
+from bot.buttons.partners import Revise, ReviseConfirmed
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render, use_language
 from bot.main_menu import main_menu_rows

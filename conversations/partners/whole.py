@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import forms, long_text
-from bot.callbacks import HistoryAction, SubmissionButton
+from bot.buttons.partners import HistoryAction, SubmissionButton
 from bot.contributions import Contribution
 from bot.i18n import N_, _, format_moment
 from bot.messaging import Button, acknowledge, reply

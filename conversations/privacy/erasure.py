@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.callbacks import ErasureButton, ErasureChoice
+from bot.buttons.privacy import ErasureButton, ErasureChoice
 from bot.contributions import Contribution
 from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
