@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -69,26 +69,45 @@ async def of_my_programmes(
     return False
 
 
-def coordinators_only(
-    callback: Callable[Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, R | None]]:
+Callback: TypeAlias = Callable[
+    Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, R]
+]
+Checked: TypeAlias = Callable[
+    Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, R | None]
+]
+
+
+def coordinators_of(programme: str | None) -> Callable[[Callback[P, R]], Checked[P, R]]:
+    """The callback, for the coordinators of the programme (None: of either): everyone else
+    gets the refusal of coordinator_or_refuse, a coordinator of the other programme only the
+    polite one of of_my_programmes."""
+
+    def only(callback: Callback[P, R]) -> Checked[P, R]:
+        @functools.wraps(callback)
+        async def checked(
+            update: Update, context: ContextTypes.DEFAULT_TYPE, /, *args: P.args, **kwargs: P.kwargs
+        ) -> R | None:
+            if not await coordinator_or_refuse(update, context):
+                return None
+            if not await of_my_programmes(update, context, programme):
+                return None
+            return await callback(update, context, *args, **kwargs)
+
+        return checked
+
+    return only
+
+
+def coordinators_only(callback: Callback[P, R]) -> Checked[P, R]:
     """The callback, for coordinators only (see the module's docstring)."""
-
-    @functools.wraps(callback)
-    async def checked(
-        update: Update, context: ContextTypes.DEFAULT_TYPE, /, *args: P.args, **kwargs: P.kwargs
-    ) -> R | None:
-        if not await coordinator_or_refuse(update, context):
-            return None
-        return await callback(update, context, *args, **kwargs)
-
-    return checked
+    return coordinators_of(None)(callback)
 
 
 __all__ = [
     "NOT_MY_PROGRAMME",
     "ONLY_COORDINATORS",
     "coordinator_or_refuse",
+    "coordinators_of",
     "coordinators_only",
     "is_coordinator",
     "my_programmes",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from storage import programmes
 from storage.answer_columns import answer_keys
 from storage.deadlines import add_deadline
 from storage.deployment_views import DeploymentView, view, zone_for
@@ -131,13 +132,17 @@ def save_answer(
     return DRAFTS.move(session=session, draft_id=draft.id, step=step, editing=editing, paused=False)
 
 
-def find_expression_of_interest(session: Session, reference: str) -> ExpressionOfInterest | None:
+def find_expression_of_interest(
+    session: Session, reference: str, of_programmes: Collection[str] = programmes.ALL
+) -> ExpressionOfInterest | None:
     """An accepted expression of interest by its reference (EOI-2026-0001): a deployment follows
-    the programme's yes, never a declined or undecided one."""
+    the programme's yes, never a declined or undecided one (nor one of a programme the
+    coordinator does not coordinate)."""
     return session.execute(
         select(ExpressionOfInterest).where(
             col(ExpressionOfInterest.reference) == reference.strip().upper(),
             col(ExpressionOfInterest.status) == Status.ACCEPTED,
+            programmes.eoi_in(of_programmes),
         )
     ).scalar_one_or_none()
 
@@ -186,19 +191,24 @@ def _activate(session: Session, deployment: Deployment, code: str, now: datetime
 
 
 def register_draft(
-    *, session: Session, draft_id: int, code: str, now: datetime
+    *,
+    session: Session,
+    draft_id: int,
+    code: str,
+    now: datetime,
+    of_programmes: Collection[str] = programmes.ALL,
 ) -> DeploymentView | str:
     """Register the coordinator's draft; the key of an answer to correct if one is wrong.
 
-    Returns "eoi_reference" when the linked expression of interest does not exist (the wrong
-    reference is cleared), "end_date"
+    Returns "eoi_reference" when the linked expression of interest does not exist among the
+    coordinator's programmes (the wrong reference is cleared), "end_date"
     when the end is not after the start, and "submitted" when it was registered already.
     """
     deployment = session.get_one(Deployment, draft_id, with_for_update=True)
     if deployment.status != DeploymentStatus.DRAFT:
         return "submitted"
     if deployment.eoi_reference:
-        eoi = find_expression_of_interest(session, deployment.eoi_reference)
+        eoi = find_expression_of_interest(session, deployment.eoi_reference, of_programmes)
         if eoi is None:
             # Cleared, so that the question can be skipped; the coordinator is told the value.
             deployment.eoi_reference = None

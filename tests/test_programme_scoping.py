@@ -197,3 +197,44 @@ async def test_only_the_experts_programme_hears_that_they_blocked_the_bot(bot, c
     await bot.deliver_outbox()  # the review's notice to the Fachkräftefonds' expert
     after = {who: len(bot.api.chat(who)) for who in (VERA, FRITZ)}
     assert after == {VERA: before[VERA], FRITZ: before[FRITZ] + 1}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_the_expert_models_rules_are_for_the_fachkraeftefonds_coordinators(bot, language):
+    bot.settings.coordinator_ids_vwp = str(VERA)
+    bot.settings.coordinator_ids_fkf = str(FRITZ)
+    vera = bot.person(user_id=VERA, language=language, name="Vera")
+    await vera.send("/rules Ghana")
+    assert REFUSED[language] in vera.last.text
+    fritz = bot.person(user_id=FRITZ, language=language, name="Fritz")
+    await fritz.send("/rules Ghana")
+    assert REFUSED[language] not in fritz.last.text and fritz.last.buttons  # the rules of Ghana
+
+
+async def test_a_deployment_links_only_an_expression_of_interest_of_the_coordinators_programme(
+    bot, clock
+):
+    bot.settings.coordinator_ids_fkf = str(FRITZ)
+    kwame = bot.person(user_id=5252)
+    await verwaltungspartnerschaft_until_summary(kwame)
+    await kwame.click("📨 Submit")
+    tom = bot.person(user_id=COORDINATORS[0], name="Tom")
+    await tom.send("/submissions")
+    await tom.click(f"📄 {reference('EOI', 1)}")
+    await tom.click("✅ Accept")
+    fritz = bot.person(user_id=FRITZ, name="Fritz")
+    await fritz.send("/deploy")
+    await fritz.send("Jonas Becker")
+    await fritz.click("Local expert")
+    await fritz.send(reference("EOI", 1))
+    await fritz.send("Bonn – Cape Coast")
+    await fritz.send("Ghana")
+    await fritz.click("Ghana")
+    await fritz.send("Cape Coast")
+    await fritz.send((clock() + timedelta(days=40)).strftime("%d.%m.%Y"))
+    await fritz.click("Skip")
+    await fritz.click("Monthly")
+    await fritz.click("📨 Submit")
+    refused = f"No accepted expression of interest has the reference {reference('EOI', 1)}"
+    assert refused in fritz.last.text
+    assert rows(bot, Deployment, Deployment.eoi_id.is_not(None)) == []

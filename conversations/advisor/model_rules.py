@@ -28,7 +28,7 @@ from bot.i18n import _, country_name, current_language, format_moment, language_
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
 from bot.model_rules_file import REASON_LIMIT
 from bot.ptb_types import Handler
-from bot.roles import coordinators_only
+from bot.roles import coordinators_of
 from bot.services import services
 from storage import model_rules, people, preferences
 from storage.preferences import Entry
@@ -238,11 +238,13 @@ async def reason_typed(
 
 def setup() -> Contribution:
     """The coordinators' /rules command and its buttons (group 0)."""
+    # The expert models and their rules are the Fachkräftefonds' own.
+    fkf = coordinators_of("fkf")
     handlers: list[Handler] = [
-        CommandHandler("rules", coordinators_only(rules_requested)),
-        CallbackQueryHandler(coordinators_only(country_chosen), pattern=RulesCountry.pattern()),
-        CallbackQueryHandler(coordinators_only(status_toggled), pattern=RuleToggled.pattern()),
-        CallbackQueryHandler(coordinators_only(reason_asked), pattern=RuleReasonAsked.pattern()),
+        CommandHandler("rules", fkf(rules_requested)),
+        CallbackQueryHandler(fkf(country_chosen), pattern=RulesCountry.pattern()),
+        CallbackQueryHandler(fkf(status_toggled), pattern=RuleToggled.pattern()),
+        CallbackQueryHandler(fkf(reason_asked), pattern=RuleReasonAsked.pattern()),
     ]
-    typed = {REASON_FLOW: TypedStep(coordinators_only(reason_typed), "/rules")}
+    typed = {REASON_FLOW: TypedStep(fkf(reason_typed), "/rules")}
     return Contribution(handlers, typed_steps=typed)

@@ -51,7 +51,13 @@ async def deployment_submitted(
     """Registers the deployment and answers with the personal invitation link."""
     svc = services(context)
     code = new_code()
-    outcome = await svc.db.run(store.register_draft, draft_id=draft.id, code=code, now=svc.clock())
+    outcome = await svc.db.run(
+        store.register_draft,
+        draft_id=draft.id,
+        code=code,
+        now=svc.clock(),
+        of_programmes=my_programmes(update, context),
+    )
     if isinstance(outcome, str):
         if outcome == "submitted":
             form_answers.remember(context, FORM, None)
