@@ -91,6 +91,7 @@ async def save(
         editing=editing,
         update_id=update.update_id,
         now=svc.clock(),
+        **(form.save_scope(update, context) if form.save_scope else {}),
     )
     remember(context, form, saved)
     _note_update(context, update.update_id, svc.clock())

@@ -72,6 +72,8 @@ class Form(Generic[DraftT]):
     zone_of: Callable[[DraftT], str] | None = None
     # The earliest date a DATE answer may have (a report: the day its deployment started).
     earliest: Callable[[DraftT], date | None] | None = None
+    # More keyword arguments for store.save, from who answers (a coordinator's programmes).
+    save_scope: Callable[[Update, ContextTypes.DEFAULT_TYPE], Mapping[str, Any]] | None = None
     _index: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:

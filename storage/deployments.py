@@ -112,9 +112,11 @@ def save_answer(
     editing: bool,
     update_id: int | None,
     now: datetime,
+    of_programmes: Collection[str] = programmes.ALL,
 ) -> Draft:
     """Store the coordinator's answers and the next step; an accepted expression of interest
-    named fills in the partnership and the country still open."""
+    named (of the coordinator's programmes) fills in the partnership and the country still
+    open."""
     saved = DRAFTS.save(
         session=session,
         draft=draft,
@@ -127,7 +129,7 @@ def save_answer(
     if not answers.get("eoi_reference"):
         return saved
     deployment = session.get_one(Deployment, draft.id)
-    _prefill_from(session, deployment)
+    _prefill_from(session, deployment, of_programmes)
     session.commit()
     return DRAFTS.move(session=session, draft_id=draft.id, step=step, editing=editing, paused=False)
 
@@ -147,10 +149,10 @@ def find_expression_of_interest(
     ).scalar_one_or_none()
 
 
-def _prefill_from(session: Session, deployment: Deployment) -> None:
+def _prefill_from(session: Session, deployment: Deployment, of_programmes: Collection[str]) -> None:
     """Partnership and country from the accepted expression of interest just named (where not
     answered yet); the coordinator sees them as current answers to keep or change."""
-    eoi = find_expression_of_interest(session, deployment.eoi_reference or "")
+    eoi = find_expression_of_interest(session, deployment.eoi_reference or "", of_programmes)
     if eoi is None:
         return
     german = eoi.german_municipality or eoi.german_authority

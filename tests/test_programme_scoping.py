@@ -227,6 +227,7 @@ async def test_a_deployment_links_only_an_expression_of_interest_of_the_coordina
     await fritz.send("Jonas Becker")
     await fritz.click("Local expert")
     await fritz.send(reference("EOI", 1))
+    assert "Current answer" not in fritz.last.text  # nothing of the other programme's shown
     await fritz.send("Bonn – Cape Coast")
     await fritz.send("Ghana")
     await fritz.click("Ghana")

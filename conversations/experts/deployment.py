@@ -97,6 +97,8 @@ FORM = Form(
     on_discarded=deployment_discarded,
     prefix="dep",
     slot="deployment",
+    # An expression of interest named fills in answers only if it is of the coordinator's.
+    save_scope=lambda update, context: {"of_programmes": my_programmes(update, context)},
 )
 
 
