@@ -69,7 +69,8 @@ def person_in(programmes: Collection[str]) -> ColumnElement[bool]:
 
 def deadline_in(programmes: Collection[str]) -> ColumnElement[bool]:
     """A deadline belongs to one of the programmes: a deployment's by the deployment, a call's by
-    its programme; one of neither (a custom task of someone without a deployment) to both."""
+    its programme; one of neither (a custom task) by its holder, as person_in says (to both
+    while it has no holder yet)."""
     if set(programmes) >= ALL:
         return literal(True)
     deployments = select(col(Deployment.id)).where(deployment_in(programmes))
@@ -78,7 +79,14 @@ def deadline_in(programmes: Collection[str]) -> ColumnElement[bool]:
         and_(
             col(Deadline.deployment_id).is_(None), col(Deadline.programme).in_(sorted(programmes))
         ),
-        and_(col(Deadline.deployment_id).is_(None), col(Deadline.programme).is_(None)),
+        and_(
+            col(Deadline.deployment_id).is_(None),
+            col(Deadline.programme).is_(None),
+            or_(
+                col(Deadline.person_id).is_(None),
+                col(Deadline.person_id).in_(select(col(Person.id)).where(person_in(programmes))),
+            ),
+        ),
     )
 
 
@@ -117,7 +125,11 @@ def coordinators_of_deadline(
     session: Session, coordinators: Coordinators, deadline: Deadline
 ) -> list[int]:
     """The coordinators who hear that a deadline was missed: of its deployment's or its call's
-    programme, or all of them (a custom task of someone without a deployment)."""
+    programme, else of its holder's (a custom task; all of them while it has no holder)."""
+    if deadline.deployment_id is None and deadline.programme is None:
+        if deadline.person_id is not None:
+            return coordinators_of_person(session, coordinators, deadline.person_id)
+        return sorted({c for ids in coordinators.values() for c in ids})
     if deadline.deployment_id is not None:
         programme = deployment_programme(session=session, deployment_id=deadline.deployment_id)
     else:

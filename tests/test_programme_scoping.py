@@ -16,9 +16,11 @@ from bot.export_command import workbook_sheets
 from bot.export_sheets import tables
 from storage import programmes, statistics
 from storage.audit import everything
+from storage.deadlines import add_deadline
 from storage.deployments import create_deployment
 from storage.experts_tables import ActivityReport, Deployment
-from storage.models import ExpressionOfInterest
+from storage.models import Deadline, ExpressionOfInterest
+from storage.programmes import coordinators_of_deadline
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import rows
 from tests.instants import reference
@@ -239,3 +241,38 @@ async def test_a_deployment_links_only_an_expression_of_interest_of_the_coordina
     refused = f"No accepted expression of interest has the reference {reference('EOI', 1)}"
     assert refused in fritz.last.text
     assert rows(bot, Deployment, Deployment.eoi_id.is_not(None)) == []
+
+
+async def test_a_custom_task_belongs_to_its_holders_programme(bot, clock):
+    bot.settings.coordinator_ids_vwp = str(VERA)
+    bot.settings.coordinator_ids_fkf = str(FRITZ)
+    kwame = bot.person(user_id=5252, name="Kwame")
+    await verwaltungspartnerschaft_until_summary(kwame)
+    await kwame.click("📨 Submit")
+    now = clock()
+
+    def task(session) -> None:
+        add_deadline(
+            session,
+            kind="custom",
+            key="budget",
+            due_at=now + timedelta(days=2),
+            person_id=5252,
+            title="Send the budget",
+            created_by=VERA,
+            now=now,
+        )
+        session.commit()
+
+    bot.db.call(lambda session: task(session))
+    later = now + timedelta(days=10)
+    overdue = {
+        p: bot.db.call(statistics.overdue, now=later, programmes={p}) for p in ("fkf", "vwp")
+    }
+    assert [d.title for d, _holder in overdue["vwp"]] == ["Send the budget"]
+    assert overdue["fkf"] == []
+    [deadline] = rows(bot, Deadline)
+    by_programme = {"fkf": [FRITZ], "vwp": [VERA]}
+    assert bot.db.call(
+        lambda session: coordinators_of_deadline(session, by_programme, deadline)
+    ) == [VERA]
