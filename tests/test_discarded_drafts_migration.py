@@ -41,7 +41,7 @@ def test_discarded_drafts_go_and_their_ids_are_never_given_again(tmp_path):
         gone = ExpressionOfInterest(person_id=7, programme="fkf", status="discarded")
         session.add_all([kept, gone])
         session.flush()
-        kept_id = kept.id
+        kept_id, gone_id = kept.id, gone.id
         session.add_all(
             [
                 AdvisorSession(person_id=7, eoi_id=gone.id, status="done"),
@@ -76,6 +76,7 @@ def test_discarded_drafts_go_and_their_ids_are_never_given_again(tmp_path):
         session.add(newest)
         session.commit()
         first_id = newest.id
+        assert first_id is not None and gone_id is not None and first_id > gone_id  # not reused
         session.delete(newest)  # the newest row: SQLite without AUTOINCREMENT reuses its id
         session.commit()
         again = ExpressionOfInterest(person_id=7, programme="fkf", status="draft")

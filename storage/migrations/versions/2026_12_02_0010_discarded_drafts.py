@@ -40,6 +40,8 @@ def _table(name: str) -> sa.TableClause:
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _never_reuse_ids()  # first: the ids of the drafts deleted below are never given again
     eoi, advisor = _table("expression_of_interest"), _table("advisor_session")
     discarded_eois = sa.select(eoi.c.id).where(
         eoi.c.status == "discarded", eoi.c.reference.is_(None)
@@ -52,8 +54,11 @@ def upgrade() -> None:
         if "reference" in table.c:
             kept = kept.where(table.c.reference.is_(None))
         op.execute(kept)
-    if op.get_bind().dialect.name != "sqlite":
-        return
+
+
+def _never_reuse_ids() -> None:
+    """SQLite: rebuild the draft tables with AUTOINCREMENT; copying the rows sets each table's
+    counter to its highest id, so it must run before any draft is deleted."""
     # Rebuilding a table other tables refer to needs SQLite's foreign keys off, which only
     # takes effect outside a transaction; the rebuild runs in a transaction of its own.
     with op.get_context().autocommit_block():
