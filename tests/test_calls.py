@@ -74,3 +74,26 @@ async def test_a_call_form_button_is_for_coordinators_only(bot):
     await ama.press(kim.last, kim.last.buttons[0][0]["callback_data"])
     assert "coordinat" in ama.bot_answers()[-1]["text"].lower()
     assert "Step 1 of 3" in kim.last.text
+
+
+async def test_a_coordinator_of_one_programme_opens_calls_only_for_it(bot, clock):
+    vera = 7001
+    bot.settings.coordinator_ids_vwp = str(vera)
+    closing = (clock.now.astimezone(ZoneInfo(DEFAULT_ZONE)) + timedelta(days=20)).date()
+    for language, refused, opened in (
+        ("en", "which you do not coordinate", "The call is open"),
+        ("de", "das Sie nicht koordinieren", "Der Aufruf ist gestartet"),
+    ):
+        person = bot.person(user_id=vera, language=language, name="Vera")
+        before = len(_calls(bot))
+        await person.send("/call")
+        await person.click(person.last.labels[0])  # the Fachkräftefonds, not Vera's
+        await person.send(closing.strftime("%d.%m.%Y"))
+        await person.click(person.last.labels[0])  # all countries
+        await person.click(person.last.labels[-3])  # open the call
+        assert refused in person.last.text and len(_calls(bot)) == before
+        await person.click(person.last.labels[0])  # ✏️ the programme
+        await person.click(person.last.labels[1])  # the Verwaltungspartnerschaft
+        await person.click(person.last.labels[-3])
+        assert opened in person.last.text
+    assert [call.programme for call in _calls(bot)] == ["vwp", "vwp"]

@@ -24,7 +24,7 @@ from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.questions import Kind, Option, Question
-from bot.roles import coordinators_only
+from bot.roles import NOT_MY_PROGRAMME, coordinators_only, my_programmes
 from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from storage import call_drafts as store
@@ -98,6 +98,12 @@ QUESTIONS = (
 async def call_submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     """Opens the call; the people with a matching draft get their deadline and reminders."""
     svc = services(context)
+    programme = draft.answers.get("programme")
+    if programme not in my_programmes(update, context):  # the other programme's: change it
+        name = _(PROGRAMMES.get(programme or "", programme or ""))
+        note = _(NOT_MY_PROGRAMME) % {"programme": name}
+        await form_answers.ask(update, context, FORM, draft, note=note)
+        return
     call = await svc.db.run(store.open_from_draft, draft_id=draft.id, now=svc.clock())
     form_answers.remember(context, FORM, None)
     if call is None:
