@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from telegram import Bot, InputMediaDocument, InputMediaPhoto
-from telegram.error import TelegramError
+from telegram.error import BadRequest
 
 from bot.i18n import _
 
@@ -76,7 +76,9 @@ async def send_albums(
             try:
                 await _send_album(bot, chat_id, album, reference)
                 continue
-            except TelegramError as error:
+            except (
+                BadRequest
+            ) as error:  # a file refused (after a timeout it may have arrived: not resent)
                 logger.warning(
                     "album of %d files of %s refused in chat %s (%s): sent one by one",
                     len(album),
@@ -87,7 +89,7 @@ async def send_albums(
         for attachment in album:
             try:
                 await _send_one(bot, chat_id, attachment, reference)
-            except TelegramError as error:
+            except BadRequest as error:  # this file is gone (other errors go up)
                 logger.warning(
                     "%s %s of %s not sent to chat %s: %s",
                     attachment["type"],
