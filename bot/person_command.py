@@ -44,7 +44,7 @@ def run_erase(args: argparse.Namespace, settings: Settings) -> None:
             erase_person,
             person_id=args.telegram_id,
             requested_by=f"cli:{getpass.getuser()}",
-            coordinators=settings.coordinators,
+            coordinators=settings.coordinators_by_programme,
             now=utcnow(),
         )
     finally:

@@ -34,6 +34,7 @@ from storage.models import (
     table_of,
 )
 from storage.privacy_tables import ErasureLog
+from storage.programmes import Coordinators, coordinators_of_person
 from storage.reminders_tables import NotificationPreference, PendingEntry, ShortDraft
 
 # What replaces a personal value in a record the programme keeps.
@@ -270,13 +271,15 @@ def erase_person(
     session: Session,
     person_id: int,
     requested_by: str,
-    coordinators: Iterable[int],
+    coordinators: Coordinators,
     now: datetime,
 ) -> Erasure | None:
-    """Erase the person (see the module); None if the bot has nothing about them."""
+    """Erase the person (see the module); None if the bot has nothing about them. The
+    coordinators of the person's programmes are told (found before the records change)."""
     person = session.get(Person, person_id)
     if person is None and not _has_records(session, person_id):
         return None
+    told = coordinators_of_person(session, coordinators, person_id)
     identifiers = _identifiers(session, person, person_id)
     log = ErasureLog(requested_by=requested_by[:64], erased_at=now)
     session.add(log)
@@ -299,7 +302,7 @@ def erase_person(
         deleted += 1
     log = session.get_one(ErasureLog, log.id)
     log.kept, log.deleted = len(references), deleted
-    for coordinator in sorted(set(coordinators) - {person_id}):
+    for coordinator in told:
         outbox.enqueue(
             session,
             recipient_id=coordinator,

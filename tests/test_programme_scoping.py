@@ -276,3 +276,20 @@ async def test_a_custom_task_belongs_to_its_holders_programme(bot, clock):
     assert bot.db.call(
         lambda session: coordinators_of_deadline(session, by_programme, deadline)
     ) == [VERA]
+
+
+async def test_only_the_persons_programme_hears_of_an_erasure(bot, clock):
+    bot.settings.coordinator_ids_vwp = str(VERA)
+    bot.settings.coordinator_ids_fkf = str(FRITZ)
+    kwame = bot.person(user_id=5252, name="Kwame")
+    await verwaltungspartnerschaft_until_summary(kwame)
+    await kwame.click("📨 Submit")
+    await kwame.send("/deleteme")
+    await kwame.click("✅ Erase my data")
+    await bot.deliver_outbox()
+    told = {
+        who
+        for who in (VERA, FRITZ, *COORDINATORS)
+        if reference("EOI", 1) in " ".join(m.text for m in bot.api.chat(who)[-1:])
+    }
+    assert VERA in told and FRITZ not in told and set(COORDINATORS) <= told

@@ -46,7 +46,7 @@ async def erasure_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         erasure.erase_person,
         person_id=update.effective_user.id,
         requested_by="self",
-        coordinators=svc.settings.coordinators,
+        coordinators=svc.settings.coordinators_by_programme,
         now=svc.clock(),
     )
     logger.info("erasure %s done on the person's request", done.log_id if done else None)
