@@ -112,6 +112,11 @@ def _iati(db: Database, settings: Settings, language: str, schema: Path | None) 
     root = db.call(
         activities, settings=settings, questions=questions(), language=language, now=utcnow()
     )
+    if len(root) == 0:  # the schema wants at least one iati-activity
+        sys.exit(
+            "partnerbot: no deployment is registered yet, so there is no IATI activity to "
+            "write; nothing written"
+        )
     against = f"the IATI 2.03 schema ({schema_location()})" if schema is None else str(schema)
     try:
         validate(root, None if schema is None else str(schema))

@@ -237,3 +237,13 @@ async def test_iati_checked_against_a_schema_given(bot, monkeypatch, database_ur
     with pytest.raises(SystemExit) as stopped:
         cli.main(["export", "iati", str(target), "--schema", str(wrong)])
     assert "does not pass" in str(stopped.value) and not target.exists()
+
+
+async def test_with_no_deployment_yet_nothing_is_written_and_the_reason_is_said(
+    bot, monkeypatch, database_url, tmp_path
+):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    target = tmp_path / "iati.xml"
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["export", "iati", str(target)])
+    assert "no deployment is registered yet" in str(stopped.value) and not target.exists()
