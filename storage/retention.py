@@ -14,6 +14,7 @@ from storage import outbox
 from storage.advisor_tables import AdvisorSession
 from storage.experts_tables import ActivityReport, ProgressReport, ReportStatus
 from storage.models import ExpressionOfInterest, OutboxMessage, OutboxStatus, Status
+from storage.reminders_tables import ShortDraft
 
 # Between the reminder and the deletion: time to come back and continue.
 GRACE_DAYS = 14
@@ -32,6 +33,7 @@ _DRAFTS: dict[str, tuple[Any, str]] = {
     "report": (ActivityReport, ReportStatus.DRAFT),
     "progress": (ProgressReport, ReportStatus.DRAFT),
     "advisor": (AdvisorSession, "open"),
+    "call": (ShortDraft, "open"),  # a coordinator's /call in progress
 }
 
 
@@ -48,7 +50,7 @@ class Swept:
 def _stale(session: Session, kind: str, before: datetime) -> list[Any]:
     table, draft = _DRAFTS[kind]
     query = select(table).where(col(table.status) == draft, col(table.updated_at) < before)
-    if kind != "advisor":
+    if kind not in ("advisor", "call"):
         query = query.where(col(table.reference).is_(None))
     return list(session.exec(query))
 

@@ -7,6 +7,7 @@ import pytest
 
 from bot.retention import JOB_NAME, start_retention, sweep
 from storage.models import ExpressionOfInterest, OutboxMessage
+from storage.reminders_tables import ShortDraft
 from storage.retention import GRACE_DAYS
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import rows
@@ -88,3 +89,18 @@ async def test_sent_messages_keep_no_text_after_the_retention_time(bot, clock):
 async def test_the_retention_job_runs_daily(bot):
     start_retention(bot.app)
     assert bot.app.job_queue.get_jobs_by_name(JOB_NAME)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_an_untouched_call_draft_is_reminded_once_then_deleted(bot, clock, language):
+    kim = bot.person(user_id=COORDINATORS[0], language=language, name="Kim")
+    await kim.send("/call")
+    await kim.click(kim.last.labels[0])
+    clock.advance(days=184)
+    assert (await sweep(bot.app)).reminded == 1
+    await bot.deliver_outbox()
+    assert EXPIRING[language] in kim.last.text
+    assert {"en": "call for expressions", "de": "Aufruf"}[language] in kim.last.text
+    clock.advance(days=GRACE_DAYS + 1)
+    assert (await sweep(bot.app)).deleted == 1
+    assert rows(bot, ShortDraft) == []
