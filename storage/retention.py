@@ -12,7 +12,13 @@ from sqlmodel import Session, col, select
 
 from storage import outbox
 from storage.advisor_tables import AdvisorSession
-from storage.experts_tables import ActivityReport, ProgressReport, ReportStatus
+from storage.experts_tables import (
+    ActivityReport,
+    Deployment,
+    DeploymentStatus,
+    ProgressReport,
+    ReportStatus,
+)
 from storage.models import ExpressionOfInterest, OutboxMessage, OutboxStatus, Status
 from storage.reminders_tables import ShortDraft
 
@@ -26,14 +32,16 @@ _KEPT_PARAMS = frozenset(
 )
 _DONE = (OutboxStatus.SENT, OutboxStatus.CANCELLED, OutboxStatus.FAILED, OutboxStatus.BUNDLED)
 
-# Every kind of draft: its table, the status of a draft, and what makes it a new one (a draft
-# revising a submission keeps its reference and is not deleted: the submission stays).
-_DRAFTS: dict[str, tuple[Any, str]] = {
-    "interest": (ExpressionOfInterest, Status.DRAFT),
-    "report": (ActivityReport, ReportStatus.DRAFT),
-    "progress": (ProgressReport, ReportStatus.DRAFT),
-    "advisor": (AdvisorSession, "open"),
-    "call": (ShortDraft, "open"),  # a coordinator's /call in progress
+# Every kind of draft: its table, the status of a draft, and whose it is (who is reminded). A
+# draft revising a submission keeps its reference and is not deleted: the submission stays.
+_DRAFTS: dict[str, tuple[Any, str, str]] = {
+    "interest": (ExpressionOfInterest, Status.DRAFT, "person_id"),
+    "report": (ActivityReport, ReportStatus.DRAFT, "person_id"),
+    "progress": (ProgressReport, ReportStatus.DRAFT, "person_id"),
+    "advisor": (AdvisorSession, "open", "person_id"),
+    "call": (ShortDraft, "open", "person_id"),  # a coordinator's /call in progress
+    # A coordinator's unfinished registration (it holds the expert's name).
+    "deployment": (Deployment, DeploymentStatus.DRAFT, "created_by"),
 }
 
 
@@ -48,9 +56,13 @@ class Swept:
 
 
 def _stale(session: Session, kind: str, before: datetime) -> list[Any]:
-    table, draft = _DRAFTS[kind]
-    query = select(table).where(col(table.status) == draft, col(table.updated_at) < before)
-    if kind not in ("advisor", "call"):
+    table, draft, owner = _DRAFTS[kind]
+    query = select(table).where(
+        col(table.status) == draft,
+        col(table.updated_at) < before,
+        col(getattr(table, owner)).is_not(None),
+    )
+    if "reference" in table.__table__.c:
         query = query.where(col(table.reference).is_(None))
     return list(session.exec(query))
 
@@ -67,6 +79,7 @@ def sweep_drafts(*, session: Session, now: datetime, days: int) -> Swept:
     reminded = deleted = 0
     people: set[int] = set()
     for kind in _DRAFTS:
+        owner = _DRAFTS[kind][2]
         for row in _stale(session, kind, now - timedelta(days=days)):
             key = _notice_key(kind, row)
             planned = session.exec(
@@ -75,7 +88,7 @@ def sweep_drafts(*, session: Session, now: datetime, days: int) -> Swept:
             if planned is None:
                 outbox.enqueue(
                     session,
-                    recipient_id=row.person_id,
+                    recipient_id=getattr(row, owner),
                     template="privacy/draft_expiring",
                     params={"kind": kind, "days": days, "grace": GRACE_DAYS},
                     due_at=now,
@@ -85,7 +98,7 @@ def sweep_drafts(*, session: Session, now: datetime, days: int) -> Swept:
                 reminded += 1
             elif row.updated_at < now - timedelta(days=days + GRACE_DAYS):
                 _delete_draft(session, kind, row)
-                people.add(row.person_id)
+                people.add(getattr(row, owner))
                 deleted += 1
     session.commit()
     return Swept(reminded=reminded, deleted=deleted, people=frozenset(people), emptied=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.retention import JOB_NAME, start_retention, sweep
+from storage.experts_tables import Deployment
 from storage.models import ExpressionOfInterest, OutboxMessage
 from storage.reminders_tables import ShortDraft
 from storage.retention import GRACE_DAYS
@@ -104,3 +105,23 @@ async def test_an_untouched_call_draft_is_reminded_once_then_deleted(bot, clock,
     clock.advance(days=GRACE_DAYS + 1)
     assert (await sweep(bot.app)).deleted == 1
     assert rows(bot, ShortDraft) == []
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_an_untouched_deployment_registration_is_reminded_once_then_deleted(
+    bot, clock, language
+):
+    kim = bot.person(user_id=COORDINATORS[0], language=language, name="Kim")
+    await kim.send("/deploy")
+    await kim.send("Markerfachkraft Vier")
+    clock.advance(days=184)
+    assert (await sweep(bot.app)).reminded == 1
+    await bot.deliver_outbox()
+    assert EXPIRING[language] in kim.last.text
+    assert {"en": "registration of a deployment", "de": "Fachkrafteinsatzes"}[language] in (
+        kim.last.text
+    )
+    clock.advance(days=GRACE_DAYS + 1)
+    assert (await sweep(bot.app)).deleted == 1
+    assert rows(bot, Deployment) == []
+    assert stored_anywhere(bot, "Markerfachkraft Vier") == []
