@@ -2,7 +2,8 @@
 
 The form engine (bot.forms) asks these questions; this module knows what a good answer looks
 like: a whole number within limits, a date typed day first (31.01.2027, 31/01/2027) or as
-2027-01-31 (not after today unless the question allows it), and photos or documents of a kind a coordinator can open.
+2027-01-31 (not after today unless the question allows it), and photos or documents of a kind a
+coordinator can open. A date question's example comes from today, so it is never stale.
 """
 
 from __future__ import annotations
