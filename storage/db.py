@@ -16,6 +16,10 @@ thread keeps, and costs the round trips it needs, no more (a form step: 4 before
   its isolation level cost more CPU than the statement (one UPDATE from the event loop, same
   minutes, loaded machine: 1.7–2.6 ms CPU before, 0.7–1.6 ms now).
 
+- The hottest statement, a typed answer's UPDATE, is sent on the thread's psycopg connection
+  directly, compiled once (storage/statements.py): SQLAlchemy's execute around it cost about as
+  much CPU as psycopg's own work.
+
 Measured and not chosen: psycopg's AsyncConnection on the event loop saves the thread hop, but
 every hot storage function would have to be written again against it, and after the above the
 bot's CPU per update is about the same on PostgreSQL as on SQLite; SQLAlchemy's async engine
