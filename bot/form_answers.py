@@ -53,7 +53,7 @@ async def ask(
 ) -> None:
     """Send the draft's current step as a new message."""
     await activate(context, form.slot)
-    text, rows = question_view(form, draft, note)
+    text, rows = question_view(form, draft, today(context, form, draft), note)
     # A button on the newest message: that message becomes the next step (one edit, no clutter).
     if pressed_on_latest(update, context) and await replace(update, text, rows):
         return
