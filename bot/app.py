@@ -55,7 +55,7 @@ from conversations.experts import (
 from conversations.exports import workbook as export_flow
 from conversations.partners import interest, mine, reasons, review, revision, whole
 from conversations.privacy import erasure, my_data
-from storage import people
+from storage import first_contact, people
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -82,19 +82,14 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert context.user_data is not None
     person: people.PersonView | None = context.user_data.get("person")
     if person is None:
-        found, new = await svc.db.run(
-            people.ensure_person,
+        found = await svc.db.run(
+            first_contact.first_contact,
             person_id=user.id,
             first_name=user.first_name,
             username=user.username,
             telegram_language=user.language_code,
         )
-        person = context.user_data["person"] = found
-        if new:  # nothing is stored about them yet: no open form or step to look up
-            for kind in svc.contributions.open_forms:
-                context.user_data[kind.slot] = None
-            context.user_data[entries.SLOT] = None
-            context.user_data[EXPERT_SLOT] = None  # a deployment binds only a known person
+        person = keep(context, svc.contributions, found)
     if person.unreachable:
         # They write again, so they have unblocked the bot: reminders may reach them again.
         await svc.db.run(people.person_returned, person_id=user.id)
@@ -103,6 +98,22 @@ async def resolve_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if person.is_redelivery(update.update_id, svc.clock()):
         logger.info("dropping redelivered update %s of %s", update.update_id, user.id)
         raise ApplicationHandlerStop
+
+
+def keep(
+    context: ContextTypes.DEFAULT_TYPE, parts: Contributions, found: first_contact.FirstContact
+) -> people.PersonView:
+    """Fills this process's cache with what the first contact found (the person, their open
+    form of every kind, a waiting step, their deployment), so that this update looks nothing
+    else up; a form kind not loaded there is looked up when it is needed."""
+    assert context.user_data is not None
+    for form in parts.open_forms:
+        if form.kind in found.drafts:
+            context.user_data[form.slot] = found.drafts[form.kind]
+    context.user_data[entries.SLOT] = found.entry
+    context.user_data[EXPERT_SLOT] = found.expert
+    context.user_data["person"] = found.person
+    return found.person
 
 
 async def error_happened(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -57,6 +57,9 @@ class OpenForm:
     # Whose handler takes its typed answers: "partners" (group 1) or "experts" (group 3).
     answered_by: str = "partners"
     note: DraftNote | None = None  # its own line for /start; else the general one
+    # The kind of draft storage loads with the person on their first update in this process
+    # (storage.first_contact.DRAFT_KINDS), kept in the slot so nothing else is looked up.
+    kind: str = ""
 
 
 @dataclass(frozen=True)

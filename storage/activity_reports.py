@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from storage import outbox
 from storage.answer_columns import answer_keys
-from storage.deployment_views import deployment_of_expert
+from storage.deployment_views import ExpertView, deployment_of_expert
 from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import ActivityReport, Deployment, ReportStatus
@@ -46,7 +46,14 @@ class Filed:
 
 def _with_deployment(session: Session, report: ActivityReport, draft: Draft) -> ReportDraft:
     """The draft with its deployment's time zone and start (dates are judged by them)."""
-    expert = deployment_of_expert(session=session, person_id=report.person_id)
+    return with_expert(
+        report, draft, deployment_of_expert(session=session, person_id=report.person_id)
+    )
+
+
+def with_expert(report: Any, draft: Draft, expert: ExpertView | None) -> ReportDraft:
+    """The report's draft with the time zone and start of the expert's deployment (report: a
+    loaded row or a result row with the table's columns)."""
     values = {**asdict(draft), "reference": report.reference}
     return ReportDraft(
         **values,

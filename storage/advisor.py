@@ -40,6 +40,12 @@ class AdvisorDraft(Draft):
 
 
 def _with_eoi(session: Session, row: AdvisorSession, draft: Draft) -> AdvisorDraft:
+    return with_eoi(row, draft)
+
+
+def with_eoi(row: Any, draft: Draft) -> AdvisorDraft:
+    """The run's draft with the expression of interest it came from (row: a loaded one or a
+    result row with the table's columns)."""
     return AdvisorDraft(**asdict(draft), eoi_id=row.eoi_id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.core import get_global
@@ -98,6 +99,12 @@ def deployment_of_expert(*, session: Session, person_id: int) -> ExpertView | No
     if found is None:
         return None
     deployment, personal_zone = found
+    return expert_view(deployment, personal_zone)
+
+
+def expert_view(deployment: Any, personal_zone: str | None) -> ExpertView:
+    """The expert's view of their deployment (a loaded row or a result row with the table's
+    columns), in their own time zone if they set one."""
     assert deployment.id is not None
     return ExpertView(
         deployment_id=deployment.id,

@@ -176,7 +176,7 @@ class DraftRepository(Generic[Row, DraftT]):
         for key, value in self.blank.items():
             setattr(row, key, value)
 
-    def answers(self, row: Row) -> dict[str, Any]:
+    def answers(self, row: Any) -> dict[str, Any]:
         """The row's answers as the form engine reads them."""
         if not self.answer_keys:
             return dict(getattr(row, JSON_ANSWERS) or {})
@@ -194,9 +194,13 @@ class DraftRepository(Generic[Row, DraftT]):
 
     def view_row(self, session: Session, row: Row) -> DraftT:
         """The row as the form engine sees it (a plain Draft, or what extend makes of it)."""
+        return self.extend(session, row, self.plain_draft(row))
+
+    def plain_draft(self, row: Any) -> Draft:
+        """The plain Draft of a row: a loaded one, or a result row with the table's columns."""
         row_id = row.id
         assert row_id is not None
-        draft = Draft(
+        return Draft(
             id=row_id,
             form=self.form,
             step=row.step,
@@ -204,4 +208,3 @@ class DraftRepository(Generic[Row, DraftT]):
             paused=row.paused,
             answers=self.answers(row),
         )
-        return self.extend(session, row, draft)

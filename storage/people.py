@@ -1,4 +1,5 @@
-"""Transactions about people: first contact, language, redelivered updates."""
+"""Transactions about people: creating them, language, redelivered updates (their first
+contact in a process: storage.first_contact)."""
 
 from __future__ import annotations
 
@@ -57,31 +58,27 @@ _PEOPLE = table_of(Person)
 _SELECT_VIEW = select(*(_PEOPLE.c[name] for name in PersonView.__dataclass_fields__)).where(
     _PEOPLE.c.id == bindparam("id")
 )
-_VIEW_COLUMNS = [_PEOPLE.c[name] for name in PersonView.__dataclass_fields__]
+VIEW_COLUMNS = [_PEOPLE.c[name] for name in PersonView.__dataclass_fields__]
 _INSERT_NEW = {
     "sqlite": sqlite_insert(_PEOPLE)
     .on_conflict_do_nothing(index_elements=["id"])
-    .returning(*_VIEW_COLUMNS),
+    .returning(*VIEW_COLUMNS),
     "postgresql": postgresql_insert(_PEOPLE)
     .on_conflict_do_nothing(index_elements=["id"])
-    .returning(*_VIEW_COLUMNS),
+    .returning(*VIEW_COLUMNS),
 }
 
 
-@one_statement
-def ensure_person(
-    *,
+def create_person(
     connection: Connection,
+    *,
     person_id: int,
     first_name: str,
     username: str | None,
     telegram_language: str | None,
 ) -> tuple[PersonView, bool]:
-    """Return the person, creating the row on first contact (once per person and process),
-    and whether this call created it: then nothing else is stored about them yet."""
-    row = connection.execute(_SELECT_VIEW, {"id": person_id}).first()
-    if row is not None:
-        return PersonView(**row._asdict()), False
+    """Insert the person met for the first time (storage.first_contact looked and found no row);
+    whether this call created it: then nothing else is stored about them yet."""
     now = utcnow()
     # Two processes may meet the same person at once: the second insert does nothing.
     row = connection.execute(

@@ -12,15 +12,8 @@ from sqlmodel import Session, col, select
 
 from storage import outbox
 from storage.advisor_tables import AdvisorSession
-from storage.experts_tables import (
-    ActivityReport,
-    Deployment,
-    DeploymentStatus,
-    ProgressReport,
-    ReportStatus,
-)
-from storage.models import ExpressionOfInterest, OutboxMessage, OutboxStatus, Status
-from storage.reminders_tables import ShortDraft
+from storage.first_contact import DRAFT_KINDS, DraftKind
+from storage.models import OutboxMessage, OutboxStatus
 
 # Between the reminder and the deletion: time to come back and continue.
 GRACE_DAYS = 14
@@ -32,17 +25,10 @@ _KEPT_PARAMS = frozenset(
 )
 _DONE = (OutboxStatus.SENT, OutboxStatus.CANCELLED, OutboxStatus.FAILED, OutboxStatus.BUNDLED)
 
-# Every kind of draft: its table, the status of a draft, and whose it is (who is reminded). A
-# draft revising a submission keeps its reference and is not deleted: the submission stays.
-_DRAFTS: dict[str, tuple[Any, str, str]] = {
-    "interest": (ExpressionOfInterest, Status.DRAFT, "person_id"),
-    "report": (ActivityReport, ReportStatus.DRAFT, "person_id"),
-    "progress": (ProgressReport, ReportStatus.DRAFT, "person_id"),
-    "advisor": (AdvisorSession, "open", "person_id"),
-    "call": (ShortDraft, "open", "person_id"),  # a coordinator's /call in progress
-    # A coordinator's unfinished registration (it holds the expert's name).
-    "deployment": (Deployment, DeploymentStatus.DRAFT, "created_by"),
-}
+# Every kind of draft (storage.first_contact.DRAFT_KINDS: its table, the status of a draft, whose
+# it is, who is reminded). A draft revising a submission keeps its reference and is not
+# deleted: the submission stays.
+_DRAFTS: dict[str, DraftKind] = {kind.name: kind for kind in DRAFT_KINDS}
 
 
 @dataclass(frozen=True)
@@ -56,11 +42,13 @@ class Swept:
 
 
 def _stale(session: Session, kind: str, before: datetime) -> list[Any]:
-    table, draft, owner = _DRAFTS[kind]
+    found = _DRAFTS[kind]
+    table = found.model
     query = select(table).where(
-        col(table.status) == draft,
+        col(table.status) == found.status,
         col(table.updated_at) < before,
-        col(getattr(table, owner)).is_not(None),
+        col(getattr(table, found.owner)).is_not(None),
+        *(col(getattr(table, name)) == value for name, value in found.scope.items()),
     )
     if "reference" in table.__table__.c:
         query = query.where(col(table.reference).is_(None))
@@ -79,7 +67,7 @@ def sweep_drafts(*, session: Session, now: datetime, days: int) -> Swept:
     reminded = deleted = 0
     people: set[int] = set()
     for kind in _DRAFTS:
-        owner = _DRAFTS[kind][2]
+        owner = _DRAFTS[kind].owner
         for row in _stale(session, kind, now - timedelta(days=days)):
             key = _notice_key(kind, row)
             planned = session.exec(

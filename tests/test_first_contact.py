@@ -1,9 +1,28 @@
 """A person's first /start costs about a form step: someone new has nothing else stored, so
-nothing else is looked up."""
+nothing else is looked up; someone known is found with all their open drafts in one query after
+a restart."""
 
 from __future__ import annotations
 
 from sqlalchemy import event
+
+from bot import entries
+from bot.expert_access import EXPERT_SLOT
+from bot.services import SERVICES_KEY
+from storage import (
+    activity_reports,
+    advisor,
+    call_drafts,
+    deployments,
+    interest,
+    preferences,
+    progress_reports,
+)
+from storage.deployment_views import deployment_of_expert
+from storage.first_contact import DRAFT_KINDS
+from tests.conftest import COORDINATORS
+from tests.experts_scripts import bind_expert, register_deployment
+from tests.instants import on_story_days
 
 
 async def test_a_new_persons_first_start_runs_two_statements(bot):
@@ -32,3 +51,113 @@ async def test_someone_known_still_finds_their_draft_after_a_restart(bot):
     await ama.send("/start")
     assert "▶️ Continue" in ama.buttons
     await bot.app.shutdown()
+
+
+def _statements_of(bot):
+    """Records the statements sent while the block runs."""
+
+    class Recorder:
+        def __enter__(self):
+            self.seen: list[str] = []
+            event.listen(bot.db.engine, "before_cursor_execute", self.note)
+            return self.seen
+
+        def note(self, _conn, _cursor, statement, *_args) -> None:
+            self.seen.append(" ".join(statement.split()))
+
+        def __exit__(self, *_exc) -> None:
+            event.remove(bot.db.engine, "before_cursor_execute", self.note)
+
+    return Recorder()
+
+
+async def _open_drafts_of_every_kind(bot):
+    """An expert with a report, a progress report and an expression of interest open, and a
+    coordinator with a deployment, a /call and an expression of interest open."""
+    code = await register_deployment(bot)
+    jonas = bot.person(user_id=5151, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    await jonas.send("/interest")
+    await jonas.click("Fachkräftefonds")
+    await jonas.send("Stadt Bonn")
+    await jonas.send("/progress")
+    await jonas.send("The waste plan was adopted.")
+    await jonas.send("/report")
+    await jonas.click("Workshop")
+    await jonas.click("Yesterday")
+    assert "Step 3 of 13" in jonas.last.text
+    clara = bot.person(user_id=COORDINATORS[0], name="Clara")
+    await clara.send("/interest")
+    await clara.click("Fachkräftefonds")
+    await clara.send("/models")
+    await clara.click("🧭 Which model fits us? Start the advisor")
+    await clara.send("/deploy")
+    await clara.send("Maria Weber")
+    await clara.send("/call")
+    await clara.click("Fachkräftefonds (expert fund for municipal partnerships)")
+    assert "Step 2 of 3" in clara.last.text
+
+
+@on_story_days
+async def test_a_known_persons_first_update_after_a_restart_is_one_statement(bot):
+    await _open_drafts_of_every_kind(bot)
+    bot = await bot.restart()
+    clara = bot.person(user_id=COORDINATORS[0], name="Clara")
+    with _statements_of(bot) as first:
+        await clara.send("no date")
+    with _statements_of(bot) as again:
+        await clara.send("no date")
+    assert "can't read “no date” as a date" in clara.last.text.replace("&#39;", "'")
+    assert "Step 2 of 3" in clara.last.text
+    assert again == []  # a wrong answer costs nothing once the person is known ...
+    assert len(first) == 1 and first[0].startswith("SELECT")  # ... and one query after a restart
+    assert all(table in first[0] for table in ("deployment", "short_draft", "advisor_session"))
+    with _statements_of(bot) as start:
+        await clara.send("/start")
+    assert start == []  # every open draft is known already
+    for title in ("Open a call", "Register a deployment", "Expression of interest"):
+        assert any(title in label for label in clara.buttons), clara.buttons
+
+    jonas = bot.person(user_id=5151, name="Jonas")
+    with _statements_of(bot) as first:
+        await jonas.send("/start")
+    with _statements_of(bot) as again:
+        await jonas.send("/start")
+    assert first == [first[0], *again]  # the person and their drafts, then /start's own work
+    assert all(table in first[0] for table in ("activity_report", "progress_report", "person"))
+    for title in ("Activity report", "Progress report", "Expression of interest"):
+        assert any(title in label for label in jonas.buttons), jonas.buttons
+    await bot.app.shutdown()
+
+
+@on_story_days
+async def test_what_the_first_contact_keeps_is_what_each_form_would_look_up(bot):
+    await _open_drafts_of_every_kind(bot)
+    bot = await bot.restart()
+    for user_id in (COORDINATORS[0], 5151):
+        await bot.person(user_id=user_id).send("/help")
+    parts = bot.app.bot_data[SERVICES_KEY].contributions
+    kept = {user_id: dict(bot.app.user_data[user_id]) for user_id in (COORDINATORS[0], 5151)}
+    looked_up = {
+        "interest": lambda i: bot.db.call(interest.current_draft, person_id=i),
+        "report": lambda i: bot.db.call(activity_reports.current_draft, person_id=i),
+        "progress": lambda i: bot.db.call(progress_reports.current_draft, person_id=i),
+        "advisor": lambda i: bot.db.call(advisor.current_session, person_id=i),
+        "call": lambda i: bot.db.call(call_drafts.current_draft, person_id=i),
+        "deployment": lambda i: bot.db.call(deployments.current_draft, coordinator_id=i),
+    }
+    found = 0
+    for user_id, slots in kept.items():
+        for form in parts.open_forms:
+            assert slots[form.slot] == looked_up[form.kind](user_id), (user_id, form.kind)
+            found += slots[form.slot] is not None
+        assert slots[EXPERT_SLOT] == bot.db.call(deployment_of_expert, person_id=user_id)
+        assert slots[entries.SLOT] == bot.db.call(preferences.entry_of, person_id=user_id)
+    assert found == 7  # interest ×2, report, progress, advisor, deployment, call
+    assert kept[5151][EXPERT_SLOT] is not None
+    await bot.app.shutdown()
+
+
+def test_every_kind_of_open_form_is_loaded_at_first_contact(bot):
+    parts = bot.app.bot_data[SERVICES_KEY].contributions
+    assert sorted(form.kind for form in parts.open_forms) == sorted(k.name for k in DRAFT_KINDS)

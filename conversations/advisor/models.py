@@ -259,7 +259,7 @@ def setup() -> Contribution:
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False)],
+        open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False, kind="advisor")],
         helpers={ADVISOR_HELPER: advisor_from_form},
         questions={"advisor": QUESTIONS},
     )

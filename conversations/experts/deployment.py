@@ -202,7 +202,13 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         open_forms=[
-            OpenForm(FORM.slot, _open_draft, coordinators_only=True, answered_by="experts")
+            OpenForm(
+                FORM.slot,
+                _open_draft,
+                coordinators_only=True,
+                answered_by="experts",
+                kind="deployment",
+            )
         ],
         questions={"deployment": QUESTIONS},
     )

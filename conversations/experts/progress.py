@@ -213,7 +213,7 @@ def setup() -> Contribution:
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts")],
+        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind="progress")],
         notices={store.NOTICE: _notice},
         actions={"progress_report": reminder_acted_on},
         questions={"progress": QUESTIONS},

@@ -192,7 +192,7 @@ def setup() -> Contribution:
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts")],
+        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind="report")],
         notices={store.NOTICE: _notice},
         preparers={store.NOTICE: _prepare_notice},
         questions={"report": QUESTIONS},

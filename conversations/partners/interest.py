@@ -191,7 +191,7 @@ def setup() -> Contribution:
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note)],
+        open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note, kind="interest")],
         notices={"notices/eoi_submitted": _submission_notice},
         actions={"call": _call_acted_on},
         questions={"interest": (*FACHKRAEFTEFONDS, *VERWALTUNGSPARTNERSCHAFT)},

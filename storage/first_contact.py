@@ -1,0 +1,209 @@
+"""A person's first update in this process (after a restart, or after the idle sweep dropped
+them): the person and everything the bot keeps of them (their open draft of every kind, the step
+a short flow waits for, the deployment they are bound to) in one statement, so that first
+contact costs about a form step (README, Benchmarks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Connection, Select, Table, bindparam, select, true
+
+from storage import activity_reports, advisor, call_drafts, deployments, interest, people
+from storage import progress_reports as progress
+from storage.db import one_statement
+from storage.deployment_views import ExpertView, expert_view
+from storage.draft_repository import DraftRepository
+from storage.drafts import Draft
+from storage.experts_tables import Deployment, DeploymentStatus
+from storage.models import ExpressionOfInterest, Person, Status, table_of
+from storage.preferences import Entry
+from storage.reminders_tables import PendingEntry
+
+# A draft from a result row with its table's columns, and the expert's deployment (a report's
+# dates are judged in its time zone).
+ReadDraft = Callable[[Any, ExpertView | None], Draft]
+
+
+@dataclass(frozen=True)
+class DraftKind:
+    """A kind of draft a person can leave open: its table, whose it is, how it is read."""
+
+    name: str  # as the bot's open forms (OpenForm.kind) and retention name it
+    model: Any  # its SQLModel table class
+    owner: str  # the column naming whose draft it is
+    status: Any  # the status of a draft in progress
+    read: ReadDraft
+    newest: str = "id"  # the newest draft first by this column (then by id)
+    scope: Mapping[str, Any] = field(default_factory=dict)  # in a table shared by several kinds
+
+
+def _kept_in(
+    name: str,
+    repository: DraftRepository[Any, Any],
+    extend: Callable[[Any, Draft, ExpertView | None], Draft] | None = None,
+) -> DraftKind:
+    """A kind kept by a DraftRepository, read as its `current` would return it."""
+
+    def read(row: Any, expert: ExpertView | None) -> Draft:
+        draft = repository.plain_draft(row)
+        return extend(row, draft, expert) if extend else draft
+
+    return DraftKind(
+        name,
+        repository.table,
+        repository.owner,
+        repository.draft,
+        read,
+        newest=repository.newest,
+        scope=repository.scope,
+    )
+
+
+# Every kind of draft, in one place: the first contact loads each, retention sweeps each.
+DRAFT_KINDS: tuple[DraftKind, ...] = (
+    DraftKind(
+        "interest",
+        ExpressionOfInterest,
+        "person_id",
+        Status.DRAFT,
+        lambda row, _expert: interest.draft_of(row),
+    ),
+    _kept_in("report", activity_reports.DRAFTS, activity_reports.with_expert),
+    _kept_in("progress", progress.DRAFTS),
+    _kept_in("advisor", advisor.DRAFTS, lambda row, draft, _expert: advisor.with_eoi(row, draft)),
+    _kept_in("call", call_drafts.DRAFTS),
+    _kept_in("deployment", deployments.DRAFTS),
+)
+
+
+@dataclass(frozen=True)
+class FirstContact:
+    """What the bot keeps of a person, as the database has it."""
+
+    person: people.PersonView
+    new: bool  # the row was just created
+    drafts: Mapping[str, Draft | None]  # by DraftKind.name, every kind
+    entry: Entry | None  # the typed step a short flow (/call, /deadline, /settings) waits for
+    expert: ExpertView | None  # the active deployment they are bound to, as an expert
+
+
+_PEOPLE = table_of(Person)
+
+
+def _newest(table: Table, where: list[Any], order: tuple[str, ...]) -> Select[Any]:
+    """The person's newest row of the table with these conditions (correlated to the person)."""
+    return (
+        select(table)
+        .where(*where)
+        .order_by(*(table.c[name].desc() for name in dict.fromkeys(order)))
+        .limit(1)
+        .correlate(_PEOPLE)
+    )
+
+
+def _parts() -> list[tuple[str, Select[Any]]]:
+    """Every part of what is kept, as the newest row of its table."""
+    parts = []
+    for kind in DRAFT_KINDS:
+        table = table_of(kind.model)
+        where = [
+            table.c[kind.owner] == _PEOPLE.c.id,
+            table.c.status == kind.status,
+            *(table.c[name] == value for name, value in kind.scope.items()),
+        ]
+        parts.append((kind.name, _newest(table, where, (kind.newest, "id"))))
+    bound = table_of(Deployment)  # as deployment_of_expert finds it
+    where = [bound.c.expert_id == _PEOPLE.c.id, bound.c.status == DeploymentStatus.ACTIVE]
+    parts.append(("expert", _newest(bound, where, ("bound_at", "id"))))
+    entry = table_of(PendingEntry)
+    parts.append(("entry", _newest(entry, [entry.c.person_id == _PEOPLE.c.id], ())))  # one
+    return parts
+
+
+def _build(lateral: bool) -> tuple[Select[Any], dict[str, tuple[int, tuple[str, ...]]]]:
+    """The statement, and where each part's columns are in its row (offset, names).
+
+    PostgreSQL joins each part LATERAL (an index look-up per part, whatever the tables' sizes);
+    SQLite, which has no LATERAL, joins the row whose id the part's subquery finds.
+    """
+    columns: list[Any] = list(people.VIEW_COLUMNS)
+    places: dict[str, tuple[int, tuple[str, ...]]] = {}
+    joined: Any = _PEOPLE
+    for name, newest in _parts():
+        if lateral:
+            source: Any = newest.lateral(f"kept_{name}")
+            joined = joined.outerjoin(source, true())
+        else:
+            table = newest.get_final_froms()[0]
+            source = table.alias(f"kept_{name}")
+            first = newest.with_only_columns(table.c[_KEYS[name]]).scalar_subquery()
+            joined = joined.outerjoin(source, source.c[_KEYS[name]] == first)
+        places[name] = (len(columns), tuple(source.c.keys()))
+        columns.extend(source.c)
+    return select(*columns).select_from(joined).where(_PEOPLE.c.id == bindparam("id")), places
+
+
+# The column that names a part's row (the draft's id; a waiting entry is one per person).
+_KEYS = {**{kind.name: "id" for kind in DRAFT_KINDS}, "expert": "id", "entry": "person_id"}
+# Built once: building and compiling a statement costs more than running it on SQLite.
+_FIRST_CONTACT = {"sqlite": _build(lateral=False), "postgresql": _build(lateral=True)}
+
+
+def _part(row: Any, places: dict[str, tuple[int, tuple[str, ...]]], name: str) -> Any:
+    offset, names = places[name]
+    values = dict(zip(names, row[offset : offset + len(names)], strict=True))
+    return None if values[_KEYS[name]] is None else SimpleNamespace(**values)
+
+
+def _kept(connection: Connection, person_id: int) -> FirstContact | None:
+    """What is kept of the person, None if there is no such person."""
+    statement, places = _FIRST_CONTACT[connection.dialect.name]
+    row = connection.execute(statement, {"id": person_id}).first()
+    if row is None:
+        return None
+    person = people.PersonView(*row[: len(people.VIEW_COLUMNS)])
+    bound = _part(row, places, "expert")
+    expert = None if bound is None else expert_view(bound, person.timezone)
+    drafts: dict[str, Draft | None] = {}
+    for kind in DRAFT_KINDS:
+        found = _part(row, places, kind.name)
+        drafts[kind.name] = None if found is None else kind.read(found, expert)
+    waiting = _part(row, places, "entry")
+    entry = (
+        None
+        if waiting is None
+        else Entry(waiting.flow, waiting.step, dict(waiting.answers or {}), waiting.updated_at)
+    )
+    return FirstContact(person, False, drafts, entry, expert)
+
+
+@one_statement
+def first_contact(
+    *,
+    connection: Connection,
+    person_id: int,
+    first_name: str,
+    username: str | None,
+    telegram_language: str | None,
+) -> FirstContact:
+    """The person with all the bot keeps of them, creating the row when they are new (once per
+    person and process); someone new has nothing else stored yet."""
+    known = _kept(connection, person_id)
+    if known is not None:
+        return known
+    person, new = people.create_person(
+        connection,
+        person_id=person_id,
+        first_name=first_name,
+        username=username,
+        telegram_language=telegram_language,
+    )
+    if not new:  # another process created them a moment ago: read what it stored
+        known = _kept(connection, person_id)
+        assert known is not None
+        return known
+    return FirstContact(person, True, dict.fromkeys(k.name for k in DRAFT_KINDS), None, None)
