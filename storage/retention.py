@@ -64,6 +64,8 @@ def _stale(session: Session, kind: str, before: datetime) -> list[Any]:
     )
     if "reference" in table.__table__.c:
         query = query.where(col(table.reference).is_(None))
+    if table is ShortDraft:  # the short flows share one table: only this kind's drafts
+        query = query.where(col(ShortDraft.form) == kind)
     return list(session.exec(query))
 
 
