@@ -52,11 +52,6 @@ def _reason_asked(answers: Mapping[str, Any]) -> str:
     )
 
 
-def _reason_read(text: str) -> tuple[str, None]:
-    """The reason as stored: "-" removes it."""
-    return ("" if text.strip() == "-" else text.strip()), None
-
-
 QUESTIONS = (
     Question(
         "reason",
@@ -68,7 +63,6 @@ QUESTIONS = (
         max_length=REASON_LIMIT,
         min_length=1,
         words=False,
-        read=_reason_read,
         ask=_reason_asked,
     ),
 )
@@ -85,7 +79,7 @@ async def reason_given(update: Update, context: ContextTypes.DEFAULT_TYPE, draft
         country=code,
         model=model,
         language=current_language(),
-        reason=draft.answers["reason"],
+        reason="" if draft.answers["reason"].strip() == "-" else draft.answers["reason"].strip(),
         actor=f"telegram:{user.id}",
         now=svc.clock(),
     )
