@@ -40,6 +40,10 @@ _DRAFTS: dict[str, tuple[Any, str, str]] = {
     "progress": (ProgressReport, ReportStatus.DRAFT, "person_id"),
     "advisor": (AdvisorSession, "open", "person_id"),
     "call": (ShortDraft, "open", "person_id"),  # a coordinator's /call in progress
+    # The other short flows' drafts (a typed reason may name people).
+    "decision": (ShortDraft, "open", "person_id"),
+    "rule_reason": (ShortDraft, "open", "person_id"),
+    "zone": (ShortDraft, "open", "person_id"),
     # A coordinator's unfinished registration (it holds the expert's name).
     "deployment": (Deployment, DeploymentStatus.DRAFT, "created_by"),
 }
