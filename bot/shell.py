@@ -8,6 +8,7 @@ import itertools
 import re
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application
@@ -73,6 +74,7 @@ async def chat(
     seen: dict[int, str] = {}
     buttons: list[str] = []
     popups = 0  # answers to button presses shown so far
+    calls = 0  # Bot API calls looked at for files so far
     async with app:
         if app.post_init is not None:  # run_polling would call it: command menu, dispatcher
             await app.post_init(app)
@@ -81,6 +83,7 @@ async def chat(
             await person.send("/start")
             while True:
                 popups = _print_popups(api, popups, out)
+                calls = _save_files(api, calls, out, user_id)
                 buttons = _print_new(api, seen, out, colour, user_id) or buttons
                 out.write("\n> ")
                 out.flush()
@@ -112,6 +115,27 @@ def _print_popups(api: OfflineBotAPI, shown: int, out: TextIO) -> int:
         if text:
             out.write(f"\n[{'alert' if call.params.get('show_alert') else 'note'}] {text}\n")
     return len(answers)
+
+
+def _save_files(api: OfflineBotAPI, looked_at: int, out: TextIO, own_chat: int) -> int:
+    """Save the files the bot sent to this chat (a workbook, /mydata's documents, charts) in
+    `shell-files/` of the current folder, so they can be opened; return how many calls there are
+    now. Telegram would show them in the chat; a terminal can only say where they are."""
+    for call in api.calls[looked_at:]:
+        if int(call.params.get("chat_id", 0)) != own_chat:
+            continue
+        for part, (filename, content, _mime) in call.files.items():
+            data = content if isinstance(content, bytes) else content.read()
+            folder = Path("shell-files")
+            folder.mkdir(exist_ok=True)
+            name = Path(filename or part)
+            target, copies = folder / name.name, itertools.count(2)
+            while target.exists():  # an earlier file of the same name stays as it was
+                target = folder / f"{name.stem}-{next(copies)}{name.suffix}"
+            target.write_bytes(data)
+            kind = "photo" if call.method == "sendPhoto" or part.startswith("photo") else "file"
+            out.write(f"\n[{kind}] {target.name} ({len(data):,} bytes) saved as {target}\n")
+    return len(api.calls)
 
 
 def _print_new(

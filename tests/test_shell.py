@@ -49,3 +49,14 @@ def test_the_shell_shows_what_telegram_shows_over_the_chat_after_a_press(tmp_pat
     lines = ["1", "2", "1", "Bundesamt", "Ghana Statistical Service", "ghana", "1"]
     out = chat(tmp_path, [*lines, "Census methodology", "6", "/quit"], "en")
     assert "[alert] Please choose at least one" in out, out[-1500:]
+
+
+def test_a_file_the_bot_sends_is_saved_where_the_shell_says(tmp_path):
+    # /mydata sends the person's data as documents: the terminal says where they are.
+    out = chat(tmp_path, ["/mydata", "/quit"], "en")
+    saved = [line for line in out.splitlines() if "saved as shell-files/" in line]
+    assert saved, out[-1500:]
+    for line in saved:
+        path = tmp_path / line.rsplit("saved as ", 1)[1]
+        assert path.stat().st_size > 0
+    assert any(line.endswith(".json") for line in saved)
