@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     iati_reporting_org_ref: str = "partnerbot"
     iati_reporting_org_name: str = "partnerbot"
     iati_reporting_org_type: str = "10"
+    # The DAC 5-digit sector (vocabulary 1) of each programme's deployments and their reports.
+    # Fachkräftefonds: experts work inside a partner municipality's administration, so 15112
+    # "Decentralisation and support to subnational government" (the CRS code for strengthening
+    # local government). Verwaltungspartnerschaften: German authorities advise a partner
+    # authority on administrative practice, laws, procedures and staff training, so 15110
+    # "Public sector policy and administrative management".
+    iati_sector_fkf: str = "15112"
+    iati_sector_vwp: str = "15110"
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -69,6 +77,14 @@ class Settings(BaseSettings):
             # within the 64-bit range Telegram's ids and the database's BIGINT columns share.
             if part and not (re.fullmatch(r"[0-9]+", part) and 0 < int(part) < 2**63):
                 raise ValueError(f"{part!r} is not a Telegram user id (a whole number)")
+        return value
+
+    @field_validator("iati_sector_fkf", "iati_sector_vwp")
+    @classmethod
+    def _check_dac_sector(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"[1-9][0-9]{4}", value):
+            raise ValueError(f"{value!r} is not a DAC 5-digit sector code, e.g. 15112")
         return value
 
     @field_validator("database_url")
@@ -108,6 +124,10 @@ class Settings(BaseSettings):
     def coordinators_by_programme(self) -> dict[str, list[int]]:
         """Who receives each programme's notices: {"fkf": [ids], "vwp": [ids]}."""
         return {p: sorted(self.coordinators_for(p)) for p in ("fkf", "vwp")}
+
+    def iati_sector(self, programme: str) -> str:
+        """The DAC 5-digit sector code a programme's activities are published under."""
+        return self.iati_sector_vwp if programme == "vwp" else self.iati_sector_fkf
 
     def programmes_of(self, user_id: int | None) -> frozenset[str]:
         """The programmes a coordinator coordinates (none for everyone else)."""

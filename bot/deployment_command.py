@@ -29,7 +29,7 @@ MODELS = ("integrated", "development_worker", "local", "authority_staff")
 def _date(text: str) -> date:
     parsed = parse_date(text)
     if parsed is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use 2026-11-23 or 23.11.2026)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD or DD.MM.YYYY)")
     return parsed
 
 
@@ -56,7 +56,7 @@ def add_subcommand(commands: Any, handler: Callable[[argparse.Namespace], None])
     add.add_argument("--partnership", required=True, help="both partners, e.g. 'Bonn – Cape Coast'")
     add.add_argument("--country", required=True, type=_country, help="ISO code or name, e.g. GH")
     add.add_argument("--city", required=True)
-    add.add_argument("--start", required=True, type=_date, help="2026-11-23 or 23.11.2026")
+    add.add_argument("--start", required=True, type=_date, help="YYYY-MM-DD or DD.MM.YYYY")
     add.add_argument("--end", type=_date, help="default: two years after the start")
     add.add_argument("--interval", required=True, choices=("monthly", "quarterly"))
     add.add_argument("--eoi", help="reference of the expression of interest, e.g. EOI-2026-0001")

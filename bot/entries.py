@@ -23,7 +23,7 @@ SLOT = "entry"
 FRESH = timedelta(minutes=15)
 
 
-# A date typed as 31.01.2027 or 2027-01-31 (the same reading as the forms' DATE questions).
+# A date typed day first (31.01.2027, 31/01/2027) or as 2027-01-31 (the same reading as the forms' DATE questions).
 parse_day = parse_date
 
 

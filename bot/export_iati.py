@@ -6,6 +6,9 @@ grouped after their parent's siblings, in the element order the standard's schem
 
 - reporting organisation: the settings IATI_REPORTING_ORG_REF, _NAME and _TYPE;
 - recipient country: the deployment's country;
+- sector: the DAC 5-digit code (vocabulary 1) of the deployment's programme, 100 % (the settings
+  IATI_SECTOR_FKF and IATI_SECTOR_VWP; why those codes: bot.config); a report takes its
+  deployment's;
 - activity dates: the deployment's start (planned, and actual once begun) and end (planned);
   a report's activity date as actual start and end;
 - SDGs as `tag`: vocabulary 2 for a goal ("11", with its name), 3 for a target ("11.6"); a
@@ -47,6 +50,7 @@ PIPELINE, IMPLEMENTATION, FINALISATION = "1", "2", "3"
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 EXTENDING, IMPLEMENTING = "3", "4"
 PARENT, CHILD = "1", "2"
+DAC_5_DIGIT = "1"  # SectorVocabulary
 
 
 def _narrative(parent: etree._Element, tag: str, text: str, **attributes: str) -> None:
@@ -79,6 +83,11 @@ def _tags(activity: etree._Element, codes: Sequence[str]) -> None:
             _narrative(activity, "tag", _(labels[code]), vocabulary=vocabulary, code=value)
         else:  # a target: its code names it in the codelist; the goal's label would mislead
             etree.SubElement(activity, "tag", vocabulary=vocabulary, code=value)
+
+
+def _sector(activity: etree._Element, code: str) -> None:
+    # The code names the sector in the codelist: no narrative to keep in step with it.
+    etree.SubElement(activity, "sector", vocabulary=DAC_5_DIGIT, code=code, percentage="100")
 
 
 def _gender_marker(activity: etree._Element, relevances: Sequence[str | None]) -> None:
@@ -153,6 +162,7 @@ class _Writer:
             etree.SubElement(
                 activity, "recipient-country", code=record["country"], percentage="100"
             )
+        _sector(activity, self.settings.iati_sector(record["programme"]))
         _tags(activity, [code for r in reports for code in r.get("sdgs") or []])
         _gender_marker(activity, [r.get("gender") for r in reports])
         for report in reports:
@@ -180,6 +190,7 @@ class _Writer:
             etree.SubElement(
                 activity, "recipient-country", code=parent["country"], percentage="100"
             )
+        _sector(activity, self.settings.iati_sector(parent["programme"]))
         _tags(activity, report.get("sdgs") or [])
         _gender_marker(activity, [report.get("gender")])
         parent_id = f"{self.settings.iati_reporting_org_ref}-DEP-{parent['id']}"

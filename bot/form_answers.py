@@ -8,9 +8,7 @@ update changes nothing.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -26,6 +24,7 @@ from bot.form_steps import cached_draft as cached_draft
 from bot.form_steps import redelivered as redelivered
 from bot.form_steps import remember as remember
 from bot.form_steps import save as save
+from bot.form_steps import today as today
 from bot.forms import (
     SUMMARY,
     Form,
@@ -133,12 +132,6 @@ async def answer_typed(
         value = value.strip()
     draft = await save(update, context, form, draft, question.key, value)
     await ask(update, context, form, draft)
-
-
-def today(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT) -> date:
-    """Today's date where the person is (their draft's time zone), by the bot's clock."""
-    zone = form.zone_of(draft) if form.zone_of else "UTC"
-    return services(context).clock().astimezone(ZoneInfo(zone)).date()
 
 
 async def _attachment_received(

@@ -1,12 +1,14 @@
 """Reading answers to number, date and attachment questions, and showing them.
 
 The form engine (bot.forms) asks these questions; this module knows what a good answer looks
-like: a whole number within limits, a date typed as 23.11.2026 or 2026-11-23 (not after today
-unless the question allows it), and photos or documents of a kind a coordinator can open.
+like: a whole number within limits, a date typed day first (31.01.2027, 31/01/2027) or as
+2027-01-31 (not after today unless the question allows it), and photos or documents of a kind a
+coordinator can open. A date question's example comes from today, so it is never stale.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -58,13 +60,13 @@ DOCUMENT_SUFFIXES = (
     ".heic",
 )
 
-# Day first, as written in Germany (23.11.2026) and in most partner countries (23/11/2026).
+# Day first, as written in Germany (31.01.2027) and in most partner countries (31/01/2027).
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def parse_date(text: str) -> date | None:
-    """A date typed as 23.11.2026 or 2026-11-23, or None."""
+    """A date typed as 31.01.2027, 31/01/2027 or 2027-01-31, or None."""
     found = _GERMAN_DATE.match(text)
     if found:
         day, month, year = (int(part) for part in found.groups())
@@ -122,11 +124,43 @@ def read_date(question: Question, text: str, today: date) -> tuple[str | None, s
     days_back = typed_words.days_back(text)
     value = today - timedelta(days=days_back) if days_back is not None else parse_date(text)
     if value is None:
+        example = example_day(today, example_months(question))
         return None, _(
-            "I can't read “{text}” as a date. Please type it like 23.11.2026 or 2026-11-23."
-        ).format(text=text[:40])
+            "I can't read “{text}” as a date. Please type it like {example} or {iso}."
+        ).format(text=text[:40], example=typed_day(example), iso=example.isoformat())
     problem = check_date(question, value, today)
     return (None, problem) if problem else (value.isoformat(), None)
+
+
+def example_months(question: Question) -> int:
+    """How many months from today a DATE question's example lies (negative: before today)."""
+    if question.example_months is not None:
+        return question.example_months
+    return 2 if question.future else -1
+
+
+def example_day(today: date, months: int) -> date:
+    """The last day of the month `months` from today's: a day the question takes whatever the
+    year, and past the 12th, so nobody reads it month first."""
+    year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def typed_day(value: date) -> str:
+    """A date the way the reader types it: their language's order and separator, four-digit
+    year, exactly what parse_date reads back."""
+    # TRANSLATORS: how people in your language type a date with digits, e.g. 31/01/2027 or
+    # 31.01.2027. Keep the order day, month, year (the bot reads no other), and only "/" or "."
+    # between them.
+    return _("{day}/{month}/{year}").format(
+        day=f"{value.day:02d}", month=f"{value.month:02d}", year=f"{value.year:04d}"
+    )
+
+
+def date_example(question: Question, today: date) -> str:
+    """A DATE question's example, from today: a date the question takes, typed as the reader
+    types dates."""
+    return typed_day(example_day(today, example_months(question)))
 
 
 def read_answer(

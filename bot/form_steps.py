@@ -8,8 +8,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -43,7 +44,7 @@ async def ask(
         await form.on_submit(update, context, draft)
         return
     await activate(context, form.slot)
-    text, rows = question_view(form, draft, note)
+    text, rows = question_view(form, draft, today(context, form, draft), note)
     # A button on the newest message: that message becomes the next step (one edit, no clutter).
     if pressed_on_latest(update, context) and await replace(update, text, rows):
         return
@@ -53,6 +54,12 @@ async def ask(
 # user_data key: (draft id, question, answer) when an edit from the summary began, so that Back
 # can undo what was ticked meanwhile (multiple choice saves each tick).
 EDIT_START = "edit_start"
+
+
+def today(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT) -> date:
+    """Today's date where the person is (their draft's time zone), by the bot's clock."""
+    zone = form.zone_of(draft) if form.zone_of else "UTC"
+    return services(context).clock().astimezone(ZoneInfo(zone)).date()
 
 
 async def save(

@@ -94,7 +94,7 @@ async def _tick(press: Press, argument: str) -> bool:
     draft = await save(
         press.update, press.context, press.form, press.draft, question.key, chosen, advance=False
     )
-    text, rows = question_view(press.form, draft)
+    text, rows = question_view(press.form, draft, today(press.context, press.form, draft))
     await replace(press.update, text, rows)
     return True
 

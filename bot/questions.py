@@ -60,6 +60,9 @@ class Question:
     maximum: int | None = None  # NUMBER: largest allowed; ATTACHMENTS: most files
     future: bool = False  # DATE: whether a date after today is allowed
     past: bool = True  # DATE: whether a date before today is allowed
+    # DATE: the example is the last day of the month this many months from today (None: two
+    # ahead, or last month's when the date cannot lie in the future); see bot.form_kinds.
+    example_months: int | None = None
     # A check against the other answers (e.g. women ≤ total): why the value is refused, or None.
     check: Callable[[Mapping[str, Any], Any], str | None] | None = None
     # TEXT: the form's own reading of the text (e.g. a list of countries): (value, None), or

@@ -4,6 +4,8 @@ Skip, Back and Cancel), or the summary with an edit button per answer and Submit
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot import form_kinds
 from bot.buttons.form import FormAction
 from bot.forms import (
@@ -22,9 +24,10 @@ from storage.drafts import DraftT
 
 
 def question_view(
-    form: Form[DraftT], draft: DraftT, note: str | None = None
+    form: Form[DraftT], draft: DraftT, today: date, note: str | None = None
 ) -> tuple[str, list[list[Button]]]:
-    """The text and buttons of the draft's current step."""
+    """The text and buttons of the draft's current step (today, where the person is, gives a
+    date question its example)."""
     if draft.step == SUMMARY:
         return summary_view(form, draft, note)
     question = form.question(draft.step)
@@ -96,13 +99,16 @@ def question_view(
         else:  # an optional answer can be taken back, not only replaced
             rows.append([(_("🗑 Remove this answer"), data(form, draft, FormAction.SKIP))])
     rows.append(nav_row(form, draft))
+    example = _(question.example) if question.example else None
+    if question.kind == Kind.DATE:  # a fixed date would one day lie on the wrong side of today
+        example = form_kinds.date_example(question, today)
     text = render(
         "forms/question",
         title=_(form.title),
         k=k,
         n=len(questions),
         prompt=prompt,
-        example=_(question.example) if question.example else None,
+        example=example,
         current=display(question, value) if keep else None,
         multi=question.kind == Kind.MULTI,
         optional=question.optional,

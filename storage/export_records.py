@@ -23,7 +23,7 @@ from storage.experts_tables import (
     ReportStatus,
 )
 from storage.models import ExpressionOfInterest, Status
-from storage.programmes import ALL, deployment_in, eoi_in
+from storage.programmes import ALL, deployment_in, eoi_in, of_deployment
 
 Record = dict[str, Any]
 
@@ -101,15 +101,17 @@ def progress(*, session: Session, programmes: Collection[str] = ALL) -> list[Rec
 
 
 def deployments(*, session: Session, programmes: Collection[str] = ALL) -> list[Record]:
-    """Every registered deployment (not those still being filled in), oldest first."""
+    """Every registered deployment (not those still being filled in) with its programme, oldest
+    first."""
     found = session.execute(
-        select(Deployment)
+        select(Deployment, of_deployment())
         .where(col(Deployment.status) == DeploymentStatus.ACTIVE, deployment_in(programmes))
         .order_by(col(Deployment.created_at), col(Deployment.id))
-    ).scalars()
+    ).all()
     return [
-        _deployment(d) | {"id": d.id, "created_at": d.created_at, "bound_at": d.bound_at}
-        for d in found
+        _deployment(d)
+        | {"id": d.id, "created_at": d.created_at, "bound_at": d.bound_at, "programme": programme}
+        for d, programme in found
     ]
 
 

@@ -47,6 +47,8 @@ def test_coordinators_are_parsed():
         {"coordinator_ids": "0"},
         {"telegram_api_url": "ftp://x"},
         {"default_language": "sw"},
+        {"iati_sector_fkf": "151"},  # a DAC 3-digit category, not a 5-digit sector
+        {"iati_sector_vwp": "Public administration"},
     ],
 )
 def test_wrong_values_are_refused(field):

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from bot import cli, export_command
 from bot.export_iati import SchemaError, validate
-from storage.experts_tables import ActivityReport
+from storage.experts_tables import ActivityReport, Deployment
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import on_story_days, reference
 from tests.test_erasure import CONTACT, EFUA, NAME, efua_with_everything
@@ -28,6 +28,7 @@ IATI_ORDER = [
     "activity-status",
     "activity-date",
     "recipient-country",
+    "sector",
     "tag",
     "policy-marker",
     "related-activity",
@@ -115,6 +116,11 @@ async def test_a_realistic_story_passes_the_iati_schema(
     assert dates == {"1": "2026-11-01", "2": "2026-11-01", "3": "2028-11-01"}  # two years
     report_dates = {d.get("type"): d.get("iso-date") for d in efua_report.findall("activity-date")}
     assert report_dates == {"2": "2026-11-22", "4": "2026-11-22"}  # "yesterday" in the form
+    # Both deployments are the Fachkräftefonds': municipal administrations (DAC 15112).
+    assert [
+        [(t.get("vocabulary"), t.get("code"), t.get("percentage")) for t in a.findall("sector")]
+        for a in root
+    ] == [[("1", "15112", "100")]] * 5
     tags = [(t.get("vocabulary"), t.get("code")) for t in peru.findall("tag")]
     assert tags == [("2", "5"), ("3", "5.5"), ("2", "11"), ("3", "16.7")]
     goal = "5 Geschlechtergleichheit" if language == "de" else "5 Gender equality"
@@ -214,6 +220,31 @@ async def test_iati_activities(bot, monkeypatch, database_url, tmp_path):
     assert child.findtext("description/narrative") == (
         "Workshop mit dem Planungsamt; 12 Teilnehmende"
     )
+
+
+@on_story_days
+async def test_each_programme_is_published_under_its_own_dac_sector(
+    bot, monkeypatch, database_url, tmp_path
+):
+    await reported_deployment(bot)
+    with Session(bot.db.engine) as session:  # staff of a German authority: a partnership
+        [deployment] = session.exec(select(Deployment)).all()  # of the Verwaltungspartnerschaft
+        deployment.expert_model = "authority_staff"
+        session.add(deployment)
+        session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    target = tmp_path / "iati.xml"
+
+    def sectors() -> list[tuple[str | None, ...]]:
+        cli.main(["export", "iati", str(target)])
+        document = etree.parse(str(target))
+        official_schema().assertValid(document)
+        assert all(in_schema_order(activity) for activity in document.getroot())
+        return [(s.get("vocabulary"), s.get("code")) for s in document.iter("sector")]
+
+    assert sectors() == [("1", "15110")] * 2  # public sector policy and administration
+    monkeypatch.setenv("IATI_SECTOR_VWP", "15111")  # a publisher's own choice: public finance
+    assert sectors() == [("1", "15111")] * 2
 
 
 SCHEMA = """<?xml version="1.0"?>

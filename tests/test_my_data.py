@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.conftest import COORDINATORS
 from tests.instants import on_story_days
 from tests.scripts import fachkraeftefonds_until_summary
 
@@ -52,3 +53,31 @@ async def test_mydata_sends_json_and_a_readable_document(bot, language):
     # Dates in the person's zone (a German municipality's: 11:00 when it is 10:00 UTC).
     assert "Europe/Berlin" in text and data["time_zone"] == "Europe/Berlin"
     assert ("23.11.2026, 11:00" if language == "de" else "Nov 23, 2026, 11:00") in text
+
+
+LABELS = {
+    "en": ("North Rhine-Westphalia", "5 to 10 years", "Not sure yet", "News about your"),
+    "de": ("Nordrhein-Westfalen", "5 bis 10 Jahre", "Noch unklar", "Neues zu Ihrer"),
+}
+
+
+@on_story_days
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_the_readable_document_shows_answers_as_they_were_given_not_codes(bot, language):
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.send("/start")  # the coordinator reads English
+    ama = bot.person(language=language)
+    await fachkraeftefonds_until_summary(ama, german=language == "de")
+    await ama.click("📨 Einreichen" if language == "de" else "📨 Submit")
+    await bot.deliver_outbox()
+    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await bot.deliver_outbox()  # the news of the decision, sent to Ama
+    bot.api.uploads.clear()
+    await ama.send("/mydata")
+    (_json, _raw), (_html, page) = bot.api.uploads
+    text = page.decode()
+    state, age, model, message = LABELS[language]
+    for label in (state, age, model, message):
+        assert label in text, label
+    for code in ("<td>NW</td>", "<td>5to10</td>", "<td>not_sure</td>", "notices/eoi_status"):
+        assert code not in text, code

@@ -96,3 +96,68 @@ def test_albums_keep_the_order_and_never_mix_photos_with_documents():
     assert [len(album) for album in grouped] == [6, 5, 1]
     assert [f["n"] for album in grouped[:2] for f in album] == list(range(11))
     assert albums([]) == []
+
+
+UNSURE = {
+    "en": "3 files of {reference} may not have arrived: Telegram did not confirm them in time",
+    "de": "3 Dateien zu {reference} sind vielleicht nicht angekommen",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_an_album_that_timed_out_is_not_sent_again_one_by_one(bot, language):
+    words, ref = WORDS[language], reference("REP", 1)
+    clara, listing = await a_report_with_files(bot, language, 3, ("agenda.pdf", "minutes.pdf"))
+    bot.api.time_out_next("sendMediaGroup")  # the photos may have arrived: no answer came
+    await clara.click(words["open"].format(reference=ref), message=listing)
+    media = [[m["type"] for m in c.params["media"]] for c in bot.api.calls_to("sendMediaGroup")]
+    assert media == [["photo"] * 3, ["document"] * 2]  # the documents still come
+    assert bot.api.calls_to("sendPhoto") == []  # no photo twice
+    assert clara.last.plain.startswith(UNSURE[language].format(reference=ref))
+    assert "/reports" in clara.last.plain
+    assert not any(
+        "something went wrong" in m.text or "schiefgelaufen" in m.text for m in clara.messages
+    )
+    # Opened again from a new list, everything comes again.
+    await clara.send("/reports")
+    await clara.click(words["open"].format(reference=ref))
+    assert len(bot.api.calls_to("sendMediaGroup")) == 4
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_a_short_429_during_an_album_is_waited_out_with_the_pacer(bot, language):
+    words, ref = WORDS[language], reference("REP", 1)
+    clara, listing = await a_report_with_files(bot, language, 3, ("agenda.pdf", "minutes.pdf"))
+    bot.api.fail_next("sendMediaGroup", 429, "Too Many Requests: retry after 5", retry_after=5)
+    start = bot.pacer_time.value
+    await clara.click(words["open"].format(reference=ref), message=listing)
+    media = [[m["type"] for m in c.params["media"]] for c in bot.api.calls_to("sendMediaGroup")]
+    assert media == [["photo"] * 3, ["photo"] * 3, ["document"] * 2]  # refused, then sent
+    assert bot.api.calls_to("sendPhoto") == []
+    assert bot.pacer_time.value - start >= 5  # it waited as Telegram asked, on the pacer
+    assert any(m.labels == [words["review"]] for m in clara.messages)  # the report's notice
+    assert not any(
+        "something went wrong" in m.text or "schiefgelaufen" in m.text for m in clara.messages
+    )
+    assert not any(
+        "could not be sent" in m.plain or "nicht gesendet" in m.plain for m in clara.messages
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_a_long_429_leaves_the_files_for_later_and_says_so(bot, language):
+    words, ref = WORDS[language], reference("REP", 1)
+    clara, listing = await a_report_with_files(bot, language, 3, ("agenda.pdf", "minutes.pdf"))
+    bot.api.fail_next("sendMediaGroup", 429, "Too Many Requests: retry after 60", retry_after=60)
+    start = bot.pacer_time.value
+    await clara.click(words["open"].format(reference=ref), message=listing)
+    assert len(bot.api.calls_to("sendMediaGroup")) == 1  # neither again nor the documents
+    assert bot.api.calls_to("sendPhoto") == bot.api.calls_to("sendDocument") == []
+    assert bot.pacer.paused_until - start >= 60  # the outbox waits too
+    sorry = {"en": "Sorry, 5 files of {reference}", "de": "Leider konnten 5 Dateien zu {reference}"}
+    assert clara.last.plain.startswith(sorry[language].format(reference=ref))
+    assert "agenda.pdf" in clara.last.plain and "/reports" in clara.last.plain
+    await clara.send("/reports")  # later, from a new list: the files come, after the wait
+    await clara.click(words["open"].format(reference=ref))
+    assert len(bot.api.calls_to("sendMediaGroup")) == 3
+    assert bot.pacer_time.value - start >= 60

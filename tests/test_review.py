@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from tests.conftest import COORDINATORS
 from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary
@@ -101,7 +99,7 @@ async def test_submissions_is_for_coordinators_only(bot):
     assert "Neue Interessensbekundung" not in jonas.last.text
 
 
-async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot):
+async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot, clock):
     await submitted(bot)
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     notice = bot.api.chat(COORDINATORS[0])[-1]
@@ -117,7 +115,7 @@ async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot)
     await tom.send("Ghana")
     await tom.click("Ghana")
     await tom.send("Cape Coast")
-    await tom.send(f"01.01.{datetime.now(UTC).year + 1}")
+    await tom.send(f"01.01.{clock.now.year + 1}")  # a start next year, by the test's clock
     await tom.click("Skip")
     await tom.click("Monthly")
     await tom.click("📨 Submit")

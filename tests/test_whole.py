@@ -56,7 +56,9 @@ async def test_a_long_submission_comes_in_several_messages_without_cutting_html(
     whole = "\n".join(m.plain for m in sent)
     assert all(f"G{i:03} <&> <&>" in whole for i in range(125))
     assert all(f"E{i:03} <&> <&>" in whole for i in range(94))
-    assert sent[-1].labels == ["🕓 History"]
+    assert sent[-1].labels == ["🕓 History", "⚖️ Decide"]
+    await tom.click("⚖️ Decide")  # after reading, the decision is one press away
+    assert tom.last.labels[:4] == ["🔎 In review", "✅ Accept", "↩️ Return for changes", "✖️ Decline"]
 
 
 async def test_the_history_names_who_did_what_with_the_reason(bot):
@@ -81,12 +83,14 @@ async def test_the_history_names_who_did_what_with_the_reason(bot):
     assert "Status: in review → returned for changes" in text
     assert "Reason: Not eligible for this programme" in text
     assert "Changed German municipality: Stadt Bonn → Bundesstadt Bonn" in text
+    assert tom.last.labels == ["📖 Read in full", "⚖️ Decide"]  # resubmitted: waiting again
     german = bot.person(user_id=COORDINATORS[1], language="de", name="Lena")
     await german.send("/start")
     await german.send("/submissions")
     await german.click(f"📄 {reference('EOI', 1)}")
     await german.click("🕓 Verlauf")
     assert "Grund: Für dieses Programm nicht förderfähig" in german.last.plain
+    assert german.last.labels == ["📖 Ganz lesen", "⚖️ Entscheiden"]
     assert "Deutsche Kommune geändert: Stadt Bonn → Bundesstadt Bonn" in german.last.plain
 
 

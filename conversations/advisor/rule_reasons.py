@@ -22,6 +22,7 @@ from bot.buttons.advisor import RuleReasonAsked
 from bot.buttons.form import FormButton
 from bot.callbacks import ForgedButton
 from bot.contributions import Contribution, OpenForm
+from bot.form_steps import today
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, current_language, language_name
 from bot.messaging import acknowledge, reply
@@ -153,7 +154,7 @@ async def reason_asked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     form_answers.remember(context, FORM, draft)
     # A new message: the rules with their buttons stay above it.
     await activate(context, FORM.slot)
-    await reply(update, context, *question_view(FORM, draft))
+    await reply(update, context, *question_view(FORM, draft, today(context, FORM, draft)))
 
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

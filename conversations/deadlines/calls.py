@@ -75,7 +75,6 @@ QUESTIONS = (
         N_(
             "What is the closing date? Expressions of interest are due by 23:59 German time that day."
         ),
-        N_("31.01.2027"),
         future=True,
         past=False,
     ),

@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import entries
 from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
 from bot.contributions import Contribution, TypedStep
+from bot.form_kinds import example_day, typed_day
 from bot.i18n import _, ngettext, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
@@ -33,6 +34,15 @@ MAX_TITLE = 300
 
 def _cancel_row() -> list[Button]:
     return [(_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack())]
+
+
+def _example(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A due date to show as the example: two months from today, typed as the reader types."""
+    return typed_day(example_day(services(context).clock().date(), 2))
+
+
+def _date_question(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return render("deadlines/custom_date", example=_example(context))
 
 
 def _nav_row() -> list[Button]:
@@ -87,7 +97,7 @@ async def deadline_typed(
             await reply(update, context, note, [_nav_row()])
             return
         await entries.wait_for(context, user.id, FLOW, "date", {**entry.answers, "title": text})
-        await reply(update, context, render("deadlines/custom_date"), [_nav_row()])
+        await reply(update, context, _date_question(context), [_nav_row()])
         return
     if entry.step == "confirm":  # the summary waits for a button, not for text
         await _summary(update, context, entry.answers)
@@ -99,8 +109,8 @@ async def deadline_typed(
             await svc.db.run(preferences.settings_of, person_id=entry.answers["person_id"])
         ).zone
     if day is None:
-        note = _("I can't read “{text}” as a date. Please type it like 31.01.2027.").format(
-            text=html.escape(text[:40])
+        note = _("I can't read “{text}” as a date. Please type it like {example}.").format(
+            text=html.escape(text[:40]), example=_example(context)
         )
         await reply(update, context, note, [_cancel_row()])
         return
@@ -209,7 +219,7 @@ async def deadline_back_pressed(update: Update, context: ContextTypes.DEFAULT_TY
         return
     answers = {k: v for k, v in entry.answers.items() if k not in ("date", "zone")}
     await entries.wait_for(context, user.id, FLOW, "date", answers)
-    await reply(update, context, render("deadlines/custom_date"), [_nav_row()])
+    await reply(update, context, _date_question(context), [_nav_row()])
 
 
 async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -88,7 +88,6 @@ QUESTIONS = (
         Kind.DATE,
         N_("Start"),
         N_("When does (or did) the deployment start?"),
-        N_("01.02.2027 or 2027-02-01"),
         future=True,
     ),
     Question(
@@ -96,9 +95,9 @@ QUESTIONS = (
         Kind.DATE,
         N_("End"),
         N_("When does it end? Skip for the usual two years."),
-        N_("31.01.2029"),
         future=True,
         past=False,  # a deployment that is already over has nothing left to report
+        example_months=26,  # two years after the start's example
         optional=True,
         check=_end_after_start,
     ),

@@ -16,6 +16,7 @@ from bot.i18n import N_, _, ngettext, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import pause_other_forms
+from bot.outbox import pacer_of
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only, my_programmes, of_my_programmes
 from bot.services import services
@@ -161,7 +162,18 @@ async def report_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, text, [[report.review_button(params["report_id"])]])
     if not files or not first_tap:
         return
-    missing = await send_albums(context.bot, update.effective_chat.id, files, reference)
+    chat_id = update.effective_chat.id
+    sent = await send_albums(context.bot, pacer_of(context.application), chat_id, files, reference)
+    if sent.unconfirmed:
+        names = ", ".join(file_name(a) for a in sent.unconfirmed)
+        unsure = ngettext(
+            "{count} file of {reference} may not have arrived: Telegram did not confirm it in time ({names}). If it is missing above, please open the report again later from /reports.",
+            "{count} files of {reference} may not have arrived: Telegram did not confirm them in time ({names}). If they are missing above, please open the report again later from /reports.",
+            len(sent.unconfirmed),
+        )
+        text = unsure.format(count=len(sent.unconfirmed), reference=reference, names=names)
+        await reply(update, context, escape(text), main_menu_rows())
+    missing = sent.missing
     if missing:
         names = ", ".join(file_name(a) for a in missing)
         sorry = ngettext(

@@ -68,7 +68,6 @@ QUESTIONS = (
         Kind.DATE,
         N_("Date"),
         N_("When did it take place? Tap a button or type the date."),
-        N_("23.11.2026 or 2026-11-23"),
     ),
     Question(
         "title",

@@ -20,6 +20,7 @@ from bot.active_flow import activate
 from bot.buttons.form import FormButton
 from bot.buttons.partners import ReasonButton
 from bot.contributions import Contribution, OpenForm
+from bot.form_steps import today
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _
 from bot.messaging import acknowledge, close_buttons, replace, reply
@@ -173,7 +174,7 @@ async def ask_reason(
     form_answers.remember(context, FORM, draft)
     # A new message: the notice with the submission stays readable above it.
     await activate(context, FORM.slot)
-    await reply(update, context, *question_view(FORM, draft))
+    await reply(update, context, *question_view(FORM, draft, today(context, FORM, draft)))
 
 
 async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

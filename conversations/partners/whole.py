@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import forms, long_text
-from bot.buttons.partners import HistoryAction, SubmissionButton
+from bot.buttons.partners import Choice, Decision, HistoryAction, SubmissionButton
 from bot.contributions import Contribution
 from bot.i18n import N_, _, format_moment
 from bot.messaging import Button, acknowledge, reply
@@ -24,6 +24,9 @@ from storage import audit, people, preferences, reviews
 
 READ_LABEL = N_("📖 Read in full")
 HISTORY_LABEL = N_("🕓 History")
+DECIDE_LABEL = N_("⚖️ Decide")
+# Still waiting for a coordinator's decision: reading it whole offers to decide.
+_WAITING = ("submitted", "in_review")
 
 
 def read_button(eoi_id: int, label: str | None = None) -> Button:
@@ -34,6 +37,13 @@ def read_button(eoi_id: int, label: str | None = None) -> Button:
 def history_button(eoi_id: int) -> Button:
     """The button that lists a submission's history (coordinators)."""
     return (_(HISTORY_LABEL), SubmissionButton(HistoryAction.HISTORY, eoi_id).pack())
+
+
+def _decide_row(eoi_id: int, status: str) -> list[list[Button]]:
+    """A coordinator who has read a waiting submission goes on to its decision buttons."""
+    if status not in _WAITING:
+        return []
+    return [[(_(DECIDE_LABEL), Decision(eoi_id, Choice.OPEN).pack())]]
 
 
 async def whole_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,6 +79,7 @@ async def whole_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rows: list[list[Button]] = []
     if coordinator and found.reference:
         rows.append([history_button(found.id)])
+        rows.extend(_decide_row(found.id, found.status))
     for text in messages[:-1]:
         await reply(update, context, text)
     await reply(update, context, messages[-1], rows)
@@ -144,7 +155,8 @@ async def history_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     messages = long_text.split(items, header=header)
     for text in messages[:-1]:
         await reply(update, context, text)
-    await reply(update, context, messages[-1], [[read_button(found.id)]])
+    rows = [[read_button(found.id)], *_decide_row(found.id, found.status)]
+    await reply(update, context, messages[-1], rows)
 
 
 def answer_labels() -> dict[str, str]:

@@ -1,5 +1,9 @@
 """/mydata: the right of access — everything stored about the person, as a JSON file and as a
-readable HTML document in their language and time zone."""
+readable HTML document in their language and time zone.
+
+The readable document shows answers as the person gave them: an option's label, not its code
+("2 to 5 years", not `2to5`), from the forms' own questions (`Contribution.questions`, the same
+the export reads), so a new question or option reads right here without a change."""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.contributions import Contribution
+from bot.export_sheets import SOURCES, Questions, answer
 from bot.i18n import N_, _, country_name, current_language, format_day, format_moment, render
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
+from bot.questions import Question
 from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations.privacy.labels import FIELDS, SECTIONS
@@ -29,6 +35,28 @@ _DAYS = frozenset({"activity_date", "start_date", "end_date"})
 _COUNTRIES = frozenset({"partner_country", "country"})
 
 Row = tuple[str, str]
+
+# Which form's questions a section's records answer (names as the conversations contribute them).
+_FORM_OF_SECTION = {
+    "drafts": "interest",
+    "submissions": "interest",
+    "advisor_runs": "advisor",
+    "deployments": "deployment",
+    "activity_reports": "report",
+    "progress_reports": "progress",
+}
+
+# What a message sent to the person was, by its template (others: "Message").
+_MESSAGES = {
+    "notices/eoi_submitted": N_("Your expression of interest was received"),
+    "notices/eoi_status": N_("News about your expression of interest"),
+    "reminders/reminder": N_("Deadline reminder"),
+    "reminders/final": N_("Deadline missed"),
+    "reminders/digest": N_("Daily digest"),
+    "reminders/digest_part": N_("Daily digest"),
+    "experts/report_reviewed": N_("Your activity report was reviewed"),
+    "privacy/draft_expiring": N_("An unfinished draft will be deleted"),
+}
 
 
 async def data_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,7 +76,7 @@ async def data_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         language=current_language(),
         generated=format_moment(now, zone),
         zone=zone,
-        sections=_sections(data, zone),
+        sections=_sections(data, zone, svc.contributions.questions),
     )
     chat = update.effective_chat.id
     await context.bot.send_document(
@@ -66,27 +94,39 @@ async def data_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-def _sections(data: dict[str, Any], zone: str) -> list[tuple[str, list[tuple[str, list[Row]]]]]:
+def _sections(
+    data: dict[str, Any], zone: str, questions: Questions
+) -> list[tuple[str, list[tuple[str, list[Row]]]]]:
     """Each section's title and its records, each record a heading and (label, value) rows."""
     sections = []
     for key, title in SECTIONS.items():
         value = data.get(key)
         records = value if isinstance(value, list) else [value] if value else []
-        shown = [(_heading(record), _rows(record, zone)) for record in records]
+        asked = {q.key: q for q in questions.get(_FORM_OF_SECTION.get(key, ""), ())}
+        shown = [(_heading(record), _rows(record, zone, asked)) for record in records]
         sections.append((_(title), shown))
     return sections
 
 
 def _heading(record: dict[str, Any]) -> str:
-    return str(record.get("reference") or record.get("title") or record.get("what") or "")
+    if record.get("what"):
+        return _(_MESSAGES.get(record["what"], N_("Message")))
+    return str(record.get("reference") or record.get("title") or "")
 
 
-def _rows(record: dict[str, Any], zone: str) -> list[Row]:
-    return [(_(FIELDS.get(key, key)), _shown(key, value, zone)) for key, value in record.items()]
+def _rows(record: dict[str, Any], zone: str, asked: dict[str, Question]) -> list[Row]:
+    return [
+        (_(FIELDS.get(key, key)), _shown(key, value, zone, asked)) for key, value in record.items()
+    ]
 
 
-def _shown(key: str, value: Any, zone: str) -> str:
+def _shown(key: str, value: Any, zone: str, asked: dict[str, Question] | None = None) -> str:
     """A stored value as a person reads it: dates in their zone, codes by their names."""
+    question = (asked or {}).get(key)
+    if key == "what" and isinstance(value, str):
+        return _(_MESSAGES.get(value, N_("Message")))
+    if key == "source" and value in SOURCES:
+        return _(SOURCES[value])
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if key in _MOMENTS and isinstance(value, str):
@@ -99,13 +139,18 @@ def _shown(key: str, value: Any, zone: str) -> str:
         return _(PROGRAMMES[value])
     if key == "status" and value in STATUSES:
         return _(STATUSES[value])
+    if question is not None and question.options and value is not None:
+        return str(answer(question, value) or "")
     if isinstance(value, list):
         return ", ".join(
             str(item.get("name") or item.get("type")) if isinstance(item, dict) else str(item)
             for item in value
         )
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_shown(k, v, zone)}" for k, v in value.items())
+        return "; ".join(
+            f"{_(asked[k].label) if asked and k in asked else k}: {_shown(k, v, zone, asked)}"
+            for k, v in value.items()
+        )
     return str(value)
 
 
