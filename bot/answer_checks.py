@@ -27,12 +27,12 @@ def check_text(question: Question, text: str | None) -> str | None:
         return _("Your answer is empty. Please type your answer.")
     if text.startswith("/"):
         return unknown_command(text)
-    if question.kind == Kind.TEXT and len(text.strip()) < question.min_length:
+    if question.kind in (Kind.TEXT, Kind.PICK) and len(text.strip()) < question.min_length:
         return _(
             "That answer is very short. Please type it in full (at least {limit} characters)."
         ).format(limit=question.min_length)
     if (
-        question.kind == Kind.TEXT
+        question.kind in (Kind.TEXT, Kind.PICK)
         and question.words
         and sum(c.isalpha() for c in text) < LETTERS_NEEDED
     ):

@@ -37,7 +37,7 @@ from bot.routing import ButtonRouter, CommandRouter
 from bot.services import SERVICES_KEY, Services, services
 from bot.telegram_bot import PartnerBot
 from conversations import fallback, menu
-from conversations.advisor import model_rules, models
+from conversations.advisor import model_rules, models, rule_reasons
 from conversations.coordination import stats
 from conversations.deadlines import calls as call_flow
 from conversations.deadlines import custom_deadline, personal_settings
@@ -180,7 +180,7 @@ def contributions() -> list[Contribution]:
     invitation code. The open forms are looked at in this order too."""
     modules = (
         *(invitation, experts_menu, menu, interest, revision, review, reasons, mine, whole),
-        *(models, model_rules),
+        *(models, model_rules, rule_reasons),
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
         export_flow,

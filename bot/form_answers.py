@@ -7,12 +7,8 @@ update changes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -21,6 +17,14 @@ from bot import countries, form_kinds
 from bot.active_flow import activate
 from bot.answer_checks import check_text, option_typed, too_early, unknown_command
 from bot.buttons.form import FormAction
+from bot.form_steps import EDIT_START as EDIT_START
+from bot.form_steps import answer_again as answer_again
+from bot.form_steps import ask as ask
+from bot.form_steps import cached_draft as cached_draft
+from bot.form_steps import redelivered as redelivered
+from bot.form_steps import remember as remember
+from bot.form_steps import save as save
+from bot.form_steps import today as today
 from bot.forms import (
     SUMMARY,
     Form,
@@ -28,124 +32,21 @@ from bot.forms import (
     Question,
     data,
     nav_row,
+    offered_key,
 )
 from bot.i18n import _, country_name, render
 from bot.messaging import (
     as_typed,
-    pressed_on_latest,
-    replace,
     reply,
 )
+from bot.questions import pick_value, typed_value
 from bot.services import services
-from bot.step_views import question_view
-from storage.drafts import Draft, DraftT
-from storage.people import REDELIVERY_WINDOW
+from storage.drafts import DraftT
 
 logger = logging.getLogger(__name__)
 
-
-async def ask(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    note: str | None = None,
-) -> None:
-    """Send the draft's current step as a new message."""
-    await activate(context, form.slot)
-    text, rows = question_view(form, draft, today(context, form, draft), note)
-    # A button on the newest message: that message becomes the next step (one edit, no clutter).
-    if pressed_on_latest(update, context) and await replace(update, text, rows):
-        return
-    await reply(update, context, text, rows)
-
-
-# user_data key: (draft id, question, answer) when an edit from the summary began, so that Back
-# can undo what was ticked meanwhile (multiple choice saves each tick).
-EDIT_START = "edit_start"
-
 # Steps answered only by pressing a button (typing an option's label works too, unannounced).
 BUTTONS_ONLY = (Kind.CHOICE, Kind.MULTI, Kind.CONSENT)
-
-
-async def save(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    form: Form[DraftT],
-    draft: DraftT,
-    key: str,
-    value: Any,
-    *,
-    advance: bool = True,
-) -> DraftT:
-    """Store one answer (and the next step) in one transaction, then show that step."""
-    svc = services(context)
-    answers = {**draft.answers, key: value}
-    step = form.next_step(key, answers, draft.editing) if advance else draft.step
-    editing = draft.editing and step != SUMMARY
-    saved = await svc.db.run(
-        form.store.save,
-        draft=draft,
-        answers={key: value},
-        step=step,
-        editing=editing,
-        update_id=update.update_id,
-        now=svc.clock(),
-        **(form.save_scope(update, context) if form.save_scope else {}),
-    )
-    remember(context, form, saved)
-    _note_update(context, update.update_id, svc.clock())
-    return saved
-
-
-def _note_update(context: ContextTypes.DEFAULT_TYPE, update_id: int, now: Any) -> None:
-    """Keep the cached person in step with the update id storage just recorded."""
-    assert context.user_data is not None
-    person = context.user_data.get("person")
-    if person is not None and update_id > person.last_update_id:
-        context.user_data["person"] = dataclasses.replace(
-            person, last_update_id=update_id, last_update_at=now
-        )
-
-
-def redelivered(update: Update, draft: Draft, now: datetime) -> bool:
-    """Whether this update already changed the draft (Telegram redelivers after a crash)."""
-    if not draft.last_update_id or update.update_id > draft.last_update_id:
-        return False
-    if draft.updated_at is None or now - draft.updated_at >= REDELIVERY_WINDOW:
-        return False  # Telegram may restart update ids after a quiet week
-    logger.info("update %s again: draft %s has it already", update.update_id, draft.id)
-    return True
-
-
-async def answer_again(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT
-) -> None:
-    """A redelivered update: if it was the last to change the draft, the process may have died
-    before its reply went out, so the step it led to is shown (again); an older one is dropped."""
-    if update.update_id == draft.last_update_id:
-        await ask(update, context, form, draft)
-
-
-def remember(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT | None) -> None:
-    """Keep the draft in this process's cache; the database stays the source of truth.
-
-    Only one bot process serves a token (see bot.lock), so this cache cannot go stale.
-    """
-    assert context.user_data is not None
-    context.user_data[form.slot] = draft
-
-
-async def cached_draft(
-    context: ContextTypes.DEFAULT_TYPE,
-    form_slot: str,
-    load: Callable[[], Awaitable[DraftT | None]],
-) -> DraftT | None:
-    """The person's draft of this kind: from the cache, or loaded once after a restart."""
-    assert context.user_data is not None
-    if form_slot not in context.user_data:
-        context.user_data[form_slot] = await load()
-    return context.user_data[form_slot]
 
 
 async def answer_typed(
@@ -198,11 +99,19 @@ async def answer_typed(
         if saved is not None:
             await ask(update, context, form, saved)
         return
+    if question.kind == Kind.PICK and (chosen := option_typed(question, text)) is not None:
+        draft = await save(update, context, form, draft, question.key, pick_value(chosen))
+        await ask(update, context, form, draft)
+        return
     problem = check_text(question, text)
     if problem:
         await ask(update, context, form, draft, note=problem)
         return
     assert text is not None
+    if question.kind == Kind.PICK:
+        draft = await save(update, context, form, draft, question.key, typed_value(text.strip()))
+        await ask(update, context, form, draft)
+        return
     if question.kind == Kind.COUNTRY:
         await _country_typed(update, context, form, draft, question, text)
         return
@@ -211,6 +120,11 @@ async def answer_typed(
     )
     if problem is None and question.kind == Kind.DATE:
         problem = too_early(form, draft, value)
+    if problem and question.offer is not None:
+        heading, offered = question.offer(text, services(context).clock())
+        if offered:
+            await _offer(update, context, form, draft, question, heading, offered)
+            return
     if problem:
         await ask(update, context, form, draft, note=problem)
         return
@@ -218,12 +132,6 @@ async def answer_typed(
         value = value.strip()
     draft = await save(update, context, form, draft, question.key, value)
     await ask(update, context, form, draft)
-
-
-def today(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: DraftT) -> date:
-    """Today's date where the person is (their draft's time zone), by the bot's clock."""
-    zone = form.zone_of(draft) if form.zone_of else "UTC"
-    return services(context).clock().astimezone(ZoneInfo(zone)).date()
 
 
 async def _attachment_received(
@@ -272,6 +180,27 @@ async def _country_typed(
     await reply(
         update, context, render("forms/countries", typed=text[:100], count=len(found)), rows
     )
+
+
+async def _offer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form[DraftT],
+    draft: DraftT,
+    question: Question,
+    heading: str,
+    offered: list[tuple[str, str]],
+) -> None:
+    """Offers the values close to what was typed as buttons; the draft keeps them, the buttons
+    carry their index (a pointer, checked against the draft when pressed)."""
+    values = [value for value, _label in offered]
+    draft = await save(update, context, form, draft, offered_key(question), values, advance=False)
+    rows = [
+        [(label, data(form, draft, FormAction.OFFERED, i))] for i, (_v, label) in enumerate(offered)
+    ]
+    rows.append(nav_row(form, draft))
+    await activate(context, form.slot)
+    await reply(update, context, heading, rows)
 
 
 async def save_choice(

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.active_flow import NONE, activate, active_flow
 from bot.buttons.form import FormAction
-from bot.form_answers import EDIT_START, answer_again, ask, redelivered, remember, save
+from bot.form_steps import EDIT_START, answer_again, ask, redelivered, remember, save
 from bot.forms import SUMMARY, AnyForm, Form, consent_needed, data, parse_data, resume_rows
 from bot.i18n import _, render
 from bot.messaging import acknowledge, close_buttons, reply

@@ -74,6 +74,14 @@ class Form(Generic[DraftT]):
     earliest: Callable[[DraftT], date | None] | None = None
     # More keyword arguments for store.save, from who answers (a coordinator's programmes).
     save_scope: Callable[[Update, ContextTypes.DEFAULT_TYPE], Mapping[str, Any]] | None = None
+    # False: the last answer is carried out at once (a one-step change such as a time zone),
+    # without a summary to confirm.
+    confirm: bool = True
+    # msgid of the summary's last line, saying what submitting does; else the general one.
+    confirm_note: str | None = None
+    # A line above the summary's answers saying what the draft is about (from its answers,
+    # in the reader's language), e.g. the submission a decision is on.
+    about: Callable[[Mapping[str, Any]], str] | None = None
     _index: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -157,6 +165,10 @@ def display(question: Question, value: Any) -> str:
         return country_name(value)
     if question.kind == Kind.CONSENT:
         return _("Yes") if value else _("No")
+    if question.kind == Kind.PICK:
+        option = value.get("option") if isinstance(value, dict) else None
+        typed = value.get("text") if isinstance(value, dict) else value
+        return labels.get(option, str(option)) if option is not None else str(typed or "—")
     if question.kind in (Kind.NUMBER, Kind.DATE, Kind.ATTACHMENTS):
         return form_kinds.display(question, value)
     return str(value)
@@ -192,6 +204,12 @@ def data(form: Form[DraftT], draft: DraftT, action: FormAction, argument: str | 
 def parse_data(raw: object, form: Form[DraftT]) -> FormButton | None:
     """The form button this callback data is, or None."""
     return FormButton.of_form(form.prefix).unpack(raw)
+
+
+def offered_key(question: Question) -> str:
+    """Where a draft keeps the values offered for a typed answer (Question.offer): the buttons
+    carry their index only."""
+    return f"{question.key}:offered"
 
 
 def nav_row(form: Form[DraftT], draft: DraftT) -> list[Button]:

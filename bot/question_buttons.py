@@ -16,9 +16,10 @@ from bot import countries
 from bot.answer_checks import too_early
 from bot.buttons.form import FormAction
 from bot.form_answers import ask, save, save_choice, today
-from bot.forms import AnyForm, Kind, Question
+from bot.forms import AnyForm, Kind, Question, offered_key
 from bot.i18n import _
 from bot.messaging import acknowledge, close_buttons, replace
+from bot.questions import pick_value
 from bot.step_views import question_view
 from storage.drafts import Draft
 
@@ -65,7 +66,21 @@ async def _choice(press: Press, argument: str) -> bool:
         return True if saved is None else await press.again(saved)
     if not index_below(argument, len(question.options)):
         return False
-    return await press.answer(question.options[int(argument)].value)
+    value = question.options[int(argument)].value
+    return await press.answer(pick_value(value) if question.kind == Kind.PICK else value)
+
+
+async def _offered(press: Press, argument: str) -> bool:
+    """One of the values offered for what was typed (read again: the draft is the truth)."""
+    question = press.question
+    values = press.draft.answers.get(offered_key(question)) or []
+    if question.offer is None or not index_below(argument, len(values)):
+        return False
+    value, problem = question.read(values[int(argument)]) if question.read else (None, "")
+    if problem is not None:
+        await close_buttons(press.update)
+        return await press.again(press.draft, note=problem or None)
+    return await press.answer(value)
 
 
 async def _tick(press: Press, argument: str) -> bool:
@@ -159,6 +174,7 @@ ANSWER_BUTTONS: dict[FormAction, AnswerPress] = {
     FormAction.REMOVE: _remove_files,
     FormAction.DONE: _done,
     FormAction.COUNTRY: _country,
+    FormAction.OFFERED: _offered,
     FormAction.RETYPE: _retype,
     FormAction.KEEP: _keep,
     FormAction.SKIP: _skip,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +25,9 @@ class Kind(StrEnum):
     NUMBER = "number"  # a whole number between minimum and maximum
     DATE = "date"  # stored as YYYY-MM-DD; not after today unless future=True
     ATTACHMENTS = "attachments"  # photos and documents, kept by Telegram file id, then Done
+    # A common answer picked from the options' buttons, or one's own typed: stored as
+    # {"option": value} or {"text": what was typed} (pick_value, typed_value).
+    PICK = "pick"
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,19 @@ class Question:
     read: Callable[[str], tuple[Any, str | None]] | None = None
     show: Callable[[Any], str] | None = None
     skip_label: str | None = None  # msgid of an optional question's Skip (also once answered)
+    # The prompt as it reads with the answers so far (a reference, the decision), already in
+    # the reader's language; without it, `prompt`.
+    ask: Callable[[Mapping[str, Any]], str] | None = None
+    # TEXT with `read`: when read refuses the text, values close to it to pick from at this
+    # instant: (the question above them, [(value, button label)]); no values: the refusal stands.
+    offer: Callable[[str, datetime], tuple[str, list[tuple[str, str]]]] | None = None
+
+
+def pick_value(option: str) -> dict[str, str]:
+    """A PICK answer: the option pressed (or its label typed)."""
+    return {"option": option}
+
+
+def typed_value(text: str) -> dict[str, str]:
+    """A PICK answer: one's own, as typed."""
+    return {"text": text}

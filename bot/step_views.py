@@ -37,8 +37,10 @@ def question_view(
     k = keys.index(question.key) + 1 if question.key in keys else 1
     value = draft.answers.get(question.key)
     rows: list[list[Button]] = []
-    if question.kind in (Kind.CHOICE, Kind.MULTI):
+    if question.kind in (Kind.CHOICE, Kind.MULTI, Kind.PICK):
         chosen = value or [] if question.kind == Kind.MULTI else [value]
+        if question.kind == Kind.PICK:
+            chosen = [value.get("option")] if isinstance(value, dict) else []
         buttons = [
             (
                 ("✅ " if o.value in chosen else "") + _(o.label),
@@ -62,7 +64,7 @@ def question_view(
                 (no + _("No"), data(form, draft, FormAction.CHOICE, 0)),
             ]
         )
-    prompt = _(question.prompt)
+    prompt = question.ask(draft.answers) if question.ask else _(question.prompt)
     labels = form_kinds.labels()
     if question.kind == Kind.DATE and not question.future:
         rows.append(
@@ -86,6 +88,7 @@ def question_view(
         Kind.COUNTRY,
         Kind.NUMBER,
         Kind.DATE,
+        Kind.PICK,
     )
     if keep:
         rows.append([(_("Keep current answer"), data(form, draft, FormAction.KEEP))])
@@ -119,12 +122,14 @@ def summary_view(
 ) -> tuple[str, list[list[Button]]]:
     """The summary with an edit button per answer, Submit and Cancel."""
     questions = form.applicable(draft.answers)
+    # One question: Back reaches it, an edit button would say the same.
     edits = [
         (
             _("✏️ {label}").format(label=_(q.label)),
             data(form, draft, FormAction.EDIT, form.index(q.key)),
         )
         for q in questions
+        if len(questions) > 1
     ]
     rows = in_columns(edits, 2)
     refused = form.refused(draft.answers)
@@ -138,5 +143,7 @@ def summary_view(
         note=note,
         submit=_(form.submit_label),
         blocked=consent_needed(refused[0], at_summary=True) if refused else None,
+        confirm_note=_(form.confirm_note) if form.confirm_note else None,
+        about=form.about(draft.answers) if form.about else None,
     )
     return text, rows

@@ -33,6 +33,7 @@ DOMAINS: dict[str, list[str]] = {
         "conversations/advisor/models.py",
         "conversations/advisor/advisor_result.py",
         "conversations/advisor/model_rules.py",
+        "conversations/advisor/rule_reasons.py",
         "conversations/advisor/advisor_questions.py",
         "bot/advisor.py",
         "bot/model_profiles.py",

@@ -12,7 +12,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, select, true
 
-from storage import activity_reports, advisor, call_drafts, deployments, interest, people
+from storage import (
+    activity_reports,
+    advisor,
+    call_drafts,
+    deployments,
+    interest,
+    model_rules,
+    people,
+    preferences,
+    reviews,
+)
 from storage import progress_reports as progress
 from storage.db import one_statement
 from storage.deployment_views import ExpertView, expert_view
@@ -75,7 +85,16 @@ DRAFT_KINDS: tuple[DraftKind, ...] = (
     _kept_in("report", activity_reports.DRAFTS, activity_reports.with_expert),
     _kept_in("progress", progress.DRAFTS),
     _kept_in("advisor", advisor.DRAFTS, lambda row, draft, _expert: advisor.with_eoi(row, draft)),
-    _kept_in("call", call_drafts.DRAFTS),
+    # The short flows' drafts (storage.short_drafts), each kept apart by its form's name.
+    *(
+        _kept_in(short.form, short.repository)
+        for short in (
+            call_drafts.DRAFTS,
+            preferences.ZONE_DRAFTS,
+            reviews.REASON_DRAFTS,
+            model_rules.REASON_DRAFTS,
+        )
+    ),
     _kept_in("deployment", deployments.DRAFTS),
 )
 

@@ -12,6 +12,10 @@ from sqlmodel import Session, col
 
 from storage import audit
 from storage.advisor_tables import ModelRule, ModelRuleChange
+from storage.short_drafts import ShortDrafts
+
+# A coordinator typing the reason of a model rule (the form engine's draft).
+REASON_DRAFTS = ShortDrafts("rule_reason")
 
 
 @dataclass(frozen=True)

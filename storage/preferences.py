@@ -15,7 +15,8 @@ from storage.db import one_statement
 from storage.local_time import is_zone, zone_of
 from storage.models import Person, table_of
 from storage.reminders import replan_for_person
-from storage.reminders_tables import NotificationPreference, PendingEntry
+from storage.reminders_tables import NotificationPreference, PendingEntry, ShortDraft
+from storage.short_drafts import ShortDrafts
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,31 @@ def settings_of(*, session: Session, person_id: int) -> SettingsView:
     )
 
 
+# A time zone being changed in /settings (one question on the form engine).
+ZONE_DRAFTS = ShortDrafts("zone")
+
+
 def set_timezone(*, session: Session, person_id: int, zone: str, now: datetime) -> SettingsView:
     """Store the person's time zone; their pending reminders move to 09:00 there."""
+    _set_zone(session, person_id, zone, now)
+    session.commit()
+    return settings_of(session=session, person_id=person_id)
+
+
+def timezone_from_draft(*, session: Session, draft_id: int, now: datetime) -> SettingsView | None:
+    """The time zone the person's draft names, stored (the draft deleted in the same commit);
+    None if the draft was already used or thrown away."""
+    answers = ZONE_DRAFTS.taken(session, draft_id)
+    if answers is None:
+        return None
+    row = session.get_one(ShortDraft, draft_id)
+    _set_zone(session, row.person_id, answers["zone"], now)
+    session.delete(row)
+    session.commit()
+    return settings_of(session=session, person_id=row.person_id)
+
+
+def _set_zone(session: Session, person_id: int, zone: str, now: datetime) -> None:
     if not is_zone(zone):
         raise ValueError(f"unknown time zone {zone!r}")
     person = session.get_one(Person, person_id)
@@ -47,8 +71,6 @@ def set_timezone(*, session: Session, person_id: int, zone: str, now: datetime) 
     session.flush()
     replan_for_person(session, person_id=person_id, now=now)
     clear_entry_in(session, person_id)
-    session.commit()
-    return settings_of(session=session, person_id=person_id)
 
 
 def set_digest(*, session: Session, person_id: int, digest: bool, now: datetime) -> SettingsView:

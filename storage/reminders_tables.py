@@ -56,8 +56,8 @@ class PendingEntry(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-# Table: a short flow's draft on the form engine (a coordinator's /call), its answers in one
-# JSON value: a restart loses nothing already entered.
+# Table: a short flow's draft on the form engine (/call, the time zone of /settings, a decision's
+# reason, a model rule's reason), its answers in one JSON value: a restart loses nothing entered.
 class ShortDraft(SQLModel, table=True):
     __tablename__ = "short_draft"
     __table_args__ = (
@@ -67,7 +67,7 @@ class ShortDraft(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_type=BigInteger, foreign_key="person.id")
-    form: str = Field(max_length=16)  # call
+    form: str = Field(max_length=16)  # call | zone | decision | rule_reason
     status: str = Field(default="open", max_length=16)  # open | done | discarded
     step: str = Field(default="", max_length=48)
     editing: bool = False

@@ -12,6 +12,11 @@ from sqlmodel import Session, col
 
 from storage import audit, interest, outbox
 from storage.models import ExpressionOfInterest, Programme, Status, table_of
+from storage.short_drafts import ShortDrafts
+
+# A coordinator's decision with a reason in progress (the form engine's draft: which submission,
+# what decision, the reason).
+REASON_DRAFTS = ShortDrafts("decision")
 
 # The decisions a coordinator can take on a submitted expression of interest.
 DECISIONS = (Status.IN_REVIEW, Status.ACCEPTED, Status.RETURNED, Status.DECLINED)

@@ -73,11 +73,17 @@ async def test_a_settings_step_does_not_take_the_answers_of_a_form_opened_after_
     assert interest_draft(bot).german_municipality == "Stadt Bonn"
 
 
-async def test_cancel_stops_a_waiting_settings_step(bot):
+async def test_cancel_pauses_a_waiting_settings_step_and_continue_takes_it_up(bot):
     jonas = bot.person(language="de")
     await jonas.send("/settings")
     await jonas.click("🕒 Zeitzone ändern")
     await jonas.send("/cancel")
-    assert "Abgebrochen – es wurde nichts geändert." in jonas.last.text
+    assert "Pausiert" in jonas.last.text and "Zeitzone ändern" in jonas.last.text
     await jonas.send("Ghana")
-    assert "Zeitzone" not in jonas.last.text  # no longer taken as a time zone
+    assert "Ihre Zeitzone ist jetzt" not in jonas.last.text  # no longer taken as a time zone
+    assert "„Zeitzone ändern“" in jonas.last.text  # but the paused change is named
+    await jonas.send("/start")
+    await jonas.click("▶️ Fortsetzen")
+    assert "Schritt 1 von 1" in jonas.last.text
+    await jonas.send("Ghana")
+    assert "Ihre Zeitzone ist jetzt Africa/Accra" in jonas.last.text

@@ -15,11 +15,14 @@ from storage import (
     call_drafts,
     deployments,
     interest,
+    model_rules,
     preferences,
     progress_reports,
+    reviews,
 )
 from storage.deployment_views import deployment_of_expert
 from storage.first_contact import DRAFT_KINDS
+from storage.preferences import ZONE_DRAFTS
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import on_story_days
@@ -144,6 +147,11 @@ async def test_what_the_first_contact_keeps_is_what_each_form_would_look_up(bot)
         "progress": lambda i: bot.db.call(progress_reports.current_draft, person_id=i),
         "advisor": lambda i: bot.db.call(advisor.current_session, person_id=i),
         "call": lambda i: bot.db.call(call_drafts.current_draft, person_id=i),
+        # The other short flows' drafts (none open here; each looked up in its own form).
+        **{
+            short.form: lambda i, short=short: bot.db.call(short.current, person_id=i)
+            for short in (ZONE_DRAFTS, reviews.REASON_DRAFTS, model_rules.REASON_DRAFTS)
+        },
         "deployment": lambda i: bot.db.call(deployments.current_draft, coordinator_id=i),
     }
     found = 0

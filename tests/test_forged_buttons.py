@@ -306,7 +306,22 @@ async def bot_for_hypothesis(bot):
     return bot, ama
 
 
-PREFIXES = ("f", "rep", "prg", "dep", "eoi", "rem", "menu", "lang", "set", "dl", "rules")
+PREFIXES = (
+    "f",
+    "rep",
+    "prg",
+    "dep",
+    "eoi",
+    "rem",
+    "menu",
+    "lang",
+    "set",
+    "dl",
+    "rules",
+    "tz",
+    "dec",
+    "rr",
+)
 FIELDS = st.one_of(
     st.integers(min_value=-(2**65), max_value=2**65).map(str),
     st.sampled_from(["", "²", "o", "a", "s", "x", "ls", "go", "GH", "de", "٣", "1e3"]),

@@ -108,6 +108,21 @@ async def test_an_untouched_call_draft_is_reminded_once_then_deleted(bot, clock,
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
+async def test_an_untouched_time_zone_change_is_reminded_once_then_deleted(bot, clock, language):
+    ama = bot.person(language=language)
+    await ama.send("/settings")
+    await ama.click(ama.last.labels[0])  # change the time zone, then leave it
+    clock.advance(days=184)
+    assert (await sweep(bot.app)).reminded == 1
+    await bot.deliver_outbox()
+    assert EXPIRING[language] in ama.last.text
+    assert {"en": "change of time zone", "de": "Änderung der Zeitzone"}[language] in ama.last.text
+    clock.advance(days=GRACE_DAYS + 1)
+    assert (await sweep(bot.app)).deleted == 1
+    assert rows(bot, ShortDraft) == []
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
 async def test_an_untouched_deployment_registration_is_reminded_once_then_deleted(
     bot, clock, language
 ):

@@ -29,6 +29,7 @@ class FormAction(StrEnum):
     TICK = "t"
     SUBMIT = "u"
     REMOVE = "w"
+    OFFERED = "v"  # one of the values offered for a typed answer (Question.offer)
     CANCEL = "x"
     DAY = "y"
     DISCARD = "z"

@@ -11,7 +11,7 @@ import html
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import countries, entries
+from bot import countries
 from bot.advisor import (
     MODEL_LABELS,
     MODELS,
@@ -23,20 +23,17 @@ from bot.advisor import (
 )
 from bot.buttons.advisor import RuleReasonAsked, RulesCountry, RuleToggled
 from bot.callbacks import ForgedButton
-from bot.contributions import Contribution, TypedStep
-from bot.i18n import _, country_name, current_language, format_moment, language_name, render
+from bot.contributions import Contribution
+from bot.i18n import _, country_name, current_language, format_moment, render
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
-from bot.model_rules_file import REASON_LIMIT
 from bot.ptb_types import Handler
 from bot.roles import coordinators_of
 from bot.services import services
 from storage import model_rules, people, preferences
-from storage.preferences import Entry
 
 # Short codes for callback data, and the order a tap moves through.
 CODES = {POSSIBLE: "p", NOT_POSSIBLE: "n", TO_BE_CONFIRMED: "t"}
 STATUS_OF_CODE = {code: status for status, code in CODES.items()}
-REASON_FLOW = "rule_reason"  # the typed step that waits for a reason (bot.entries)
 NEXT = {POSSIBLE: NOT_POSSIBLE, NOT_POSSIBLE: TO_BE_CONFIRMED, TO_BE_CONFIRMED: POSSIBLE}
 ICONS = {POSSIBLE: "✅", NOT_POSSIBLE: "🚫", TO_BE_CONFIRMED: "❓"}
 
@@ -75,11 +72,11 @@ async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
         return
     if len(typed) == 2 and countries.is_country(typed):
-        await _show(update, context, typed.upper())
+        await show_rules(update, context, typed.upper())
         return
     found = countries.search(typed, exclude=frozenset({"DE"}))
     if len(found) == 1:
-        await _show(update, context, found[0])
+        await show_rules(update, context, found[0])
         return
     if not found:
         text = _(
@@ -91,7 +88,7 @@ async def rules_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, context, _("Several countries match. Please choose:"), rows)
 
 
-async def _view(
+async def rules_view(
     context: ContextTypes.DEFAULT_TYPE, reader: int, code: str, note: str | None = None
 ) -> tuple[str, list[list[Button]]]:
     """The country's three models with their status and a toggle button each; who changed
@@ -127,9 +124,9 @@ async def _view(
     return text, rows
 
 
-async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+async def show_rules(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
     assert update.effective_user is not None
-    text, rows = await _view(context, update.effective_user.id, code)
+    text, rows = await rules_view(context, update.effective_user.id, code)
     await reply(update, context, text, rows)
 
 
@@ -143,7 +140,7 @@ async def country_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not countries.is_country(code):
         await reply(update, context, _("That button no longer works. Here is the menu."))
         return
-    await _show(update, context, code.upper())
+    await show_rules(update, context, code.upper())
 
 
 async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -181,59 +178,8 @@ async def status_toggled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     else:
         await acknowledge(update)
         note = _("This rule was changed in the meantime; here it is as it stands now.")
-    text, rows = await _view(context, user.id, code, note)
+    text, rows = await rules_view(context, user.id, code, note)
     await replace(update, text, rows)
-
-
-async def reason_asked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Waits for the reason partners read under a model, in the coordinator's language."""
-    user = update.effective_user
-    assert user is not None
-    await acknowledge(update)
-    pressed = RuleReasonAsked.of(update)
-    if not countries.is_country(pressed.country) or pressed.model >= len(MODELS):
-        raise ForgedButton(f"no such rule: {pressed}")
-    code, model = pressed.country.upper(), MODELS[pressed.model]
-    answers = {"country": code, "model": model}
-    await entries.wait_for(context, user.id, REASON_FLOW, "reason", answers)
-    text = _(
-        "Please type the reason partners read for {model} in {country}, in {language} (at most {limit} characters). Send “-” to remove it."
-    ).format(
-        model=_(MODEL_LABELS[model]),
-        country=country_name(code),
-        language=language_name(current_language()),
-        limit=REASON_LIMIT,
-    )
-    await reply(update, context, text)
-
-
-async def reason_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
-) -> None:
-    """Stores the typed reason in the coordinator's language and shows the rules again."""
-    user = update.effective_user
-    assert user is not None
-    if len(text) > REASON_LIMIT:
-        note = _("That is {length} characters; a reason has at most {limit}. Please shorten it.")
-        await reply(update, context, note.format(length=len(text), limit=REASON_LIMIT))
-        return
-    svc = services(context)
-    code, model = entry.answers["country"], entry.answers["model"]
-    await svc.db.run(
-        model_rules.set_reason,
-        country=code,
-        model=model,
-        language=current_language(),
-        reason="" if text.strip() == "-" else text.strip(),
-        actor=f"telegram:{user.id}",
-        now=svc.clock(),
-    )
-    await entries.finish(context, user.id)
-    note = _("✅ Saved: the reason for {model} in {country}.").format(
-        model=_(MODEL_LABELS[model]), country=country_name(code)
-    )
-    text, rows = await _view(context, user.id, code, note)
-    await reply(update, context, text, rows)
 
 
 def setup() -> Contribution:
@@ -244,7 +190,5 @@ def setup() -> Contribution:
         CommandHandler("rules", fkf(rules_requested)),
         CallbackQueryHandler(fkf(country_chosen), pattern=RulesCountry.pattern()),
         CallbackQueryHandler(fkf(status_toggled), pattern=RuleToggled.pattern()),
-        CallbackQueryHandler(fkf(reason_asked), pattern=RuleReasonAsked.pattern()),
     ]
-    typed = {REASON_FLOW: TypedStep(fkf(reason_typed), "/rules")}
-    return Contribution(handlers, typed_steps=typed)
+    return Contribution(handlers)

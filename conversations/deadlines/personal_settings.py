@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import html
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from babel.dates import format_time
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import countries, entries
+from bot import countries, form_answers, form_buttons
+from bot.active_flow import activate
 from bot.buttons.deadlines import DigestChosen, SettingsAction, SettingsButton, ZoneChosen
+from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution, TypedStep
+from bot.contributions import Contribution, OpenForm
+from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
+from bot.questions import Kind, Question
 from bot.roles import coordinators_only
 from bot.services import services
 from storage import preferences
-from storage.local_time import is_zone, known_zones, local, zones_of_country
-from storage.preferences import Entry, SettingsView
+from storage.local_time import known_zones, local, zones_of_country
+from storage.preferences import ZONE_DRAFTS as DRAFTS
+from storage.preferences import SettingsView
 
 FLOW = "zone"
 COMMAND_DESCRIPTION = N_("Time zone and notifications")
@@ -69,21 +76,6 @@ async def settings_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(update, context, text, rows)
 
 
-async def zone_change_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stores that a time zone is awaited and asks for the country or zone."""
-    await acknowledge(update)
-    await close_buttons(update)
-    user = update.effective_user
-    assert user is not None
-    await entries.wait_for(context, user.id, FLOW, "zone", {})
-    await reply(
-        update,
-        context,
-        render("settings/ask_zone"),
-        [[(_("✖️ Cancel"), SettingsButton(SettingsAction.CANCEL).pack())]],
-    )
-
-
 def _zone_typed_exactly(text: str) -> str | None:
     """A zone typed by its name ("Africa/Accra") or by its city ("Accra", "Sao Paulo")."""
     wanted = text.strip().replace(" ", "_").casefold()
@@ -93,72 +85,80 @@ def _zone_typed_exactly(text: str) -> str | None:
     return None
 
 
-async def zone_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
-) -> None:
-    """Takes a time zone or a country; offers the country's zones to choose from."""
-    zone = _zone_typed_exactly(text)
-    if zone:
-        await _store_zone(update, context, zone)
-        return
+def _zones_for(text: str) -> tuple[list[tuple[str, str]], bool]:
+    """(country, zone) pairs for a typed country, capped; and whether the name only looks like
+    a country's (such a name is offered, never taken without a press)."""
     found = countries.search(text, fuzzy=False)
-    # A name that only looks like a country's is offered, never taken without a press.
     alike = not found
     found = found or countries.search(text)
     options = [(code, z) for code in found for z in zones_of_country(code)][:MAX_ZONE_BUTTONS]
+    return options, alike
+
+
+def _zone_read(text: str) -> tuple[str | None, str | None]:
+    """A time zone or a country with one zone: the zone; else why it cannot be taken."""
+    zone = _zone_typed_exactly(text)
+    if zone:
+        return zone, None
+    options, alike = _zones_for(text)
     if len(options) == 1 and not alike:
-        await _store_zone(update, context, options[0][1])
-        return
-    if not options:
-        await reply(
-            update,
-            context,
-            _(
-                "I couldn't find a country or time zone for “{text}”. Please type a country (e.g. Ghana) or a time zone (e.g. Africa/Accra)."
-            ).format(text=html.escape(text[:60])),
-            [[(_("✖️ Cancel"), SettingsButton(SettingsAction.CANCEL).pack())]],
-        )
-        return
-    now = services(context).clock()
-    rows: list[list[Button]] = [
-        [(f"{country_name(code)} · {z} ({_local_time(now, z)})", ZoneChosen(z).pack())]
-        for code, z in options
-    ]
-    rows.append([(_("✖️ Cancel"), SettingsButton(SettingsAction.CANCEL).pack())])
+        return options[0][1], None
+    return None, _(
+        "I couldn't find a country or time zone for “{text}”. Please type a country (e.g. Ghana) or a time zone (e.g. Africa/Accra)."
+    ).format(text=text[:60])
+
+
+def _zones_offered(text: str, now: datetime) -> tuple[str, list[tuple[str, str]]]:
+    """The zones of the countries matching the text, each with its local time now."""
+    options, _alike = _zones_for(text)
     # Several zones: the main one first, then west to east, capped; any other can be typed.
-    text = "{question}\n\n{hint}".format(
+    heading = "{question}\n\n{hint}".format(
         question=_("Which of these is your time zone?"),
         hint=_("Not in the list? Type the name of your time zone, e.g. “America/Chicago”."),
     )
-    await reply(update, context, text, rows)
+    return heading, [
+        (z, f"{country_name(code)} · {z} ({_local_time(now, z)})") for code, z in options
+    ]
 
 
-async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stores the time zone whose button was pressed."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await acknowledge(update)
-    await close_buttons(update)
-    zone = ZoneChosen.of(update).zone
-    if not is_zone(zone):
+def _zone_asked(answers: Mapping[str, Any]) -> str:
+    return "{question}\n\n{hint}".format(
+        question=_("Which time zone are you in?"),
+        hint=_("Type your country, e.g. “Ghana”, or a time zone, e.g. “Africa/Accra”."),
+    )
+
+
+QUESTIONS = (
+    Question(
+        "zone",
+        Kind.TEXT,
+        N_("Time zone"),
+        N_("Which time zone are you in?"),
+        min_length=1,
+        words=False,
+        max_length=100,
+        read=_zone_read,
+        ask=_zone_asked,
+        offer=_zones_offered,
+    ),
+)
+
+
+async def zone_given(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Stores the time zone (the draft's work is done) and says what it is now."""
+    svc = services(context)
+    settings = await svc.db.run(preferences.timezone_from_draft, draft_id=draft.id, now=svc.clock())
+    form_answers.remember(context, FORM, None)
+    await activate(context, None)  # any open form may take the next text again
+    if settings is None:
         await reply(update, context, _("That button no longer works. Please try /settings again."))
         return
-    await _store_zone(update, context, zone)
-
-
-async def _store_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: str) -> None:
-    user = update.effective_user
-    assert user is not None
-    svc = services(context)
-    settings = await svc.db.run(
-        preferences.set_timezone, person_id=user.id, zone=zone, now=svc.clock()
-    )
-    assert context.user_data is not None
-    context.user_data[entries.SLOT] = None
     await reply(
         update,
         context,
-        render("settings/zone_set", zone=settings.zone, time=_local_time(svc.clock(), zone)),
+        render(
+            "settings/zone_set", zone=settings.zone, time=_local_time(svc.clock(), settings.zone)
+        ),
         [
             [
                 (_("⚙️ Settings"), SettingsButton(SettingsAction.OPEN).pack()),
@@ -166,6 +166,85 @@ async def _store_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: 
             ]
         ],
     )
+
+
+async def zone_dropped(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """Nothing changes."""
+    await reply(
+        update,
+        context,
+        _("Nothing was changed."),
+        [[(_("⚙️ Settings"), SettingsButton(SettingsAction.OPEN).pack())]],
+    )
+
+
+async def back_to_settings(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Back from the question: the change is dropped, the settings shown as they are."""
+    await services(context).db.run(DRAFTS.discard, draft_id=draft.id)
+    form_answers.remember(context, FORM, None)
+    await activate(context, None)
+    await settings_requested(update, context)
+
+
+FORM = Form(
+    name=FLOW,
+    title=N_("Change your time zone"),
+    questions=QUESTIONS,
+    store=DraftStore(save=DRAFTS.save, move=DRAFTS.move, discard=DRAFTS.discard),
+    on_submit=zone_given,
+    on_discarded=zone_dropped,
+    on_first_back=back_to_settings,
+    prefix="tz",
+    slot=FLOW,
+    confirm=False,
+)
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The person's time zone change in progress (cached in this process after one look-up)."""
+    svc = services(context)
+    return await form_answers.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(DRAFTS.current, person_id=person_id)
+    )
+
+
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[AnyForm, Draft] | None:
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
+
+
+async def zone_change_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Starts the time zone change: asks for the country or zone."""
+    await acknowledge(update)
+    await close_buttons(update)
+    user = update.effective_user
+    assert user is not None
+    await pause_other_forms(update, context, keep=FORM.slot)
+    svc = services(context)
+    draft = await svc.db.run(
+        DRAFTS.start, person_id=user.id, step=FORM.first_step(), now=svc.clock()
+    )
+    form_answers.remember(context, FORM, draft)
+    await form_answers.ask(update, context, FORM, draft)
+
+
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the person's own time zone change to the form."""
+    assert update.effective_user is not None
+    draft = await current_draft(context, update.effective_user.id)
+    gone = _("This button belongs to a form that was already submitted or discarded.")
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+
+
+async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A zone or Cancel button of the time zone step from before it was a form."""
+    await acknowledge(update)
+    await close_buttons(update)
+    await reply(update, context, _("That button no longer works. Please try /settings again."))
 
 
 async def digest_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -189,23 +268,9 @@ async def digest_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, context, note + "\n\n" + text, rows)
 
 
-async def change_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Forgets the awaited time zone; nothing changes."""
-    await acknowledge(update)
-    await close_buttons(update)
-    user = update.effective_user
-    assert user is not None
-    await entries.finish(context, user.id)
-    await reply(
-        update,
-        context,
-        _("Nothing was changed."),
-        [[(_("⚙️ Settings"), SettingsButton(SettingsAction.OPEN).pack())]],
-    )
-
-
 def setup() -> Contribution:
     """The /settings command and its buttons (group 0)."""
+    older = [ZoneChosen.pattern(), SettingsButton.pattern(action=SettingsAction.CANCEL)]
     handlers: list[Handler] = [
         CommandHandler("settings", settings_requested),
         CallbackQueryHandler(
@@ -214,10 +279,14 @@ def setup() -> Contribution:
         CallbackQueryHandler(
             zone_change_requested, pattern=SettingsButton.pattern(action=SettingsAction.ZONE)
         ),
-        CallbackQueryHandler(zone_chosen, pattern=ZoneChosen.pattern()),
-        CallbackQueryHandler(coordinators_only(digest_chosen), pattern=DigestChosen.pattern()),
         CallbackQueryHandler(
-            change_cancelled, pattern=SettingsButton.pattern(action=SettingsAction.CANCEL)
+            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
         ),
+        CallbackQueryHandler(coordinators_only(digest_chosen), pattern=DigestChosen.pattern()),
+        *(CallbackQueryHandler(older_button_pressed, pattern=pattern) for pattern in older),
     ]
-    return Contribution(handlers, typed_steps={FLOW: TypedStep(zone_typed, "/settings")})
+    # Its typed answers are taken with the other short forms' (the experts' group).
+    return Contribution(
+        handlers,
+        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind=DRAFTS.form)],
+    )

@@ -1,35 +1,45 @@
-"""A reason for returning or declining a submission: a preset one or typed, then confirmed.
+"""A reason for returning or declining a submission: a common one picked or one's own typed,
+then confirmed.
 
-The step waits in the database like /deadline's (a restart loses nothing); Cancel leaves the
-submission exactly as it was. The submitter reads a preset reason in their own language and a
-typed one as it was typed."""
+A form of the one form engine (bot.forms): its draft waits in the database (a restart loses
+nothing), Back, Cancel (pause), a wrong answer's re-ask and the confirmation are the engine's;
+nothing is decided before Confirm. The submitter reads a common reason in their own language
+and a typed one as it was typed."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot import entries
-from bot.buttons.partners import ReasonAction, ReasonButton
-from bot.contributions import Contribution, TypedStep
-from bot.i18n import _
-from bot.messaging import Button, acknowledge, replace, reply
+from bot import form_answers, form_buttons
+from bot.active_flow import activate
+from bot.buttons.form import FormButton
+from bot.buttons.partners import ReasonButton
+from bot.contributions import Contribution, OpenForm
+from bot.form_steps import today
+from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.i18n import N_, _
+from bot.messaging import acknowledge, close_buttons, replace, reply
+from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
+from bot.questions import Kind, Option, Question
 from bot.roles import coordinators_only
 from bot.services import services
+from bot.step_views import question_view
 from bot.vocabulary import RETURN_REASONS
 from conversations.partners import decided
 from storage import reviews
 from storage.models import Status
-from storage.preferences import Entry
 
-FLOW = "decision"
+FLOW = reviews.REASON_DRAFTS.form
 MAX_REASON = 500
 PRESETS = RETURN_REASONS
 WITH_REASON = (Status.RETURNED, Status.DECLINED)
+DRAFTS = reviews.REASON_DRAFTS
 
 
 def reason_text(code: str | None, typed: str | None) -> str:
@@ -39,119 +49,147 @@ def reason_text(code: str | None, typed: str | None) -> str:
     return typed or ""
 
 
-def _cancel_row() -> list[Button]:
-    return [(_("✖️ Cancel"), ReasonButton(ReasonAction.CANCEL).pack())]
-
-
-async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]) -> None:
-    user = update.effective_user
-    assert user is not None
-    await entries.wait_for(context, user.id, FLOW, "reason", answers)
+def _reason_asked(answers: Mapping[str, Any]) -> str:
+    """Why return (or decline) this submission, and how to answer."""
     question = (
         _("Why do you return {reference} for changes?")
         if answers["decision"] == Status.RETURNED
         else _("Why do you decline {reference}?")
     ).format(reference=answers["reference"])
     hint = _("Pick a common reason or type your own. The submitter reads it in their notice.")
-    rows = [
-        [(_(label), ReasonButton(ReasonAction.PRESET, code).pack())]
-        for code, label in PRESETS.items()
-    ]
-    await reply(update, context, f"<b>{question}</b>\n{hint}", [*rows, _cancel_row()])
+    return f"{question}\n{hint}"
+
+
+def _deciding(answers: Mapping[str, Any]) -> str:
+    """The line above the confirmation: which submission, which decision."""
+    return f"{answers['reference']}: {_(decided.LABELS[Status(answers['decision'])])}"
+
+
+QUESTIONS = (
+    Question(
+        "reason",
+        Kind.PICK,
+        N_("Reason"),
+        N_("Why do you return {reference} for changes?"),
+        options=tuple(Option(code, label) for code, label in PRESETS.items()),
+        max_length=MAX_REASON,
+        min_length=1,
+        words=False,
+        ask=_reason_asked,
+    ),
+)
+
+
+async def reason_confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Decides with the reason (the submitter is told); the draft has done its work."""
+    answers = draft.answers
+    reason = answers["reason"]
+    told = await decided.apply(
+        update,
+        context,
+        int(answers["eoi_id"]),
+        Status(answers["decision"]),
+        reason_code=reason.get("option"),
+        reason=reason.get("text"),
+    )
+    await _done_with(context, draft)
+    if told is not None:
+        await _close(update, context, html.escape(told))
+
+
+async def nothing_decided(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    """The decision was dropped: the submission stays as it was."""
+    note = _("Nothing was decided: {reference} stays as it was.")
+    await _close(update, context, note.format(reference=html.escape(draft.answers["reference"])))
+
+
+async def back_from_reason(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Back from the reason: no decision after all."""
+    await _done_with(context, draft)
+    await nothing_decided(update, context, draft)
+
+
+FORM = Form(
+    name=FLOW,
+    title=N_("Decision with a reason"),
+    questions=QUESTIONS,
+    store=DraftStore(save=DRAFTS.save, move=DRAFTS.move, discard=DRAFTS.discard),
+    on_submit=reason_confirmed,
+    on_discarded=nothing_decided,
+    on_first_back=back_from_reason,
+    prefix="dec",
+    slot=FLOW,
+    submit_label=N_("✅ Confirm"),
+    confirm_note=N_("Is this right? The submitter is told when you confirm."),
+    about=_deciding,
+)
+
+
+async def _done_with(context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
+    await services(context).db.run(DRAFTS.discard, draft_id=draft.id)
+    form_answers.remember(context, FORM, None)
+    await activate(context, None)  # any open form may take the next text again
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The coordinator's decision in progress (cached in this process after one look-up)."""
+    svc = services(context)
+    return await form_answers.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(DRAFTS.current, person_id=person_id)
+    )
+
+
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[AnyForm, Draft] | None:
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
 
 
 async def ask_reason(
     update: Update, context: ContextTypes.DEFAULT_TYPE, eoi_id: int, status: Status
 ) -> None:
     """Return or Decline was pressed: asks for the reason (if the decision is still open)."""
-    reference = await services(context).db.run(reviews.decidable, eoi_id=eoi_id, decision=status)
+    svc = services(context)
+    reference = await svc.db.run(reviews.decidable, eoi_id=eoi_id, decision=status)
     if reference is None:
         await decided.refuse_unchanged(update, context, eoi_id)
         return
     await acknowledge(update)
-    await _ask(update, context, {"eoi_id": eoi_id, "decision": str(status), "reference": reference})
-
-
-async def _confirm(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
-) -> None:
-    user = update.effective_user
-    assert user is not None
-    await entries.wait_for(context, user.id, FLOW, "confirm", answers)
-    reason = html.escape(reason_text(answers.get("reason_code"), answers.get("reason")))
-    decision = _(decided.LABELS[Status(answers["decision"])])
-    text = "\n".join(
-        (
-            f"<b>{html.escape(answers['reference'])}</b>: {decision}",
-            _("Reason: {reason}").format(reason=reason),
-            "",
-            _("Is this right? The submitter is told when you confirm."),
-        )
+    assert update.effective_user is not None
+    await pause_other_forms(update, context, keep=FORM.slot)
+    answers = {"eoi_id": eoi_id, "decision": str(status), "reference": reference}
+    draft = await svc.db.run(
+        DRAFTS.start,
+        person_id=update.effective_user.id,
+        step=FORM.first_step(),
+        now=svc.clock(),
+        answers=answers,
     )
-    rows = [
-        [(_("✅ Confirm"), ReasonButton(ReasonAction.CONFIRM).pack())],
-        [
-            (_("◀️ Back"), ReasonButton(ReasonAction.BACK).pack()),
-            (_("✖️ Cancel"), ReasonButton(ReasonAction.CANCEL).pack()),
-        ],
-    ]
-    await reply(update, context, text, rows)
+    form_answers.remember(context, FORM, draft)
+    # A new message: the notice with the submission stays readable above it.
+    await activate(context, FORM.slot)
+    await reply(update, context, *question_view(FORM, draft, today(context, FORM, draft)))
 
 
-async def reason_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
-) -> None:
-    """A typed reason: shown back for confirmation (too long or empty: asked again)."""
-    if entry.step != "reason":  # the confirmation waits for a button, not for text
-        await _confirm(update, context, entry.answers)
-        return
-    if not text or len(text) > MAX_REASON:
-        note = _("Please write the reason in at most {limit} characters.").format(limit=MAX_REASON)
-        await reply(update, context, note, [_cancel_row()])
-        return
-    answers = {**entry.answers, "reason_code": None, "reason": text}
-    await _confirm(update, context, answers)
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the coordinator's own decision to the form (role checked again)."""
+    assert update.effective_user is not None
+    draft = await current_draft(context, update.effective_user.id)
+    gone = _("This button belongs to a form that was already submitted or discarded.")
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
-async def reason_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A preset reason, Confirm, Back or Cancel (role checked on every press)."""
-    pressed = ReasonButton.of(update)
-    steps = ("reason",) if pressed.action == ReasonAction.PRESET else ()
-    if pressed.action in (ReasonAction.CONFIRM, ReasonAction.BACK):
-        steps = ("confirm",)
-    entry = await entries.pressed_step(update, context, FLOW, "/submissions", steps)
-    if entry is None:
-        return
-    user = update.effective_user
-    assert user is not None
-    answers = entry.answers
-    if pressed.action == ReasonAction.PRESET:
-        if pressed.argument not in PRESETS:
-            await _ask(update, context, answers)
-            return
-        await _confirm(
-            update, context, {**answers, "reason_code": pressed.argument, "reason": None}
-        )
-        return
-    if pressed.action == ReasonAction.BACK:
-        base = {k: v for k, v in answers.items() if k not in ("reason_code", "reason")}
-        await _ask(update, context, base)
-        return
-    await entries.finish(context, user.id)
-    if pressed.action == ReasonAction.CANCEL:
-        note = _("Nothing was decided: {reference} stays as it was.")
-        await _close(update, context, note.format(reference=html.escape(answers["reference"])))
-        return
-    told = await decided.apply(
-        update,
-        context,
-        int(answers["eoi_id"]),
-        Status(answers["decision"]),
-        reason_code=answers.get("reason_code"),
-        reason=answers.get("reason"),
-    )
-    if told is not None:
-        await _close(update, context, html.escape(told))
+async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button of the reason step from before it was a form (`why|…`)."""
+    await acknowledge(update)
+    await close_buttons(update)
+    note = _("That button no longer works. Please send {command} again.")
+    await reply(update, context, note.format(command="/submissions"))
 
 
 async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -161,10 +199,25 @@ async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
 
 
 def setup() -> Contribution:
-    """The reason step's buttons and its typed text."""
+    """The reason step's buttons; its typed answers are taken with the other short forms'."""
     handlers: list[Handler] = [
-        CallbackQueryHandler(coordinators_only(reason_pressed), pattern=ReasonButton.pattern()),
+        CallbackQueryHandler(
+            coordinators_only(form_button_pressed),
+            pattern=FormButton.of_form(FORM.prefix).pattern(),
+        ),
+        CallbackQueryHandler(
+            coordinators_only(older_button_pressed), pattern=ReasonButton.pattern()
+        ),
     ]
     return Contribution(
-        handlers, typed_steps={FLOW: TypedStep(coordinators_only(reason_typed), "/submissions")}
+        handlers,
+        open_forms=[
+            OpenForm(
+                FORM.slot,
+                _open_draft,
+                coordinators_only=True,
+                answered_by="experts",
+                kind=FLOW,
+            )
+        ],
     )
