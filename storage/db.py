@@ -16,14 +16,11 @@ thread keeps, and costs the round trips it needs, no more (a form step: 4 before
   its isolation level cost more CPU than the statement (one UPDATE from the event loop, same
   minutes, loaded machine: 1.7–2.6 ms CPU before, 0.7–1.6 ms now).
 
-- The hottest statement, a typed answer's UPDATE, is sent on the thread's psycopg connection
-  directly, compiled once (storage/statements.py): SQLAlchemy's execute around it cost about as
-  much CPU as psycopg's own work.
-
-Measured and not chosen: psycopg's AsyncConnection on the event loop saves the thread hop, but
-every hot storage function would have to be written again against it, and after the above the
-bot's CPU per update is about the same on PostgreSQL as on SQLite; SQLAlchemy's async engine
-measured slower than the thread (issue #15). Group commit was not needed: an answer is one
+Measured and not chosen (README, Benchmarks): psycopg's AsyncConnection on the event loop saves
+the thread hop, but every hot storage function would have to be written again against it;
+sending the typed answer's UPDATE on psycopg directly saved a third of that statement's CPU but
+nothing visible end to end; SQLAlchemy's async engine measured slower than the thread. The bot
+still spends about twice the CPU per update on PostgreSQL as on SQLite (issue #15). Group commit was not needed: an answer is one
 round trip.
 """
 

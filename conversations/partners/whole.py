@@ -21,12 +21,13 @@ from bot.services import services
 from bot.vocabulary import PROGRAMMES, STATUSES
 from conversations.partners import interest_form, reasons
 from storage import audit, people, preferences, reviews
+from storage.models import Status
 
 READ_LABEL = N_("📖 Read in full")
 HISTORY_LABEL = N_("🕓 History")
 DECIDE_LABEL = N_("⚖️ Decide")
 # Still waiting for a coordinator's decision: reading it whole offers to decide.
-_WAITING = ("submitted", "in_review")
+_WAITING = (Status.SUBMITTED, Status.IN_REVIEW)
 
 
 def read_button(eoi_id: int, label: str | None = None) -> Button:

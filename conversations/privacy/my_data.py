@@ -108,9 +108,13 @@ def _sections(
     return sections
 
 
+def _message_name(template: str) -> str:
+    return _(_MESSAGES.get(template, N_("Message")))
+
+
 def _heading(record: dict[str, Any]) -> str:
     if record.get("what"):
-        return _(_MESSAGES.get(record["what"], N_("Message")))
+        return _message_name(record["what"])
     return str(record.get("reference") or record.get("title") or "")
 
 
@@ -124,7 +128,7 @@ def _shown(key: str, value: Any, zone: str, asked: dict[str, Question] | None = 
     """A stored value as a person reads it: dates in their zone, codes by their names."""
     question = (asked or {}).get(key)
     if key == "what" and isinstance(value, str):
-        return _(_MESSAGES.get(value, N_("Message")))
+        return _message_name(value)
     if key == "source" and value in SOURCES:
         return _(SOURCES[value])
     if isinstance(value, bool):
