@@ -13,7 +13,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -21,13 +20,13 @@ from telegram.ext import (
 )
 
 from bot import advisor, form_answers, form_buttons, model_profiles
-from bot.active_flow import is_active
 from bot.advisor import MODEL_LABELS
 from bot.buttons.advisor import AdvisorAction, AdvisorButton
 from bot.buttons.form import FormAction, FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution, OpenForm
-from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form, position
+from bot.contributions import Contribution
+from bot.form_drafts import FormDrafts
+from bot.forms import SUMMARY, Draft, DraftStore, Form, position
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
@@ -57,8 +56,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     if answered:
         await form_buttons.hold(context, ADVISOR, draft)
     else:
-        await svc.db.run(store.discard_session, draft_id=draft.id)
-        form_answers.remember(context, ADVISOR, None)
+        await DRAFTS.discard(context, draft)
     eoi = (await advisor_result.expression_of_interest(context, update.effective_user.id))[1]
     if found is not None and eoi is not None and found.eoi_id == eoi.id:
         await advisor_result.back_to_form(update, context, eoi.id)
@@ -83,20 +81,13 @@ ADVISOR: Form[Draft] = Form(
 )
 
 
-async def current_session(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The person's open advisor run (cached in this process after the first look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, ADVISOR.slot, lambda: svc.db.run(store.current_session, person_id=person_id)
-    )
-
-
-async def _open_session(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    """The person's open advisor run with its form, for the menu and /cancel."""
-    draft = await current_session(context, person_id)
-    return None if draft is None else (ADVISOR, draft)
+# The person's open advisor run; a button of a finished one reads `gone`.
+DRAFTS = FormDrafts(
+    ADVISOR,
+    current=store.current_session,
+    start=store.start_session,
+    gone=N_("This advisor run is already finished."),
+)
 
 
 async def models_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -110,7 +101,7 @@ async def show_models(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """The models overview (the button press, if any, is answered already)."""
     assert update.effective_user is not None
     rows: list[list[Button]] = []
-    draft = await current_session(context, update.effective_user.id)
+    draft = await DRAFTS.current(context, update.effective_user.id)
     if draft is not None and draft.step != SUMMARY:
         k, n = position(ADVISOR, draft)
         label = _("▶️ Continue the advisor (step {k} of {n})").format(k=k, n=n)
@@ -158,37 +149,27 @@ async def advisor_started(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     user = update.effective_user
     assert user is not None
     paused_form = await _pause_open_form(context, user.id)
-    await _start(update, context, user.id, {}, None, paused_form=paused_form)
+    await _start(update, context, {}, None, paused_form=paused_form)
 
 
 async def _start(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    person_id: int,
     answers: dict[str, Any],
     eoi_id: int | None,
     *,
     paused_form: bool = False,
 ) -> None:
-    svc = services(context)
-    draft = await svc.db.run(
-        store.start_session,
-        person_id=person_id,
-        step=ADVISOR.first_step(),
-        answers=answers,
-        eoi_id=eoi_id,
-        now=svc.clock(),
-    )
-    form_answers.remember(context, ADVISOR, draft)
     intro = render("models/advisor_intro", embedded=eoi_id is not None, paused_form=paused_form)
-    await reply(update, context, intro)
-    await form_answers.ask(update, context, ADVISOR, draft)
+    await DRAFTS.start(
+        update, context, intro=intro, pause_others=False, answers=answers, eoi_id=eoi_id
+    )
 
 
 async def advisor_continued(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Takes up the open advisor run where it stands."""
     assert update.effective_user is not None
-    draft = await current_session(context, update.effective_user.id)
+    draft = await DRAFTS.current(context, update.effective_user.id)
     if draft is None:  # finished or discarded meanwhile: a new run
         await advisor_started(update, context)
         return
@@ -207,7 +188,7 @@ async def advisor_from_form(
     user = update.effective_user
     assert user is not None
     await _pause_open_form(context, user.id, eoi)
-    draft = await current_session(context, user.id)
+    draft = await DRAFTS.current(context, user.id)
     if draft is not None:
         found = await services(context).db.run(
             store.result_of, advisor_id=draft.id, person_id=user.id
@@ -218,27 +199,7 @@ async def advisor_from_form(
             )
             return
     country = eoi.answers.get("partner_country")
-    await _start(update, context, user.id, {advisor.COUNTRY: country} if country else {}, eoi.id)
-
-
-async def advisor_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the advisor to the form engine; an old run's button gets a note."""
-    assert update.effective_user is not None
-    draft = await current_session(context, update.effective_user.id)
-    gone = _("This advisor run is already finished.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: ADVISOR, gone)
-
-
-async def advisor_answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Takes a typed message as the answer to the advisor's step; otherwise passes it on."""
-    user = update.effective_user
-    if user is None:
-        return
-    draft = await current_session(context, user.id)
-    if draft is None or draft.paused or not is_active(context, ADVISOR.slot):
-        return
-    await form_answers.answer_typed(update, context, ADVISOR, draft)
-    raise ApplicationHandlerStop
+    await _start(update, context, {advisor.COUNTRY: country} if country else {}, eoi.id)
 
 
 def setup() -> Contribution:
@@ -253,13 +214,13 @@ def setup() -> Contribution:
             advisor_continued, pattern=AdvisorButton.pattern(action=AdvisorAction.CONTINUE)
         ),
         CallbackQueryHandler(
-            advisor_button_pressed, pattern=FormButton.of_form(ADVISOR.prefix).pattern()
+            DRAFTS.button_pressed, pattern=FormButton.of_form(ADVISOR.prefix).pattern()
         ),
         *advisor_result.handlers(),
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False, kind="advisor")],
+        open_forms=[DRAFTS.open_form(paused_by_others=False, kind="advisor")],
         helpers={ADVISOR_HELPER: advisor_from_form},
         questions={"advisor": QUESTIONS},
     )
@@ -267,9 +228,4 @@ def setup() -> Contribution:
 
 def setup_answers() -> list[Handler]:
     """Typed answers to the advisor (a group after the forms', before the fallback)."""
-    return [
-        MessageHandler(
-            PERSONS_MESSAGE,
-            advisor_answer_received,
-        )
-    ]
+    return [MessageHandler(PERSONS_MESSAGE, DRAFTS.answer_received)]

@@ -15,29 +15,26 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot import countries, form_answers, form_buttons
-from bot.active_flow import activate
+from bot import countries
 from bot.advisor import MODEL_LABELS, MODELS
 from bot.buttons.advisor import RuleReasonAsked
 from bot.buttons.form import FormButton
 from bot.callbacks import ForgedButton
-from bot.contributions import Contribution, OpenForm
-from bot.form_steps import today
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.contributions import Contribution
+from bot.form_drafts import FormDrafts
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, current_language, language_name
 from bot.messaging import acknowledge, reply
 from bot.model_rules_file import REASON_LIMIT
-from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
 from bot.questions import Kind, Question
 from bot.roles import coordinators_of
 from bot.services import services
-from bot.step_views import question_view
 from conversations.advisor.model_rules import rules_view, show_rules
 from storage import model_rules
 
 REASON_FLOW = model_rules.REASON_DRAFTS.form  # the form that asks for a reason
-DRAFTS = model_rules.REASON_DRAFTS
+STORE = model_rules.REASON_DRAFTS
 
 
 def _reason_asked(answers: Mapping[str, Any]) -> str:
@@ -83,7 +80,7 @@ async def reason_given(update: Update, context: ContextTypes.DEFAULT_TYPE, draft
         actor=f"telegram:{user.id}",
         now=svc.clock(),
     )
-    await _done_with(context, draft)
+    await DRAFTS.done_with(context, draft)
     note = _("✅ Saved: the reason for {model} in {country}.").format(
         model=_(MODEL_LABELS[model]), country=country_name(code)
     )
@@ -93,7 +90,7 @@ async def reason_given(update: Update, context: ContextTypes.DEFAULT_TYPE, draft
 
 async def back_to_rules(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     """Back from the reason (or the draft thrown away): the rules as they stand."""
-    await _done_with(context, draft)
+    await DRAFTS.done_with(context, draft)
     await show_rules(update, context, draft.answers["country"])
 
 
@@ -101,7 +98,7 @@ FORM = Form(
     name=REASON_FLOW,
     title=N_("Reason for a model rule"),
     questions=QUESTIONS,
-    store=DraftStore(save=DRAFTS.save, move=DRAFTS.move, discard=DRAFTS.discard),
+    store=DraftStore(save=STORE.save, move=STORE.move, discard=STORE.discard),
     on_submit=reason_given,
     on_discarded=back_to_rules,
     on_first_back=back_to_rules,
@@ -111,25 +108,7 @@ FORM = Form(
 )
 
 
-async def _done_with(context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
-    await services(context).db.run(DRAFTS.discard, draft_id=draft.id)
-    form_answers.remember(context, FORM, None)
-    await activate(context, None)  # any open form may take the next text again
-
-
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The coordinator's rule reason in progress (cached in this process after one look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(DRAFTS.current, person_id=person_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(FORM, current=STORE.current, start=STORE.start)
 
 
 async def reason_asked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,27 +120,8 @@ async def reason_asked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not countries.is_country(pressed.country) or pressed.model >= len(MODELS):
         raise ForgedButton(f"no such rule: {pressed}")
     code, model = pressed.country.upper(), MODELS[pressed.model]
-    await pause_other_forms(update, context, keep=FORM.slot)
-    svc = services(context)
-    draft = await svc.db.run(
-        DRAFTS.start,
-        person_id=user.id,
-        step=FORM.first_step(),
-        now=svc.clock(),
-        answers={"country": code, "model": model},
-    )
-    form_answers.remember(context, FORM, draft)
     # A new message: the rules with their buttons stay above it.
-    await activate(context, FORM.slot)
-    await reply(update, context, *question_view(FORM, draft, today(context, FORM, draft)))
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the coordinator's own rule reason to the form (role checked again)."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await DRAFTS.start(update, context, below=True, answers={"country": code, "model": model})
 
 
 def setup() -> Contribution:
@@ -171,19 +131,13 @@ def setup() -> Contribution:
     handlers: list[Handler] = [
         CallbackQueryHandler(fkf(reason_asked), pattern=RuleReasonAsked.pattern()),
         CallbackQueryHandler(
-            fkf(form_button_pressed), pattern=FormButton.of_form(FORM.prefix).pattern()
+            fkf(DRAFTS.button_pressed), pattern=FormButton.of_form(FORM.prefix).pattern()
         ),
     ]
     # Its typed answers are taken with the other short forms' (the experts' group).
     return Contribution(
         handlers,
         open_forms=[
-            OpenForm(
-                FORM.slot,
-                _open_draft,
-                coordinators_only=True,
-                answered_by="experts",
-                kind=REASON_FLOW,
-            )
+            DRAFTS.open_form(coordinators_only=True, answered_by="experts", kind=REASON_FLOW)
         ],
     )

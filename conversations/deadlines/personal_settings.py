@@ -10,23 +10,22 @@ from babel.dates import format_time
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import countries, form_answers, form_buttons
-from bot.active_flow import activate
+from bot import countries
 from bot.buttons.deadlines import DigestChosen, SettingsAction, SettingsButton, ZoneChosen
 from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution, OpenForm
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.contributions import Contribution
+from bot.form_drafts import FormDrafts
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
-from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
 from bot.questions import Kind, Question
 from bot.roles import coordinators_only
 from bot.services import services
 from storage import preferences
 from storage.local_time import known_zones, local, zones_of_country
-from storage.preferences import ZONE_DRAFTS as DRAFTS
+from storage.preferences import ZONE_DRAFTS as STORE
 from storage.preferences import SettingsView
 
 FLOW = "zone"
@@ -148,8 +147,7 @@ async def zone_given(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
     """Stores the time zone (the draft's work is done) and says what it is now."""
     svc = services(context)
     settings = await svc.db.run(preferences.timezone_from_draft, draft_id=draft.id, now=svc.clock())
-    form_answers.remember(context, FORM, None)
-    await activate(context, None)  # any open form may take the next text again
+    await DRAFTS.finished(context)
     if settings is None:
         await reply(update, context, _("That button no longer works. Please try /settings again."))
         return
@@ -182,9 +180,7 @@ async def back_to_settings(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
 ) -> None:
     """Back from the question: the change is dropped, the settings shown as they are."""
-    await services(context).db.run(DRAFTS.discard, draft_id=draft.id)
-    form_answers.remember(context, FORM, None)
-    await activate(context, None)
+    await DRAFTS.done_with(context, draft)
     await settings_requested(update, context)
 
 
@@ -192,7 +188,7 @@ FORM = Form(
     name=FLOW,
     title=N_("Change your time zone"),
     questions=QUESTIONS,
-    store=DraftStore(save=DRAFTS.save, move=DRAFTS.move, discard=DRAFTS.discard),
+    store=DraftStore(save=STORE.save, move=STORE.move, discard=STORE.discard),
     on_submit=zone_given,
     on_discarded=zone_dropped,
     on_first_back=back_to_settings,
@@ -202,42 +198,14 @@ FORM = Form(
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The person's time zone change in progress (cached in this process after one look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(DRAFTS.current, person_id=person_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(FORM, current=STORE.current, start=STORE.start)
 
 
 async def zone_change_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Starts the time zone change: asks for the country or zone."""
     await acknowledge(update)
     await close_buttons(update)
-    user = update.effective_user
-    assert user is not None
-    await pause_other_forms(update, context, keep=FORM.slot)
-    svc = services(context)
-    draft = await svc.db.run(
-        DRAFTS.start, person_id=user.id, step=FORM.first_step(), now=svc.clock()
-    )
-    form_answers.remember(context, FORM, draft)
-    await form_answers.ask(update, context, FORM, draft)
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the person's own time zone change to the form."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await DRAFTS.start(update, context)
 
 
 async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -280,7 +248,7 @@ def setup() -> Contribution:
             zone_change_requested, pattern=SettingsButton.pattern(action=SettingsAction.ZONE)
         ),
         CallbackQueryHandler(
-            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+            DRAFTS.button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
         ),
         CallbackQueryHandler(coordinators_only(digest_chosen), pattern=DigestChosen.pattern()),
         *(CallbackQueryHandler(older_button_pressed, pattern=pattern) for pattern in older),
@@ -288,5 +256,5 @@ def setup() -> Contribution:
     # Its typed answers are taken with the other short forms' (the experts' group).
     return Contribution(
         handlers,
-        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind=DRAFTS.form)],
+        open_forms=[DRAFTS.open_form(answered_by="experts", kind=STORE.form)],
     )

@@ -8,16 +8,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import form_answers, form_buttons
+from bot import form_answers
 from bot.buttons.experts import DeploymentsButton, NewLink, Section
-from bot.buttons.form import FormAction, FormButton
-from bot.contributions import Contribution, OpenForm
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.buttons.form import FormButton
+from bot.contributions import Contribution
+from bot.form_drafts import FormDrafts
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
-from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only, my_programmes, of_my_programmes
 from bot.services import services
@@ -60,7 +60,7 @@ async def deployment_submitted(
     )
     if isinstance(outcome, str):
         if outcome == "submitted":
-            form_answers.remember(context, FORM, None)
+            DRAFTS.remember(context, None)
             await reply(update, context, _("This deployment was already registered."))
             return
         notes = {
@@ -72,10 +72,10 @@ async def deployment_submitted(
         moved = await svc.db.run(
             store.move_draft, draft_id=draft.id, step=outcome, editing=True, paused=False
         )
-        form_answers.remember(context, FORM, moved)
+        DRAFTS.remember(context, moved)
         await form_answers.ask(update, context, FORM, moved, note=notes[outcome])
         return
-    form_answers.remember(context, FORM, None)
+    DRAFTS.remember(context, None)
     link = invitation_link(context.bot.username, code)
     text = render("experts/deployment_registered", link=link, **describe(outcome))
     await reply(update, context, text, main_menu_rows())
@@ -102,20 +102,9 @@ FORM = Form(
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, coordinator_id: int) -> Draft | None:
-    """The coordinator's deployment draft (cached in this process after the first look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(store.current_draft, coordinator_id=coordinator_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    """The person's draft of this form with the form, for the menu, /cancel and pausing."""
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(
+    FORM, current=store.current_draft, start=store.start_draft, owner="coordinator_id"
+)
 
 
 async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -123,29 +112,10 @@ async def deploy_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await acknowledge(update)
     await close_buttons(update)
     assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.slot)
-    draft = await current_draft(context, update.effective_user.id)
-    if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
+    if await DRAFTS.continue_open(update, context):
         return
-    svc = services(context)
-    draft = await svc.db.run(
-        store.start_draft,
-        coordinator_id=update.effective_user.id,
-        step=FORM.first_step(),
-        now=svc.clock(),
-    )
-    form_answers.remember(context, FORM, draft)
-    await reply(update, context, render("experts/deployment_intro"))
-    await form_answers.ask(update, context, FORM, draft)
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the coordinator's own draft to the form (role checked again)."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    intro = render("experts/deployment_intro")
+    await DRAFTS.start(update, context, intro=intro, pause_others=False)
 
 
 async def deployments_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,20 +165,14 @@ def setup() -> Contribution:
         ),
         CallbackQueryHandler(coordinators_only(new_link_requested), pattern=NewLink.pattern()),
         CallbackQueryHandler(
-            coordinators_only(form_button_pressed),
+            coordinators_only(DRAFTS.button_pressed),
             pattern=FormButton.of_form(FORM.prefix).pattern(),
         ),
     ]
     return Contribution(
         handlers,
         open_forms=[
-            OpenForm(
-                FORM.slot,
-                _open_draft,
-                coordinators_only=True,
-                answered_by="experts",
-                kind="deployment",
-            )
+            DRAFTS.open_form(coordinators_only=True, answered_by="experts", kind="deployment")
         ],
         questions={"deployment": QUESTIONS},
     )

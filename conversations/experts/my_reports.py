@@ -76,13 +76,13 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, context, _("There is no such report among yours."), main_menu_rows())
         return
     if outcome == "other_draft":
-        draft = await report.current_draft(context, update.effective_user.id)
+        draft = await report.DRAFTS.current(context, update.effective_user.id)
         text = _("Please finish or discard the report you are writing first.")
         await reply(update, context, text, forms.resume_rows(report.FORM, draft) if draft else [])
         return
     assert not isinstance(outcome, str)
     await close_buttons(update)
-    form_answers.remember(context, report.FORM, outcome)
+    report.DRAFTS.remember(context, outcome)
     await pause_other_forms(update, context, keep=report.FORM.slot)
     await form_answers.ask(update, context, report.FORM, outcome)
 

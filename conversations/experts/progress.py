@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import form_answers, form_buttons, forms
+from bot import forms
 from bot.buttons.experts import ProgressButton, Section
-from bot.buttons.form import FormAction, FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.buttons.form import FormButton
+from bot.contributions import Contribution
 from bot.expert_access import expert_or_explain
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.form_drafts import FormDrafts
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, format_day, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
-from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.questions import Kind, Question
@@ -77,7 +77,7 @@ async def progress_submitted(
         coordinators=svc.settings.coordinators_by_programme,
         now=svc.clock(),
     )
-    form_answers.remember(context, FORM, None)
+    DRAFTS.remember(context, None)
     if filed is None:
         await reply(update, context, _("This progress report was already submitted."))
         return
@@ -112,20 +112,12 @@ FORM = Form(
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The expert's open progress report (cached in this process after the first look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    """The person's draft of this form with the form, for the menu, /cancel and pausing."""
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(
+    FORM,
+    current=store.current_draft,
+    start=store.start_draft,
+    gone=N_("This button belongs to a report that was already submitted or discarded."),
+)
 
 
 async def progress_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,10 +141,7 @@ async def _open(
     if expert is None:
         return
     assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.slot)
-    draft = await current_draft(context, update.effective_user.id)
-    if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
+    if await DRAFTS.continue_open(update, context):
         return
     svc = services(context)
     due = await svc.db.run(
@@ -166,25 +155,9 @@ async def _open(
             main_menu_rows(),
         )
         return
-    draft = await svc.db.run(
-        store.start_draft,
-        person_id=update.effective_user.id,
-        due=due,
-        step=FORM.first_step(),
-        now=svc.clock(),
-    )
-    form_answers.remember(context, FORM, draft)
     due_text = format_day(due.due_at.astimezone(ZoneInfo(expert.zone)))
-    await reply(update, context, render("experts/progress_intro", period=due.period, due=due_text))
-    await form_answers.ask(update, context, FORM, draft)
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the expert's own progress draft to the form."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a report that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    intro = render("experts/progress_intro", period=due.period, due=due_text)
+    await DRAFTS.start(update, context, intro=intro, pause_others=False, due=due)
 
 
 def _notice(params: dict[str, Any]) -> str:
@@ -208,12 +181,12 @@ def setup() -> Contribution:
             progress_requested, pattern=ProgressButton.pattern(section=Section.GO)
         ),
         CallbackQueryHandler(
-            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+            DRAFTS.button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
         ),
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind="progress")],
+        open_forms=[DRAFTS.open_form(answered_by="experts", kind="progress")],
         notices={store.NOTICE: _notice},
         actions={"progress_report": reminder_acted_on},
         questions={"progress": QUESTIONS},

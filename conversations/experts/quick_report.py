@@ -152,7 +152,7 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             )
             wake_dispatcher(context)
         return
-    open_draft = await report.current_draft(context, person_id)
+    open_draft = await report.DRAFTS.current(context, person_id)
     if open_draft is not None:
         await acknowledge(update)
         text = _("Please finish or discard the report you are writing first.")
@@ -170,7 +170,7 @@ async def offer_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if draft is None:
         await reply(update, context, gone, main_menu_rows())
         return
-    form_answers.remember(context, report.FORM, draft)
+    report.DRAFTS.remember(context, draft)
     await pause_other_forms(update, context, keep=report.FORM.slot)
     await reply(update, context, render("experts/details_intro"))
     await form_answers.ask(update, context, report.FORM, draft)

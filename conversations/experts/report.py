@@ -19,16 +19,16 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import form_answers, form_buttons, forms
+from bot import forms
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
-from bot.buttons.form import FormAction, FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.buttons.form import FormButton
+from bot.contributions import Contribution
 from bot.expert_access import expert_or_explain
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.form_drafts import FormDrafts
+from bot.forms import DraftStore, Form
 from bot.i18n import N_, _, render, use_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
-from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import App, Handler
 from bot.services import services
@@ -52,7 +52,7 @@ async def report_submitted(
         coordinators=svc.settings.coordinators_by_programme,
         now=svc.clock(),
     )
-    form_answers.remember(context, FORM, None)
+    DRAFTS.remember(context, None)
     if filed is None:
         await reply(update, context, _("This report was already submitted."), main_menu_rows())
         return
@@ -95,20 +95,12 @@ FORM = Form(
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> ReportDraft | None:
-    """The expert's open report draft (cached in this process after the first look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    """The person's draft of this form with the form, for the menu, /cancel and pausing."""
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(
+    FORM,
+    current=store.current_draft,
+    start=store.start_draft,
+    gone=N_("This button belongs to a report that was already submitted or discarded."),
+)
 
 
 async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -119,30 +111,12 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if expert is None:
         return
     assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.slot)
-    draft = await current_draft(context, update.effective_user.id)
-    if draft is not None:
-        await form_buttons.button_pressed(update, context, FORM, draft, "", FormAction.CONTINUE, "")
+    if await DRAFTS.continue_open(update, context):
         return
-    svc = services(context)
-    draft = await svc.db.run(
-        store.start_draft,
-        person_id=update.effective_user.id,
-        deployment_id=expert.deployment_id,
-        step=FORM.first_step(),
-        now=svc.clock(),
+    intro = render("experts/report_intro")
+    await DRAFTS.start(
+        update, context, intro=intro, pause_others=False, deployment_id=expert.deployment_id
     )
-    form_answers.remember(context, FORM, draft)
-    await reply(update, context, render("experts/report_intro"))
-    await form_answers.ask(update, context, FORM, draft)
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the expert's own draft to the form; any other gets a polite note."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a report that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
 
 
 def _notice(params: dict[str, Any]) -> str:
@@ -187,12 +161,12 @@ def setup() -> Contribution:
         CommandHandler("report", report_requested),
         CallbackQueryHandler(report_requested, pattern=ReportsButton.pattern(section=Section.GO)),
         CallbackQueryHandler(
-            form_button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
+            DRAFTS.button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
         ),
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind="report")],
+        open_forms=[DRAFTS.open_form(answered_by="experts", kind="report")],
         notices={store.NOTICE: _notice},
         preparers={store.NOTICE: _prepare_notice},
         questions={"report": QUESTIONS},

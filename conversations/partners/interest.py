@@ -7,46 +7,29 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
 )
 
-from bot import advisor, form_answers, form_buttons, forms
-from bot.active_flow import is_active
+from bot import advisor, form_buttons, forms
 from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
 from bot.buttons.partners import ProgrammeChosen, ProgrammeConfirmed
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Contribution
 from bot.forms import AnyForm, Draft
 from bot.i18n import _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
 from bot.routing import PERSONS_MESSAGE
-from bot.services import services
 from bot.vocabulary import PROGRAMMES
 from conversations.partners import changes
-from conversations.partners.interest_form import (
-    FORMS,
-    SLOT,
-    current_draft,
-    offer_programmes,
-)
+from conversations.partners.interest_form import DRAFTS, FORMS, offer_programmes
 from conversations.partners.interest_questions import FACHKRAEFTEFONDS, VERWALTUNGSPARTNERSCHAFT
-from storage import interest as store
 from storage.deadlines import DeadlineView
 from storage.models import Programme
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    """The person's expression of interest in progress with its form (by programme)."""
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORMS[draft.form], draft)
 
 
 def _draft_note(form: AnyForm, draft: Draft, k: int, n: int, ready: bool) -> str:
@@ -67,7 +50,7 @@ async def interest_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await close_buttons(update)
     user = update.effective_user
     assert user is not None
-    draft = await current_draft(context, user.id)
+    draft = await DRAFTS.current(context, user.id)
     if draft is not None:
         k, n = forms.position(FORMS[draft.form], draft)
         text = render(
@@ -105,7 +88,7 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             update, context, _("That button no longer works. Here is the menu."), main_menu_rows()
         )
         return
-    draft = await current_draft(context, update.effective_user.id)
+    draft = await DRAFTS.current(context, update.effective_user.id)
     if draft is not None and confirmed != draft.id:
         if draft.form == programme:
             await form_buttons.resume(update, context, FORMS[programme], draft)
@@ -122,38 +105,14 @@ async def programme_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         await reply(update, context, text, rows)
         return
-    form = FORMS[programme]
-    svc = services(context)
-    draft = await svc.db.run(
-        store.start_draft,
-        person_id=update.effective_user.id,
+    await DRAFTS.start(
+        update,
+        context,
+        form=FORMS[programme],
+        intro=render(f"interest/intro_{programme}"),
+        pause_others=False,
         programme=Programme(programme),
-        step=form.first_step(),
-        now=svc.clock(),
     )
-    form_answers.remember(context, form, draft)
-    await reply(update, context, render(f"interest/intro_{programme}"))
-    await form_answers.ask(update, context, form, draft)
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the draft to the form; a button of an old draft gets a polite note."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda d: FORMS[d.form], gone)
-
-
-async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Takes any message as the answer to the open draft's step; otherwise passes it on."""
-    user = update.effective_user
-    if user is None:
-        return
-    draft = await current_draft(context, user.id)
-    if draft is None or draft.paused or not is_active(context, SLOT):
-        return
-    await form_answers.answer_typed(update, context, FORMS[draft.form], draft)
-    raise ApplicationHandlerStop
 
 
 def _submission_notice(params: dict[str, Any]) -> str:
@@ -187,11 +146,11 @@ def setup() -> Contribution:
         CallbackQueryHandler(interest_requested, pattern=Menu.pattern(item=MenuItem.INTEREST)),
         CallbackQueryHandler(programme_chosen, pattern=ProgrammeChosen.pattern()),
         CallbackQueryHandler(programme_chosen, pattern=ProgrammeConfirmed.pattern()),
-        CallbackQueryHandler(form_button_pressed, pattern=FormButton.of_form("f").pattern()),
+        CallbackQueryHandler(DRAFTS.button_pressed, pattern=FormButton.of_form("f").pattern()),
     ]
     return Contribution(
         handlers,
-        open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note, kind="interest")],
+        open_forms=[DRAFTS.open_form(note=_draft_note, kind="interest")],
         notices={"notices/eoi_submitted": _submission_notice},
         actions={"call": _call_acted_on},
         questions={"interest": (*FACHKRAEFTEFONDS, *VERWALTUNGSPARTNERSCHAFT)},
@@ -200,9 +159,4 @@ def setup() -> Contribution:
 
 def setup_answers() -> list[Handler]:
     """The handler that takes free messages as answers (a later group than commands)."""
-    return [
-        MessageHandler(
-            PERSONS_MESSAGE,
-            answer_received,
-        )
-    ]
+    return [MessageHandler(PERSONS_MESSAGE, DRAFTS.answer_received)]

@@ -12,6 +12,7 @@ from telegram.ext import (
 from bot import form_answers, form_buttons, forms
 from bot.buttons.menu import Menu, MenuItem
 from bot.buttons.partners import ProgrammeChosen
+from bot.form_drafts import FormDrafts
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, current_language, render
 from bot.main_menu import main_menu_rows
@@ -25,7 +26,7 @@ from storage import interest as store
 from storage import submissions
 from storage.models import Programme
 
-DRAFTS = DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft)
+STORE = DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft)
 
 
 async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
@@ -46,7 +47,7 @@ async def _submitted(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
         note = forms.consent_needed(consent, at_summary=True)
         await form_answers.ask(update, context, form, draft, note=note)
         return
-    form_answers.remember(context, form, None)
+    DRAFTS.remember(context, None)
     if done is None:
         await reply(update, context, _("This expression of interest was already submitted."))
         return
@@ -76,7 +77,7 @@ async def _extra_pressed(
     await advisor(update, context, draft, question, value)
 
 
-# Where this process caches a person's expression-of-interest draft (form_answers.remember).
+# Where this process caches a person's expression-of-interest draft (FormDrafts.remember).
 SLOT = INTEREST_SLOT
 
 # The programmes' short names, as their buttons show them.
@@ -99,8 +100,7 @@ async def _first_back(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     """Back on the first question: the programme choice (the draft waits, paused, meanwhile;
     one with no answer yet is simply dropped)."""
     if not any(value not in (None, "", []) for value in draft.answers.values()):
-        await services(context).db.run(store.discard_draft, draft_id=draft.id)
-        form_answers.remember(context, FORMS[draft.form], None)
+        await DRAFTS.discard(context, draft)
         await offer_programmes(update, context)
         return
     await form_buttons.hold(context, FORMS[draft.form], draft)
@@ -115,7 +115,7 @@ def _form(programme: str, title: str, questions: tuple[Question, ...]) -> Form[D
         name=programme,
         title=title,
         questions=questions,
-        store=DRAFTS,
+        store=STORE,
         on_submit=_submitted,
         on_discarded=_discarded,
         on_extra=_extra_pressed,
@@ -134,9 +134,5 @@ FORMS: dict[str, Form[Draft]] = {
 }
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The person's open draft (cached in this process after the first look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, SLOT, lambda: svc.db.run(store.current_draft, person_id=person_id)
-    )
+# The person's expression of interest in progress, of either programme.
+DRAFTS = FormDrafts(FORMS, current=store.current_draft, start=store.start_draft)

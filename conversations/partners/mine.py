@@ -40,7 +40,7 @@ async def mine_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         for s in found
         if s.reference
     ]
-    draft = await interest_form.current_draft(context, update.effective_user.id)
+    draft = await interest_form.DRAFTS.current(context, update.effective_user.id)
     going_on = []
     if draft is not None and draft.reference is None:  # a new draft: where it stands
         going_on = forms.resume_rows(interest_form.FORMS[draft.form], draft)

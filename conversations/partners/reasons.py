@@ -15,21 +15,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot import form_answers, form_buttons
-from bot.active_flow import activate
 from bot.buttons.form import FormButton
 from bot.buttons.partners import ReasonButton
-from bot.contributions import Contribution, OpenForm
-from bot.form_steps import today
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.contributions import Contribution
+from bot.form_drafts import FormDrafts
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _
 from bot.messaging import acknowledge, close_buttons, replace, reply
-from bot.open_forms import pause_other_forms
 from bot.ptb_types import Handler
 from bot.questions import Kind, Option, Question
 from bot.roles import coordinators_only
 from bot.services import services
-from bot.step_views import question_view
 from bot.vocabulary import RETURN_REASONS
 from conversations.partners import decided
 from storage import reviews
@@ -39,7 +35,7 @@ FLOW = reviews.REASON_DRAFTS.form
 MAX_REASON = 500
 PRESETS = RETURN_REASONS
 WITH_REASON = (Status.RETURNED, Status.DECLINED)
-DRAFTS = reviews.REASON_DRAFTS
+STORE = reviews.REASON_DRAFTS
 
 
 def reason_text(code: str | None, typed: str | None) -> str:
@@ -94,7 +90,7 @@ async def reason_confirmed(
         reason_code=reason.get("option"),
         reason=reason.get("text"),
     )
-    await _done_with(context, draft)
+    await DRAFTS.done_with(context, draft)
     if told is not None:
         await _close(update, context, html.escape(told))
 
@@ -109,7 +105,7 @@ async def back_from_reason(
     update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
 ) -> None:
     """Back from the reason: no decision after all."""
-    await _done_with(context, draft)
+    await DRAFTS.done_with(context, draft)
     await nothing_decided(update, context, draft)
 
 
@@ -117,7 +113,7 @@ FORM = Form(
     name=FLOW,
     title=N_("Decision with a reason"),
     questions=QUESTIONS,
-    store=DraftStore(save=DRAFTS.save, move=DRAFTS.move, discard=DRAFTS.discard),
+    store=DraftStore(save=STORE.save, move=STORE.move, discard=STORE.discard),
     on_submit=reason_confirmed,
     on_discarded=nothing_decided,
     on_first_back=back_from_reason,
@@ -129,25 +125,7 @@ FORM = Form(
 )
 
 
-async def _done_with(context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
-    await services(context).db.run(DRAFTS.discard, draft_id=draft.id)
-    form_answers.remember(context, FORM, None)
-    await activate(context, None)  # any open form may take the next text again
-
-
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The coordinator's decision in progress (cached in this process after one look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(DRAFTS.current, person_id=person_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(FORM, current=STORE.current, start=STORE.start)
 
 
 async def ask_reason(
@@ -160,28 +138,9 @@ async def ask_reason(
         await decided.refuse_unchanged(update, context, eoi_id)
         return
     await acknowledge(update)
-    assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.slot)
     answers = {"eoi_id": eoi_id, "decision": str(status), "reference": reference}
-    draft = await svc.db.run(
-        DRAFTS.start,
-        person_id=update.effective_user.id,
-        step=FORM.first_step(),
-        now=svc.clock(),
-        answers=answers,
-    )
-    form_answers.remember(context, FORM, draft)
     # A new message: the notice with the submission stays readable above it.
-    await activate(context, FORM.slot)
-    await reply(update, context, *question_view(FORM, draft, today(context, FORM, draft)))
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the coordinator's own decision to the form (role checked again)."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await DRAFTS.start(update, context, below=True, answers=answers)
 
 
 async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,7 +161,7 @@ def setup() -> Contribution:
     """The reason step's buttons; its typed answers are taken with the other short forms'."""
     handlers: list[Handler] = [
         CallbackQueryHandler(
-            coordinators_only(form_button_pressed),
+            coordinators_only(DRAFTS.button_pressed),
             pattern=FormButton.of_form(FORM.prefix).pattern(),
         ),
         CallbackQueryHandler(
@@ -211,13 +170,5 @@ def setup() -> Contribution:
     ]
     return Contribution(
         handlers,
-        open_forms=[
-            OpenForm(
-                FORM.slot,
-                _open_draft,
-                coordinators_only=True,
-                answered_by="experts",
-                kind=FLOW,
-            )
-        ],
+        open_forms=[DRAFTS.open_form(coordinators_only=True, answered_by="experts", kind=FLOW)],
     )

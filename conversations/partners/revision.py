@@ -51,7 +51,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         pressed = ReviseConfirmed.of(update)
     confirmed = pressed.draft_id if isinstance(pressed, ReviseConfirmed) else None
     eoi_id, person_id = pressed.eoi_id, update.effective_user.id
-    current = await interest_form.current_draft(context, person_id)
+    current = await interest_form.DRAFTS.current(context, person_id)
     if current is not None and current.id == eoi_id:  # revising it already: where it stands
         await form_buttons.resume(update, context, interest_form.FORMS[current.form], current)
         return
@@ -85,7 +85,7 @@ async def revise_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _refuse(update, context, current)
         return
     form = interest_form.FORMS[draft.form]
-    form_answers.remember(context, form, draft)
+    interest_form.DRAFTS.remember(context, draft)
     note = _(
         "You are revising {reference}. Change what the coordinators asked for with ✏️, then resubmit it with “{submit}”."
     ).format(reference=draft.reference, submit=_(form.submit_label))
