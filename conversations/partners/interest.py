@@ -194,7 +194,11 @@ def setup() -> Contribution:
         open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note, kind="interest")],
         notices={"notices/eoi_submitted": _submission_notice},
         actions={"call": _call_acted_on},
-        questions={"interest": (*FACHKRAEFTEFONDS, *VERWALTUNGSPARTNERSCHAFT)},
+        # By programme: an export of one programme's rows has only its questions' columns.
+        questions={
+            f"interest:{Programme.FACHKRAEFTEFONDS}": FACHKRAEFTEFONDS,
+            f"interest:{Programme.VERWALTUNGSPARTNERSCHAFT}": VERWALTUNGSPARTNERSCHAFT,
+        },
     )
 
 
