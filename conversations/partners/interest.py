@@ -153,7 +153,11 @@ def setup() -> Contribution:
         open_forms=[DRAFTS.open_form(note=_draft_note, kind="interest")],
         notices={"notices/eoi_submitted": _submission_notice},
         actions={"call": _call_acted_on},
-        questions={"interest": (*FACHKRAEFTEFONDS, *VERWALTUNGSPARTNERSCHAFT)},
+        # By programme: an export of one programme's rows has only its questions' columns.
+        questions={
+            f"interest:{Programme.FACHKRAEFTEFONDS}": FACHKRAEFTEFONDS,
+            f"interest:{Programme.VERWALTUNGSPARTNERSCHAFT}": VERWALTUNGSPARTNERSCHAFT,
+        },
     )
 
 
