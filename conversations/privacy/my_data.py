@@ -102,10 +102,20 @@ def _sections(
     for key, title in SECTIONS.items():
         value = data.get(key)
         records = value if isinstance(value, list) else [value] if value else []
-        asked = {q.key: q for q in questions.get(_FORM_OF_SECTION.get(key, ""), ())}
-        shown = [(_heading(record), _rows(record, zone, asked)) for record in records]
+        form = _FORM_OF_SECTION.get(key, "")
+        shown = [
+            (_heading(record), _rows(record, zone, _asked(questions, form, record)))
+            for record in records
+        ]
         sections.append((_(title), shown))
     return sections
+
+
+def _asked(questions: Questions, form: str, record: dict[str, Any]) -> dict[str, Question]:
+    """The questions a record answers: its programme's where a form's questions are contributed
+    by programme (the expression of interest's, "interest:fkf"), else its form's."""
+    found = questions.get(f"{form}:{record.get('programme')}", questions.get(form, ()))
+    return {q.key: q for q in found}
 
 
 def _message_name(template: str) -> str:
