@@ -14,7 +14,7 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.contributions import Contribution
+from bot.contributions import Command, Contribution
 from bot.export_sheets import SOURCES, Questions, answer, questions_of
 from bot.i18n import N_, _, country_name, current_language, format_day, format_moment, render
 from bot.messaging import acknowledge, reply
@@ -161,4 +161,9 @@ def _shown(key: str, value: Any, zone: str, asked: dict[str, Question] | None = 
 def setup() -> Contribution:
     """The /mydata command."""
     handlers: list[Handler] = [CommandHandler("mydata", data_requested)]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command("mydata", COMMAND_DESCRIPTION, N_("all your data as documents to download"))
+        ],
+    )
