@@ -147,14 +147,23 @@ def _answers(
     return columns
 
 
-def interest_questions(questions: Questions) -> dict[str, Sequence[Question]]:
-    """The expression of interest's questions by programme (contributed as "interest:<code>")."""
-    prefix = "interest:"
+def variants(questions: Questions, kind: str) -> dict[str, Sequence[Question]]:
+    """A kind's questions by variant, contributed as "<kind>:<variant>" (the expression of
+    interest's by programme: "interest:fkf"), or as the kind alone (variant "")."""
     return {
-        kind.removeprefix(prefix): asked
-        for kind, asked in questions.items()
-        if kind.startswith(prefix)
+        name.partition(":")[2]: asked
+        for name, asked in questions.items()
+        if name.partition(":")[0] == kind
     }
+
+
+def questions_of(questions: Questions, kind: str) -> list[Question]:
+    """A kind's questions of every variant, the first of each key."""
+    seen: dict[str, Question] = {}
+    for asked in variants(questions, kind).values():
+        for question in asked:
+            seen.setdefault(question.key, question)
+    return list(seen.values())
 
 
 def _asking(by_programme: Mapping[str, Sequence[Question]]) -> Callable[[str], frozenset[str]]:
@@ -196,8 +205,8 @@ def _recommendation(interest: Sequence[Question], programmes: frozenset[str]) ->
 
 def sheets(questions: Questions) -> list[Sheet]:
     """The workbook's sheets, in order."""
-    by_programme = interest_questions(questions)
-    interest = [q for asked in by_programme.values() for q in asked]
+    by_programme = variants(questions, "interest")
+    interest = questions_of(questions, "interest")
     asked_in = _asking(by_programme)
     # The advisor helps to choose an expert model: only where the expert model is asked.
     advised = asked_in("expert_model")

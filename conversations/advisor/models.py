@@ -24,7 +24,7 @@ from bot.advisor import MODEL_LABELS
 from bot.buttons.advisor import AdvisorAction, AdvisorButton
 from bot.buttons.form import FormAction, FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution
+from bot.contributions import Command, Contribution
 from bot.form_drafts import FormDrafts
 from bot.forms import SUMMARY, Draft, DraftStore, Form, position
 from bot.i18n import N_, _, render
@@ -223,6 +223,13 @@ def setup() -> Contribution:
         open_forms=[DRAFTS.open_form(paused_by_others=False, kind="advisor")],
         helpers={ADVISOR_HELPER: advisor_from_form},
         questions={"advisor": QUESTIONS},
+        commands=[
+            Command(
+                "models",
+                COMMAND_DESCRIPTION,
+                N_("compare the three expert models and find the one that fits"),
+            )
+        ],
     )
 
 

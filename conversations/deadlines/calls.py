@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import countries, form_answers
 from bot.buttons.deadlines import CallProgramme, CallStep, EntryButton
 from bot.buttons.form import FormButton
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.form_drafts import FormDrafts
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, render
@@ -173,4 +173,11 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         open_forms=[DRAFTS.open_form(coordinators_only=True, answered_by="experts", kind="call")],
+        commands=[
+            Command(
+                "call",
+                N_("open a call for expressions of interest"),
+                audience=Audience.COORDINATORS,
+            )
+        ],
     )

@@ -14,7 +14,7 @@ from bot import countries
 from bot.buttons.deadlines import DigestChosen, SettingsAction, SettingsButton, ZoneChosen
 from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution
+from bot.contributions import Command, Contribution
 from bot.form_drafts import FormDrafts
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, current_language, render
@@ -257,4 +257,13 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         open_forms=[DRAFTS.open_form(answered_by="experts", kind=STORE.form)],
+        commands=[
+            Command(
+                "settings",
+                COMMAND_DESCRIPTION,
+                N_(
+                    "your time zone (and, for coordinators, notices one by one or as a daily digest)"
+                ),
+            )
+        ],
     )

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_answers
 from bot.buttons.experts import DeploymentsButton, NewLink, Section
 from bot.buttons.form import FormButton
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.form_drafts import FormDrafts
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, render
@@ -175,4 +175,16 @@ def setup() -> Contribution:
             DRAFTS.open_form(coordinators_only=True, answered_by="experts", kind="deployment")
         ],
         questions={"deployment": QUESTIONS},
+        commands=[
+            Command(
+                "deploy",
+                N_("register a deployment and get the expert's invitation link"),
+                audience=Audience.COORDINATORS,
+            ),
+            Command(
+                "deployments",
+                N_("the deployments, and new invitation links"),
+                audience=Audience.COORDINATORS,
+            ),
+        ],
     )

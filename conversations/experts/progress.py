@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import forms
 from bot.buttons.experts import ProgressButton, Section
 from bot.buttons.form import FormButton
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.expert_access import expert_or_explain
 from bot.form_drafts import FormDrafts
 from bot.forms import Draft, DraftStore, Form
@@ -190,4 +190,12 @@ def setup() -> Contribution:
         notices={store.NOTICE: _notice},
         actions={"progress_report": reminder_acted_on},
         questions={"progress": QUESTIONS},
+        commands=[
+            Command(
+                "progress",
+                COMMAND_DESCRIPTION,
+                N_("the periodic progress report that is due"),
+                Audience.EXPERTS,
+            )
+        ],
     )

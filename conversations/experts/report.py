@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot import forms
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
 from bot.buttons.form import FormButton
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.expert_access import expert_or_explain
 from bot.form_drafts import FormDrafts
 from bot.forms import DraftStore, Form
@@ -170,4 +170,12 @@ def setup() -> Contribution:
         notices={store.NOTICE: _notice},
         preparers={store.NOTICE: _prepare_notice},
         questions={"report": QUESTIONS},
+        commands=[
+            Command(
+                "report",
+                COMMAND_DESCRIPTION,
+                N_("an activity report, step by step (or simply send a message or photos)"),
+                Audience.EXPERTS,
+            )
+        ],
     )

@@ -17,9 +17,9 @@ from bot import advisor, form_buttons, forms
 from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
 from bot.buttons.partners import ProgrammeChosen, ProgrammeConfirmed
-from bot.contributions import Contribution
+from bot.contributions import Command, Contribution
 from bot.forms import AnyForm, Draft
-from bot.i18n import _, render
+from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
@@ -158,6 +158,13 @@ def setup() -> Contribution:
             f"interest:{Programme.FACHKRAEFTEFONDS}": FACHKRAEFTEFONDS,
             f"interest:{Programme.VERWALTUNGSPARTNERSCHAFT}": VERWALTUNGSPARTNERSCHAFT,
         },
+        commands=[
+            Command(
+                "interest",
+                N_("Submit an expression of interest"),
+                N_("submit an expression of interest for one of the programmes"),
+            )
+        ],
     )
 
 
