@@ -1,32 +1,34 @@
 """The database engine and the one way the bot runs a transaction against it.
 
-PostgreSQL round trips (issue #15; figures in the README's Benchmarks section):
+PostgreSQL round trips (issue #15; figures in the README's Benchmarks section). A storage call
+runs in one of the database's worker threads (storage/pg_threads.py), on the connection that
+thread keeps, and costs the round trips it needs, no more (a form step: 4 before, now 1):
 
-- The hottest calls (saving an answer, moving a draft, a person's first contact) have an async
-  twin (awaited_twin): Database.run awaits it on the event loop, on a psycopg AsyncConnection in
-  autocommit (storage/pg_loop.py): one round trip, no hand-over to a thread.
-- Every other call runs in one of the database's worker threads (storage/pg_threads.py), on the
-  connection that thread keeps, and costs the round trips it needs, no more.
 - No `pool_pre_ping`: a ping per checkout was a round trip on every call. A connection found
   dead instead (server restarted, backend terminated) is handled optimistically: it is
-  dropped and the call runs once more on a new connection, but only when nothing had run
+  invalidated and the call runs once more on a new connection, but only when nothing had run
   on the dead one in that call (its first statement failed), so nothing is committed twice.
 - A function marked `one_statement` (one idempotent statement: saving an answer, moving a draft,
   reading a draft or a person) runs in autocommit: the statement is its own transaction, without
   BEGIN and COMMIT around it. It is committed before the call returns, so before the bot
   replies. Functions with several statements keep one transaction (BEGIN … COMMIT).
+- Each worker thread keeps one autocommit connection: checking one out of the pool and switching
+  its isolation level cost more CPU than the statement (one UPDATE from the event loop, same
+  minutes, loaded machine: 1.7–2.6 ms CPU before, 0.7–1.6 ms now).
 
-Measured and not chosen (README, Benchmarks): SQLAlchemy's async engine measured slower than the
-thread; sending the typed answer's UPDATE on psycopg directly inside the thread saved a third of
-that statement's CPU but nothing visible end to end. Group commit was not needed: an answer is
-one round trip.
+Measured and not chosen (README, Benchmarks): psycopg's AsyncConnection on the event loop saves
+the thread hop, but every hot storage function would have to be written again against it;
+sending the typed answer's UPDATE on psycopg directly saved a third of that statement's CPU but
+nothing visible end to end; SQLAlchemy's async engine measured slower than the thread. The bot
+still spends about twice the CPU per update on PostgreSQL as on SQLite (issue #15). Group commit was not needed: an answer is one
+round trip.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +38,6 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from storage.pg_loop import LoopConnections
 from storage.pg_threads import THREADS, ThreadConnections
 
 logger = logging.getLogger(__name__)
@@ -72,25 +73,6 @@ def one_statement(fn: F) -> F:
     The statement must be idempotent: a call that met a dead connection runs again."""
     _ONE_STATEMENT.add(fn)
     return on_connection(fn)
-
-
-# one_statement functions' async twins, awaited on the event loop on PostgreSQL.
-_TWINS: dict[Callable[..., Any], Callable[..., Awaitable[Any]]] = {}
-A = TypeVar("A", bound=Callable[..., Awaitable[Any]])
-
-
-def awaited_twin(fn: Callable[..., Any]) -> Callable[[A], A]:
-    """Declare the decorated coroutine function fn's twin for PostgreSQL: Database.run awaits
-    twin(connection=LoopConnection, **kwargs) on the event loop instead of calling fn in a
-    thread. It runs fn's statement (one, idempotent: fn is one_statement) and returns what fn
-    returns; SQLite keeps calling fn."""
-
-    def register(twin: A) -> A:
-        assert fn in _ONE_STATEMENT, f"{fn.__name__} is not one_statement"
-        _TWINS[fn] = twin
-        return twin
-
-    return register
 
 
 # Statements run by the current thread's call so far (PostgreSQL): a call whose connection was
@@ -161,8 +143,6 @@ class Database:
         self._autocommit = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.offload else None
         )
-        # PostgreSQL: the event loop's connections, for the twins (awaited_twin).
-        self._loop = LoopConnections(self.engine) if self.offload else None
 
     @property
     def kept_connection(self) -> Connection | None:
@@ -245,10 +225,6 @@ class Database:
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run fn(session=..., **kwargs) without blocking the event loop on network I/O."""
-        if self._loop is not None:
-            twin = _TWINS.get(fn)
-            if twin is not None:
-                return await self._loop.run(twin, **kwargs)
         if self._threads is not None:
             return await self._threads.run(self.call, fn, **kwargs)
         return self.call(fn, **kwargs)
@@ -269,8 +245,6 @@ class Database:
         """Close the kept connections and every pooled one."""
         if self._threads is not None:
             self._threads.close()
-        if self._loop is not None:
-            self._loop.close()
         kept = self._take_kept()
         if kept is not None:
             kept.close()

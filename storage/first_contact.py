@@ -24,13 +24,12 @@ from storage import (
     reviews,
 )
 from storage import progress_reports as progress
-from storage.db import awaited_twin, one_statement
+from storage.db import one_statement
 from storage.deployment_views import ExpertView, expert_view
 from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus
 from storage.models import ExpressionOfInterest, Person, Status, table_of
-from storage.pg_loop import LoopConnection
 from storage.preferences import Entry
 from storage.reminders_tables import PendingEntry
 
@@ -182,15 +181,7 @@ def _part(row: Any, places: dict[str, tuple[int, tuple[str, ...]]], name: str) -
 def _kept(connection: Connection, person_id: int) -> FirstContact | None:
     """What is kept of the person, None if there is no such person."""
     statement, places = _FIRST_CONTACT[connection.dialect.name]
-    return _read(connection.execute(statement, {"id": person_id}).first(), places)
-
-
-async def _kept_awaited(connection: LoopConnection, person_id: int) -> FirstContact | None:
-    statement, places = _FIRST_CONTACT["postgresql"]
-    return _read((await connection.execute(statement, {"id": person_id})).first(), places)
-
-
-def _read(row: Any, places: dict[str, tuple[int, tuple[str, ...]]]) -> FirstContact | None:
+    row = connection.execute(statement, {"id": person_id}).first()
     if row is None:
         return None
     person = people.PersonView(*row[: len(people.VIEW_COLUMNS)])
@@ -234,36 +225,4 @@ def first_contact(
         known = _kept(connection, person_id)
         assert known is not None
         return known
-    return _new(person)
-
-
-@awaited_twin(first_contact)
-async def first_contact_awaited(
-    *,
-    connection: LoopConnection,
-    person_id: int,
-    first_name: str,
-    username: str | None,
-    telegram_language: str | None,
-) -> FirstContact:
-    """first_contact on PostgreSQL, awaited on the event loop."""
-    known = await _kept_awaited(connection, person_id)
-    if known is not None:
-        return known
-    person, new = await people.create_person_awaited(
-        connection,
-        person_id=person_id,
-        first_name=first_name,
-        username=username,
-        telegram_language=telegram_language,
-    )
-    if not new:
-        known = await _kept_awaited(connection, person_id)
-        assert known is not None
-        return known
-    return _new(person)
-
-
-def _new(person: people.PersonView) -> FirstContact:
-    """Someone new: nothing else is stored about them yet."""
     return FirstContact(person, True, dict.fromkeys(k.name for k in DRAFT_KINDS), None, None)

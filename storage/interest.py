@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from storage.advisor_tables import AdvisorSession
 from storage.answer_columns import answer_keys, asked_keys
-from storage.db import awaited_twin, on_connection, one_statement
+from storage.db import on_connection, one_statement
 from storage.drafts import Draft
 from storage.models import (
     ExpressionOfInterest,
@@ -20,7 +20,6 @@ from storage.models import (
     Status,
     table_of,
 )
-from storage.pg_loop import LoopConnection
 
 # The columns that hold the person's answers, as the table declares them: the forms' question
 # keys are these (tests/test_answer_columns.py); ASKED_KEYS leaves out what the advisor fills.
@@ -35,13 +34,6 @@ _ADVISOR = table_of(AdvisorSession)
 def current_draft(*, connection: Connection, person_id: int) -> Draft | None:
     """The person's unsubmitted expression of interest, if any."""
     row = connection.execute(_CURRENT_DRAFT, {"person_id": person_id}).first()
-    return draft_of(row) if row else None
-
-
-@awaited_twin(current_draft)
-async def current_draft_awaited(*, connection: LoopConnection, person_id: int) -> Draft | None:
-    """current_draft on PostgreSQL, awaited on the event loop."""
-    row = (await connection.execute(_CURRENT_DRAFT, {"person_id": person_id})).first()
     return draft_of(row) if row else None
 
 
@@ -84,41 +76,20 @@ def save_answer(
     on the draft so a redelivered update is recognised. A draft submitted or discarded
     meanwhile is not changed: DraftClosed.
     """
-    statement, values, saved = _save(draft, answers, step, editing, update_id, now)
-    if connection.execute(statement, values).rowcount != 1:
+    result = connection.execute(
+        _save_statement(frozenset(answers)),
+        {
+            **answers,
+            "draft_id": draft.id,
+            "step": step,
+            "editing": editing,
+            "now": now,
+            "update_id": update_id or 0,
+        },
+    )
+    if result.rowcount != 1:
         raise DraftClosed(draft.id)
-    return saved
-
-
-@awaited_twin(save_answer)
-async def save_answer_awaited(
-    *,
-    connection: LoopConnection,
-    draft: Draft,
-    answers: dict[str, Any],
-    step: str,
-    editing: bool,
-    update_id: int | None,
-    now: datetime,
-) -> Draft:
-    """save_answer on PostgreSQL, awaited on the event loop."""
-    statement, values, saved = _save(draft, answers, step, editing, update_id, now)
-    if (await connection.execute(statement, values)).rowcount != 1:
-        raise DraftClosed(draft.id)
-    return saved
-
-
-def _save(
-    draft: Draft,
-    answers: dict[str, Any],
-    step: str,
-    editing: bool,
-    update_id: int | None,
-    now: datetime,
-) -> tuple[Any, dict[str, Any], Draft]:
-    """save_answer's UPDATE, its values, and the draft as it leaves it."""
-    values = {"draft_id": draft.id, "step": step, "editing": editing, "now": now}
-    saved = dataclasses.replace(
+    return dataclasses.replace(
         draft,
         step=step,
         editing=editing,
@@ -126,11 +97,6 @@ def _save(
         answers={**draft.answers, **answers},
         last_update_id=update_id or 0,
         updated_at=now,
-    )
-    return (
-        _save_statement(frozenset(answers)),
-        {**answers, **values, "update_id": update_id or 0},
-        saved,
     )
 
 
@@ -264,15 +230,6 @@ def move_draft(
         _MOVE_DRAFT, {"draft_id": draft_id, "step": step, "editing": editing, "paused": paused}
     ).one()
     return draft_of(row)
-
-
-@awaited_twin(move_draft)
-async def move_draft_awaited(
-    *, connection: LoopConnection, draft_id: int, step: str, editing: bool, paused: bool
-) -> Draft:
-    """move_draft on PostgreSQL, awaited on the event loop."""
-    values = {"draft_id": draft_id, "step": step, "editing": editing, "paused": paused}
-    return draft_of((await connection.execute(_MOVE_DRAFT, values)).one())
 
 
 @on_connection

@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
-from storage.db import awaited_twin, one_statement
+from storage.db import one_statement
 from storage.models import Deadline, DeadlineStatus, Person, table_of, utcnow
-from storage.pg_loop import LoopConnection
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
 # update ids anew at random, so an old watermark must not swallow new updates.
@@ -81,44 +79,24 @@ def create_person(
 ) -> tuple[PersonView, bool]:
     """Insert the person met for the first time (storage.first_contact looked and found no row);
     whether this call created it: then nothing else is stored about them yet."""
-    # Two processes may meet the same person at once: the second insert does nothing.
-    values = _new_person(person_id, first_name, username, telegram_language)
-    row = connection.execute(_INSERT_NEW[connection.dialect.name], values).first()
-    if row is not None:
-        return PersonView(*row), True
-    return PersonView(*connection.execute(_SELECT_VIEW, {"id": person_id}).one()), False
-
-
-async def create_person_awaited(
-    connection: LoopConnection,
-    *,
-    person_id: int,
-    first_name: str,
-    username: str | None,
-    telegram_language: str | None,
-) -> tuple[PersonView, bool]:
-    """create_person on PostgreSQL, awaited on the event loop."""
-    values = _new_person(person_id, first_name, username, telegram_language)
-    row = (await connection.execute(_INSERT_NEW["postgresql"], values)).first()
-    if row is not None:
-        return PersonView(*row), True
-    return PersonView(*(await connection.execute(_SELECT_VIEW, {"id": person_id})).one()), False
-
-
-def _new_person(
-    person_id: int, first_name: str, username: str | None, telegram_language: str | None
-) -> dict[str, Any]:
     now = utcnow()
-    return {
-        "id": person_id,
-        "first_name": first_name[:256],
-        "username": username,
-        "telegram_language": telegram_language,
-        "unreachable": False,
-        "last_update_id": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    # Two processes may meet the same person at once: the second insert does nothing.
+    row = connection.execute(
+        _INSERT_NEW[connection.dialect.name],
+        {
+            "id": person_id,
+            "first_name": first_name[:256],
+            "username": username,
+            "telegram_language": telegram_language,
+            "unreachable": False,
+            "last_update_id": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).first()
+    if row is not None:
+        return PersonView(**row._asdict()), True
+    return PersonView(**connection.execute(_SELECT_VIEW, {"id": person_id}).one()._asdict()), False
 
 
 def set_language(*, session: Session, person_id: int, language: str) -> PersonView:
@@ -155,14 +133,6 @@ _SET_ACTIVE_FLOW = (
 def set_active_flow(*, connection: Connection, person_id: int, flow: str | None) -> None:
     """Remember which flow asked the person its question last (it takes their typed text)."""
     connection.execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})
-
-
-@awaited_twin(set_active_flow)
-async def set_active_flow_awaited(
-    *, connection: LoopConnection, person_id: int, flow: str | None
-) -> None:
-    """set_active_flow on PostgreSQL, awaited on the event loop."""
-    await connection.execute(_SET_ACTIVE_FLOW, {"person_id": person_id, "flow": flow})
 
 
 def person_returned(*, session: Session, person_id: int) -> bool:

@@ -4,7 +4,7 @@ a restart."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from sqlalchemy import event
 
 from bot import entries
 from bot.expert_access import EXPERT_SLOT
@@ -26,15 +26,21 @@ from storage.preferences import ZONE_DRAFTS
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import on_story_days
-from tests.statements import recorded
 
 
 async def test_a_new_persons_first_start_runs_two_statements(bot):
-    with recorded(bot.db) as seen:
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(bot.db.engine, "before_cursor_execute", seen)
+    try:
         ama = bot.person()
         await ama.send("/start")
+    finally:
+        event.remove(bot.db.engine, "before_cursor_execute", seen)
     assert "Hello Ama" in ama.last.text
-    statements = [sql.split()[0] for sql, _autocommit in seen]
     assert statements == ["SELECT", "INSERT"]  # not found, so created (and returned)
 
 
@@ -50,13 +56,22 @@ async def test_someone_known_still_finds_their_draft_after_a_restart(bot):
     await bot.app.shutdown()
 
 
-@contextmanager
 def _statements_of(bot):
     """Records the statements sent while the block runs."""
-    with recorded(bot.db) as seen:
-        statements: list[str] = []
-        yield statements
-    statements.extend(sql for sql, _autocommit in seen)
+
+    class Recorder:
+        def __enter__(self):
+            self.seen: list[str] = []
+            event.listen(bot.db.engine, "before_cursor_execute", self.note)
+            return self.seen
+
+        def note(self, _conn, _cursor, statement, *_args) -> None:
+            self.seen.append(" ".join(statement.split()))
+
+        def __exit__(self, *_exc) -> None:
+            event.remove(bot.db.engine, "before_cursor_execute", self.note)
+
+    return Recorder()
 
 
 async def _open_drafts_of_every_kind(bot):
