@@ -13,9 +13,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import entries
 from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
-from bot.contributions import Contribution, TypedStep
+from bot.contributions import Audience, Command, Contribution, TypedStep
 from bot.form_kinds import example_day, typed_day
-from bot.i18n import _, ngettext, render
+from bot.i18n import N_, _, ngettext, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import Button, acknowledge, close_buttons, reply
 from bot.outbox import wake_dispatcher
@@ -272,5 +272,13 @@ def setup() -> Contribution:
         ),
     ]
     return Contribution(
-        handlers, typed_steps={FLOW: TypedStep(coordinators_only(deadline_typed), "/deadline")}
+        handlers,
+        typed_steps={FLOW: TypedStep(coordinators_only(deadline_typed), "/deadline")},
+        commands=[
+            Command(
+                "deadline",
+                N_("set a deadline for a person or a deployment"),
+                audience=Audience.COORDINATORS,
+            )
+        ],
     )
