@@ -43,6 +43,10 @@ Preparer = Callable[[App, Outgoing, str, str], Awaitable[Prepared]]
 Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
 # What a form's extra button hands over to another conversation (e.g. "Help me choose").
 Helper = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft, Question, str], Awaitable[None]]
+# The questions of each kind of submission ("report", "advisor", …), whose labels and option
+# labels the exports and /mydata use; a kind asked differently by programme is contributed
+# once per variant as "<kind>:<variant>" ("interest:fkf", "interest:vwp").
+Questions = Mapping[str, Sequence[Question]]
 # What a reminder's "act now" opens for a kind of deadline.
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
 
@@ -65,6 +69,9 @@ class Command:
     audience: Audience = Audience.EVERYONE
     # A coordinators' command of one programme only (shown to its coordinators).
     programme: str | None = None
+    # About the chat itself (help, language, privacy, …) rather than the programmes: listed
+    # after the programmes' commands.
+    about_the_bot: bool = False
 
     @property
     def explained(self) -> str:
@@ -109,9 +116,7 @@ class Contribution:
     typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
-    # The questions of a kind of submission ("interest", "report", ...), whose labels and
-    # option labels the exports (bot.export_sheets) use for their columns and values.
-    questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
+    questions: Questions = field(default_factory=dict)
     commands: Sequence[Command] = ()
 
 
@@ -126,7 +131,7 @@ class Contributions:
     typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
-    questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
+    questions: Questions = field(default_factory=dict)
     commands: tuple[Command, ...] = ()
 
     @classmethod
@@ -146,17 +151,46 @@ class Contributions:
         )
 
     def commands_for(self, *, coordinator: bool, programmes: frozenset[str]) -> list[Command]:
-        """The commands someone sees: everyone's and experts', and a coordinator's own (of the
-        programmes they coordinate)."""
-        return [
+        """The commands someone sees, in the order menus list them: everyone's and experts'
+        (those about the bot itself after them), then a coordinator's own (of the programmes
+        they coordinate); within each, in the wiring's order."""
+        shown = [
             c
             for c in self.commands
             if c.audience != Audience.COORDINATORS
             or (coordinator and (c.programme is None or c.programme in programmes))
         ]
+        audiences = list(Audience)
+        return sorted(
+            shown,
+            key=lambda c: (
+                c.audience == Audience.COORDINATORS,
+                c.about_the_bot,
+                audiences.index(c.audience),
+            ),
+        )
 
 
 V = TypeVar("V")
+
+
+def variants(questions: Questions, kind: str) -> dict[str, Sequence[Question]]:
+    """A kind's questions by variant, contributed as "<kind>:<variant>" (the expression of
+    interest's by programme: "interest:fkf"), or as the kind alone (variant "": for every one)."""
+    return {
+        name.partition(":")[2]: asked
+        for name, asked in questions.items()
+        if name.partition(":")[0] == kind
+    }
+
+
+def questions_of(questions: Questions, kind: str) -> list[Question]:
+    """A kind's questions of every variant, the first of each key."""
+    seen: dict[str, Question] = {}
+    for asked in variants(questions, kind).values():
+        for question in asked:
+            seen.setdefault(question.key, question)
+    return list(seen.values())
 
 
 def _commands(commands: Iterable[Command]) -> tuple[Command, ...]:

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import get_date_format
 from babel.numbers import get_decimal_symbol
@@ -34,6 +35,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TAB_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
+@cache
 def date_format(language: str) -> str:
     """The workbook's date format for readers of the language: day first as they write it
     (Babel's short date pattern: DD.MM.YYYY in German, DD/MM/YYYY in French, Spanish and

@@ -31,7 +31,8 @@ from lxml import etree
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.export_sheets import Questions, answer
+from bot.contributions import Questions
+from bot.export_sheets import answer
 from bot.i18n import _, country_name, use_language
 from bot.questions import Question
 from bot.vocabulary import SDGS

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import audit_rows
+from bot.contributions import Questions, questions_of, variants
 from bot.form_kinds import parse_date
 from bot.i18n import N_, _, country_name, language_name, use_language
 from bot.questions import Kind, Question
@@ -29,8 +30,6 @@ from storage.export_records import Record
 from storage.programmes import ALL
 
 Cell = str | int | date | datetime | None
-# The questions of each kind of submission, by the names the conversations contribute them under.
-Questions = Mapping[str, Sequence[Question]]
 
 REVIEWED = N_("reviewed")
 SOURCES = {"quick": N_("Quick report"), "guided": N_("Step by step")}
@@ -147,30 +146,15 @@ def _answers(
     return columns
 
 
-def variants(questions: Questions, kind: str) -> dict[str, Sequence[Question]]:
-    """A kind's questions by variant, contributed as "<kind>:<variant>" (the expression of
-    interest's by programme: "interest:fkf"), or as the kind alone (variant "")."""
-    return {
-        name.partition(":")[2]: asked
-        for name, asked in questions.items()
-        if name.partition(":")[0] == kind
-    }
-
-
-def questions_of(questions: Questions, kind: str) -> list[Question]:
-    """A kind's questions of every variant, the first of each key."""
-    seen: dict[str, Question] = {}
-    for asked in variants(questions, kind).values():
-        for question in asked:
-            seen.setdefault(question.key, question)
-    return list(seen.values())
-
-
 def _asking(by_programme: Mapping[str, Sequence[Question]]) -> Callable[[str], frozenset[str]]:
-    """The programmes whose expression of interest asks a key."""
-    return lambda key: frozenset(
-        code for code, asked in by_programme.items() if any(q.key == key for q in asked)
-    )
+    """The programmes whose expression of interest asks a key (questions contributed for no
+    programme in particular: every programme's)."""
+
+    def asking(key: str) -> frozenset[str]:
+        codes = {code for code, asked in by_programme.items() if any(q.key == key for q in asked)}
+        return ALL if "" in codes else frozenset(codes)
+
+    return asking
 
 
 def _answer_of(question: Question) -> Callable[[Record, str], Cell]:
@@ -319,10 +303,10 @@ def tables(
     the time zone; columns only other programmes' rows can fill are left out."""
     found = [(sheet, sheet.records(session=session, programmes=programmes)) for sheet in chosen]
     with use_language(language):
-        tables = []
+        filled = []
         for sheet, records in found:
             columns = [c for c in sheet.columns if c.programmes & frozenset(programmes)]
-            tables.append(
+            filled.append(
                 Table(
                     sheet.name,
                     _(sheet.title),
@@ -330,4 +314,4 @@ def tables(
                     [[column.value(record, zone) for column in columns] for record in records],
                 )
             )
-        return tables
+        return filled

@@ -143,19 +143,24 @@ def setup() -> Contribution:
         handlers,
         commands=[
             Command("start", N_("Start and main menu"), N_("greeting and main menu")),
-            Command("help", N_("Help"), N_("this overview of the commands")),
+            Command("help", N_("Help"), N_("this overview of the commands"), about_the_bot=True),
             Command(
-                "language", N_("Sprache / Language"), N_("choose the language I write to you in")
+                "language",
+                N_("Sprache / Language"),
+                N_("choose the language I write to you in"),
+                about_the_bot=True,
             ),
             Command(
                 "privacy",
                 N_("What is stored about me"),
                 N_("what is stored about you and who sees it"),
+                about_the_bot=True,
             ),
             Command(
                 "cancel",
                 N_("Pause the current form"),
                 N_("pause the form you are filling in (your answers stay saved)"),
+                about_the_bot=True,
             ),
         ],
     )
