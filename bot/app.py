@@ -183,7 +183,7 @@ def contributions() -> list[Contribution]:
         *(deployment, report, my_reports, progress, quick_report),
         *(reminder_buttons, deadline_list, call_flow, custom_deadline, personal_settings),
         export_flow,
-        *(erasure, my_data),
+        *(my_data, erasure),
         stats,
     )
     return [*(module.setup() for module in modules), reminders.contribution()]

@@ -1,17 +1,19 @@
 """What each conversation contributes to the bot, and the sum of it, collected by the wiring.
 
 A conversation module's `setup()` returns a `Contribution`: its handlers, the kinds of form a
-person can have open with it, how its notices read, what its outbox rows say at send time and
-what its reminders' "act now" opens. The wiring (bot.app) adds them up into one
-`Contributions`, kept in `Services`, where the engine finds them. So the engine never imports a
-conversation, no conversation imports another to learn what the others do, and nothing is
-registered as a side effect of importing or setting up a module.
+person can have open with it, how its notices read, what its outbox rows say at send time, what
+its reminders' "act now" opens and its commands (Telegram's command menu and /help list them).
+The wiring (bot.app) adds them up into one `Contributions`, kept in `Services`, where the engine
+finds them. So the engine never imports a conversation, no conversation imports another to learn
+what the others do, and nothing is registered as a side effect of importing or setting up a
+module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -40,6 +42,31 @@ Preparer = Callable[[App, Outgoing, str, str], Awaitable[Prepared]]
 Helper = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft, Question, str], Awaitable[None]]
 # What a reminder's "act now" opens for a kind of deadline.
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
+
+
+class Audience(StrEnum):
+    """Whom a command is for: /help lists each audience in a section of its own."""
+
+    EVERYONE = "everyone"
+    EXPERTS = "experts"  # in everyone's command menu too (an expert's chat is anyone's)
+    COORDINATORS = "coordinators"  # in the coordinators' own menu and /help section only
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as Telegram's command menu and /help show it."""
+
+    name: str
+    menu: str  # msgid: the command menu's short description
+    help: str | None = None  # msgid: what /help says of it (None: the menu's description)
+    audience: Audience = Audience.EVERYONE
+    # A coordinators' command of one programme only (shown to its coordinators).
+    programme: str | None = None
+
+    @property
+    def explained(self) -> str:
+        """The msgid /help shows."""
+        return self.help or self.menu
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,7 @@ class Contribution:
     # The questions of a kind of submission ("interest", "report", ...), whose labels and
     # option labels the exports (bot.export_sheets) use for their columns and values.
     questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
+    commands: Sequence[Command] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +114,7 @@ class Contributions:
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
     questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
+    commands: tuple[Command, ...] = ()
 
     @classmethod
     def collect(cls, parts: Iterable[Contribution]) -> Contributions:
@@ -99,10 +128,31 @@ class Contributions:
             actions=_merged(p.actions for p in parts),
             helpers=_merged(p.helpers for p in parts),
             questions=_merged(p.questions for p in parts),
+            commands=_commands(c for p in parts for c in p.commands),
         )
+
+    def commands_for(self, *, coordinator: bool, programmes: frozenset[str]) -> list[Command]:
+        """The commands someone sees: everyone's and experts', and a coordinator's own (of the
+        programmes they coordinate)."""
+        return [
+            c
+            for c in self.commands
+            if c.audience != Audience.COORDINATORS
+            or (coordinator and (c.programme is None or c.programme in programmes))
+        ]
 
 
 V = TypeVar("V")
+
+
+def _commands(commands: Iterable[Command]) -> tuple[Command, ...]:
+    """The commands in the wiring's order; one name contributed twice is a mistake."""
+    found = tuple(commands)
+    names = [c.name for c in found]
+    twice = {name for name in names if names.count(name) > 1}
+    if twice:
+        raise ValueError(f"commands contributed twice: {sorted(twice)}")
+    return found
 
 
 def _merged(mappings: Iterable[Mapping[str, V]]) -> dict[str, V]:

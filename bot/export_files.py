@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from babel.dates import get_date_format
+from babel.numbers import get_decimal_symbol
 from openpyxl import Workbook
 from openpyxl.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Font
@@ -20,11 +23,10 @@ from openpyxl.utils import get_column_letter
 from bot.export_sheets import Cell, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# How dates look in the workbook, per language (they stay real dates: sortable, filterable).
-DATE_FORMATS = {"de": "DD.MM.YYYY"}
-MOMENT_FORMATS = {"de": "DD.MM.YYYY HH:MM"}
-DEFAULT_DATE_FORMAT = "YYYY-MM-DD"
-DEFAULT_MOMENT_FORMAT = "YYYY-MM-DD HH:MM"
+# How dates look in the workbook where a language writes its dates month first (English's
+# M/d/yy) or year first: ISO, which no reader can misread (they stay real dates either way:
+# sortable, filterable).
+ISO_DATE_FORMAT = "YYYY-MM-DD"
 # Column widths in characters: enough for a date, at most a readable paragraph's line.
 NARROWEST, WIDEST = 10, 60
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,10 +34,22 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TAB_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
+def date_format(language: str) -> str:
+    """The workbook's date format for readers of the language: day first as they write it
+    (Babel's short date pattern: DD.MM.YYYY in German, DD/MM/YYYY in French, Spanish and
+    Portuguese), else ISO."""
+    pattern = get_date_format("short", locale=language).pattern
+    day_first = re.fullmatch(r"d+([./-])M+\1y+", pattern)
+    if day_first is None:
+        return ISO_DATE_FORMAT
+    separator = day_first.group(1)
+    return f"DD{separator}MM{separator}YYYY"
+
+
 def default_delimiter(language: str) -> str:
-    """The delimiter the language's Excel expects when it opens a CSV file: German Excel
-    reads ";" (its decimal separator is the comma), the others ","."""
-    return ";" if language == "de" else ","
+    """The delimiter the language's Excel expects when it opens a CSV file: ";" where the
+    decimal separator is the comma (German, French, Spanish, Portuguese), "," elsewhere."""
+    return ";" if get_decimal_symbol(language) == "," else ","
 
 
 def _text(value: Cell) -> str:
@@ -78,9 +92,9 @@ def _put(cell: SheetCell, value: Cell, language: str) -> None:
         if "\n" in value:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     elif isinstance(value, datetime):
-        cell.number_format = MOMENT_FORMATS.get(language, DEFAULT_MOMENT_FORMAT)
+        cell.number_format = f"{date_format(language)} HH:MM"
     elif isinstance(value, date):
-        cell.number_format = DATE_FORMATS.get(language, DEFAULT_DATE_FORMAT)
+        cell.number_format = date_format(language)
 
 
 def _width(header: str, values: list[Cell]) -> float:

@@ -44,6 +44,9 @@ class Column:
 
     header: Callable[[], str]
     value: Callable[[Record, str], Cell]
+    # The programmes whose rows can have a value here: an export of other programmes' rows
+    # leaves the column out (a Verwaltungspartnerschaft has no expert model to recommend).
+    programmes: frozenset[str] = ALL
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,13 @@ def _when(key: str) -> Callable[[Record, str], Cell]:
     return lambda record, zone: moment(record[key], zone)
 
 
-def _answers(questions: Sequence[Question], source: str | None = None) -> list[Column]:
-    """A column per question (the first of each key); source: the record's dict of answers."""
+def _answers(
+    questions: Sequence[Question],
+    source: str | None = None,
+    asked_in: Callable[[str], frozenset[str]] = lambda _key: ALL,
+) -> list[Column]:
+    """A column per question (the first of each key); source: the record's dict of answers;
+    asked_in: the programmes whose rows have the key."""
     seen: dict[str, Question] = {}
     for question in questions:
         seen.setdefault(question.key, question)
@@ -135,8 +143,34 @@ def _answers(questions: Sequence[Question], source: str | None = None) -> list[C
         else:
             value = _nested_answer(question, source)
             header = _advisor_header(question.label)
-        columns.append(Column(header, value))
+        columns.append(Column(header, value, asked_in(question.key)))
     return columns
+
+
+def variants(questions: Questions, kind: str) -> dict[str, Sequence[Question]]:
+    """A kind's questions by variant, contributed as "<kind>:<variant>" (the expression of
+    interest's by programme: "interest:fkf"), or as the kind alone (variant "")."""
+    return {
+        name.partition(":")[2]: asked
+        for name, asked in questions.items()
+        if name.partition(":")[0] == kind
+    }
+
+
+def questions_of(questions: Questions, kind: str) -> list[Question]:
+    """A kind's questions of every variant, the first of each key."""
+    seen: dict[str, Question] = {}
+    for asked in variants(questions, kind).values():
+        for question in asked:
+            seen.setdefault(question.key, question)
+    return list(seen.values())
+
+
+def _asking(by_programme: Mapping[str, Sequence[Question]]) -> Callable[[str], frozenset[str]]:
+    """The programmes whose expression of interest asks a key."""
+    return lambda key: frozenset(
+        code for code, asked in by_programme.items() if any(q.key == key for q in asked)
+    )
 
 
 def _answer_of(question: Question) -> Callable[[Record, str], Cell]:
@@ -160,17 +194,23 @@ def _by_key(questions: Sequence[Question], *keys: str) -> list[Question]:
     return [found[key] for key in keys]
 
 
-def _recommendation(interest: Sequence[Question]) -> Column:
+def _recommendation(interest: Sequence[Question], programmes: frozenset[str]) -> Column:
     [model] = _by_key(interest, "expert_model")
     return Column(
         lambda: _("Advisor's recommendation"),
         lambda record, _zone: answer(model, record.get("advisor_recommendation")),
+        programmes,
     )
 
 
 def sheets(questions: Questions) -> list[Sheet]:
     """The workbook's sheets, in order."""
-    interest, advisor = questions["interest"], questions["advisor"]
+    by_programme = variants(questions, "interest")
+    interest = questions_of(questions, "interest")
+    asked_in = _asking(by_programme)
+    # The advisor helps to choose an expert model: only where the expert model is asked.
+    advised = asked_in("expert_model")
+    advisor = questions["advisor"]
     deployment = questions["deployment"]
     deployed = _answers(_by_key(deployment, *DEPLOYMENT_COLUMNS))
     statuses = {**STATUSES, "reviewed": REVIEWED}
@@ -187,9 +227,9 @@ def sheets(questions: Questions) -> list[Sheet]:
                 status,
                 submitted,
                 _fixed(N_("Language"), lambda record, _zone: language_name(record["language"])),
-                *_answers(interest),
-                *_answers(advisor, source="advisor_answers"),
-                _recommendation(interest),
+                *_answers(interest, asked_in=asked_in),
+                *_answers(advisor, "advisor_answers", lambda _key: advised),
+                _recommendation(interest, advised),
             ),
             export_records.interests,
         ),
@@ -276,15 +316,18 @@ def tables(
     programmes: Collection[str] = ALL,
 ) -> list[Table]:
     """The chosen sheets filled from the database (the programmes' rows), in the language and
-    the time zone."""
+    the time zone; columns only other programmes' rows can fill are left out."""
     found = [(sheet, sheet.records(session=session, programmes=programmes)) for sheet in chosen]
     with use_language(language):
-        return [
-            Table(
-                sheet.name,
-                _(sheet.title),
-                [column.header() for column in sheet.columns],
-                [[column.value(record, zone) for column in sheet.columns] for record in records],
+        tables = []
+        for sheet, records in found:
+            columns = [c for c in sheet.columns if c.programmes & frozenset(programmes)]
+            tables.append(
+                Table(
+                    sheet.name,
+                    _(sheet.title),
+                    [column.header() for column in columns],
+                    [[column.value(record, zone) for column in columns] for record in records],
+                )
             )
-            for sheet, records in found
-        ]
+        return tables

@@ -8,9 +8,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_buttons, i18n
 from bot.active_flow import active_flow
 from bot.buttons.menu import LanguageChosen, Menu, MenuItem
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.expert_access import expert_of
-from bot.i18n import _, render, set_language
+from bot.i18n import N_, _, render, set_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.open_forms import open_draft_rows, open_forms
@@ -42,8 +42,16 @@ async def help_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await acknowledge(update)
     note, rows = await open_draft_rows(update, context)
     svc = services(context)
-    coordinator = svc.is_coordinator(update.effective_user.id if update.effective_user else None)
-    text = render("start/help", draft_note=note, coordinator=coordinator)
+    user_id = update.effective_user.id if update.effective_user else None
+    shown = svc.contributions.commands_for(
+        coordinator=svc.is_coordinator(user_id),
+        programmes=svc.settings.programmes_of(user_id),
+    )
+    sections = {
+        audience.value: [(c.name, _(c.explained)) for c in shown if c.audience == audience]
+        for audience in Audience
+    }
+    text = render("start/help", draft_note=note, **sections)
     await reply(update, context, text, rows or [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]])
 
 
@@ -124,4 +132,23 @@ def setup() -> Contribution:
         CallbackQueryHandler(language_requested, pattern=Menu.pattern(item=MenuItem.LANGUAGE)),
         CallbackQueryHandler(language_chosen, pattern=LanguageChosen.pattern()),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command("start", N_("Start and main menu"), N_("greeting and main menu")),
+            Command("help", N_("Help"), N_("this overview of the commands")),
+            Command(
+                "language", N_("Sprache / Language"), N_("choose the language I write to you in")
+            ),
+            Command(
+                "privacy",
+                N_("What is stored about me"),
+                N_("what is stored about you and who sees it"),
+            ),
+            Command(
+                "cancel",
+                N_("Pause the current form"),
+                N_("pause the form you are filling in (your answers stay saved)"),
+            ),
+        ],
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select, update
 from sqlmodel import Session, col
 
 from storage import outbox
+from storage.affected import affected
 from storage.local_time import REMINDER_HOUR, at_hour, deadline_day, next_morning, zone_of
 from storage.models import Deadline, DeadlineStatus, OutboxMessage, OutboxStatus, utcnow
 
@@ -95,4 +96,4 @@ def cancel_reminders(session: Session | Connection, deadline_id: int, reason: st
         )
         .values(status=OutboxStatus.CANCELLED, last_error=reason[:500], claimed_until=None)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return affected(result)

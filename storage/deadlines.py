@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from sqlmodel import Session, col
 
 from storage import outbox
+from storage.affected import affected
 from storage.deadline_reminders import (
     REMINDER,
     cancel_reminders,
@@ -107,7 +108,7 @@ def complete(
         .where(col(Deadline.id) == deadline_id, col(Deadline.status) == DeadlineStatus.OPEN)
         .values(status=DeadlineStatus.DONE, done_at=now, done_by=by)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not affected(result):
         return False
     cancel_reminders(session, deadline_id, "deadline done")
     return True
@@ -130,7 +131,7 @@ def cancel_deadline(session: Session, *, deadline_id: int, reason: str) -> bool:
         .where(col(Deadline.id) == deadline_id, col(Deadline.status) == DeadlineStatus.OPEN)
         .values(status=DeadlineStatus.CANCELLED)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not affected(result):
         return False
     cancel_reminders(session, deadline_id, reason)
     return True

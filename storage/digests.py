@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
 
+from storage.affected import affected
 from storage.local_time import DIGEST_HOUR, next_morning, zone_of
 from storage.models import OutboxMessage, OutboxStatus, table_of
 from storage.outbox import DIGEST, DIGEST_PART, enqueue
@@ -179,4 +180,4 @@ def release_held(*, session: Session, recipient_id: int, now: datetime) -> int:
         )
         .values(status=OutboxStatus.CANCELLED, last_error="switched to single notices")
     )
-    return int(released.rowcount or 0)  # type: ignore[attr-defined]
+    return affected(released)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -19,17 +18,6 @@ REMINDER_HOUR = 9  # reminders go out at 09:00 local time
 DIGEST_HOUR = 8  # a coordinator's daily digest at 08:00 local time
 QUIET_FROM = 21  # nothing is sent from 21:00 ...
 QUIET_UNTIL = 8  # ... until 08:00 local time
-
-# Another part of the bot that knows where a person works (e.g. a deployment's country) adds a
-# function here: (session, person id) -> ISO country code or IANA zone, or None.
-ZoneSource = Callable[[Session, int], str | None]
-ZONE_SOURCES: list[ZoneSource] = []
-
-
-def register_zone_source(source: ZoneSource) -> None:
-    """Let a feature tell where a person is (tried in order, before the organisation's country)."""
-    if source not in ZONE_SOURCES:
-        ZONE_SOURCES.append(source)
 
 
 @cache
@@ -120,10 +108,9 @@ def zone_of(session: Session, person_id: int | None) -> str:
     if person is not None and is_zone(person.timezone):
         assert person.timezone is not None
         return person.timezone
-    for source in [*ZONE_SOURCES, deployment_country]:
-        zone = _as_zone(source(session, person_id))
-        if zone:
-            return zone
+    zone = _as_zone(deployment_country(session, person_id))
+    if zone:
+        return zone
     eoi = session.execute(
         select(col(ExpressionOfInterest.partner_country))
         .where(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, or_, select, update
 from sqlmodel import Session, col
 
+from storage.affected import affected
 from storage.models import OutboxMessage, OutboxStatus, Person, table_of
 from storage.outbox import Outgoing
 from storage.reminders_tables import NotificationPreference
@@ -144,4 +145,4 @@ def renew_claim(
         .values(claimed_until=now + lease)
     )
     session.commit()
-    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+    return bool(affected(renewed))

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
+from storage.affected import affected
 from storage.db import one_statement
 from storage.models import Deadline, DeadlineStatus, Person, table_of, utcnow
 
@@ -146,7 +147,7 @@ def person_returned(*, session: Session, person_id: int) -> bool:
         .where(col(Person.id) == person_id, col(Person.unreachable).is_(True))
         .values(unreachable=False)
     )
-    if not cleared.rowcount:  # type: ignore[attr-defined]
+    if not affected(cleared):
         session.commit()
         return False
     session.execute(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session, col
 
 from storage import outbox, outbox_results
+from storage.affected import affected
 from storage.deadline_holders import holder_of
 from storage.deadline_reminders import ESCALATION, FINAL, GRACE, REMINDER_TEMPLATES, subject_of
 from storage.deadlines import DeadlineView, cancel_deadline, view
@@ -213,7 +214,7 @@ def prepare_reminder(
         )
         .values(reminded_message_id=message_id, reminded_at=now)
     )
-    if not taken.rowcount:  # type: ignore[attr-defined]
+    if not affected(taken):
         return skip("collapsed: this deadline was just reminded of")
     session.commit()
     session.refresh(deadline)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Field, SQLModel
 
+from bot.export_sheets import questions_of, variants
 from conversations.experts import deployment, progress, report
 from conversations.partners import interest as interest_flow
 from conversations.partners import interest_form
@@ -45,7 +46,9 @@ def test_each_programmes_questions_are_answer_columns_of_the_expression_of_inter
 
 def test_the_export_and_the_summary_take_the_expression_of_interests_questions():
     # The export's sheet and the coordinators' summary list these questions, one per key.
-    contributed = interest_flow.setup().questions["interest"]
+    questions = interest_flow.setup().questions
+    assert set(variants(questions, "interest")) == {"fkf", "vwp"}
+    contributed = questions_of(questions, "interest")
     assert {q.key for q in contributed} == set(asked_keys(ExpressionOfInterest))
 
 

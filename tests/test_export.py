@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from bot import cli
-from bot.export_files import XLSX_MIME
+from bot.export_files import XLSX_MIME, date_format, default_delimiter
 from bot.export_sheets import moment
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
@@ -248,3 +248,20 @@ async def test_the_audit_trail_is_a_sheet_in_the_reader_s_language(
     assert isinstance(row["Wann"], datetime) and row["Wann"].microsecond == 0
     rows = export_csv(monkeypatch, database_url, tmp_path, "audit", "--language", "en")
     assert rows[0]["Reason"] == "Duplicate" and rows[0]["New value"] == "declined"
+
+
+@pytest.mark.parametrize(
+    ("language", "dates", "delimiter"),
+    [
+        ("de", "DD.MM.YYYY", ";"),
+        ("fr", "DD/MM/YYYY", ";"),
+        ("es", "DD/MM/YYYY", ";"),
+        ("pt", "DD/MM/YYYY", ";"),
+        ("en", "YYYY-MM-DD", ","),  # English writes month first: ISO cannot be misread
+    ],
+)
+def test_each_languages_spreadsheet_reads_its_dates_and_its_csv(language, dates, delimiter):
+    # As the language's Excel expects: day first where the language writes it so, and ";"
+    # between CSV fields where the comma is the decimal separator.
+    assert date_format(language) == dates
+    assert default_delimiter(language) == delimiter

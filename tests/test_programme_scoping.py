@@ -149,6 +149,32 @@ async def test_the_command_line_and_coordinators_of_both_export_everything(bot, 
     assert {t.name: len(t.rows) for t in only_vwp}["reports"] == 1
 
 
+async def test_one_programmes_workbook_has_only_that_programmes_columns(bot, clock):
+    await reported(bot, clock)
+
+    def headers(**scope: object) -> dict[str, list[str]]:
+        found = bot.db.call(tables, chosen=workbook_sheets(), language="en", zone="UTC", **scope)
+        return {t.name: t.headers for t in found}
+
+    everyone, vwp, fkf = headers(), headers(programmes={"vwp"}), headers(programmes={"fkf"})
+    # Both programmes' questions for whoever exports both; the advisor is the Fachkräftefonds'.
+    assert "Level of the German authority" in everyone["interests"]
+    assert "German municipality" in everyone["interests"]
+    assert "Advisor's recommendation" in everyone["interests"]
+    assert (
+        "Level of the German authority" in vwp["interests"]
+        and "Level of the German authority" not in fkf["interests"]
+    )
+    assert (
+        "German municipality" in fkf["interests"] and "German municipality" not in vwp["interests"]
+    )
+    assert "Advisor's recommendation" in fkf["interests"]
+    assert not any(h.startswith("Advisor") for h in vwp["interests"])
+    # The questions both ask, and the other sheets, are the same for everyone.
+    assert "E-mail" in vwp["interests"] and "E-mail" in fkf["interests"]
+    assert vwp["reports"] == fkf["reports"] == everyone["reports"]
+
+
 async def test_figures_overdue_deadlines_and_audit_rows_are_of_the_programmes(bot, clock):
     _ids, reports = await reported(bot, clock)
     tom = bot.person(user_id=COORDINATORS[0], name="Tom")

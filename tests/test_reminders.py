@@ -822,15 +822,9 @@ async def test_a_new_time_zone_moves_the_final_reminder_too(bot, clock):
     assert planned[0].due_at == utc(2026, 12, 3, 0)
 
 
-async def test_the_digest_comes_at_eight_where_the_coordinator_is(bot, clock, monkeypatch):
-    from storage import local_time
-
-    monkeypatch.setattr(
-        local_time,
-        "ZONE_SOURCES",
-        [lambda session, person_id: "Asia/Tokyo" if person_id == COORDINATORS[0] else None],
-    )
+async def test_the_digest_comes_at_eight_where_the_coordinator_is(bot, clock):
     kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
+    set_zone(bot, COORDINATORS[0], "Asia/Tokyo")
     await kim.send("/settings")
     assert "Time zone: Asia/Tokyo" in kim.last.text
     await kim.click("Daily digest at 08:00")

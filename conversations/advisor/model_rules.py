@@ -23,8 +23,8 @@ from bot.advisor import (
 )
 from bot.buttons.advisor import RuleReasonAsked, RulesCountry, RuleToggled
 from bot.callbacks import ForgedButton
-from bot.contributions import Contribution
-from bot.i18n import _, country_name, current_language, format_moment, render
+from bot.contributions import Audience, Command, Contribution
+from bot.i18n import N_, _, country_name, current_language, format_moment, render
 from bot.messaging import Button, acknowledge, close_buttons, replace, reply
 from bot.ptb_types import Handler
 from bot.roles import coordinators_of
@@ -191,4 +191,14 @@ def setup() -> Contribution:
         CallbackQueryHandler(fkf(country_chosen), pattern=RulesCountry.pattern()),
         CallbackQueryHandler(fkf(status_toggled), pattern=RuleToggled.pattern()),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command(
+                "rules",
+                N_("which expert models are possible in a country (coordinators: change them)"),
+                audience=Audience.COORDINATORS,
+                programme="fkf",
+            )
+        ],
+    )

@@ -26,7 +26,7 @@ from bot.advisor import MODEL_LABELS
 from bot.buttons.advisor import AdvisorAction, AdvisorButton
 from bot.buttons.form import FormAction, FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Command, Contribution, OpenForm
 from bot.forms import SUMMARY, AnyForm, Draft, DraftStore, Form, position
 from bot.i18n import N_, _, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
@@ -262,6 +262,13 @@ def setup() -> Contribution:
         open_forms=[OpenForm(ADVISOR.slot, _open_session, paused_by_others=False, kind="advisor")],
         helpers={ADVISOR_HELPER: advisor_from_form},
         questions={"advisor": QUESTIONS},
+        commands=[
+            Command(
+                "models",
+                COMMAND_DESCRIPTION,
+                N_("compare the three expert models and find the one that fits"),
+            )
+        ],
     )
 
 

@@ -16,7 +16,7 @@ from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.buttons.coordination import StatsPeriodChosen
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.i18n import N_, _, current_language, render
 from bot.messaging import Button, acknowledge, flush_closing, replace, reply
 from bot.ptb_types import Handler
@@ -108,4 +108,7 @@ def setup() -> Contribution:
         CommandHandler("stats", coordinators_only(stats_requested)),
         CallbackQueryHandler(coordinators_only(period_chosen), pattern=StatsPeriodChosen.pattern()),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[Command("stats", COMMAND_DESCRIPTION, audience=Audience.COORDINATORS)],
+    )

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import countries, form_answers, form_buttons
 from bot.buttons.deadlines import CallProgramme, CallStep, EntryButton
 from bot.buttons.form import FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Audience, Command, Contribution, OpenForm
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, render
 from bot.main_menu import main_menu_rows
@@ -206,6 +206,13 @@ def setup() -> Contribution:
         open_forms=[
             OpenForm(
                 FORM.slot, _open_draft, coordinators_only=True, answered_by="experts", kind="call"
+            )
+        ],
+        commands=[
+            Command(
+                "call",
+                N_("open a call for expressions of interest"),
+                audience=Audience.COORDINATORS,
             )
         ],
     )

@@ -21,7 +21,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_answers, form_buttons
 from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
 from bot.buttons.form import FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Audience, Command, Contribution, OpenForm
 from bot.form_kinds import check_date
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, ngettext
@@ -301,6 +301,13 @@ def setup() -> Contribution:
                 coordinators_only=True,
                 answered_by="experts",
                 kind=store.FORM,
+            )
+        ],
+        commands=[
+            Command(
+                "deadline",
+                N_("set a deadline for a person or a deployment"),
+                audience=Audience.COORDINATORS,
             )
         ],
     )

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import reminders
 from bot.buttons.deadlines import Reminder, ReminderAction
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.i18n import N_, _, render
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
@@ -86,4 +86,12 @@ def setup() -> Contribution:
         CallbackQueryHandler(deadlines_requested, pattern=Menu.pattern(item=MenuItem.DEADLINES)),
         CommandHandler("overdue", coordinators_only(overdue_requested)),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command(
+                "deadlines", COMMAND_DESCRIPTION, N_("your upcoming deadlines, in your local time")
+            ),
+            Command("overdue", N_("who is overdue with what"), audience=Audience.COORDINATORS),
+        ],
+    )

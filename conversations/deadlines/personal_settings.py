@@ -15,7 +15,7 @@ from bot.active_flow import activate
 from bot.buttons.deadlines import DigestChosen, SettingsAction, SettingsButton, ZoneChosen
 from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Command, Contribution, OpenForm
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, country_name, current_language, render
 from bot.messaging import Button, acknowledge, close_buttons, reply
@@ -289,4 +289,13 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         open_forms=[OpenForm(FORM.slot, _open_draft, answered_by="experts", kind=DRAFTS.form)],
+        commands=[
+            Command(
+                "settings",
+                COMMAND_DESCRIPTION,
+                N_(
+                    "your time zone (and, for coordinators, notices one by one or as a daily digest)"
+                ),
+            )
+        ],
     )

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_answers, form_buttons
 from bot.buttons.experts import DeploymentsButton, NewLink, Section
 from bot.buttons.form import FormAction, FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Audience, Command, Contribution, OpenForm
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render
 from bot.invitation_links import invitation_link, new_code
@@ -211,4 +211,16 @@ def setup() -> Contribution:
             )
         ],
         questions={"deployment": QUESTIONS},
+        commands=[
+            Command(
+                "deploy",
+                N_("register a deployment and get the expert's invitation link"),
+                audience=Audience.COORDINATORS,
+            ),
+            Command(
+                "deployments",
+                N_("the deployments, and new invitation links"),
+                audience=Audience.COORDINATORS,
+            ),
+        ],
     )

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_answers, forms
 from bot.albums import file_name, send_albums
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.expert_access import expert_or_explain
 from bot.i18n import N_, _, ngettext, render
 from bot.main_menu import main_menu_rows
@@ -219,4 +219,19 @@ def setup() -> Contribution:
             pattern=ReportButton.pattern(action=ReportAction.REVIEWED),
         ),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command(
+                "myreports",
+                COMMAND_DESCRIPTION,
+                N_("your reports; change one until a coordinator has reviewed it"),
+                Audience.EXPERTS,
+            ),
+            Command(
+                "reports",
+                N_("activity reports waiting to be reviewed"),
+                audience=Audience.COORDINATORS,
+            ),
+        ],
+    )

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import form_answers, form_buttons, forms
 from bot.buttons.experts import ProgressButton, Section
 from bot.buttons.form import FormAction, FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Audience, Command, Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, format_day, render
@@ -217,4 +217,12 @@ def setup() -> Contribution:
         notices={store.NOTICE: _notice},
         actions={"progress_report": reminder_acted_on},
         questions={"progress": QUESTIONS},
+        commands=[
+            Command(
+                "progress",
+                COMMAND_DESCRIPTION,
+                N_("the periodic progress report that is due"),
+                Audience.EXPERTS,
+            )
+        ],
     )

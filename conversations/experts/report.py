@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot import form_answers, form_buttons, forms
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
 from bot.buttons.form import FormAction, FormButton
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Audience, Command, Contribution, OpenForm
 from bot.expert_access import expert_or_explain
 from bot.forms import AnyForm, Draft, DraftStore, Form
 from bot.i18n import N_, _, render, use_language
@@ -196,4 +196,12 @@ def setup() -> Contribution:
         notices={store.NOTICE: _notice},
         preparers={store.NOTICE: _prepare_notice},
         questions={"report": QUESTIONS},
+        commands=[
+            Command(
+                "report",
+                COMMAND_DESCRIPTION,
+                N_("an activity report, step by step (or simply send a message or photos)"),
+                Audience.EXPERTS,
+            )
+        ],
     )

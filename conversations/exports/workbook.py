@@ -10,10 +10,10 @@ from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.contributions import Contribution
+from bot.contributions import Audience, Command, Contribution
 from bot.export_files import xlsx_bytes
 from bot.export_sheets import sheets, tables
-from bot.i18n import _, current_language, format_day
+from bot.i18n import N_, _, current_language, format_day
 from bot.messaging import flush_closing, reply
 from bot.roles import coordinators_only, my_programmes
 from bot.services import services
@@ -57,4 +57,13 @@ async def export_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def setup() -> Contribution:
     """/export (group 0), for coordinators only."""
-    return Contribution([CommandHandler("export", coordinators_only(export_requested))])
+    return Contribution(
+        [CommandHandler("export", coordinators_only(export_requested))],
+        commands=[
+            Command(
+                "export",
+                N_("everything submitted, as an Excel workbook"),
+                audience=Audience.COORDINATORS,
+            )
+        ],
+    )

@@ -19,9 +19,9 @@ from bot.active_flow import is_active
 from bot.buttons.form import FormButton
 from bot.buttons.menu import Menu, MenuItem
 from bot.buttons.partners import ProgrammeChosen, ProgrammeConfirmed
-from bot.contributions import Contribution, OpenForm
+from bot.contributions import Command, Contribution, OpenForm
 from bot.forms import AnyForm, Draft
-from bot.i18n import _, render
+from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
@@ -194,7 +194,18 @@ def setup() -> Contribution:
         open_forms=[OpenForm(SLOT, _open_draft, note=_draft_note, kind="interest")],
         notices={"notices/eoi_submitted": _submission_notice},
         actions={"call": _call_acted_on},
-        questions={"interest": (*FACHKRAEFTEFONDS, *VERWALTUNGSPARTNERSCHAFT)},
+        # By programme: an export of one programme's rows has only its questions' columns.
+        questions={
+            f"interest:{Programme.FACHKRAEFTEFONDS}": FACHKRAEFTEFONDS,
+            f"interest:{Programme.VERWALTUNGSPARTNERSCHAFT}": VERWALTUNGSPARTNERSCHAFT,
+        },
+        commands=[
+            Command(
+                "interest",
+                N_("Submit an expression of interest"),
+                N_("submit an expression of interest for one of the programmes"),
+            )
+        ],
     )
 
 

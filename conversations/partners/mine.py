@@ -7,8 +7,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import forms
 from bot.buttons.menu import Menu, MenuItem
-from bot.contributions import Contribution
-from bot.i18n import _, render
+from bot.contributions import Command, Contribution
+from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
@@ -59,4 +59,7 @@ def setup() -> Contribution:
         CommandHandler("mine", mine_requested),
         CallbackQueryHandler(mine_requested, pattern=Menu.pattern(item=MenuItem.MINE)),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[Command("mine", N_("My submissions"), N_("your submissions and their status"))],
+    )

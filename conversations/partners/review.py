@@ -14,8 +14,8 @@ from telegram.ext import (
 
 from bot.buttons.partners import Choice, Decision
 from bot.callbacks import ForgedButton
-from bot.contributions import Contribution
-from bot.i18n import _, current_language, render, use_language
+from bot.contributions import Audience, Command, Contribution
+from bot.i18n import N_, _, current_language, render, use_language
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, reply
 from bot.notices import render_notice
@@ -175,4 +175,11 @@ def setup() -> Contribution:
         handlers,
         notices={"notices/eoi_status": _status_notice},
         preparers={SUBMITTED_NOTICE: _prepare_submitted},
+        commands=[
+            Command(
+                "submissions",
+                N_("expressions of interest waiting for a decision"),
+                audience=Audience.COORDINATORS,
+            )
+        ],
     )

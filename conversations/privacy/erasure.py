@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.buttons.privacy import ErasureButton, ErasureChoice
-from bot.contributions import Contribution
+from bot.contributions import Command, Contribution
 from bot.i18n import N_, _, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -60,4 +60,11 @@ def setup() -> Contribution:
         CommandHandler("deleteme", erasure_requested),
         CallbackQueryHandler(erasure_confirmed, pattern=ErasureButton.pattern()),
     ]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command(
+                "deleteme", COMMAND_DESCRIPTION, N_("have your data erased (you confirm first)")
+            )
+        ],
+    )

@@ -14,8 +14,8 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.contributions import Contribution
-from bot.export_sheets import SOURCES, Questions, answer
+from bot.contributions import Command, Contribution
+from bot.export_sheets import SOURCES, Questions, answer, questions_of
 from bot.i18n import N_, _, country_name, current_language, format_day, format_moment, render
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
@@ -102,7 +102,7 @@ def _sections(
     for key, title in SECTIONS.items():
         value = data.get(key)
         records = value if isinstance(value, list) else [value] if value else []
-        asked = {q.key: q for q in questions.get(_FORM_OF_SECTION.get(key, ""), ())}
+        asked = {q.key: q for q in questions_of(questions, _FORM_OF_SECTION.get(key, ""))}
         shown = [(_heading(record), _rows(record, zone, asked)) for record in records]
         sections.append((_(title), shown))
     return sections
@@ -161,4 +161,9 @@ def _shown(key: str, value: Any, zone: str, asked: dict[str, Question] | None = 
 def setup() -> Contribution:
     """The /mydata command."""
     handlers: list[Handler] = [CommandHandler("mydata", data_requested)]
-    return Contribution(handlers)
+    return Contribution(
+        handlers,
+        commands=[
+            Command("mydata", COMMAND_DESCRIPTION, N_("all your data as documents to download"))
+        ],
+    )
