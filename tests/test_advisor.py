@@ -24,6 +24,7 @@ from bot.advisor import (
     Rule,
     recommend,
 )
+from bot.buttons.advisor import ModelTaken
 from bot.i18n import _, use_language
 from storage import model_rules
 from storage.advisor_tables import AdvisorSession
@@ -478,14 +479,14 @@ async def test_a_forged_take_button_cannot_choose_an_impossible_model(bot, clock
     assert "Take Local expert" not in " ".join(ama.buttons)
     result = ama.last
     run_id = result.buttons[0][0]["callback_data"].split("|")[2]
-    await ama.press(result, f"advx|t|{run_id}|{MODELS.index(LOCAL)}")
+    await ama.press(result, ModelTaken(run_id, MODELS.index(LOCAL)).pack())
     assert "Which expert model do you prefer?" in ama.last.text  # back at the question
     [eoi] = submissions(bot)
     assert eoi.expert_model is None
     # Someone else's run id: refused.
     other = bot.person(user_id=777, language="en")
     await until_expert_model(other)
-    await other.press(other.last, f"advx|t|{run_id}|0")
+    await other.press(other.last, ModelTaken(run_id, 0).pack())
     assert "already submitted or discarded" in other.last.text
     assert [e.expert_model for e in submissions(bot)] == [None, None]
 

@@ -6,6 +6,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from bot.buttons.deadlines import Reminder, ReminderAction
+from bot.buttons.experts import InvitationAnswer, InvitationPressed, ReportAction, ReportButton
+from bot.buttons.form import FormAction, FormButton
 from bot.cli import main
 from storage.experts_tables import Invitation, ProgressReport
 from tests.conftest import COORDINATORS
@@ -79,7 +82,7 @@ async def test_a_confirmation_cannot_be_forged_by_another_account(bot):
     [invitation] = rows(bot, Invitation)
     mallory = bot.person(user_id=6666, name="Mallory")
     await mallory.send("/start")
-    await mallory.press(mallory.last, f"inv|{invitation.id}|y")
+    await mallory.press(mallory.last, InvitationPressed(invitation.id, InvitationAnswer.YES).pack())
     assert NEUTRAL in mallory.last.text
     assert rows(bot, Deployment)[0].expert_id is None
     await jonas.click("✅ Yes, that's me")
@@ -143,9 +146,11 @@ async def test_an_expert_sees_and_edits_only_their_own_reports(bot):
     await bind_expert_named(bot, code_two, kofi)
     await kofi.send("/myreports")
     assert reference("REP", 1) not in kofi.last.text
-    await kofi.press(kofi.last, f"rep|ed|{submitted.id}")
+    await kofi.press(kofi.last, ReportButton(ReportAction.EDIT, submitted.id).pack())
     assert "no such report among yours" in kofi.last.text
-    await kofi.press(kofi.last, f"rep|{draft.id}|1|c|0")
+    await kofi.press(
+        kofi.last, FormButton.of_form("rep")(draft.id, 1, FormAction.CHOICE, "0").pack()
+    )
     assert "already submitted or discarded" in kofi.bot_answers()[-1]["text"]
     [_, still] = rows(bot, ActivityReport)[:2]
     assert still.activity_type == "advice" and still.person_id == 5001
@@ -213,7 +218,9 @@ async def test_editing_before_and_after_review(bot):
     await jonas.send("/myreports")
     assert "reviewed by a coordinator" in jonas.last.text
     assert f"✏️ Edit {reference('REP', 1)}" not in jonas.buttons
-    await jonas.press(jonas.last, f"rep|ed|{report.id}")  # an old edit button
+    await jonas.press(
+        jonas.last, ReportButton(ReportAction.EDIT, report.id).pack()
+    )  # an old edit button
     assert "can no longer be changed" in jonas.last.text
     assert rows(bot, ActivityReport)[0].status == "reviewed"
 
@@ -407,7 +414,9 @@ async def test_a_progress_reminder_opens_the_progress_report(bot, clock):
     # Only sending the report meets its deadline: no "Already done" to press.
     assert reminder.labels == ["▶️ Act now", "⏰ Remind me tomorrow"]
     deadline_id = reminder.buttons[0][0]["callback_data"].rsplit("|", 1)[1]
-    await jonas.press(reminder, f"rem|d|{deadline_id}")  # an older button, say
+    await jonas.press(
+        reminder, Reminder(ReminderAction.DONE, deadline_id).pack()
+    )  # an older button, say
     assert "is done when you send it here" in jonas.last.text
     await jonas.click("▶️ Act now")
     assert "What progress did you make towards the agreed goals" in jonas.last.text

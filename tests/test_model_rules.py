@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot import cli
 from bot.advisor import DEVELOPMENT_WORKER, INTEGRATED, LOCAL
+from bot.buttons.advisor import RulesCountry, RuleToggled
 from bot.model_rules_file import RulesFileError, parse
 from storage import model_rules
 from storage.advisor_tables import ModelRuleChange
@@ -225,10 +226,10 @@ async def test_people_who_are_not_coordinators_are_refused(bot):
     ]
     assert ama.last.labels == ["🏠 Menu"]
     # A forged button press, as if she had a coordinator's message.
-    await ama.press(ama.last, "rules|s|KE|0|t")
+    await ama.press(ama.last, RuleToggled("KE", 0, "t").pack())
     assert ama.bot_answers()[-1]["show_alert"] is True
     assert "only available to the programme's coordinators" in ama.bot_answers()[-1]["text"]
-    await ama.press(ama.last, "rules|c|KE")
+    await ama.press(ama.last, RulesCountry("KE").pack())
     assert ama.bot_answers()[-1]["show_alert"] is True
     assert bot.db.call(model_rules.changes_of, country="KE") == []
     assert bot.db.call(model_rules.rules_of_country, country="KE") == {}

@@ -4,10 +4,12 @@ readable document in their language and time zone."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.conftest import COORDINATORS
+from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import on_story_days
 from tests.scripts import fachkraeftefonds_until_summary
 
@@ -81,3 +83,29 @@ async def test_the_readable_document_shows_answers_as_they_were_given_not_codes(
         assert label in text, label
     for code in ("<td>NW</td>", "<td>5to10</td>", "<td>not_sure</td>", "notices/eoi_status"):
         assert code not in text, code
+    # Every field has a name (an answer its question's label), none shows as a column's key.
+    assert not re.findall(r"<th>[a-z_]+</th>", text)
+
+
+EXPERT_WORDS = {
+    "en": ("Your deployments", "Partnership", "Activity reports", "What happened"),
+    "de": ("Ihre Einsätze", "Partnerschaft", "Aktivitätsberichte", "Was geschah"),
+}
+
+
+@on_story_days
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_an_experts_data_names_each_answer_as_its_question(bot, language):
+    code = await register_deployment(bot, german=language == "de")
+    jonas = bot.person(user_id=5151, language=language, name="Jonas")
+    await bind_expert(bot, code, jonas)
+    await jonas.send("Met the partners about the landfill.")
+    await jonas.click("⚡ Schnellbericht" if language == "de" else "⚡ Quick report")
+    bot.api.uploads.clear()
+    await jonas.send("/mydata")
+    (_json, _raw), (_html, page) = bot.api.uploads
+    text = page.decode()
+    for words in EXPERT_WORDS[language]:
+        assert words in text, words
+    assert "Met the partners about the landfill." in text and "Cape Coast" in text
+    assert not re.findall(r"<th>[a-z_]+</th>", text)

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from sqlalchemy import select
 
+from bot.buttons.deadlines import DigestChosen, Reminder, ReminderAction
 from bot.outbox import JOB_NAME, LEASE, start_dispatcher
 from storage import outbox, outbox_claims
 from storage.deadline_holders import assign_person
@@ -499,7 +500,7 @@ async def test_a_title_with_angle_brackets_can_still_be_marked_done(bot, clock):
     await ama.click("Yes, it is done")
     assert "Recorded: “A<B & C” is done" in ama.last.plain
     assert bot.db.call(lambda session: session.get(Deadline, deadline_id)).status == "done"
-    await ama.press(ama.last, f"rem|a|{deadline_id}")
+    await ama.press(ama.last, Reminder(ReminderAction.ACT, deadline_id).pack())
     assert "“A<B & C”" in ama.last.plain
 
 
@@ -507,7 +508,7 @@ async def test_someone_elses_reminder_button_is_refused(bot, clock):
     await known(bot)
     mallory = await known(bot, user_id=6666, name="Mallory")
     deadline_id = add(bot, 4242, end_of_day(datetime(2026, 12, 10).date(), BERLIN))
-    await mallory.press(mallory.last, f"rem|y|{deadline_id}")
+    await mallory.press(mallory.last, Reminder(ReminderAction.DONE_CONFIRMED, deadline_id).pack())
     deadline = bot.db.call(lambda session: session.get(Deadline, deadline_id))
     assert deadline.status == "open"
 
@@ -620,7 +621,7 @@ async def test_digest_is_for_coordinators_only(bot):
     ama = await known(bot)
     await ama.send("/settings")
     assert "Daily digest at 08:00" not in ama.buttons
-    await ama.press(ama.last, "set|d|1")
+    await ama.press(ama.last, DigestChosen(1).pack())
     from storage.preferences import settings_of
 
     assert bot.db.call(settings_of, person_id=4242).digest is False
@@ -739,7 +740,7 @@ async def test_a_cancelled_deadline_and_an_unknown_button_get_a_clear_answer(bot
         session.commit()
 
     bot.db.call(cancel)
-    await ama.press(reminder, f"rem|d|{deadline_id}")
+    await ama.press(reminder, Reminder(ReminderAction.DONE, deadline_id).pack())
     assert "“Plan” was closed by the programme" in ama.last.plain
     assert "already done" not in ama.last.plain
     await ama.press(reminder, f"rem|q|{deadline_id}")

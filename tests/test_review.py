@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.buttons.partners import Choice, Decision
 from tests.conftest import COORDINATORS
 from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary
@@ -62,12 +63,14 @@ async def test_return_and_decline_in_english(bot):
 async def test_only_coordinators_decide_even_with_a_forged_button(bot):
     jonas = await submitted(bot)
     eoi = stored(bot)[0]
-    await jonas.press(jonas.last, f"eoi|{eoi.id}|a")
+    await jonas.press(jonas.last, Decision(eoi.id, Choice.ACCEPT).pack())
     assert jonas.bot_answers()[-1]["show_alert"] is True
     assert "Koordinator" in jonas.bot_answers()[-1]["text"]
     assert [e.status for e in stored(bot)] == ["submitted"]
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    await tom.press(bot.api.chat(COORDINATORS[0])[-1], "eoi|999|a")  # no such submission
+    await tom.press(
+        bot.api.chat(COORDINATORS[0])[-1], Decision(999, Choice.ACCEPT).pack()
+    )  # no such submission
     assert (
         "already has this status" in tom.bot_answers()[-1]["text"]
         or "no longer" in tom.bot_answers()[-1]["text"]
@@ -94,7 +97,7 @@ async def test_submissions_is_for_coordinators_only(bot):
     jonas = await submitted(bot)
     await jonas.send("/submissions")
     assert "Koordination des Programms vorbehalten" in jonas.last.text
-    await jonas.press(jonas.last, f"eoi|{stored(bot)[0].id}|o")
+    await jonas.press(jonas.last, Decision(stored(bot)[0].id, Choice.OPEN).pack())
     assert jonas.bot_answers()[-1]["show_alert"] is True
     assert "Neue Interessensbekundung" not in jonas.last.text
 

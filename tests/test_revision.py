@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from bot.buttons.partners import Choice, Decision, Revise
 from storage import export_records
 from storage.models import Organisation
 from tests.conftest import COORDINATORS
@@ -120,7 +121,7 @@ async def test_a_submission_no_longer_returned_cannot_be_revised(bot):
     # Nor someone else's, with a forged button.
     kofi = bot.person(user_id=6161, language="en", name="Kofi")
     await kofi.send("/start")
-    await kofi.press(kofi.last, f"rev|{stored(bot)[0].id}")
+    await kofi.press(kofi.last, Revise(stored(bot)[0].id).pack())
     assert "cannot be revised now" in kofi.last.text
 
 
@@ -134,7 +135,7 @@ async def test_coordinators_see_what_was_submitted_while_it_is_revised(bot):
     await tom.click("↩️ Return for changes", message=old_notice)
     assert "the submitter is revising it right now" in tom.bot_answers()[-1]["text"]
     assert stored(bot)[0].status == "draft"
-    await tom.press(old_notice, f"eoi|{stored(bot)[0].id}|o")
+    await tom.press(old_notice, Decision(stored(bot)[0].id, Choice.OPEN).pack())
     assert "The submitter is revising it right now" in tom.last.plain
     assert "Stadt Bonn" in tom.last.plain and "Half-typed change" not in tom.last.plain
     await tom.send("/submissions")

@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.buttons.coordination import StatsPeriodChosen
 from bot.charts import HEIGHT, WIDTH, draw_charts
 from bot.command_menu import register_commands
 from storage.experts_tables import ActivityReport, Deployment
 from storage.models import Deadline, ExpressionOfInterest, Person
-from storage.statistics import Figures
+from storage.statistics import Figures, Period
 from tests.conftest import COORDINATORS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -191,7 +192,7 @@ async def test_partners_are_refused_politely(bot, instant):
     coordinator = bot.person(user_id=COORDINATORS[0], language="en", name="Clara")
     await coordinator.send("/stats")
     # The coordinator's button, pressed by someone else (forwarded, or forged): refused too.
-    await ama.press(coordinator.last, "stats|12m")
+    await ama.press(coordinator.last, StatsPeriodChosen(Period.LAST_12_MONTHS).pack())
     assert ama.bot_answers()[-1]["show_alert"]
     assert not bot.api.calls_to("sendMediaGroup")
 

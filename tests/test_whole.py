@@ -7,6 +7,7 @@ import re
 
 from sqlmodel import Session
 
+from bot.buttons.partners import HistoryAction, SubmissionButton
 from bot.long_text import split, units
 from storage.models import ExpressionOfInterest
 from tests.conftest import COORDINATORS
@@ -25,10 +26,12 @@ async def test_the_submitter_reads_the_whole_submission_from_mine_in_german(bot)
     # Someone else's, with a forged button: refused.
     kofi = bot.person(user_id=6161, language="en", name="Kofi")
     await kofi.send("/start")
-    await kofi.press(kofi.last, f"sub|f|{stored(bot)[0].id}")
+    await kofi.press(kofi.last, SubmissionButton(HistoryAction.FULL, stored(bot)[0].id).pack())
     assert kofi.bot_answers()[-1]["show_alert"] is True
     assert "German municipality" not in kofi.last.plain
-    await jonas.press(jonas.last, f"sub|h|{stored(bot)[0].id}")  # the history: coordinators'
+    await jonas.press(
+        jonas.last, SubmissionButton(HistoryAction.HISTORY, stored(bot)[0].id).pack()
+    )  # the history: coordinators'
     assert "Koordination" in jonas.bot_answers()[-1]["text"]
 
 

@@ -119,9 +119,12 @@ def _heading(record: dict[str, Any]) -> str:
 
 
 def _rows(record: dict[str, Any], zone: str, asked: dict[str, Question]) -> list[Row]:
-    return [
-        (_(FIELDS.get(key, key)), _shown(key, value, zone, asked)) for key, value in record.items()
-    ]
+    return [(_label(key, asked), _shown(key, value, zone, asked)) for key, value in record.items()]
+
+
+def _label(key: str, asked: dict[str, Question]) -> str:
+    """A field's name: its question's label for an answer, else the bookkeeping field's."""
+    return _(asked[key].label if key in asked else FIELDS.get(key, key))
 
 
 def _shown(key: str, value: Any, zone: str, asked: dict[str, Question] | None = None) -> str:
