@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.buttons.form import FormAction, FormButton
+from conversations.deadlines.custom_deadline import FORM
 from storage.deployments import create_deployment
 from storage.local_time import end_of_day
 from storage.models import Deadline, ExpressionOfInterest, Person
@@ -173,11 +175,13 @@ async def test_forged_and_stale_buttons_change_nothing(bot, clock):
     await kim.send("aben")
     offer = kim.last
     pick = offer.buttons[0][0]["callback_data"]
-    draft_id = pick.split("|")[1]
+    button = FormButton.of_form(FORM.prefix)
+    draft_id = button.unpack(pick).draft_id
     for forged in (
-        f"dln|{draft_id}|0|v|7",
-        f"dln|{draft_id}|0|v|",
-        f"dln|{int(draft_id) + 9}|0|v|0",
+        button(draft_id, "0", FormAction.OFFERED, "7").pack(),  # not among the offered
+        button(draft_id, "0", FormAction.OFFERED).pack(),
+        button(draft_id + 9, "0", FormAction.OFFERED, "0").pack(),  # not her draft
+        f"{FORM.prefix}|{draft_id}|0|v|²",  # malformed on purpose
     ):
         await kim.press(offer, forged)
         assert "For:" not in kim.last.text

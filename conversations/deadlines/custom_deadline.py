@@ -300,7 +300,7 @@ def setup() -> Contribution:
                 _open_draft,
                 coordinators_only=True,
                 answered_by="experts",
-                kind=store.FORM,
+                kind="deadline",
             )
         ],
         commands=[
