@@ -15,6 +15,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.offline import BotMessage, OfflineBotAPI
 from bot.simulated_person import SimulatedPerson
+from storage import people
 from storage.db import Database
 
 _TAGS = re.compile(r"</?(b|strong|i|em|u|code|pre|a)( [^>]*)?>")
@@ -64,8 +65,10 @@ async def chat(
     db = Database(settings.database_url)
     db.upgrade()
     app = build_application(settings, request=api, db=db, token="100000:shell")
-    # Update ids grow like Telegram's, also across shell sessions on the same database.
-    SimulatedPerson._update_ids = itertools.count(int(time.time() * 1000))
+    # Update ids grow like Telegram's, also across shell sessions on the same database (and
+    # when PARTNERBOT_NOW starts every session at the same instant).
+    highest = db.call(people.highest_update_id)
+    SimulatedPerson.count_updates_from(max(int(time.time() * 1000), highest + 1))
     person = SimulatedPerson(app, api, user_id, first_name=name, language_code=language)
     out.write(
         f"partnerbot shell — you are {name} (id {user_id}), Telegram language {language}.\n"

@@ -24,6 +24,12 @@ class SimulatedPerson:
     _update_ids = itertools.count(1)
     _message_ids = itertools.count(1)
 
+    @classmethod
+    def count_updates_from(cls, first: int) -> None:
+        """Number everyone's next updates from `first` on (Telegram's ids only grow: a shell
+        on an existing database continues above the ids it has already seen)."""
+        cls._update_ids = itertools.count(first)
+
     def __init__(
         self,
         app: App,

@@ -7,14 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from storage.affected import affected
 from storage.db import one_statement
-from storage.models import Deadline, DeadlineStatus, Person, table_of, utcnow
+from storage.models import (
+    Deadline,
+    DeadlineStatus,
+    ExpressionOfInterest,
+    Person,
+    table_of,
+    utcnow,
+)
 
 # Telegram redelivers an unconfirmed update within minutes; after a week of silence it may start
 # update ids anew at random, so an old watermark must not swallow new updates.
@@ -113,6 +120,15 @@ def record_update(person: Person, update_id: int | None, now: datetime) -> None:
     if update_id is not None and update_id > person.last_update_id:
         person.last_update_id = update_id
         person.last_update_at = now
+
+
+def highest_update_id(*, session: Session) -> int:
+    """The highest update id that has had its effect (a person's, or an expression of
+    interest's, which records its own); 0: none yet."""
+    return max(
+        session.execute(select(func.max(col(table.last_update_id)))).scalar_one_or_none() or 0
+        for table in (Person, ExpressionOfInterest)
+    )
 
 
 def mark_handled(*, session: Session, person_id: int, update_id: int, now: datetime) -> PersonView:

@@ -36,9 +36,10 @@ def test_shell_greets_and_buttons_are_pressed_by_number(tmp_path):
     assert "<b>" not in out  # HTML is shown as terminal text
 
 
-def test_shell_in_german_continues_after_a_restart(tmp_path, clock):
+def test_shell_in_german_continues_after_a_restart(tmp_path):
     chat(tmp_path, ["1", "1", "Stadt Bonn", "/quit"], "de")
-    clock.advance(minutes=5)  # the shell's stand-in numbers updates by the clock, like Telegram
+    # Started at the very same instant again: the shell numbers its updates above the ones
+    # the database has seen, so nothing typed is taken for a redelivery and dropped.
     out = chat(tmp_path, ["Bayern", "/quit"], "de")
     assert "unfertige Interessensbekundung" in out
     assert "Schritt 3 von 12" in out
