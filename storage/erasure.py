@@ -35,7 +35,7 @@ from storage.models import (
 )
 from storage.privacy_tables import ErasureLog
 from storage.programmes import Coordinators, coordinators_of_person
-from storage.reminders_tables import NotificationPreference, PendingEntry, ShortDraft
+from storage.reminders_tables import NotificationPreference, ShortDraft
 
 # What replaces a personal value in a record the programme keeps.
 ERASED = "[erased]"
@@ -145,7 +145,7 @@ def _identifiers(session: Session, person: Person | None, person_id: int) -> lis
 
 
 def _delete_drafts(session: Session, person_id: int) -> int:
-    """Every unsubmitted thing of the person goes: drafts, advisor runs, typed steps."""
+    """Every unsubmitted thing of the person goes: drafts, advisor runs."""
     deleted = 0
     connection = session.connection()
     for eoi in session.exec(
@@ -175,7 +175,6 @@ def _delete_drafts(session: Session, person_id: int) -> int:
             col(Deployment.created_by) == person_id,
             col(Deployment.status) == DeploymentStatus.DRAFT,
         ),
-        delete(PendingEntry).where(col(PendingEntry.person_id) == person_id),
         delete(ShortDraft).where(col(ShortDraft.person_id) == person_id),
         delete(InvitationAttempts).where(col(InvitationAttempts.person_id) == person_id),
         delete(NotificationPreference).where(col(NotificationPreference.person_id) == person_id),
