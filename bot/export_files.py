@@ -21,7 +21,8 @@ from openpyxl.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.export_sheets import Cell, Table
+from bot.answer_cells import Cell
+from bot.export_sheets import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How dates look in the workbook where a language writes its dates month first (English's

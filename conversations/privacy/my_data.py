@@ -14,8 +14,9 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.answer_cells import answer
 from bot.contributions import Command, Contribution, Questions, questions_of
-from bot.export_sheets import SOURCES, answer
+from bot.export_sheets import SOURCES
 from bot.i18n import N_, _, country_name, current_language, format_day, format_moment, render
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
