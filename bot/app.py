@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import entries, i18n, idle, reminders
+from bot import i18n, idle, reminders
 from bot.command_menu import register_commands
 from bot.config import Settings
 from bot.contributions import Contribution, Contributions
@@ -110,7 +110,6 @@ def keep(
     for form in parts.open_forms:
         if form.kind in found.drafts:
             context.user_data[form.slot] = found.drafts[form.kind]
-    context.user_data[entries.SLOT] = found.entry
     context.user_data[EXPERT_SLOT] = found.expert
     context.user_data["person"] = found.person
     return found.person
@@ -203,9 +202,6 @@ def register_handlers(application: App, parts: list[Contribution]) -> None:
     application.add_handler(Consuming(CommandRouter(commands)), group=GROUP_COMMANDS)
     others = [h for h in handlers if not isinstance(h, CallbackQueryHandler | CommandHandler)]
     application.add_handlers([Consuming(h) for h in others], group=GROUP_COMMANDS)
-    # Typed answers to an explicit step of /call, /deadline, /settings: last in group 0, so
-    # they come before the forms' answers; it lets everything else pass on.
-    application.add_handlers(entries.setup_answers(), group=GROUP_COMMANDS)
     application.add_handlers(interest.setup_answers(), group=GROUP_ANSWERS)
     # The advisor's typed answers: after an active form's (a form started it pauses itself).
     application.add_handlers(models.setup_answers(), group=GROUP_ANSWERS + 1)

@@ -1,12 +1,12 @@
 """What each conversation contributes to the bot, and the sum of it, collected by the wiring.
 
 A conversation module's `setup()` returns a `Contribution`: its handlers, the kinds of form a
-person can have open with it, how its notices read, what its outbox rows say at send time, the
-typed steps it waits for, what its reminders' "act now" opens and its commands (Telegram's
-command menu and /help list them). The wiring (bot.app) adds
-them up into one `Contributions`, kept in `Services`, where the engine finds them. So the engine
-never imports a conversation, no conversation imports another to learn what the others do, and
-nothing is registered as a side effect of importing or setting up a module.
+person can have open with it, how its notices read, what its outbox rows say at send time, what
+its reminders' "act now" opens and its commands (Telegram's command menu and /help list them).
+The wiring (bot.app) adds them up into one `Contributions`, kept in `Services`, where the engine
+finds them. So the engine never imports a conversation, no conversation imports another to learn
+what the others do, and nothing is registered as a side effect of importing or setting up a
+module.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from bot.ptb_types import App, Handler
 from bot.questions import Question
 from storage.deadlines import DeadlineView
 from storage.outbox import Outgoing
-from storage.preferences import Entry
 
 Rows = list[list[Button]]
 # The person's draft of a form kind (with the form it belongs to), or None.
@@ -39,10 +38,12 @@ Renderer = Callable[[dict[str, Any]], str]
 # What an outbox row of a template says at send time; None: nothing to send (it recorded why).
 Prepared = tuple[str, Sequence[Sequence[Button]]] | None
 Preparer = Callable[[App, Outgoing, str, str], Awaitable[Prepared]]
-# The text typed while a flow's explicit step (/call, /deadline, /settings) waits.
-Typed = Callable[[Update, ContextTypes.DEFAULT_TYPE, Entry, str], Awaitable[None]]
 # What a form's extra button hands over to another conversation (e.g. "Help me choose").
 Helper = Callable[[Update, ContextTypes.DEFAULT_TYPE, Draft, Question, str], Awaitable[None]]
+# The questions of each kind of submission ("report", "advisor", …), whose labels and option
+# labels the exports and /mydata use; a kind asked differently by programme is contributed
+# once per variant as "<kind>:<variant>" ("interest:fkf", "interest:vwp").
+Questions = Mapping[str, Sequence[Question]]
 # What a reminder's "act now" opens for a kind of deadline.
 Action = Callable[[Update, ContextTypes.DEFAULT_TYPE, DeadlineView], Awaitable[None]]
 
@@ -65,6 +66,9 @@ class Command:
     audience: Audience = Audience.EVERYONE
     # A coordinators' command of one programme only (shown to its coordinators).
     programme: str | None = None
+    # About the chat itself (help, language, privacy, …) rather than the programmes: listed
+    # after the programmes' commands.
+    about_the_bot: bool = False
 
     @property
     def explained(self) -> str:
@@ -90,14 +94,6 @@ class OpenForm:
 
 
 @dataclass(frozen=True)
-class TypedStep:
-    """A flow's explicit step that waits for typed text, and the command that starts it again."""
-
-    handler: Typed
-    restart: str = ""
-
-
-@dataclass(frozen=True)
 class Contribution:
     """What one conversation adds to the bot (its setup() returns this)."""
 
@@ -106,12 +102,9 @@ class Contribution:
     waiting: Sequence[Waiting] = ()
     notices: Mapping[str, Renderer] = field(default_factory=dict)
     preparers: Mapping[str, Preparer] = field(default_factory=dict)
-    typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
-    # The questions of a kind of submission ("interest", "report", ...), whose labels and
-    # option labels the exports (bot.export_sheets) use for their columns and values.
-    questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
+    questions: Questions = field(default_factory=dict)
     commands: Sequence[Command] = ()
 
 
@@ -123,10 +116,9 @@ class Contributions:
     waiting: tuple[Waiting, ...] = ()
     notices: Mapping[str, Renderer] = field(default_factory=dict)
     preparers: Mapping[str, Preparer] = field(default_factory=dict)
-    typed_steps: Mapping[str, TypedStep] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     helpers: Mapping[str, Helper] = field(default_factory=dict)
-    questions: Mapping[str, Sequence[Question]] = field(default_factory=dict)
+    questions: Questions = field(default_factory=dict)
     commands: tuple[Command, ...] = ()
 
     @classmethod
@@ -138,7 +130,6 @@ class Contributions:
             waiting=tuple(w for p in parts for w in p.waiting),
             notices=_merged(p.notices for p in parts),
             preparers=_merged(p.preparers for p in parts),
-            typed_steps=_merged(p.typed_steps for p in parts),
             actions=_merged(p.actions for p in parts),
             helpers=_merged(p.helpers for p in parts),
             questions=_merged(p.questions for p in parts),
@@ -146,17 +137,46 @@ class Contributions:
         )
 
     def commands_for(self, *, coordinator: bool, programmes: frozenset[str]) -> list[Command]:
-        """The commands someone sees: everyone's and experts', and a coordinator's own (of the
-        programmes they coordinate)."""
-        return [
+        """The commands someone sees, in the order menus list them: everyone's and experts'
+        (those about the bot itself after them), then a coordinator's own (of the programmes
+        they coordinate); within each, in the wiring's order."""
+        shown = [
             c
             for c in self.commands
             if c.audience != Audience.COORDINATORS
             or (coordinator and (c.programme is None or c.programme in programmes))
         ]
+        audiences = list(Audience)
+        return sorted(
+            shown,
+            key=lambda c: (
+                c.audience == Audience.COORDINATORS,
+                c.about_the_bot,
+                audiences.index(c.audience),
+            ),
+        )
 
 
 V = TypeVar("V")
+
+
+def variants(questions: Questions, kind: str) -> dict[str, Sequence[Question]]:
+    """A kind's questions by variant, contributed as "<kind>:<variant>" (the expression of
+    interest's by programme: "interest:fkf"), or as the kind alone (variant "": for every one)."""
+    return {
+        name.partition(":")[2]: asked
+        for name, asked in questions.items()
+        if name.partition(":")[0] == kind
+    }
+
+
+def questions_of(questions: Questions, kind: str) -> list[Question]:
+    """A kind's questions of every variant, the first of each key."""
+    seen: dict[str, Question] = {}
+    for asked in variants(questions, kind).values():
+        for question in asked:
+            seen.setdefault(question.key, question)
+    return list(seen.values())
 
 
 def _commands(commands: Iterable[Command]) -> tuple[Command, ...]:

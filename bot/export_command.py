@@ -13,10 +13,10 @@ from lxml import etree
 from bot import i18n
 from bot.app import contributions
 from bot.config import Settings
-from bot.contributions import Contributions
+from bot.contributions import Contributions, Questions
 from bot.export_files import csv_bytes, default_delimiter, xlsx_bytes
 from bot.export_iati import SchemaError, activities, iati_bytes, schema_location, validate
-from bot.export_sheets import Questions, Sheet, sheets, tables
+from bot.export_sheets import Sheet, sheets, tables
 from storage.db import Database
 from storage.models import utcnow
 

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import get_date_format
 from babel.numbers import get_decimal_symbol
@@ -20,7 +21,8 @@ from openpyxl.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.export_sheets import Cell, Table
+from bot.answer_cells import Cell
+from bot.export_sheets import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How dates look in the workbook where a language writes its dates month first (English's
@@ -34,6 +36,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TAB_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
+@cache
 def date_format(language: str) -> str:
     """The workbook's date format for readers of the language: day first as they write it
     (Babel's short date pattern: DD.MM.YYYY in German, DD/MM/YYYY in French, Spanish and

@@ -30,8 +30,9 @@ from typing import Any, Protocol, cast
 from lxml import etree
 from sqlmodel import Session
 
+from bot.answer_cells import answer
 from bot.config import Settings
-from bot.export_sheets import Questions, answer
+from bot.contributions import Questions
 from bot.i18n import _, country_name, use_language
 from bot.questions import Question
 from bot.vocabulary import SDGS

@@ -5,32 +5,25 @@ over by the conversations as `Contribution.questions`), so the export speaks the
 person answered in, in any of the bot's languages. A workbook is a list of `Sheet`s; a new kind
 of data (an audit trail, say) is one more `Sheet` with its own query in `sheets()`.
 
-Attachments are exported as their Telegram file ids (as text, with the file's name or kind):
-a Telegram file link would carry the bot's token and expire within the hour, so none is made.
+A cell's value is an answer as the person saw it (bot.answer_cells).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import audit_rows
-from bot.form_kinds import parse_date
-from bot.i18n import N_, _, country_name, language_name, use_language
-from bot.questions import Kind, Question
+from bot.answer_cells import Cell, answer, moment
+from bot.contributions import Questions, questions_of, variants
+from bot.i18n import N_, _, language_name, use_language
+from bot.questions import Question
 from bot.vocabulary import PROGRAMMES, RETURN_REASONS, STATUSES
 from storage import export_records
 from storage.export_records import Record
 from storage.programmes import ALL
-
-Cell = str | int | date | datetime | None
-# The questions of each kind of submission, by the names the conversations contribute them under.
-Questions = Mapping[str, Sequence[Question]]
 
 REVIEWED = N_("reviewed")
 SOURCES = {"quick": N_("Quick report"), "guided": N_("Step by step")}
@@ -70,49 +63,6 @@ class Table:
     rows: list[list[Cell]]
 
 
-def moment(value: datetime | None, zone: str) -> datetime | None:
-    """A stored moment in the time zone, to the second, without the zone (as spreadsheets keep
-    dates)."""
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
-
-
-def _option(question: Question, value: Any) -> str:
-    for option in (*question.options, *question.extra):
-        if option.value == value:
-            return _(option.label)
-    return str(value)
-
-
-def attachment(item: Mapping[str, Any]) -> str:
-    """An attachment as text: its name (or "photo"/"document") and its Telegram file id."""
-    kind = _("photo") if item.get("type") == "photo" else _("document")
-    return f"{item.get('name') or kind} ({item.get('file_id', '')})"
-
-
-def answer(question: Question, value: Any) -> Cell:
-    """An answer as the person saw it: option labels, a country's name, lists joined by "; "."""
-    if value is None or value == "" or value == []:
-        return None
-    kind = question.kind
-    if kind == Kind.CHOICE:
-        return _option(question, value)
-    if kind == Kind.MULTI:
-        return "; ".join(_option(question, v) for v in value)
-    if kind == Kind.COUNTRY:
-        return country_name(str(value))
-    if kind == Kind.CONSENT:
-        return _("Yes") if value else _("No")
-    if kind == Kind.NUMBER:
-        return int(value)
-    if kind == Kind.DATE:
-        return value if isinstance(value, date) else parse_date(str(value))
-    if kind == Kind.ATTACHMENTS:
-        return "; ".join(attachment(item) for item in value)
-    return str(value)
-
-
 def _fixed(header: str, value: Callable[[Record, str], Cell]) -> Column:
     return Column(lambda: _(header), value)
 
@@ -147,30 +97,15 @@ def _answers(
     return columns
 
 
-def variants(questions: Questions, kind: str) -> dict[str, Sequence[Question]]:
-    """A kind's questions by variant, contributed as "<kind>:<variant>" (the expression of
-    interest's by programme: "interest:fkf"), or as the kind alone (variant "")."""
-    return {
-        name.partition(":")[2]: asked
-        for name, asked in questions.items()
-        if name.partition(":")[0] == kind
-    }
-
-
-def questions_of(questions: Questions, kind: str) -> list[Question]:
-    """A kind's questions of every variant, the first of each key."""
-    seen: dict[str, Question] = {}
-    for asked in variants(questions, kind).values():
-        for question in asked:
-            seen.setdefault(question.key, question)
-    return list(seen.values())
-
-
 def _asking(by_programme: Mapping[str, Sequence[Question]]) -> Callable[[str], frozenset[str]]:
-    """The programmes whose expression of interest asks a key."""
-    return lambda key: frozenset(
-        code for code, asked in by_programme.items() if any(q.key == key for q in asked)
-    )
+    """The programmes whose expression of interest asks a key (questions contributed for no
+    programme in particular: every programme's)."""
+
+    def asking(key: str) -> frozenset[str]:
+        codes = {code for code, asked in by_programme.items() if any(q.key == key for q in asked)}
+        return ALL if "" in codes else frozenset(codes)
+
+    return asking
 
 
 def _answer_of(question: Question) -> Callable[[Record, str], Cell]:
@@ -319,10 +254,10 @@ def tables(
     the time zone; columns only other programmes' rows can fill are left out."""
     found = [(sheet, sheet.records(session=session, programmes=programmes)) for sheet in chosen]
     with use_language(language):
-        tables = []
+        filled = []
         for sheet, records in found:
             columns = [c for c in sheet.columns if c.programmes & frozenset(programmes)]
-            tables.append(
+            filled.append(
                 Table(
                     sheet.name,
                     _(sheet.title),
@@ -330,4 +265,4 @@ def tables(
                     [[column.value(record, zone) for column in columns] for record in records],
                 )
             )
-        return tables
+        return filled

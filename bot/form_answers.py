@@ -114,9 +114,16 @@ async def answer_typed(
     if question.kind == Kind.COUNTRY:
         await _country_typed(update, context, form, draft, question, text)
         return
-    value, problem = form_kinds.read_answer(
-        question, text, draft.answers, today(context, form, draft)
-    )
+    if question.look_up is not None:  # read with the database (e.g. a person by name)
+        found = await question.look_up(update, context, text.strip())
+        if found.offered:
+            await _offer(update, context, form, draft, question, found.heading, [*found.offered])
+            return
+        value, problem = found.value, found.problem
+    else:
+        value, problem = form_kinds.read_answer(
+            question, text, draft.answers, today(context, form, draft)
+        )
     if problem is None and question.kind == Kind.DATE:
         problem = too_early(form, draft, value)
     if problem and question.offer is not None:

@@ -74,9 +74,14 @@ async def _offered(press: Press, argument: str) -> bool:
     """One of the values offered for what was typed (read again: the draft is the truth)."""
     question = press.question
     values = press.draft.answers.get(offered_key(question)) or []
-    if question.offer is None or not index_below(argument, len(values)):
+    offers = question.offer is not None or question.look_up is not None
+    if not offers or not index_below(argument, len(values)):
         return False
-    value, problem = question.read(values[int(argument)]) if question.read else (None, "")
+    if question.look_up is not None:
+        found = await question.look_up(press.update, press.context, values[int(argument)])
+        value, problem = found.value, "" if found.offered else found.problem
+    else:
+        value, problem = question.read(values[int(argument)]) if question.read else (None, "")
     if problem is not None:
         await close_buttons(press.update)
         return await press.again(press.draft, note=problem or None)

@@ -6,11 +6,14 @@ the domain's vocabularies can name a question without importing the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
 
 
 class Kind(StrEnum):
@@ -36,6 +39,22 @@ class Option:
 
     value: str
     label: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a question's look-up (Question.look_up) made of a typed text: the value; or why it
+    cannot be taken; or values to pick from, offered as buttons under `heading` (a pressed one
+    is looked up again, by its value)."""
+
+    value: Any = None
+    problem: str | None = None
+    heading: str = ""  # HTML, sent as it is
+    offered: tuple[tuple[str, str], ...] = ()  # (value, button label)
+
+
+# (the update, its context, the text typed or the value picked) -> what it is.
+LookUp = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[Found]]
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,9 @@ class Question:
     # TEXT with `read`: when read refuses the text, values close to it to pick from at this
     # instant: (the question above them, [(value, button label)]); no values: the refusal stands.
     offer: Callable[[str, datetime], tuple[str, list[tuple[str, str]]]] | None = None
+    # TEXT: a reading that needs the database or who answers (a person by name, id or
+    # @username), instead of `read`: see Found.
+    look_up: LookUp | None = None
 
 
 def pick_value(option: str) -> dict[str, str]:

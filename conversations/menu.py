@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import entries, form_buttons, i18n
+from bot import form_buttons, i18n
 from bot.active_flow import active_flow
 from bot.buttons.menu import LanguageChosen, Menu, MenuItem
 from bot.contributions import Audience, Command, Contribution
@@ -107,13 +107,6 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def cancel_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pauses the form the person is filling in (the one that asked last); nothing is lost."""
     assert update.effective_user is not None
-    if active_flow(context) == entries.SLOT and await entries.current(
-        context, update.effective_user.id
-    ):
-        # A /call, /deadline or /settings step was waiting for text: those save only at the end.
-        await entries.finish(context, update.effective_user.id)
-        await reply(update, context, _("Stopped — nothing was changed."), main_menu_rows())
-        return
     candidates = await open_forms(update, context)
     active = [c for c in candidates if c[0].slot == active_flow(context)]
     chosen = next(iter(active or candidates), None)
@@ -143,19 +136,24 @@ def setup() -> Contribution:
         handlers,
         commands=[
             Command("start", N_("Start and main menu"), N_("greeting and main menu")),
-            Command("help", N_("Help"), N_("this overview of the commands")),
+            Command("help", N_("Help"), N_("this overview of the commands"), about_the_bot=True),
             Command(
-                "language", N_("Sprache / Language"), N_("choose the language I write to you in")
+                "language",
+                N_("Sprache / Language"),
+                N_("choose the language I write to you in"),
+                about_the_bot=True,
             ),
             Command(
                 "privacy",
                 N_("What is stored about me"),
                 N_("what is stored about you and who sees it"),
+                about_the_bot=True,
             ),
             Command(
                 "cancel",
                 N_("Pause the current form"),
                 N_("pause the form you are filling in (your answers stay saved)"),
+                about_the_bot=True,
             ),
         ],
     )

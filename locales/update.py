@@ -64,7 +64,6 @@ DOMAINS: dict[str, list[str]] = {
         "conversations/deadlines/custom_deadline.py",
         "conversations/deadlines/personal_settings.py",
         "bot/reminders.py",
-        "bot/entries.py",
         "bot/pacing.py",
         "bot/templates/reminders/*.j2",
         "bot/templates/deadlines/*.j2",

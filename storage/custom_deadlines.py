@@ -1,4 +1,6 @@
-"""A coordinator's own deadline (/deadline): for whom (a person or a deployment), what, when."""
+"""A coordinator's own deadline (/deadline): for whom (a person or a deployment), what, when;
+its draft on the form engine (one JSON value of the shared short-draft table,
+storage.short_drafts) and setting it."""
 
 from __future__ import annotations
 
@@ -6,15 +8,23 @@ import re
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.deadline_holders import expert_of
 from storage.deadlines import DeadlineView, add_deadline, view
+from storage.drafts import Draft
+from storage.local_time import DEFAULT_ZONE, end_of_day, zone_of
 from storage.models import Person
 from storage.programmes import ALL, deployment_programme, person_in
+from storage.reminders_tables import ShortDraft
+from storage.short_drafts import ShortDrafts
+
+FORM = "deadline"
+DRAFTS = ShortDrafts(FORM)
+save_answer, move_draft, discard_draft = DRAFTS.save, DRAFTS.move, DRAFTS.discard
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,7 @@ class Holder:
     deployment_id: int | None
     name: str
     several: bool = False  # the @username matched several people: the id is needed
+    zone: str = DEFAULT_ZONE  # the person's: the day it is due ends there
 
 
 def find_holder(*, session: Session, text: str, programmes: Collection[str] = ALL) -> Holder | None:
@@ -43,7 +54,7 @@ def find_holder(*, session: Session, text: str, programmes: Collection[str] = AL
         if expert is not None:
             person = session.get(Person, expert)
             name = person.first_name if person else ""
-        return Holder(expert, deployment_id, name)
+        return Holder(expert, deployment_id, name, zone=zone_of(session, expert))
     if re.fullmatch(r"\d{3,15}", typed):
         person = session.execute(
             select(Person).where(col(Person.id) == int(typed), person_in(programmes))
@@ -70,7 +81,7 @@ def find_holder(*, session: Session, text: str, programmes: Collection[str] = AL
         return None
     if person is None:
         return None
-    return Holder(person.id, None, person.first_name)
+    return Holder(person.id, None, person.first_name, zone=zone_of(session, person.id))
 
 
 def add_custom_deadline(
@@ -97,3 +108,33 @@ def add_custom_deadline(
     )
     session.commit()
     return view(deadline)
+
+
+def current_draft(*, session: Session, person_id: int) -> Draft | None:
+    """The coordinator's /deadline in progress, if any."""
+    return DRAFTS.current(session=session, person_id=person_id)
+
+
+def start_draft(*, session: Session, person_id: int, step: str, now: datetime) -> Draft:
+    """A new /deadline; one left unfinished is thrown away (a new /deadline starts anew)."""
+    return DRAFTS.start(session=session, person_id=person_id, step=step, now=now)
+
+
+def add_from_draft(*, session: Session, draft_id: int, now: datetime) -> DeadlineView | None:
+    """Set the deadline the draft describes (the draft deleted in the same commit); None if the
+    draft was already used or thrown away."""
+    answers = DRAFTS.taken(session, draft_id)
+    if answers is None:
+        return None
+    row = session.get_one(ShortDraft, draft_id)
+    created_by, holder = row.person_id, answers["holder"]
+    session.delete(row)
+    return add_custom_deadline(
+        session=session,
+        person_id=holder["person_id"],
+        deployment_id=holder["deployment_id"],
+        title=answers["title"],
+        due_at=end_of_day(date.fromisoformat(answers["date"]), holder["zone"]),
+        created_by=created_by,
+        now=now,
+    )

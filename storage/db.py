@@ -16,12 +16,13 @@ thread keeps, and costs the round trips it needs, no more (a form step: 4 before
   its isolation level cost more CPU than the statement (one UPDATE from the event loop, same
   minutes, loaded machine: 1.7–2.6 ms CPU before, 0.7–1.6 ms now).
 
-Measured and not chosen (README, Benchmarks): psycopg's AsyncConnection on the event loop saves
-the thread hop, but every hot storage function would have to be written again against it;
+Measured and not chosen (README, Benchmarks): the hot calls awaited on the event loop on psycopg's
+AsyncConnection (no thread hop; branch h15a-loop-path) halved a statement's CPU alone but not the
+CPU per update end to end, and cost wall time (psycopg's work moved into the loop's one thread);
 sending the typed answer's UPDATE on psycopg directly saved a third of that statement's CPU but
 nothing visible end to end; SQLAlchemy's async engine measured slower than the thread. The bot
-still spends about twice the CPU per update on PostgreSQL as on SQLite (issue #15). Group commit was not needed: an answer is one
-round trip.
+still spends about twice the CPU per update on PostgreSQL as on SQLite (issue #15). Group commit
+was not needed: an answer is one round trip.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@ anonymised, their messages cancelled, the coordinators told — in one transacti
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,14 +29,11 @@ from storage.models import (
     OutboxStatus,
     Person,
     Status,
-    table_of,
 )
 from storage.privacy_tables import ErasureLog
 from storage.programmes import Coordinators, coordinators_of_person
-from storage.reminders_tables import NotificationPreference, PendingEntry, ShortDraft
-
-# What replaces a personal value in a record the programme keeps.
-ERASED = "[erased]"
+from storage.reminders_tables import NotificationPreference, ShortDraft
+from storage.scrubbing import ERASED, Scrubber, identifiers
 
 # Columns that hold a person's Telegram id, in any table: set to the pseudonym on erasure.
 PERSON_COLUMNS = frozenset(
@@ -58,10 +53,6 @@ PERSON_COLUMNS = frozenset(
 # Fields of a kept submission that only name or reach the person.
 _EOI_CONTACT = ("contact_name", "contact_function", "contact_email")
 
-# A telephone number as people type one: +49 228 123456, 0228/123456, 0049-228-1234 (not a date).
-_PHONE = re.compile(r"(?<![\w.])(?:\+|0)\d[\d \-/()]{5,}\d(?![\w.])")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
 _UNSENT = (OutboxStatus.PENDING, OutboxStatus.HELD, OutboxStatus.FAILED)
 
 
@@ -74,78 +65,8 @@ class Erasure:
     deleted: int
 
 
-class Scrubber:
-    """Replaces the person's identifiers (names, username, e-mail, phone) in text and JSON by
-    ERASED, and their Telegram id by the erasure's pseudonym (keys stay unique)."""
-
-    def __init__(self, identifiers: Iterable[str], *, person_id: int, pseudonym: int) -> None:
-        words = {w.strip() for w in identifiers if w and len(w.strip()) >= 2}
-        words.add(str(person_id))
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-        self._id, self._pseudonym = str(person_id), str(pseudonym)
-
-    def _replace(self, found: re.Match[str]) -> str:
-        return self._pseudonym if found.group(0) == self._id else ERASED
-
-    def value(self, value: Any) -> Any:
-        """Any JSON value with every string scrubbed."""
-        if isinstance(value, str):
-            return self._pattern.sub(self._replace, value)
-        if isinstance(value, list):
-            return [self.value(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.value(item) for key, item in value.items()}
-        return value
-
-    def row(self, row: SQLModel) -> None:
-        """Scrub every text and JSON column of an ORM row in place (not its reference)."""
-        for column in table_of(type(row)).columns:
-            if column.primary_key or column.name == "reference":
-                continue
-            old = getattr(row, column.name)
-            if isinstance(old, str | list | dict):
-                new = self.value(old)
-                if new != old:
-                    setattr(row, column.name, new)
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list | dict):
-        for item in value.values() if isinstance(value, dict) else value:
-            yield from _strings(item)
-
-
-def _identifiers(session: Session, person: Person | None, person_id: int) -> list[str]:
-    """Everything that names or reaches the person, as stored in their records: names,
-    username, e-mail addresses and phone numbers they typed anywhere."""
-    found: list[str] = []
-    if person is not None:
-        found += [person.first_name, *(person.first_name or "").split()]
-        if person.username:
-            found += [person.username, "@" + person.username]
-    records: list[SQLModel] = []
-    for table in (ExpressionOfInterest, ActivityReport, ProgressReport, AdvisorSession):
-        records += session.exec(select(table).where(col(table.person_id) == person_id)).all()
-    for eoi in records:
-        if isinstance(eoi, ExpressionOfInterest):
-            found += [eoi.contact_name or "", *(eoi.contact_name or "").split()]
-    for deployment in session.exec(
-        select(Deployment).where(col(Deployment.expert_id) == person_id)
-    ):
-        found += [deployment.expert_name or "", *(deployment.expert_name or "").split()]
-    for record in records:
-        for column in table_of(type(record)).columns:
-            for text in _strings(getattr(record, column.name)):
-                found += _PHONE.findall(text) + _EMAIL.findall(text)
-    # Single short words would erase too much ("Li" in every text): names of 3 letters or more.
-    return [item for item in found if len(item) >= 3 or " " in item]
-
-
 def _delete_drafts(session: Session, person_id: int) -> int:
-    """Every unsubmitted thing of the person goes: drafts, advisor runs, typed steps."""
+    """Every unsubmitted thing of the person goes: drafts, advisor runs."""
     deleted = 0
     connection = session.connection()
     for eoi in session.exec(
@@ -175,7 +96,6 @@ def _delete_drafts(session: Session, person_id: int) -> int:
             col(Deployment.created_by) == person_id,
             col(Deployment.status) == DeploymentStatus.DRAFT,
         ),
-        delete(PendingEntry).where(col(PendingEntry.person_id) == person_id),
         delete(ShortDraft).where(col(ShortDraft.person_id) == person_id),
         delete(InvitationAttempts).where(col(InvitationAttempts.person_id) == person_id),
         delete(NotificationPreference).where(col(NotificationPreference.person_id) == person_id),
@@ -280,13 +200,13 @@ def erase_person(
     if person is None and not _has_records(session, person_id):
         return None
     told = coordinators_of_person(session, coordinators, person_id)
-    identifiers = _identifiers(session, person, person_id)
+    found = identifiers(session, person, person_id)
     log = ErasureLog(requested_by=requested_by[:64], erased_at=now)
     session.add(log)
     session.flush()
     assert log.id is not None
     pseudonym = -log.id
-    scrubber = Scrubber(identifiers, person_id=person_id, pseudonym=pseudonym)
+    scrubber = Scrubber(found, person_id=person_id, pseudonym=pseudonym)
     # The records kept point to a person without name or contact: the erasure's pseudonym.
     session.add(Person(id=pseudonym, first_name="", created_at=now, updated_at=now))
     session.flush()

@@ -1,7 +1,6 @@
 """A person's first update in this process (after a restart, or after the idle sweep dropped
-them): the person and everything the bot keeps of them (their open draft of every kind, the step
-a short flow waits for, the deployment they are bound to) in one statement, so that first
-contact costs about a form step (README, Benchmarks)."""
+them): the person and everything the bot keeps of them (their open draft of every kind, the
+deployment they are bound to) in one statement, so that first contact costs about a form step (README, Benchmarks)."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from storage import (
     activity_reports,
     advisor,
     call_drafts,
+    custom_deadlines,
     deployments,
     interest,
     model_rules,
@@ -30,8 +30,6 @@ from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus
 from storage.models import ExpressionOfInterest, Person, Status, table_of
-from storage.preferences import Entry
-from storage.reminders_tables import PendingEntry
 
 # A draft from a result row with its table's columns, and the expert's deployment (a report's
 # dates are judged in its time zone).
@@ -90,6 +88,7 @@ DRAFT_KINDS: tuple[DraftKind, ...] = (
         _kept_in(short.form, short.repository)
         for short in (
             call_drafts.DRAFTS,
+            custom_deadlines.DRAFTS,
             preferences.ZONE_DRAFTS,
             reviews.REASON_DRAFTS,
             model_rules.REASON_DRAFTS,
@@ -106,7 +105,6 @@ class FirstContact:
     person: people.PersonView
     new: bool  # the row was just created
     drafts: Mapping[str, Draft | None]  # by DraftKind.name, every kind
-    entry: Entry | None  # the typed step a short flow (/call, /deadline, /settings) waits for
     expert: ExpertView | None  # the active deployment they are bound to, as an expert
 
 
@@ -138,8 +136,6 @@ def _parts() -> list[tuple[str, Select[Any]]]:
     bound = table_of(Deployment)  # as deployment_of_expert finds it
     where = [bound.c.expert_id == _PEOPLE.c.id, bound.c.status == DeploymentStatus.ACTIVE]
     parts.append(("expert", _newest(bound, where, ("bound_at", "id"))))
-    entry = table_of(PendingEntry)
-    parts.append(("entry", _newest(entry, [entry.c.person_id == _PEOPLE.c.id], ())))  # one
     return parts
 
 
@@ -166,8 +162,8 @@ def _build(lateral: bool) -> tuple[Select[Any], dict[str, tuple[int, tuple[str, 
     return select(*columns).select_from(joined).where(_PEOPLE.c.id == bindparam("id")), places
 
 
-# The column that names a part's row (the draft's id; a waiting entry is one per person).
-_KEYS = {**{kind.name: "id" for kind in DRAFT_KINDS}, "expert": "id", "entry": "person_id"}
+# The column that names a part's row.
+_KEYS = {**{kind.name: "id" for kind in DRAFT_KINDS}, "expert": "id"}
 # Built once: building and compiling a statement costs more than running it on SQLite.
 _FIRST_CONTACT = {"sqlite": _build(lateral=False), "postgresql": _build(lateral=True)}
 
@@ -191,13 +187,7 @@ def _kept(connection: Connection, person_id: int) -> FirstContact | None:
     for kind in DRAFT_KINDS:
         found = _part(row, places, kind.name)
         drafts[kind.name] = None if found is None else kind.read(found, expert)
-    waiting = _part(row, places, "entry")
-    entry = (
-        None
-        if waiting is None
-        else Entry(waiting.flow, waiting.step, dict(waiting.answers or {}), waiting.updated_at)
-    )
-    return FirstContact(person, False, drafts, entry, expert)
+    return FirstContact(person, False, drafts, expert)
 
 
 @one_statement
@@ -225,4 +215,4 @@ def first_contact(
         known = _kept(connection, person_id)
         assert known is not None
         return known
-    return FirstContact(person, True, dict.fromkeys(k.name for k in DRAFT_KINDS), None, None)
+    return FirstContact(person, True, dict.fromkeys(k.name for k in DRAFT_KINDS), None)

@@ -1,21 +1,17 @@
-"""A person's own settings (time zone; for coordinators, digest or single notices), and the
-typed step a short flow is waiting for."""
+"""A person's own settings (time zone; for coordinators, digest or single notices)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session
 
 from storage import digests
-from storage.db import one_statement
 from storage.local_time import is_zone, zone_of
-from storage.models import Person, table_of
+from storage.models import Person
 from storage.reminders import replan_for_person
-from storage.reminders_tables import NotificationPreference, PendingEntry, ShortDraft
+from storage.reminders_tables import NotificationPreference, ShortDraft
 from storage.short_drafts import ShortDrafts
 
 
@@ -70,7 +66,6 @@ def _set_zone(session: Session, person_id: int, zone: str, now: datetime) -> Non
     person.timezone, person.updated_at = zone, now
     session.flush()
     replan_for_person(session, person_id=person_id, now=now)
-    clear_entry_in(session, person_id)
 
 
 def set_digest(*, session: Session, person_id: int, digest: bool, now: datetime) -> SettingsView:
@@ -84,58 +79,3 @@ def set_digest(*, session: Session, person_id: int, digest: bool, now: datetime)
         digests.release_held(session=session, recipient_id=person_id, now=now)
     session.commit()
     return settings_of(session=session, person_id=person_id)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A flow waiting for typed text: which flow, which step, the answers so far."""
-
-    flow: str
-    step: str
-    answers: dict[str, Any]
-    updated_at: datetime
-
-
-_ENTRIES = table_of(PendingEntry)
-_ENTRY_OF = select(
-    _ENTRIES.c.flow, _ENTRIES.c.step, _ENTRIES.c.answers, _ENTRIES.c.updated_at
-).where(_ENTRIES.c.person_id == bindparam("person_id"))
-
-
-@one_statement
-def entry_of(*, connection: Connection, person_id: int) -> Entry | None:
-    """The typed step the person's flow waits for, if any."""
-    row = connection.execute(_ENTRY_OF, {"person_id": person_id}).first()
-    return Entry(row.flow, row.step, dict(row.answers or {}), row.updated_at) if row else None
-
-
-def save_entry(
-    *,
-    session: Session,
-    person_id: int,
-    flow: str,
-    step: str,
-    answers: dict[str, Any],
-    now: datetime,
-) -> Entry:
-    """Store the flow's answers and the step it waits for, before the bot replies."""
-    entry = session.get(PendingEntry, person_id)
-    if entry is None:
-        entry = PendingEntry(person_id=person_id, flow=flow, step=step)
-        session.add(entry)
-    entry.flow, entry.step, entry.answers, entry.updated_at = flow, step, dict(answers), now
-    session.commit()
-    return Entry(flow, step, dict(answers), now)
-
-
-def clear_entry_in(session: Session, person_id: int) -> None:
-    """Forget the flow's typed step (caller's transaction)."""
-    entry = session.get(PendingEntry, person_id)
-    if entry is not None:
-        session.delete(entry)
-
-
-def clear_entry(*, session: Session, person_id: int) -> None:
-    """Forget the flow's typed step (the flow ended or was cancelled)."""
-    clear_entry_in(session, person_id)
-    session.commit()

@@ -1,5 +1,5 @@
-"""The tables of reminders: calls for expressions of interest, notification choices, typed steps
-and the short flows' drafts."""
+"""The tables of reminders: calls for expressions of interest, notification choices and the
+short flows' drafts."""
 
 from __future__ import annotations
 
@@ -44,20 +44,8 @@ class NotificationPreference(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-# Table: a step that waits for typed text in a short flow (/call, /deadline, /settings), so a
-# restart loses nothing already entered.
-class PendingEntry(SQLModel, table=True):
-    __tablename__ = "pending_entry"
-
-    person_id: int = Field(sa_type=BigInteger, primary_key=True)
-    flow: str = Field(max_length=16)  # call | deadline | zone
-    step: str = Field(max_length=32)
-    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-# Table: a short flow's draft on the form engine (/call, the time zone of /settings, a decision's
-# reason, a model rule's reason), its answers in one JSON value: a restart loses nothing entered.
+# Table: a short flow's draft on the form engine (/call, /deadline, the time zone of /settings, a
+# decision's reason, a model rule's reason), its answers in one JSON value: a restart loses nothing entered.
 class ShortDraft(SQLModel, table=True):
     __tablename__ = "short_draft"
     __table_args__ = (
@@ -67,7 +55,7 @@ class ShortDraft(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_type=BigInteger, foreign_key="person.id")
-    form: str = Field(max_length=16)  # call | zone | decision | rule_reason
+    form: str = Field(max_length=16)  # call | deadline | zone | decision | rule_reason
     status: str = Field(default="open", max_length=16)  # open | done | discarded
     step: str = Field(default="", max_length=48)
     editing: bool = False

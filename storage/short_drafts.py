@@ -1,6 +1,6 @@
-"""The drafts of the short flows on the form engine (/call, the time zone of /settings, a
-decision's reason, a model rule's reason): one shared table, the answers in one JSON value,
-each flow's drafts kept apart by its form's name."""
+"""The drafts of the short flows on the form engine (/call, /deadline, the time zone of
+/settings, a decision's reason, a model rule's reason): one shared table, the answers in one
+JSON value, each flow's drafts kept apart by its form's name."""
 
 from __future__ import annotations
 

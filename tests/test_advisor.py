@@ -391,6 +391,15 @@ async def test_help_me_choose_inside_the_expression_of_interest_in_english(bot):
     assert "the expert should hold a key position inside the partner administration" in english
     german = bot.api.chat(COORDINATORS[1])[-1].text  # never wrote: German by default
     assert "Fachkraftmodell-Berater" in german and "Empfohlen: Integrierte Fachkraft" in german
+    # Her own data names the advisor's answers and its recommendation as she saw them.
+    bot.api.uploads.clear()
+    await ama.send("/mydata")
+    (_json, _raw), (_html, page) = bot.api.uploads
+    text = page.decode()
+    assert "A key position inside the partner administration" in text
+    assert "<td>Integrated expert</td>" in text
+    for code in ("position: inside", "focus: strategic", "<td>integrated</td>"):
+        assert code not in text.lower(), code
 
 
 async def test_help_me_choose_in_german_picking_another_model_from_the_summary(bot):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Field, SQLModel
 
-from bot.export_sheets import questions_of, variants
+from bot.contributions import questions_of, variants
 from conversations.experts import deployment, progress, report
 from conversations.partners import interest as interest_flow
 from conversations.partners import interest_form

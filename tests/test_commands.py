@@ -65,6 +65,12 @@ async def test_every_command_is_in_a_menu_and_in_help_once(bot):
     menus = _menus(bot)
     assert set(menus[coordinator, "en"]) == set(listed)
     assert "submissions" not in menus[None, "en"] and "report" in menus[None, "en"]
+    # The programmes' commands first, those about the chat itself after them, a coordinator's
+    # own at the end.
+    everyone = menus[None, "en"]
+    assert everyone[:3] == ["start", "interest", "mine"]
+    assert everyone.index("progress") < everyone.index("help") < everyone.index("cancel")
+    assert menus[coordinator, "en"][: len(everyone)] == everyone
     clara = bot.person(user_id=coordinator, name="Clara")
     await clara.send("/help")
     for name in listed:

@@ -14,9 +14,9 @@ from bot.cli import main as cli_main
 from storage import audit, export_records
 from storage.advisor_tables import AdvisorSession
 from storage.audit_tables import Action, Subject
-from storage.erasure import ERASED
 from storage.models import ExpressionOfInterest, OutboxMessage, Person
 from storage.privacy_tables import ErasureLog
+from storage.scrubbing import ERASED
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import LINK, ActivityReport, Deadline, Deployment, rows
 from tests.instants import on_story_days

@@ -148,6 +148,7 @@ async def test_an_expert_sees_and_edits_only_their_own_reports(bot):
     assert reference("REP", 1) not in kofi.last.text
     await kofi.press(kofi.last, ReportButton(ReportAction.EDIT, submitted.id).pack())
     assert "no such report among yours" in kofi.last.text
+    # An old edit button
     await kofi.press(
         kofi.last, FormButton.of_form("rep")(draft.id, 1, FormAction.CHOICE, "0").pack()
     )
@@ -218,9 +219,7 @@ async def test_editing_before_and_after_review(bot):
     await jonas.send("/myreports")
     assert "reviewed by a coordinator" in jonas.last.text
     assert f"✏️ Edit {reference('REP', 1)}" not in jonas.buttons
-    await jonas.press(
-        jonas.last, ReportButton(ReportAction.EDIT, report.id).pack()
-    )  # an old edit button
+    await jonas.press(jonas.last, ReportButton(ReportAction.EDIT, report.id).pack())
     assert "can no longer be changed" in jonas.last.text
     assert rows(bot, ActivityReport)[0].status == "reviewed"
 
@@ -414,9 +413,8 @@ async def test_a_progress_reminder_opens_the_progress_report(bot, clock):
     # Only sending the report meets its deadline: no "Already done" to press.
     assert reminder.labels == ["▶️ Act now", "⏰ Remind me tomorrow"]
     deadline_id = reminder.buttons[0][0]["callback_data"].rsplit("|", 1)[1]
-    await jonas.press(
-        reminder, Reminder(ReminderAction.DONE, deadline_id).pack()
-    )  # an older button, say
+    # The Done button of an older reminder
+    await jonas.press(reminder, Reminder(ReminderAction.DONE, int(deadline_id)).pack())
     assert "is done when you send it here" in jonas.last.text
     await jonas.click("▶️ Act now")
     assert "What progress did you make towards the agreed goals" in jonas.last.text

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from bot import cli
+from bot.answer_cells import moment
 from bot.export_files import XLSX_MIME, date_format, default_delimiter
-from bot.export_sheets import moment
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import reference

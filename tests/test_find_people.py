@@ -32,7 +32,7 @@ async def test_several_matches_are_offered_and_one_is_picked_in_english(bot, ins
     await kim.send("/deadline")
     await kim.send("jose")
     assert "2 people match “jose”. Please pick one." in kim.last.text
-    assert kim.last.labels == ["José · 7001", "Josephine @jo_b · 7002", "✖️ Cancel"]
+    assert kim.last.labels == ["José · 7001", "Josephine @jo_b · 7002", "◀️ Back", "✖️ Cancel"]
     await kim.click("Josephine @jo_b · 7002")
     assert "For: Josephine" in kim.last.text
     await kim.send("Send the budget")
@@ -66,9 +66,10 @@ async def test_many_matches_show_the_first_eight(bot):
     await kim.send("/deadline")
     await kim.send("Maria")
     assert "10 people match" in kim.last.text and "Only the first 8 are shown" in kim.last.text
-    assert len(kim.last.labels) == 9
+    assert len(kim.last.labels) == 10  # eight people, Back and Cancel
     # A pick from an old message after the step moved on does nothing.
     old = kim.last
     await kim.click("Maria 0 · 7200")
     await kim.click("Maria 1 · 7201", message=old)
-    assert "no longer works" in kim.last.text
+    assert "earlier step" in kim.bot_answers()[-1]["text"]
+    assert "For: Maria 0" in kim.last.text

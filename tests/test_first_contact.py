@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from bot import entries
 from bot.expert_access import EXPERT_SLOT
 from bot.services import SERVICES_KEY
 from storage import (
     activity_reports,
     advisor,
     call_drafts,
+    custom_deadlines,
     deployments,
     interest,
     model_rules,
-    preferences,
     progress_reports,
     reviews,
 )
@@ -150,7 +149,12 @@ async def test_what_the_first_contact_keeps_is_what_each_form_would_look_up(bot)
         # The other short flows' drafts (none open here; each looked up in its own form).
         **{
             short.form: lambda i, short=short: bot.db.call(short.current, person_id=i)
-            for short in (ZONE_DRAFTS, reviews.REASON_DRAFTS, model_rules.REASON_DRAFTS)
+            for short in (
+                custom_deadlines.DRAFTS,
+                ZONE_DRAFTS,
+                reviews.REASON_DRAFTS,
+                model_rules.REASON_DRAFTS,
+            )
         },
         "deployment": lambda i: bot.db.call(deployments.current_draft, coordinator_id=i),
     }
@@ -160,7 +164,6 @@ async def test_what_the_first_contact_keeps_is_what_each_form_would_look_up(bot)
             assert slots[form.slot] == looked_up[form.kind](user_id), (user_id, form.kind)
             found += slots[form.slot] is not None
         assert slots[EXPERT_SLOT] == bot.db.call(deployment_of_expert, person_id=user_id)
-        assert slots[entries.SLOT] == bot.db.call(preferences.entry_of, person_id=user_id)
     assert found == 7  # interest ×2, report, progress, advisor, deployment, call
     assert kept[5151][EXPERT_SLOT] is not None
     await bot.app.shutdown()

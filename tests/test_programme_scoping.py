@@ -131,11 +131,11 @@ async def test_deployments_export_and_people_of_the_other_programme_stay_hidden(
     # A deadline for someone of the other programme: not found, by id or by name.
     await vera.send("/deadline")
     await vera.send(str(EXPERTS["fkf"][2]))
-    assert ("kenne" if language == "de" else "I don't know") in vera.last.text
+    assert ("kenne" if language == "de" else "I don't know") in vera.last.plain
     await vera.send("#" + str(ids["fkf"]))
-    assert ("kenne" if language == "de" else "I don't know") in vera.last.text
+    assert ("kenne" if language == "de" else "I don't know") in vera.last.plain
     await vera.send(str(EXPERTS["vwp"][2]))
-    assert "kenne" not in vera.last.text and "I don't know" not in vera.last.text
+    assert "kenne" not in vera.last.plain and "I don't know" not in vera.last.plain
 
 
 async def test_the_command_line_and_coordinators_of_both_export_everything(bot, clock):

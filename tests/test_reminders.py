@@ -701,47 +701,6 @@ async def test_call_refuses_a_past_closing_date_politely(bot):
 
 
 # -- custom deadlines, /deadlines, /settings ------------------------------------------------------
-async def test_coordinator_sets_a_deadline_for_a_person_by_username(bot, clock):
-    ama = bot.person(user_id=4242, language="en", name="Ama")
-    ama.user["username"] = "ama_k"
-    await ama.send("/start")
-    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
-    await kim.send("/deadline")
-    await kim.send("@nobody_known")
-    assert "I don't know “@nobody_known”" in kim.last.text
-    await kim.send("@ama_k")
-    assert "For: Ama" in kim.last.text
-    await kim.send("Send the signed work plan")
-    await kim.send("10.12.2026")
-    assert "Please check the deadline" in kim.last.text
-    await kim.click("✅ Set the deadline")
-    assert "The deadline is set" in kim.last.text
-    await ama.send("/deadlines")
-    assert "Send the signed work plan" in ama.last.text
-    assert "in 17 days" in ama.last.text
-
-
-async def test_a_username_is_matched_exactly_and_two_matches_ask_for_the_id(bot, clock):
-    anna = bot.person(user_id=4343, language="en", name="Anna")
-    anna.user["username"] = "annask"
-    await anna.send("/start")
-    kim = await known(bot, user_id=COORDINATORS[0], name="Kim")
-    await kim.send("/deadline")
-    await kim.send("@anna_k")  # "_" is no wildcard: annask is someone else
-    assert "I don't know “@anna_k”" in kim.last.text
-
-    def two_with_one_name(*, session):
-        for person_id in (4444, 4545):
-            session.add(Person(id=person_id, first_name="Old", username="Same_Name"))
-        session.commit()
-
-    bot.db.call(two_with_one_name)
-    await kim.send("@same_name")
-    assert "Several people who wrote to the bot have used “@same_name”" in kim.last.text
-    await kim.send("4545")
-    assert "For: Old" in kim.last.text
-
-
 async def test_my_deadlines_in_german_and_local_time(bot, clock):
     jonas = await known(bot, user_id=5151, language="de", name="Jonas")
     await jonas.send("/deadlines")

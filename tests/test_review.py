@@ -68,9 +68,8 @@ async def test_only_coordinators_decide_even_with_a_forged_button(bot):
     assert "Koordinator" in jonas.bot_answers()[-1]["text"]
     assert [e.status for e in stored(bot)] == ["submitted"]
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    await tom.press(
-        bot.api.chat(COORDINATORS[0])[-1], Decision(999, Choice.ACCEPT).pack()
-    )  # no such submission
+    # No such submission
+    await tom.press(bot.api.chat(COORDINATORS[0])[-1], Decision(999, Choice.ACCEPT).pack())
     assert (
         "already has this status" in tom.bot_answers()[-1]["text"]
         or "no longer" in tom.bot_answers()[-1]["text"]

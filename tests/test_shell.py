@@ -6,6 +6,11 @@ import os
 import subprocess
 import sys
 
+from sqlalchemy import update
+from sqlmodel import Session
+
+from storage.db import Database
+from storage.models import ExpressionOfInterest, Person
 from tests.instants import process_environment
 
 
@@ -61,3 +66,20 @@ def test_a_file_the_bot_sends_is_saved_where_the_shell_says(tmp_path):
         path = tmp_path / line.rsplit("saved as ", 1)[1]
         assert path.stat().st_size > 0
     assert any(line.endswith(".json") for line in saved)
+
+
+def test_the_shell_numbers_its_updates_above_those_already_seen(tmp_path):
+    # Telegram's update ids only grow; a database that has seen a higher id than the clock
+    # would give (another shell, a real bot) must not make the shell's messages look old.
+    chat(tmp_path, ["1", "1", "/quit"], "en")
+    database = Database(f"sqlite:///{tmp_path / 'shell.sqlite3'}")
+    database.call(_seen_far_ahead)
+    database.dispose()
+    out = chat(tmp_path, ["Stadt Bonn", "/quit"], "en")
+    assert "Step 2 of 12" in out
+
+
+def _seen_far_ahead(*, session: Session) -> None:
+    for table in (Person, ExpressionOfInterest):  # both note the newest update they took
+        session.execute(update(table).values(last_update_id=10**15))
+    session.commit()

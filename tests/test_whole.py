@@ -29,9 +29,8 @@ async def test_the_submitter_reads_the_whole_submission_from_mine_in_german(bot)
     await kofi.press(kofi.last, SubmissionButton(HistoryAction.FULL, stored(bot)[0].id).pack())
     assert kofi.bot_answers()[-1]["show_alert"] is True
     assert "German municipality" not in kofi.last.plain
-    await jonas.press(
-        jonas.last, SubmissionButton(HistoryAction.HISTORY, stored(bot)[0].id).pack()
-    )  # the history: coordinators'
+    # The history: coordinators'
+    await jonas.press(jonas.last, SubmissionButton(HistoryAction.HISTORY, stored(bot)[0].id).pack())
     assert "Koordination" in jonas.bot_answers()[-1]["text"]
 
 

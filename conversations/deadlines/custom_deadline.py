@@ -1,161 +1,97 @@
 """/deadline (coordinators): a deadline of their own for one person or deployment — who, what,
-by when; the person is reminded like for any other deadline."""
+by when; the person is reminded like for any other deadline.
+
+A form of the one form engine (bot.forms): its draft waits in the database (a restart loses
+nothing), Back, Cancel (pause), the summary's edits and a wrong answer's re-ask are the engine's.
+Who it is for is looked up in the database (Question.look_up): a Telegram id, an @username, a
+deployment number or part of a name, of the coordinator's own programmes only.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import entries
+from bot import form_answers, form_buttons
 from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
-from bot.contributions import Audience, Command, Contribution, TypedStep
-from bot.form_kinds import example_day, typed_day
-from bot.i18n import N_, _, ngettext, render
+from bot.buttons.form import FormButton
+from bot.contributions import Audience, Command, Contribution, OpenForm
+from bot.form_kinds import check_date
+from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.i18n import N_, _, ngettext
 from bot.main_menu import main_menu_rows
-from bot.messaging import Button, acknowledge, close_buttons, reply
+from bot.messaging import acknowledge, close_buttons, reply
+from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
+from bot.questions import Found, Kind, Question
 from bot.roles import coordinators_only, my_programmes
 from bot.services import services
-from storage import custom_deadlines, people_search, preferences
-from storage.local_time import end_of_day, local
-from storage.preferences import Entry
+from storage import custom_deadlines as store
+from storage import people_search
+from storage.local_time import DEFAULT_ZONE
 
-FLOW = "deadline"
 # A Telegram id, an @username or a deployment number: looked up as such, never as a name.
 _EXPLICIT = re.compile(r"(?i)@\S*|\d+|#\d+|(?:d|deployment\s*|einsatz\s*)\d+")
 MAX_TITLE = 300
 
 
-def _cancel_row() -> list[Button]:
-    return [(_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack())]
-
-
-def _example(context: ContextTypes.DEFAULT_TYPE) -> str:
-    """A due date to show as the example: two months from today, typed as the reader types."""
-    return typed_day(example_day(services(context).clock().date(), 2))
-
-
-def _date_question(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return render("deadlines/custom_date", example=_example(context))
-
-
-def _nav_row() -> list[Button]:
-    return [
-        (_("◀️ Back"), EntryButton(CallStep.DEADLINE_BACK).pack()),
-        (_("✖️ Cancel"), EntryButton(CallStep.CANCEL).pack()),
-    ]
-
-
-async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Asks whom the deadline is for (step 1 of 3)."""
-    assert update.effective_user is not None
-    await entries.wait_for(context, update.effective_user.id, FLOW, "holder", {})
-    await reply(update, context, render("deadlines/custom_holder"), [_cancel_row()])
-
-
-async def deadline_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, entry: Entry, text: str
-) -> None:
-    """Takes who, then what, then by when; each answer is stored before the next question."""
-    user = update.effective_user
-    assert user is not None
-    svc = services(context)
-    if entry.step == "holder":
-        mine = my_programmes(update, context)
-        holder = await svc.db.run(custom_deadlines.find_holder, text=text, programmes=mine)
-        if holder is None and not _EXPLICIT.fullmatch(text):
-            await _search_by_name(update, context, text)
-            return
-        if holder is None:
-            note = _(
+async def _holder_looked_up(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> Found:
+    """The person or deployment typed (or picked), of the coordinator's programmes; else why
+    not, or the people whose name contains the text, to pick from."""
+    mine = my_programmes(update, context)
+    holder = await services(context).db.run(store.find_holder, text=text, programmes=mine)
+    if holder is None and not _EXPLICIT.fullmatch(text):
+        return await _by_name(update, context, text)
+    if holder is None:
+        return Found(
+            problem=_(
                 "I don't know “{text}”. Please type the Telegram id or @username of someone who has written to the bot, or a deployment number like #7."
-            ).format(text=html.escape(text[:64]))
-            await reply(update, context, note, [_cancel_row()])
-            return
-        if holder.several:
-            note = _(
+            ).format(text=text[:64])
+        )
+    if holder.several:
+        return Found(
+            problem=_(
                 "Several people who wrote to the bot have used “{text}”. Please type the Telegram id of the one you mean."
-            ).format(text=html.escape(text[:64]))
-            await reply(update, context, note, [_cancel_row()])
-            return
-        answers = {
+            ).format(text=text[:64])
+        )
+    return Found(
+        {
             "person_id": holder.person_id,
             "deployment_id": holder.deployment_id,
             "name": holder.name,
+            "zone": holder.zone,
         }
-        await _holder_chosen(update, context, answers)
-        return
-    if entry.step == "title":
-        if len(text) > MAX_TITLE or not text:
-            note = _("Please describe it in at most {limit} characters.").format(limit=MAX_TITLE)
-            await reply(update, context, note, [_nav_row()])
-            return
-        await entries.wait_for(context, user.id, FLOW, "date", {**entry.answers, "title": text})
-        await reply(update, context, _date_question(context), [_nav_row()])
-        return
-    if entry.step == "confirm":  # the summary waits for a button, not for text
-        await _summary(update, context, entry.answers)
-        return
-    day = entries.parse_day(text)
-    zone = "Europe/Berlin"
-    if entry.answers.get("person_id"):
-        zone = (
-            await svc.db.run(preferences.settings_of, person_id=entry.answers["person_id"])
-        ).zone
-    if day is None:
-        note = _("I can't read “{text}” as a date. Please type it like {example}.").format(
-            text=html.escape(text[:40]), example=_example(context)
-        )
-        await reply(update, context, note, [_cancel_row()])
-        return
-    if day < local(svc.clock(), zone).date():
-        note = _("This date lies in the past. Please type a date from today on.")
-        await reply(update, context, note, [_cancel_row()])
-        return
-    answers = {**entry.answers, "date": day.isoformat(), "zone": zone}
-    await entries.wait_for(context, user.id, FLOW, "confirm", answers)
-    await _summary(update, context, answers)
-
-
-async def _holder_chosen(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
-) -> None:
-    user = update.effective_user
-    assert user is not None
-    await entries.wait_for(context, user.id, FLOW, "title", answers)
-    await reply(update, context, render("deadlines/custom_title", **answers), [_nav_row()])
-
-
-async def _search_by_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Not an id, @username or deployment: people whose name contains the text, to pick."""
-    mine = my_programmes(update, context)
-    found, total = await services(context).db.run(
-        people_search.find_people, text=text, programmes=mine
     )
-    shown = html.escape(text[:64])
+
+
+async def _by_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> Found:
+    """Not an id, @username or deployment: the people whose name contains the text."""
+    found, total = await services(context).db.run(
+        people_search.find_people, text=text, programmes=my_programmes(update, context)
+    )
     if not found:
-        note = _(
-            "I found nobody called “{text}” among the people who have written to the bot. Please type part of their first name, their @username or Telegram id, or a deployment number like #7."
-        ).format(text=shown)
-        await reply(update, context, note, [_cancel_row()])
-        return
-    note = ngettext(
+        return Found(
+            problem=_(
+                "I found nobody called “{text}” among the people who have written to the bot. Please type part of their first name, their @username or Telegram id, or a deployment number like #7."
+            ).format(text=text[:64])
+        )
+    heading = ngettext(
         "One person matches “{text}”. Is it them?",
         "{count} people match “{text}”. Please pick one.",
         total,
-    ).format(count=total, text=shown)
+    ).format(count=total, text=html.escape(text[:64]))
     if total > len(found):
-        note += "\n" + _(
+        heading += "\n" + _(
             "Only the first {shown} are shown: type more of the name to narrow it down."
         ).format(shown=len(found))
-    rows = [[(_label(match), PersonPicked(match.id).pack())] for match in found]
-    await reply(update, context, note, [*rows, _cancel_row()])
+    return Found(heading=heading, offered=tuple((str(m.id), _label(m)) for m in found))
 
 
 def _label(match: people_search.Match) -> str:
@@ -164,116 +100,209 @@ def _label(match: people_search.Match) -> str:
     return f"{match.first_name or '?'}{handle} · {match.id}"[:60]
 
 
-async def person_picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The coordinator picked the person the deadline is for from the names found."""
-    entry = await entries.pressed_step(update, context, FLOW, "/deadline", ("holder",))
-    if entry is None:
-        return
-    picked = PersonPicked.of(update)
-    holder = await services(context).db.run(
-        custom_deadlines.find_holder,
-        text=str(picked.person_id),
-        programmes=my_programmes(update, context),
-    )
-    if holder is None or holder.person_id != picked.person_id:
-        await deadline_requested(update, context)
-        return
-    answers = {"person_id": holder.person_id, "deployment_id": None, "name": holder.name}
-    await _holder_chosen(update, context, answers)
+def _holder_shown(value: Any) -> str:
+    """Whom the deadline is for: their name (or id), and the deployment if it is one's."""
+    if not value:
+        return "—"
+    shown = str(value.get("name") or value.get("person_id") or "—")
+    if value.get("deployment_id"):
+        shown += " · " + _("deployment %(id)s") % {"id": value["deployment_id"]}
+    return shown
 
 
-async def _summary(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]
+def _title_asked(answers: Mapping[str, Any]) -> str:
+    """Whom it is for (what was found), then what is due."""
+    holder = answers.get("holder") or {}
+    if holder.get("person_id"):
+        whom = _("For: %(name)s") % {"name": _holder_shown(holder)}
+    else:
+        whom = _(
+            "For: deployment %(id)s (its expert has not joined yet; the reminders start when they do)"
+        ) % {"id": holder.get("deployment_id")}
+    return whom + "\n\n" + _("What is due? Describe it in a few words.")
+
+
+def _zone(answers: Mapping[str, Any]) -> str:
+    """The holder's time zone: the day the deadline is due ends there."""
+    return str((answers.get("holder") or {}).get("zone") or DEFAULT_ZONE)
+
+
+QUESTIONS = (
+    Question(
+        "holder",
+        Kind.TEXT,
+        N_("For"),
+        N_(
+            "Who is it for? Type part of the name, the Telegram id or @username of someone who has written to the bot, or a deployment number."
+        ),
+        "Maria, @maria_mueller, 123456789, #7",
+        min_length=1,
+        words=False,
+        max_length=100,
+        show=_holder_shown,
+        look_up=_holder_looked_up,
+    ),
+    Question(
+        "title",
+        Kind.TEXT,
+        N_("What"),
+        N_("What is due? Describe it in a few words."),
+        N_("Send the signed work plan"),
+        min_length=1,
+        words=False,
+        max_length=MAX_TITLE,
+        ask=_title_asked,
+    ),
+    Question(
+        "date",
+        Kind.DATE,
+        N_("Due"),
+        N_("By when? It is due by 23:59 that day in the person's time zone."),
+        future=True,
+        past=False,
+    ),
+)
+
+
+async def deadline_submitted(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
 ) -> None:
-    text = render(
-        "deadlines/custom_summary",
-        name=answers["name"],
-        person_id=answers["person_id"],
-        deployment_id=answers["deployment_id"],
-        title=answers["title"],
-        day=date.fromisoformat(answers["date"]),
-        zone=answers["zone"],
-    )
-    await reply(
-        update,
-        context,
-        text,
-        [[(_("✅ Set the deadline"), EntryButton(CallStep.DEADLINE_CONFIRMED).pack())], _nav_row()],
-    )
-
-
-async def deadline_back_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Goes one step back in /deadline (the answers before it are kept)."""
-    entry = await entries.pressed_step(update, context, FLOW, "/deadline")
-    if entry is None:
-        return
-    user = update.effective_user
-    assert user is not None
-    if entry.step == "title":
-        await deadline_requested(update, context)
-        return
-    if entry.step == "date":
-        answers = {k: v for k, v in entry.answers.items() if k != "title"}
-        await entries.wait_for(context, user.id, FLOW, "title", answers)
-        await reply(update, context, render("deadlines/custom_title", **answers), [_nav_row()])
-        return
-    answers = {k: v for k, v in entry.answers.items() if k not in ("date", "zone")}
-    await entries.wait_for(context, user.id, FLOW, "date", answers)
-    await reply(update, context, _date_question(context), [_nav_row()])
-
-
-async def deadline_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stores the deadline with its reminders and confirms."""
-    entry = await entries.pressed_step(update, context, FLOW, "/deadline", ("confirm",))
-    if entry is None:
-        return
-    user = update.effective_user
-    assert user is not None
     svc = services(context)
-    answers = entry.answers
-    await svc.db.run(
-        custom_deadlines.add_custom_deadline,
-        person_id=answers["person_id"],
-        deployment_id=answers["deployment_id"],
-        title=answers["title"],
-        due_at=end_of_day(date.fromisoformat(answers["date"]), answers["zone"]),
-        created_by=user.id,
-        now=svc.clock(),
+    day = date.fromisoformat(draft.answers["date"])
+    problem = check_date(QUESTIONS[2], day, form_answers.today(context, FORM, draft))
+    if problem:  # the person was changed from the summary: the day has passed where they are
+        await form_answers.ask(update, context, FORM, draft, note=problem)
+        return
+    deadline = await svc.db.run(store.add_from_draft, draft_id=draft.id, now=svc.clock())
+    form_answers.remember(context, FORM, None)
+    if deadline is None:
+        note = _("That button no longer works. Please send {command} again.")
+        await reply(update, context, note.format(command="/deadline"))
+        return
+    await reply(
+        update, context, _("✅ The deadline is set. The reminders are planned."), main_menu_rows()
     )
-    await entries.finish(context, user.id)
-    await reply(update, context, _("✅ The deadline is set. The reminders are planned."))
     wake_dispatcher(context)
 
 
-async def deadline_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Ends /deadline without saving anything."""
+async def deadline_discarded(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft
+) -> None:
+    """Nothing was set."""
+    await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
+
+
+FORM = Form(
+    name="deadline",
+    title=N_("Set a deadline"),
+    questions=QUESTIONS,
+    store=DraftStore(save=store.save_answer, move=store.move_draft, discard=store.discard_draft),
+    on_submit=deadline_submitted,
+    on_discarded=deadline_discarded,
+    prefix="dln",
+    slot="deadline",
+    submit_label=N_("✅ Set the deadline"),
+    zone_of=lambda draft: _zone(draft.answers),  # "today" is the holder's
+    about=lambda answers: _("It is due at 23:59 in the person's time zone ({zone}).").format(
+        zone=_zone(answers)
+    ),
+)
+
+
+async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
+    """The coordinator's /deadline in progress (cached in this process after the first look-up)."""
+    svc = services(context)
+    return await form_answers.cached_draft(
+        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
+    )
+
+
+async def _open_draft(
+    context: ContextTypes.DEFAULT_TYPE, person_id: int
+) -> tuple[AnyForm, Draft] | None:
+    """The person's /deadline with its form, for the menu, /cancel and pausing."""
+    draft = await current_draft(context, person_id)
+    return None if draft is None else (FORM, draft)
+
+
+async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A new /deadline (an unfinished one is dropped: three answers, quickly given); asks whom
+    it is for."""
     await acknowledge(update)
     await close_buttons(update)
     assert update.effective_user is not None
-    await entries.finish(context, update.effective_user.id)
+    await pause_other_forms(update, context, keep=FORM.slot)
+    svc = services(context)
+    draft = await svc.db.run(
+        store.start_draft,
+        person_id=update.effective_user.id,
+        step=FORM.first_step(),
+        now=svc.clock(),
+    )
+    form_answers.remember(context, FORM, draft)
+    await form_answers.ask(update, context, FORM, draft)
+
+
+async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands a button of the coordinator's own /deadline to the form (role checked again)."""
+    assert update.effective_user is not None
+    draft = await current_draft(context, update.effective_user.id)
+    gone = _("This button belongs to a form that was already submitted or discarded.")
+    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+
+
+async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button of /deadline from before it was a form (`dl|dy`, `dl|db`, `dl|pp|…`)."""
+    await acknowledge(update)
+    await close_buttons(update)
+    note = _("That button no longer works. Please send {command} again.")
+    await reply(update, context, note.format(command="/deadline"))
+
+
+async def older_cancel_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Cancel of /call or /deadline from before they were forms (`dl|x`): nothing of that
+    flow waits any more, so nothing was saved."""
+    await acknowledge(update)
+    await close_buttons(update)
     await reply(update, context, _("Cancelled — nothing was saved."), main_menu_rows())
 
 
 def setup() -> Contribution:
     """/deadline and its buttons (group 0)."""
+    older = [
+        PersonPicked.pattern(),
+        *(
+            EntryButton.pattern(step=s)
+            for s in (CallStep.DEADLINE_BACK, CallStep.DEADLINE_CONFIRMED)
+        ),
+    ]
     handlers: list[Handler] = [
         CommandHandler("deadline", coordinators_only(deadline_requested)),
         CallbackQueryHandler(
-            coordinators_only(deadline_confirmed),
-            pattern=EntryButton.pattern(step=CallStep.DEADLINE_CONFIRMED),
+            coordinators_only(form_button_pressed),
+            pattern=FormButton.of_form(FORM.prefix).pattern(),
         ),
-        CallbackQueryHandler(coordinators_only(person_picked), pattern=PersonPicked.pattern()),
-        CallbackQueryHandler(
-            coordinators_only(deadline_back_pressed),
-            pattern=EntryButton.pattern(step=CallStep.DEADLINE_BACK),
+        *(
+            CallbackQueryHandler(coordinators_only(older_button_pressed), pattern=pattern)
+            for pattern in older
         ),
         CallbackQueryHandler(
-            coordinators_only(deadline_cancelled), pattern=EntryButton.pattern(step=CallStep.CANCEL)
+            coordinators_only(older_cancel_pressed),
+            pattern=EntryButton.pattern(step=CallStep.CANCEL),
         ),
     ]
     return Contribution(
         handlers,
-        typed_steps={FLOW: TypedStep(coordinators_only(deadline_typed), "/deadline")},
+        open_forms=[
+            OpenForm(
+                FORM.slot,
+                _open_draft,
+                coordinators_only=True,
+                answered_by="experts",
+                kind="deadline",
+            )
+        ],
         commands=[
             Command(
                 "deadline",

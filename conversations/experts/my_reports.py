@@ -226,7 +226,7 @@ def setup() -> Contribution:
                 "myreports",
                 COMMAND_DESCRIPTION,
                 N_("your reports; change one until a coordinator has reviewed it"),
-                Audience.EXPERTS,
+                audience=Audience.EXPERTS,
             ),
             Command(
                 "reports",

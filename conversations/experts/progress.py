@@ -195,7 +195,7 @@ def setup() -> Contribution:
                 "progress",
                 COMMAND_DESCRIPTION,
                 N_("the periodic progress report that is due"),
-                Audience.EXPERTS,
+                audience=Audience.EXPERTS,
             )
         ],
     )

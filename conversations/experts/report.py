@@ -175,7 +175,7 @@ def setup() -> Contribution:
                 "report",
                 COMMAND_DESCRIPTION,
                 N_("an activity report, step by step (or simply send a message or photos)"),
-                Audience.EXPERTS,
+                audience=Audience.EXPERTS,
             )
         ],
     )

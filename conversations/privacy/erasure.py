@@ -64,7 +64,10 @@ def setup() -> Contribution:
         handlers,
         commands=[
             Command(
-                "deleteme", COMMAND_DESCRIPTION, N_("have your data erased (you confirm first)")
+                "deleteme",
+                COMMAND_DESCRIPTION,
+                N_("have your data erased (you confirm first)"),
+                about_the_bot=True,
             )
         ],
     )

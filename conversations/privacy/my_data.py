@@ -14,8 +14,9 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.contributions import Command, Contribution
-from bot.export_sheets import SOURCES, Questions, answer, questions_of
+from bot.answer_cells import answer
+from bot.contributions import Command, Contribution, Questions, questions_of
+from bot.export_sheets import SOURCES
 from bot.i18n import N_, _, country_name, current_language, format_day, format_moment, render
 from bot.messaging import acknowledge, reply
 from bot.ptb_types import Handler
@@ -36,15 +37,19 @@ _COUNTRIES = frozenset({"partner_country", "country"})
 
 Row = tuple[str, str]
 
-# Which form's questions a section's records answer (names as the conversations contribute them).
-_FORM_OF_SECTION = {
-    "drafts": "interest",
-    "submissions": "interest",
-    "advisor_runs": "advisor",
-    "deployments": "deployment",
-    "activity_reports": "report",
-    "progress_reports": "progress",
+# Which forms' questions a section's records answer (kinds as the conversations contribute
+# them): an expression of interest keeps the advisor's answers that helped to fill it in.
+_FORMS_OF_SECTION = {
+    "drafts": ("interest", "advisor"),
+    "submissions": ("interest", "advisor"),
+    "advisor_runs": ("advisor", "interest"),
+    "deployments": ("deployment",),
+    "activity_reports": ("report",),
+    "progress_reports": ("progress",),
 }
+# Fields whose value is an answer to another key's question: the advisor recommends one of
+# the expert models the expression of interest asks about.
+_ANSWERED_AS = {"advisor_recommendation": "expert_model", "recommendation": "expert_model"}
 
 # What a message sent to the person was, by its template (others: "Message").
 _MESSAGES = {
@@ -102,7 +107,11 @@ def _sections(
     for key, title in SECTIONS.items():
         value = data.get(key)
         records = value if isinstance(value, list) else [value] if value else []
-        asked = {q.key: q for q in questions_of(questions, _FORM_OF_SECTION.get(key, ""))}
+        asked = {
+            q.key: q
+            for kind in reversed(_FORMS_OF_SECTION.get(key, ()))
+            for q in questions_of(questions, kind)
+        }
         shown = [(_heading(record), _rows(record, zone, asked)) for record in records]
         sections.append((_(title), shown))
     return sections
@@ -129,7 +138,7 @@ def _label(key: str, asked: dict[str, Question]) -> str:
 
 def _shown(key: str, value: Any, zone: str, asked: dict[str, Question] | None = None) -> str:
     """A stored value as a person reads it: dates in their zone, codes by their names."""
-    question = (asked or {}).get(key)
+    question = (asked or {}).get(_ANSWERED_AS.get(key, key))
     if key == "what" and isinstance(value, str):
         return _message_name(value)
     if key == "source" and value in SOURCES:
@@ -167,6 +176,11 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         commands=[
-            Command("mydata", COMMAND_DESCRIPTION, N_("all your data as documents to download"))
+            Command(
+                "mydata",
+                COMMAND_DESCRIPTION,
+                N_("all your data as documents to download"),
+                about_the_bot=True,
+            )
         ],
     )
