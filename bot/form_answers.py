@@ -20,7 +20,6 @@ from bot.buttons.form import FormAction
 from bot.form_steps import EDIT_START as EDIT_START
 from bot.form_steps import answer_again as answer_again
 from bot.form_steps import ask as ask
-from bot.form_steps import cached_draft as cached_draft
 from bot.form_steps import redelivered as redelivered
 from bot.form_steps import remember as remember
 from bot.form_steps import save as save

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -128,18 +127,3 @@ def remember(context: ContextTypes.DEFAULT_TYPE, form: Form[DraftT], draft: Draf
     """
     assert context.user_data is not None
     context.user_data[form.slot] = draft
-
-
-async def cached_draft(
-    context: ContextTypes.DEFAULT_TYPE,
-    form_slot: str,
-    load: Callable[[], Awaitable[DraftT | None]],
-) -> DraftT | None:
-    """The person's draft of this kind: from the cache, or loaded once after a restart.
-
-    Only /deadline (conversations.deadlines.custom_deadline) still calls it; every other flow
-    goes through bot.form_drafts.FormDrafts.current."""
-    assert context.user_data is not None
-    if form_slot not in context.user_data:
-        context.user_data[form_slot] = await load()
-    return context.user_data[form_slot]

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from storage.calls import CallView, open_call
-from storage.drafts import Draft
 from storage.local_time import DEFAULT_ZONE, end_of_day
 from storage.reminders_tables import ShortDraft
 from storage.short_drafts import ShortDrafts
@@ -16,16 +15,8 @@ from storage.short_drafts import ShortDrafts
 FORM = "call"
 DRAFTS = ShortDrafts(FORM)
 save_answer, move_draft, discard_draft = DRAFTS.save, DRAFTS.move, DRAFTS.discard
-
-
-def current_draft(*, session: Session, person_id: int) -> Draft | None:
-    """The coordinator's /call in progress, if any."""
-    return DRAFTS.current(session=session, person_id=person_id)
-
-
-def start_draft(*, session: Session, person_id: int, step: str, now: datetime) -> Draft:
-    """A new /call; one left unfinished is thrown away (a new /call starts anew)."""
-    return DRAFTS.start(session=session, person_id=person_id, step=step, now=now)
+# The person's open draft, and a new one (one left unfinished is thrown away: it starts anew).
+current_draft, start_draft = DRAFTS.current, DRAFTS.start
 
 
 def open_from_draft(*, session: Session, draft_id: int, now: datetime) -> CallView | None:

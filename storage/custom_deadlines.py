@@ -15,7 +15,6 @@ from sqlmodel import Session, col
 
 from storage.deadline_holders import expert_of
 from storage.deadlines import DeadlineView, add_deadline, view
-from storage.drafts import Draft
 from storage.local_time import DEFAULT_ZONE, end_of_day, zone_of
 from storage.models import Person
 from storage.programmes import ALL, deployment_programme, person_in
@@ -25,6 +24,8 @@ from storage.short_drafts import ShortDrafts
 FORM = "deadline"
 DRAFTS = ShortDrafts(FORM)
 save_answer, move_draft, discard_draft = DRAFTS.save, DRAFTS.move, DRAFTS.discard
+# The person's open draft, and a new one (one left unfinished is thrown away: it starts anew).
+current_draft, start_draft = DRAFTS.current, DRAFTS.start
 
 
 @dataclass(frozen=True)
@@ -108,16 +109,6 @@ def add_custom_deadline(
     )
     session.commit()
     return view(deadline)
-
-
-def current_draft(*, session: Session, person_id: int) -> Draft | None:
-    """The coordinator's /deadline in progress, if any."""
-    return DRAFTS.current(session=session, person_id=person_id)
-
-
-def start_draft(*, session: Session, person_id: int, step: str, now: datetime) -> Draft:
-    """A new /deadline; one left unfinished is thrown away (a new /deadline starts anew)."""
-    return DRAFTS.start(session=session, person_id=person_id, step=step, now=now)
 
 
 def add_from_draft(*, session: Session, draft_id: int, now: datetime) -> DeadlineView | None:

@@ -18,16 +18,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import form_answers, form_buttons
+from bot import form_answers
 from bot.buttons.deadlines import CallStep, EntryButton, PersonPicked
 from bot.buttons.form import FormButton
-from bot.contributions import Audience, Command, Contribution, OpenForm
+from bot.contributions import Audience, Command, Contribution
+from bot.form_drafts import FormDrafts
 from bot.form_kinds import check_date
-from bot.forms import AnyForm, Draft, DraftStore, Form
+from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, ngettext
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
-from bot.open_forms import pause_other_forms
 from bot.outbox import wake_dispatcher
 from bot.ptb_types import Handler
 from bot.questions import Found, Kind, Question
@@ -175,7 +175,7 @@ async def deadline_submitted(
         await form_answers.ask(update, context, FORM, draft, note=problem)
         return
     deadline = await svc.db.run(store.add_from_draft, draft_id=draft.id, now=svc.clock())
-    form_answers.remember(context, FORM, None)
+    await DRAFTS.finished(context)
     if deadline is None:
         note = _("That button no longer works. Please send {command} again.")
         await reply(update, context, note.format(command="/deadline"))
@@ -210,20 +210,7 @@ FORM = Form(
 )
 
 
-async def current_draft(context: ContextTypes.DEFAULT_TYPE, person_id: int) -> Draft | None:
-    """The coordinator's /deadline in progress (cached in this process after the first look-up)."""
-    svc = services(context)
-    return await form_answers.cached_draft(
-        context, FORM.slot, lambda: svc.db.run(store.current_draft, person_id=person_id)
-    )
-
-
-async def _open_draft(
-    context: ContextTypes.DEFAULT_TYPE, person_id: int
-) -> tuple[AnyForm, Draft] | None:
-    """The person's /deadline with its form, for the menu, /cancel and pausing."""
-    draft = await current_draft(context, person_id)
-    return None if draft is None else (FORM, draft)
+DRAFTS = FormDrafts(FORM, current=store.current_draft, start=store.start_draft)
 
 
 async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -231,25 +218,7 @@ async def deadline_requested(update: Update, context: ContextTypes.DEFAULT_TYPE)
     it is for."""
     await acknowledge(update)
     await close_buttons(update)
-    assert update.effective_user is not None
-    await pause_other_forms(update, context, keep=FORM.slot)
-    svc = services(context)
-    draft = await svc.db.run(
-        store.start_draft,
-        person_id=update.effective_user.id,
-        step=FORM.first_step(),
-        now=svc.clock(),
-    )
-    form_answers.remember(context, FORM, draft)
-    await form_answers.ask(update, context, FORM, draft)
-
-
-async def form_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hands a button of the coordinator's own /deadline to the form (role checked again)."""
-    assert update.effective_user is not None
-    draft = await current_draft(context, update.effective_user.id)
-    gone = _("This button belongs to a form that was already submitted or discarded.")
-    await form_buttons.press_on_draft(update, context, draft, lambda _draft: FORM, gone)
+    await DRAFTS.start(update, context)
 
 
 async def older_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -280,7 +249,7 @@ def setup() -> Contribution:
     handlers: list[Handler] = [
         CommandHandler("deadline", coordinators_only(deadline_requested)),
         CallbackQueryHandler(
-            coordinators_only(form_button_pressed),
+            coordinators_only(DRAFTS.button_pressed),
             pattern=FormButton.of_form(FORM.prefix).pattern(),
         ),
         *(
@@ -295,13 +264,7 @@ def setup() -> Contribution:
     return Contribution(
         handlers,
         open_forms=[
-            OpenForm(
-                FORM.slot,
-                _open_draft,
-                coordinators_only=True,
-                answered_by="experts",
-                kind="deadline",
-            )
+            DRAFTS.open_form(coordinators_only=True, answered_by="experts", kind="deadline")
         ],
         commands=[
             Command(
