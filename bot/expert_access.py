@@ -1,6 +1,13 @@
-"""Who may do what with deployments: bound experts and coordinators, checked on every update."""
+"""Who may do what with deployments: bound experts and coordinators, checked on every update.
+
+`experts_only(callback)` declares the experts' role where a handler is registered, as
+bot.roles.coordinators_only does the coordinators': a bound expert gets the callback, anyone
+else is told how to get an invitation.
+"""
 
 from __future__ import annotations
+
+import functools
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -8,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.buttons.menu import Menu, MenuItem
 from bot.i18n import _, render
 from bot.messaging import acknowledge, reply
+from bot.roles import Callback, Checked, P, R
 from bot.services import services
 from storage.deployment_views import ExpertView, deployment_of_expert
 
@@ -46,3 +54,17 @@ async def expert_or_explain(
             [[(_("🏠 Menu"), Menu(MenuItem.HOME).pack())]],
         )
     return expert
+
+
+def experts_only(callback: Callback[P, R]) -> Checked[P, R]:
+    """The callback, for bound experts only (see the module's docstring)."""
+
+    @functools.wraps(callback)
+    async def checked(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, /, *args: P.args, **kwargs: P.kwargs
+    ) -> R | None:
+        if await expert_or_explain(update, context) is None:
+            return None
+        return await callback(update, context, *args, **kwargs)
+
+    return checked

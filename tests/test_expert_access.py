@@ -106,6 +106,9 @@ async def test_someone_without_invitation_is_told_how_to_get_one(bot):
     ama_en = bot.person(user_id=6002, language="en")
     await ama_en.send("/report")
     assert "personal invitation link" in ama_en.last.text
+    # An expert's button (forwarded, say) is refused the same way.
+    await ama_en.press(ama_en.last, ReportButton(ReportAction.EDIT, 1).pack())
+    assert "personal invitation link" in ama_en.last.text
     await ama_en.send("/start")
     await ama_en.click("🌍 Deployed experts")
     assert "personal invitation link" in ama_en.last.text

@@ -11,7 +11,7 @@ from bot import form_answers, forms
 from bot.albums import file_name, send_albums
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
 from bot.contributions import Audience, Command, Contribution
-from bot.expert_access import expert_or_explain
+from bot.expert_access import experts_only
 from bot.i18n import N_, _, ngettext, render
 from bot.main_menu import main_menu_rows
 from bot.messaging import acknowledge, close_buttons, reply
@@ -33,9 +33,6 @@ ALBUMS_SENT, ALBUMS_REMEMBERED = "albums_sent", 200
 async def reports_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the expert's own reports with an edit button for those not yet reviewed."""
     await acknowledge(update)
-    expert = await expert_or_explain(update, context)
-    if expert is None:
-        return
     assert update.effective_user is not None
     found = await services(context).db.run(store.reports_of, person_id=update.effective_user.id)
     rows = [
@@ -58,9 +55,6 @@ async def edit_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     await acknowledge(update)
-    expert = await expert_or_explain(update, context)
-    if expert is None:
-        return
     report_id = ReportButton.of(update).report_id
     svc = services(context)
     outcome = await svc.db.run(
@@ -203,16 +197,16 @@ def _first_tap(context: ContextTypes.DEFAULT_TYPE, message_id: int, report_id: i
 def setup() -> Contribution:
     """The handlers of group 0 for /myreports and reviewing."""
     handlers: list[Handler] = [
-        CommandHandler("myreports", reports_requested),
+        CommandHandler("myreports", experts_only(reports_requested)),
         CommandHandler("reports", coordinators_only(review_list_requested)),
         CallbackQueryHandler(
             coordinators_only(report_opened), pattern=ReportButton.pattern(action=ReportAction.OPEN)
         ),
         CallbackQueryHandler(
-            reports_requested, pattern=ReportsButton.pattern(section=Section.LIST)
+            experts_only(reports_requested), pattern=ReportsButton.pattern(section=Section.LIST)
         ),
         CallbackQueryHandler(
-            edit_requested, pattern=ReportButton.pattern(action=ReportAction.EDIT)
+            experts_only(edit_requested), pattern=ReportButton.pattern(action=ReportAction.EDIT)
         ),
         CallbackQueryHandler(
             coordinators_only(review_marked),

@@ -12,7 +12,7 @@ from bot import forms
 from bot.buttons.experts import ProgressButton, Section
 from bot.buttons.form import FormButton
 from bot.contributions import Audience, Command, Contribution
-from bot.expert_access import expert_or_explain
+from bot.expert_access import expert_of, experts_only
 from bot.form_drafts import FormDrafts
 from bot.forms import Draft, DraftStore, Form
 from bot.i18n import N_, _, format_day, render
@@ -132,15 +132,15 @@ async def reminder_acted_on(
     await _open(update, context, deadline.id)
 
 
+@experts_only
 async def _open(
     update: Update, context: ContextTypes.DEFAULT_TYPE, deadline_id: int | None
 ) -> None:
     await acknowledge(update)
     await close_buttons(update)
-    expert = await expert_or_explain(update, context)
-    if expert is None:
-        return
     assert update.effective_user is not None
+    expert = await expert_of(context, update.effective_user.id)
+    assert expert is not None  # experts_only lets bound experts in only
     if await DRAFTS.continue_open(update, context):
         return
     svc = services(context)

@@ -23,7 +23,7 @@ from bot import forms
 from bot.buttons.experts import ReportAction, ReportButton, ReportsButton, Section
 from bot.buttons.form import FormButton
 from bot.contributions import Audience, Command, Contribution
-from bot.expert_access import expert_or_explain
+from bot.expert_access import expert_of, experts_only
 from bot.form_drafts import FormDrafts
 from bot.forms import DraftStore, Form
 from bot.i18n import N_, _, render, use_language
@@ -107,10 +107,9 @@ async def report_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Continues the expert's open report, or starts a new one with the first question."""
     await acknowledge(update)
     await close_buttons(update)
-    expert = await expert_or_explain(update, context)
-    if expert is None:
-        return
     assert update.effective_user is not None
+    expert = await expert_of(context, update.effective_user.id)
+    assert expert is not None  # experts_only lets bound experts in only
     if await DRAFTS.continue_open(update, context):
         return
     intro = render("experts/report_intro")
@@ -158,8 +157,10 @@ def notice_text(params: dict[str, Any]) -> str:
 def setup() -> Contribution:
     """The handlers of group 0 for the guided report."""
     handlers: list[Handler] = [
-        CommandHandler("report", report_requested),
-        CallbackQueryHandler(report_requested, pattern=ReportsButton.pattern(section=Section.GO)),
+        CommandHandler("report", experts_only(report_requested)),
+        CallbackQueryHandler(
+            experts_only(report_requested), pattern=ReportsButton.pattern(section=Section.GO)
+        ),
         CallbackQueryHandler(
             DRAFTS.button_pressed, pattern=FormButton.of_form(FORM.prefix).pattern()
         ),
