@@ -134,6 +134,14 @@ def save_answer(
     return DRAFTS.move(session=session, draft_id=draft.id, step=step, editing=editing, paused=False)
 
 
+def is_accepted_reference(
+    *, session: Session, reference: str, of_programmes: Collection[str] = programmes.ALL
+) -> bool:
+    """Whether a deployment may follow the expression of interest with this reference (see
+    find_expression_of_interest)."""
+    return find_expression_of_interest(session, reference, of_programmes) is not None
+
+
 def find_expression_of_interest(
     session: Session, reference: str, of_programmes: Collection[str] = programmes.ALL
 ) -> ExpressionOfInterest | None:

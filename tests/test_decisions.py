@@ -143,7 +143,7 @@ async def test_rule_changes_are_in_the_audit_trail(bot):
         country="GH",
         model="local",
         status="not_possible",
-        expected=model_rules.rules_of_country(session=Session(bot.db.engine), country="GH")
+        expected=bot.db.call(model_rules.rules_of_country, country="GH")
         .get("local", model_rules.RuleView("GH", "local", "to_be_confirmed", {}, now, ""))
         .status,
         actor="telegram:900001",

@@ -100,6 +100,9 @@ async def test_deployment_form_corrects_bad_dates_and_references(bot):
     await clara.send("2026/1")
     assert "A reference looks like EOI-2026-0001" in clara.last.text
     await clara.send("EOI-2026-0042")
+    # No expression of interest EOI-2026-0042 exists: said at once, the question asked again.
+    assert "No accepted expression of interest has the reference EOI-2026-0042" in clara.last.text
+    await clara.click("Skip")
     await clara.send("Bonn – Cape Coast")
     await clara.send("Ghana")
     await clara.click("Ghana")
@@ -113,10 +116,6 @@ async def test_deployment_form_corrects_bad_dates_and_references(bot):
     assert "The end must come after the start" in clara.last.text
     await clara.send("31.01.2029")
     await clara.click("Monthly")
-    await clara.click("📨 Submit")
-    # No expression of interest EOI-2026-0042 exists: back to that question, nothing lost.
-    assert "No accepted expression of interest has the reference EOI-2026-0042" in clara.last.text
-    await clara.click("Skip")
     assert "Please check your answers" in clara.last.text
     assert "Bonn – Cape Coast" in clara.last.text
     await clara.click("📨 Submit")

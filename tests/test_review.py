@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from bot.buttons.partners import Choice, Decision
+from storage.experts_tables import Deployment
+from storage.models import ExpressionOfInterest, Status
 from tests.conftest import COORDINATORS
+from tests.experts_scripts import rows
 from tests.instants import reference
 from tests.scripts import fachkraeftefonds_until_summary
 from tests.test_interest import outbox, stored
@@ -112,7 +115,12 @@ async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot,
     await tom.send("Jonas Becker")
     await tom.click("Local expert")
     await tom.send(reference("EOI", 1))
-    assert "Current answer" not in tom.last.text  # a declined one prefills nothing
+    # A declined one is refused at once and prefills nothing.
+    assert f"No accepted expression of interest has the reference {reference('EOI', 1)}" in (
+        tom.last.text
+    )
+    assert "Current answer" not in tom.last.text
+    await tom.click("Skip")
     await tom.send("Bonn – Cape Coast")
     await tom.send("Ghana")
     await tom.click("Ghana")
@@ -121,9 +129,8 @@ async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot,
     await tom.click("Skip")
     await tom.click("Monthly")
     await tom.click("📨 Submit")
-    assert f"No accepted expression of interest has the reference {reference('EOI', 1)}" in (
-        tom.last.text
-    )
+    assert "Deployment registered" in tom.last.text
+    assert rows(bot, Deployment, Deployment.eoi_id.is_not(None)) == []
 
 
 async def test_an_accepted_expression_of_interest_prefills_the_deployment(bot):
@@ -137,3 +144,34 @@ async def test_an_accepted_expression_of_interest_prefills_the_deployment(bot):
     assert "Current answer: Stadt Bonn – Cape Coast" in tom.last.text
     await tom.click("Keep current answer")
     assert "Current answer: Ghana" in tom.last.text
+
+
+async def test_a_decision_changed_before_the_deployment_is_submitted_is_caught(bot, clock):
+    # The reference was an accepted one when typed; by the time the form is submitted it is
+    # not: the form goes back to that question, with everything else kept.
+    await submitted(bot)
+    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
+    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
+    await tom.send("/deploy")
+    await tom.send("Jonas Becker")
+    await tom.click("Local expert")
+    await tom.send(reference("EOI", 1))
+    bot.db.call(_declined, eoi_id=stored(bot)[0].id)
+    while "Keep current answer" in tom.buttons:
+        await tom.click("Keep current answer")
+    await tom.send("Cape Coast")
+    await tom.send(f"01.01.{clock.now.year + 1}")
+    await tom.click("Skip")
+    await tom.click("Monthly")
+    await tom.click("📨 Submit")
+    assert f"No accepted expression of interest has the reference {reference('EOI', 1)}" in (
+        tom.last.text
+    )
+    assert all(d.eoi_id is None for d in rows(bot, Deployment))
+    await tom.click("Skip")
+    assert "Please check your answers" in tom.last.text and "Cape Coast" in tom.last.text
+
+
+def _declined(*, session, eoi_id: int) -> None:
+    session.get_one(ExpressionOfInterest, eoi_id).status = Status.DECLINED
+    session.commit()

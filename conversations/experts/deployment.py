@@ -3,6 +3,7 @@ questions are conversations.experts.deployment_questions."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from telegram import Update
@@ -21,7 +22,7 @@ from bot.messaging import acknowledge, close_buttons, reply
 from bot.ptb_types import Handler
 from bot.roles import coordinators_only, my_programmes, of_my_programmes
 from bot.services import services
-from conversations.experts.deployment_questions import INTERVALS, MODELS, QUESTIONS
+from conversations.experts.deployment_questions import INTERVALS, MODELS, NO_SUCH_EOI, QUESTIONS
 from storage import deployments as store
 from storage import invitations, programmes
 from storage.deployment_views import DeploymentView
@@ -64,9 +65,9 @@ async def deployment_submitted(
             await reply(update, context, _("This deployment was already registered."))
             return
         notes = {
-            "eoi_reference": _(
-                "No accepted expression of interest has the reference {reference}. Please check it, or skip the question."
-            ).format(reference=draft.answers.get("eoi_reference") or ""),
+            "eoi_reference": _(NO_SUCH_EOI).format(
+                reference=html.escape(draft.answers.get("eoi_reference") or "")
+            ),
             "end_date": _("The end must come after the start. Please check the date."),
         }
         moved = await svc.db.run(

@@ -1,17 +1,26 @@
 """The questions a coordinator answers to register a deployment (/deploy): the expert, their
 model, the partnership, the dates and how often progress is reported, with the checks on an EOI
-reference and on the dates; the conversation around them is conversations.experts.deployment.
+reference (its shape, and that an accepted expression of interest of the coordinator's
+programmes has it) and on the dates; the conversation around them is
+conversations.experts.deployment.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from telegram import Update
+from telegram.ext import ContextTypes
+
 from bot.i18n import N_, _
-from bot.questions import Kind, Option, Question
+from bot.questions import Found, Kind, Option, Question
+from bot.roles import my_programmes
+from bot.services import services
 from bot.vocabulary import EXPERT_MODELS
+from storage.deployments import is_accepted_reference
 
 MODELS = (
     *EXPERT_MODELS,
@@ -25,6 +34,28 @@ def _eoi_reference_shape(answers: Mapping[str, Any], value: Any) -> str | None:
     if isinstance(value, str) and not EOI_REFERENCE.match(value.strip().upper()):
         return _("A reference looks like EOI-2026-0001. Please check it, or skip this question.")
     return None
+
+
+NO_SUCH_EOI = N_(
+    "No accepted expression of interest has the reference {reference}. Please check it, or skip the question."
+)
+
+
+async def _accepted_reference(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
+) -> Found:
+    """The reference, if it has the shape of one and an accepted expression of interest of
+    the coordinator's programmes has it (told at once, not only when the form is submitted)."""
+    problem = _eoi_reference_shape({}, text)
+    if problem is not None:
+        return Found(problem=problem)
+    reference = text.strip().upper()
+    known = await services(context).db.run(
+        is_accepted_reference, reference=reference, of_programmes=my_programmes(update, context)
+    )
+    if not known:
+        return Found(problem=_(NO_SUCH_EOI).format(reference=html.escape(reference)))
+    return Found(value=reference)
 
 
 def _end_after_start(answers: Mapping[str, Any], value: Any) -> str | None:
@@ -58,7 +89,8 @@ QUESTIONS = (
         max_length=32,
         optional=True,
         words=False,  # a reference, checked for its own shape
-        check=_eoi_reference_shape,
+        check=_eoi_reference_shape,  # the command line's check (bot.deployment_command)
+        look_up=_accepted_reference,
     ),
     Question(
         "partnership",
