@@ -1,5 +1,12 @@
 """Transactions for an expression of interest's draft: start it, save its answers, move it, discard
-it (a revision of a returned submission, storage.revisions, is dropped back as submitted)."""
+it (a revision of a returned submission, storage.revisions, is dropped back as submitted).
+
+Written against SQLAlchemy Core here rather than through storage.draft_repository, which every
+other draft uses: the expression of interest is the longest form and the one most people fill
+in, so each answer is one precompiled UPDATE in autocommit (`one_statement`), one round trip on
+PostgreSQL, where the repository's ORM load, flush and commit take several (README, Benchmarks).
+The same engine calls reach both (bot.forms.DraftStore), so a flow cannot tell them apart.
+"""
 
 from __future__ import annotations
 
