@@ -31,6 +31,7 @@ from storage.advisor_tables import AdvisorSession
 from storage.model_rules import RuleRow
 from storage.models import ExpressionOfInterest
 from tests.conftest import COORDINATORS
+from tests.test_my_data import readable_data
 
 ALL_ANSWERS = [
     dict(zip(CHOICES, values, strict=True))
@@ -392,10 +393,7 @@ async def test_help_me_choose_inside_the_expression_of_interest_in_english(bot):
     german = bot.api.chat(COORDINATORS[1])[-1].text  # never wrote: German by default
     assert "Fachkraftmodell-Berater" in german and "Empfohlen: Integrierte Fachkraft" in german
     # Her own data names the advisor's answers and its recommendation as she saw them.
-    bot.api.uploads.clear()
-    await ama.send("/mydata")
-    (_json, _raw), (_html, page) = bot.api.uploads
-    text = page.decode()
+    text = await readable_data(bot, ama)
     assert "A key position inside the partner administration" in text
     assert "<td>Integrated expert</td>" in text
     for code in ("position: inside", "focus: strategic", "<td>integrated</td>"):

@@ -57,6 +57,14 @@ async def test_mydata_sends_json_and_a_readable_document(bot, language):
     assert ("23.11.2026, 11:00" if language == "de" else "Nov 23, 2026, 11:00") in text
 
 
+async def readable_data(bot, person) -> str:
+    """The readable document /mydata sends the person."""
+    bot.api.uploads.clear()
+    await person.send("/mydata")
+    (_json, _raw), (_html, page) = bot.api.uploads
+    return page.decode()
+
+
 LABELS = {
     "en": ("North Rhine-Westphalia", "5 to 10 years", "Not sure yet", "News about your"),
     "de": ("Nordrhein-Westfalen", "5 bis 10 Jahre", "Noch unklar", "Neues zu Ihrer"),
@@ -74,10 +82,7 @@ async def test_the_readable_document_shows_answers_as_they_were_given_not_codes(
     await bot.deliver_outbox()
     await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
     await bot.deliver_outbox()  # the news of the decision, sent to Ama
-    bot.api.uploads.clear()
-    await ama.send("/mydata")
-    (_json, _raw), (_html, page) = bot.api.uploads
-    text = page.decode()
+    text = await readable_data(bot, ama)
     state, age, model, message = LABELS[language]
     for label in (state, age, model, message):
         assert label in text, label
@@ -101,10 +106,7 @@ async def test_an_experts_data_names_each_answer_as_its_question(bot, language):
     await bind_expert(bot, code, jonas)
     await jonas.send("Met the partners about the landfill.")
     await jonas.click("⚡ Schnellbericht" if language == "de" else "⚡ Quick report")
-    bot.api.uploads.clear()
-    await jonas.send("/mydata")
-    (_json, _raw), (_html, page) = bot.api.uploads
-    text = page.decode()
+    text = await readable_data(bot, jonas)
     for words in EXPERT_WORDS[language]:
         assert words in text, words
     assert "Met the partners about the landfill." in text and "Cape Coast" in text

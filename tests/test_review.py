@@ -133,13 +133,19 @@ async def test_a_deployment_follows_only_an_accepted_expression_of_interest(bot,
     assert rows(bot, Deployment, Deployment.eoi_id.is_not(None)) == []
 
 
-async def test_an_accepted_expression_of_interest_prefills_the_deployment(bot):
+async def accepted_then_deployed(bot):
+    """Tom accepts the submission, then registers a deployment up to its EOI reference."""
     await submitted(bot)
     tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
     await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
     await tom.send("/deploy")
     await tom.send("Jonas Becker")
     await tom.click("Local expert")
+    return tom
+
+
+async def test_an_accepted_expression_of_interest_prefills_the_deployment(bot):
+    tom = await accepted_then_deployed(bot)
     await tom.send(reference("EOI", 1).lower())
     assert "Current answer: Stadt Bonn – Cape Coast" in tom.last.text
     await tom.click("Keep current answer")
@@ -149,12 +155,7 @@ async def test_an_accepted_expression_of_interest_prefills_the_deployment(bot):
 async def test_a_decision_changed_before_the_deployment_is_submitted_is_caught(bot, clock):
     # The reference was an accepted one when typed; by the time the form is submitted it is
     # not: the form goes back to that question, with everything else kept.
-    await submitted(bot)
-    tom = bot.person(user_id=COORDINATORS[0], language="en", name="Tom")
-    await tom.click("✅ Accept", message=bot.api.chat(COORDINATORS[0])[-1])
-    await tom.send("/deploy")
-    await tom.send("Jonas Becker")
-    await tom.click("Local expert")
+    tom = await accepted_then_deployed(bot)
     await tom.send(reference("EOI", 1))
     bot.db.call(_declined, eoi_id=stored(bot)[0].id)
     while "Keep current answer" in tom.buttons:
