@@ -210,3 +210,21 @@ async def test_buttons_of_the_older_deadline_steps_say_to_start_again(bot):
     await lena.press(lena.last, "dl|dy")
     assert "/deadline" in lena.last.text and "no longer" not in lena.last.text
     assert _deadlines(bot) == []
+
+
+async def test_typed_answers_reach_the_form_continued_last_among_several_open(bot):
+    # /deploy is paused by /deadline, continued, then /deadline is continued from /start: both
+    # are open and unpaused, and what Kim types goes to the one that asked her last.
+    _people(bot, (6001, "Efua", None))
+    kim = bot.person(user_id=COORDINATORS[0], language="en", name="Kim")
+    await kim.send("/deploy")
+    await kim.send("Jonas Becker")
+    await kim.send("/deadline")
+    paused = next(m for m in reversed(kim.messages) if "▶️ Continue" in m.labels)
+    await kim.click("▶️ Continue", message=paused)
+    assert "In which model is the expert deployed?" in kim.last.text
+    await kim.send("/start")
+    await kim.click("▶️ Set a deadline")
+    assert "Who is it for?" in kim.last.text
+    await kim.send("6001")
+    assert "Step 2 of 3" in kim.last.text and "For: Efua" in kim.last.text

@@ -25,8 +25,27 @@ def test_the_waiting_steps_table_is_dropped_and_comes_back_empty(tmp_path):
         )
     upgrade(engine, "0012_no_pending_entry")
     assert "pending_entry" not in _tables(engine) and "short_draft" in _tables(engine)
+    with engine.begin() as connection:  # a /deadline draft, and a /call draft
+        connection.execute(
+            text(
+                "INSERT INTO person (id, first_name, unreachable, last_update_id, created_at,"
+                " updated_at) VALUES (7, 'Kim', false, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        for form in ("deadline", "call"):
+            connection.execute(
+                text(
+                    "INSERT INTO short_draft (person_id, form, status, step, editing, paused,"
+                    " answers, created_at, updated_at) VALUES (7, :form, 'open', 'x', false,"
+                    " false, '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"form": form},
+            )
     downgrade(engine, "0011_short_drafts")
     assert "pending_entry" in _tables(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM pending_entry")).scalar() == 0
+        # The code of 0011 knows no /deadline draft: it went; the /call draft stays.
+        forms = connection.execute(text("SELECT form FROM short_draft")).scalars().all()
+        assert forms == ["call"]
     engine.dispose()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot import i18n
 from bot.retention import JOB_NAME, start_retention, sweep
 from storage.experts_tables import Deployment
+from storage.first_contact import DRAFT_KINDS
 from storage.models import ExpressionOfInterest, OutboxMessage
 from storage.reminders_tables import ShortDraft
 from storage.retention import GRACE_DAYS
@@ -140,3 +142,21 @@ async def test_an_untouched_deployment_registration_is_reminded_once_then_delete
     assert (await sweep(bot.app)).deleted == 1
     assert rows(bot, Deployment) == []
     assert stored_anywhere(bot, "Markerfachkraft Vier") == []
+
+
+@pytest.mark.parametrize("language", list(i18n.LANGUAGES))
+def test_each_kind_of_draft_is_named_in_its_deletion_warning(language):
+    # Every kind of draft retention deletes says what it is, in every language; the generic
+    # "form" wording is only for a kind added without its own line.
+    i18n.load_all()
+    with i18n.use_language(language):
+        generic = i18n._("Your unfinished form has not been touched for %(days)s days.")
+        report = i18n._("Your unfinished report has not been touched for %(days)s days.")
+        texts = {
+            kind.name: i18n.render("privacy/draft_expiring", kind=kind.name, days=30, grace=7)
+            for kind in DRAFT_KINDS
+        }
+    for name, text in texts.items():
+        assert generic % {"days": 30} not in text, name
+        assert (report % {"days": 30} in text) == (name in ("report", "progress")), name
+    assert len(set(texts.values())) == len(texts) - 1  # report and progress share one line

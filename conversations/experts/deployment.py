@@ -3,7 +3,6 @@ questions are conversations.experts.deployment_questions."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from telegram import Update
@@ -66,7 +65,7 @@ async def deployment_submitted(
             return
         notes = {
             "eoi_reference": _(NO_SUCH_EOI).format(
-                reference=html.escape(draft.answers.get("eoi_reference") or "")
+                reference=draft.answers.get("eoi_reference") or ""
             ),
             "end_date": _("The end must come after the start. Please check the date."),
         }

@@ -7,7 +7,6 @@ conversations.experts.deployment.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -30,7 +29,7 @@ INTERVALS = (Option("monthly", N_("Monthly")), Option("quarterly", N_("Quarterly
 EOI_REFERENCE = re.compile(r"^EOI-\d{4}-\d{4,}$")
 
 
-def _eoi_reference_shape(answers: Mapping[str, Any], value: Any) -> str | None:
+def _eoi_reference_shape(value: Any) -> str | None:
     if isinstance(value, str) and not EOI_REFERENCE.match(value.strip().upper()):
         return _("A reference looks like EOI-2026-0001. Please check it, or skip this question.")
     return None
@@ -46,7 +45,7 @@ async def _accepted_reference(
 ) -> Found:
     """The reference, if it has the shape of one and an accepted expression of interest of
     the coordinator's programmes has it (told at once, not only when the form is submitted)."""
-    problem = _eoi_reference_shape({}, text)
+    problem = _eoi_reference_shape(text)
     if problem is not None:
         return Found(problem=problem)
     reference = text.strip().upper()
@@ -54,7 +53,7 @@ async def _accepted_reference(
         is_accepted_reference, reference=reference, of_programmes=my_programmes(update, context)
     )
     if not known:
-        return Found(problem=_(NO_SUCH_EOI).format(reference=html.escape(reference)))
+        return Found(problem=_(NO_SUCH_EOI).format(reference=reference))
     return Found(value=reference)
 
 
@@ -89,8 +88,7 @@ QUESTIONS = (
         max_length=32,
         optional=True,
         words=False,  # a reference, checked for its own shape
-        check=_eoi_reference_shape,  # the command line's check (bot.deployment_command)
-        look_up=_accepted_reference,
+        look_up=_accepted_reference,  # its shape, then the database
     ),
     Question(
         "partnership",

@@ -52,14 +52,17 @@ async def experts_requested(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def answer_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Takes any message as the answer to an open report or deployment form; else passes it on."""
+    """Takes any message as the answer to the open form of this group that asked the person
+    last; else passes it on."""
     if update.effective_user is None:
         return
-    # The person's unpaused deployment, activity or progress draft, if any.
+    # The unpaused draft of this group (a report, /deploy, /call, /deadline, …) that asked the
+    # person last: several can be unpaused at once (Continue does not pause the others).
     found = await open_forms(update, context, answered_by="experts")
-    if not found or not is_active(context, found[0][0].slot):
+    active = [pair for pair in found if is_active(context, pair[0].slot)]
+    if not active:
         return
-    form, draft = found[0]
+    form, draft = active[0]
     await form_answers.answer_typed(update, context, form, draft)
     raise ApplicationHandlerStop
 
