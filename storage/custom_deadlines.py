@@ -111,21 +111,43 @@ def add_custom_deadline(
     return view(deadline)
 
 
-def add_from_draft(*, session: Session, draft_id: int, now: datetime) -> DeadlineView | None:
+HOLDER_GONE = "holder"
+
+
+def add_from_draft(
+    *, session: Session, draft_id: int, now: datetime, programmes: Collection[str] = ALL
+) -> DeadlineView | str | None:
     """Set the deadline the draft describes (the draft deleted in the same commit); None if the
-    draft was already used or thrown away."""
+    draft was already used or thrown away; HOLDER_GONE if whom it is for can no longer be
+    found among the programmes' people (erased, say): the draft stays open without them.
+    The day ends in the holder's time zone as it is now."""
     answers = DRAFTS.taken(session, draft_id)
     if answers is None:
         return None
+    chosen = answers["holder"]
+    again = f"#{chosen['deployment_id']}" if chosen["deployment_id"] else str(chosen["person_id"])
+    holder = find_holder(session=session, text=again, programmes=programmes)
+    # A deployment's deadline goes to its expert as they are now (one may have joined since).
+    moved = (
+        not chosen["deployment_id"]
+        and holder is not None
+        and holder.person_id != chosen["person_id"]
+    )
+    if holder is None or moved:
+        session.rollback()  # the draft stays open, without whom it was for
+        row = session.get_one(ShortDraft, draft_id)
+        row.answers = {key: value for key, value in row.answers.items() if key != "holder"}
+        session.commit()
+        return HOLDER_GONE
     row = session.get_one(ShortDraft, draft_id)
-    created_by, holder = row.person_id, answers["holder"]
+    created_by = row.person_id
     session.delete(row)
     return add_custom_deadline(
         session=session,
-        person_id=holder["person_id"],
-        deployment_id=holder["deployment_id"],
+        person_id=holder.person_id,
+        deployment_id=holder.deployment_id,
         title=answers["title"],
-        due_at=end_of_day(date.fromisoformat(answers["date"]), holder["zone"]),
+        due_at=end_of_day(date.fromisoformat(answers["date"]), holder.zone),
         created_by=created_by,
         now=now,
     )

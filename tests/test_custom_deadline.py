@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.buttons.form import FormAction, FormButton
 from conversations.deadlines.custom_deadline import FORM
 from storage.deployments import create_deployment
+from storage.erasure import erase_person
 from storage.local_time import end_of_day
 from storage.models import Deadline, ExpressionOfInterest, Person
 from tests.conftest import COORDINATORS
@@ -228,3 +229,34 @@ async def test_typed_answers_reach_the_form_continued_last_among_several_open(bo
     assert "Who is it for?" in kim.last.text
     await kim.send("6001")
     assert "Step 2 of 3" in kim.last.text and "For: Efua" in kim.last.text
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_someone_gone_before_the_deadline_is_set_is_chosen_again(bot, clock, language):
+    # Efua is erased while Kim's /deadline for her waits at its summary: no deadline is set for
+    # her; Kim is told and chooses again, with what is due and by when kept.
+    _people(bot, (6001, "Efua", None), (6002, "Kofi", None))
+    kim = bot.person(user_id=COORDINATORS[0], language=language, name="Kim")
+    await kim.send("/deadline")
+    await kim.send("6001")
+    await kim.send("Send the signed work plan")
+    await kim.send(_day(clock.now.date() + timedelta(days=10)))
+    assert "Efua" in kim.last.text and "Send the signed work plan" in kim.last.text
+    bot.db.call(
+        erase_person,
+        person_id=6001,
+        requested_by="test",
+        coordinators=bot.settings.coordinators_by_programme,
+        now=clock(),
+    )
+    await kim.click("✅ Frist setzen" if language == "de" else "✅ Set the deadline")
+    assert _deadlines(bot) == []
+    gone = "finde Efua nicht mehr" if language == "de" else "can no longer find Efua"
+    step = "Schritt 1 von 3" if language == "de" else "Step 1 of 3"
+    assert gone in kim.last.text and step in kim.last.text
+    assert "Efua" not in kim.last.text.split(step)[1]  # no current answer to keep
+    await kim.send("6002")
+    assert "Kofi" in kim.last.text and "Send the signed work plan" in kim.last.text
+    await kim.click("✅ Frist setzen" if language == "de" else "✅ Set the deadline")
+    [deadline] = _deadlines(bot)
+    assert deadline.person_id == 6002 and deadline.title == "Send the signed work plan"

@@ -174,9 +174,24 @@ async def deadline_submitted(
     if problem:  # the person was changed from the summary: the day has passed where they are
         await form_answers.ask(update, context, FORM, draft, note=problem)
         return
-    deadline = await svc.db.run(store.add_from_draft, draft_id=draft.id, now=svc.clock())
+    deadline = await svc.db.run(
+        store.add_from_draft,
+        draft_id=draft.id,
+        now=svc.clock(),
+        programmes=my_programmes(update, context),
+    )
+    if deadline == store.HOLDER_GONE:  # erased meanwhile, say: choose again, the rest is kept
+        moved = await svc.db.run(
+            store.move_draft, draft_id=draft.id, step="holder", editing=True, paused=False
+        )
+        DRAFTS.remember(context, moved)
+        note = _("I can no longer find {name} among the people of your programmes.").format(
+            name=(draft.answers.get("holder") or {}).get("name") or "?"
+        )
+        await form_answers.ask(update, context, FORM, moved, note=note)
+        return
     await DRAFTS.finished(context)
-    if deadline is None:
+    if deadline is None or isinstance(deadline, str):
         note = _("That button no longer works. Please send {command} again.")
         await reply(update, context, note.format(command="/deadline"))
         return
