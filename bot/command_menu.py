@@ -1,7 +1,7 @@
 """The command menus Telegram shows: everyone's commands in every language (the fallback
 language's also for everyone else), and each coordinator's longer menu in their chat only, with
 the commands of the programmes they coordinate. The commands are those the conversations
-contribute (`Contribution.commands`), in the wiring's order."""
+contribute (`Contribution.commands`), in the order `Contributions.commands_for` gives them."""
 
 from __future__ import annotations
 
