@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, select, true
+from sqlalchemy import Connection, Dialect, Select, Table, bindparam, select, true
 
 from storage import (
     activity_reports,
@@ -30,6 +30,7 @@ from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus
 from storage.models import ExpressionOfInterest, Person, Status, table_of
+from storage.row_values import know_row_types, row_of
 
 # A draft from a result row with its table's columns, and the expert's deployment (a report's
 # dates are judged in its time zone).
@@ -111,20 +112,14 @@ class FirstContact:
 _PEOPLE = table_of(Person)
 
 
-def _newest(table: Table, where: list[Any], order: tuple[str, ...]) -> Select[Any]:
-    """The person's newest row of the table with these conditions (correlated to the person)."""
-    return (
-        select(table)
-        .where(*where)
-        .order_by(*(table.c[name].desc() for name in dict.fromkeys(order)))
-        .limit(1)
-        .correlate(_PEOPLE)
-    )
+# A part of what is kept: its name, and the person's newest row of a table with these
+# conditions (correlated to the person), newest by these columns.
+_Part = tuple[str, Table, list[Any], tuple[str, ...]]
 
 
-def _parts() -> list[tuple[str, Select[Any]]]:
-    """Every part of what is kept, as the newest row of its table."""
-    parts = []
+def _parts() -> list[_Part]:
+    """Every part of what is kept."""
+    parts: list[_Part] = []
     for kind in DRAFT_KINDS:
         table = table_of(kind.model)
         where = [
@@ -132,34 +127,61 @@ def _parts() -> list[tuple[str, Select[Any]]]:
             table.c.status == kind.status,
             *(table.c[name] == value for name, value in kind.scope.items()),
         ]
-        parts.append((kind.name, _newest(table, where, (kind.newest, "id"))))
+        parts.append((kind.name, table, where, (kind.newest, "id")))
     bound = table_of(Deployment)  # as deployment_of_expert finds it
     where = [bound.c.expert_id == _PEOPLE.c.id, bound.c.status == DeploymentStatus.ACTIVE]
-    parts.append(("expert", _newest(bound, where, ("bound_at", "id"))))
+    parts.append(("expert", bound, where, ("bound_at", "id")))
     return parts
 
 
-def _build(lateral: bool) -> tuple[Select[Any], dict[str, tuple[int, tuple[str, ...]]]]:
-    """The statement, and where each part's columns are in its row (offset, names).
+@dataclass(frozen=True)
+class _Statement:
+    """The first contact's statement for one database, and how to read a part out of its row."""
 
-    PostgreSQL joins each part LATERAL (an index look-up per part, whatever the tables' sizes);
-    SQLite, which has no LATERAL, joins the row whose id the part's subquery finds.
+    select: Select[Any]
+    # Where each part is in the row: PostgreSQL, the index of its one whole-row column;
+    # SQLite, the offset of its columns and their names.
+    places: dict[str, tuple[int, tuple[str, ...]]]
+    tables: dict[str, Table]
+
+
+def _build(lateral: bool) -> _Statement:
+    """The statement for PostgreSQL (lateral) or SQLite.
+
+    PostgreSQL joins each part LATERAL (an index look-up per part, whatever the tables' sizes)
+    and returns it as one whole-row column (storage.row_values), so the row has about 20
+    columns instead of about 200. SQLite, which has no LATERAL and no row values, joins the row
+    whose id the part's subquery finds.
     """
     columns: list[Any] = list(people.VIEW_COLUMNS)
     places: dict[str, tuple[int, tuple[str, ...]]] = {}
+    tables: dict[str, Table] = {}
     joined: Any = _PEOPLE
-    for name, newest in _parts():
+    for name, table, where, order in _parts():
+        newest = [table.c[column].desc() for column in dict.fromkeys(order)]
+        tables[name] = table
         if lateral:
-            source: Any = newest.lateral(f"kept_{name}")
+            whole = table.table_valued().label("row")
+            part = select(whole).where(*where).order_by(*newest).limit(1).correlate(_PEOPLE)
+            source: Any = part.lateral(f"kept_{name}")
             joined = joined.outerjoin(source, true())
+            places[name] = (len(columns), ())
+            columns.append(source.c.row)
         else:
-            table = newest.get_final_froms()[0]
+            first = (
+                select(table.c[_KEYS[name]])
+                .where(*where)
+                .order_by(*newest)
+                .limit(1)
+                .correlate(_PEOPLE)
+                .scalar_subquery()
+            )
             source = table.alias(f"kept_{name}")
-            first = newest.with_only_columns(table.c[_KEYS[name]]).scalar_subquery()
             joined = joined.outerjoin(source, source.c[_KEYS[name]] == first)
-        places[name] = (len(columns), tuple(source.c.keys()))
-        columns.extend(source.c)
-    return select(*columns).select_from(joined).where(_PEOPLE.c.id == bindparam("id")), places
+            places[name] = (len(columns), tuple(source.c.keys()))
+            columns.extend(source.c)
+    statement = select(*columns).select_from(joined).where(_PEOPLE.c.id == bindparam("id"))
+    return _Statement(statement, places, tables)
 
 
 # The column that names a part's row.
@@ -168,24 +190,30 @@ _KEYS = {**{kind.name: "id" for kind in DRAFT_KINDS}, "expert": "id"}
 _FIRST_CONTACT = {"sqlite": _build(lateral=False), "postgresql": _build(lateral=True)}
 
 
-def _part(row: Any, places: dict[str, tuple[int, tuple[str, ...]]], name: str) -> Any:
-    offset, names = places[name]
+def _part(row: Any, statement: _Statement, name: str, dialect: Dialect) -> Any:
+    """The part's row as attributes, None if the person has none."""
+    offset, names = statement.places[name]
+    if not names:  # PostgreSQL: one whole-row column
+        return row_of(row[offset], statement.tables[name], dialect)
     values = dict(zip(names, row[offset : offset + len(names)], strict=True))
     return None if values[_KEYS[name]] is None else SimpleNamespace(**values)
 
 
 def _kept(connection: Connection, person_id: int) -> FirstContact | None:
     """What is kept of the person, None if there is no such person."""
-    statement, places = _FIRST_CONTACT[connection.dialect.name]
-    row = connection.execute(statement, {"id": person_id}).first()
+    statement = _FIRST_CONTACT[connection.dialect.name]
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        know_row_types(connection, statement.tables.values())
+    row = connection.execute(statement.select, {"id": person_id}).first()
     if row is None:
         return None
     person = people.PersonView(*row[: len(people.VIEW_COLUMNS)])
-    bound = _part(row, places, "expert")
+    bound = _part(row, statement, "expert", dialect)
     expert = None if bound is None else expert_view(bound, person.timezone)
     drafts: dict[str, Draft | None] = {}
     for kind in DRAFT_KINDS:
-        found = _part(row, places, kind.name)
+        found = _part(row, statement, kind.name, dialect)
         drafts[kind.name] = None if found is None else kind.read(found, expert)
     return FirstContact(person, False, drafts, expert)
 

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.instant import parse_instant
 from bot.outbox import PACER_KEY
 from bot.pacing import virtual_pacer
+from storage import pg_threads
 from storage.db import Database, make_engine, upgrade
 from tests.instants import DEFAULT_INSTANT, INSTANT_VARIABLE, Clock
 from tests.standin import ScriptedBotAPI, ScriptedPerson
@@ -168,6 +169,13 @@ class Bot:
         from bot.outbox import dispatch_due
 
         return await dispatch_due(self.app)
+
+
+@pytest.fixture
+def one_database_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: every call on the one worker thread and its connection, so a test meets the
+    connection an earlier call used (with several threads it could land on another)."""
+    monkeypatch.setattr(pg_threads, "THREADS", 1)
 
 
 @pytest.fixture

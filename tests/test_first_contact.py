@@ -4,7 +4,11 @@ a restart."""
 
 from __future__ import annotations
 
+from collections import namedtuple
+from datetime import UTC, datetime, timedelta, timezone
+
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 
 from bot.expert_access import EXPERT_SLOT
 from bot.services import SERVICES_KEY
@@ -21,26 +25,26 @@ from storage import (
 )
 from storage.deployment_views import deployment_of_expert
 from storage.first_contact import DRAFT_KINDS
+from storage.models import ExpressionOfInterest, table_of
 from storage.preferences import ZONE_DRAFTS
+from storage.row_values import row_of
 from tests.conftest import COORDINATORS
 from tests.experts_scripts import bind_expert, register_deployment
 from tests.instants import on_story_days
 
 
-async def test_a_new_persons_first_start_runs_two_statements(bot):
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement.split()[0])
-
-    event.listen(bot.db.engine, "before_cursor_execute", seen)
-    try:
+async def test_a_new_persons_first_start_runs_two_statements(one_database_thread, bot):
+    with _statements_of(bot) as first:
+        await bot.person(user_id=4000, name="Kofi").send("/start")
+    with _statements_of(bot) as statements:
         ama = bot.person()
         await ama.send("/start")
-    finally:
-        event.remove(bot.db.engine, "before_cursor_execute", seen)
     assert "Hello Ama" in ama.last.text
-    assert statements == ["SELECT", "INSERT"]  # not found, so created (and returned)
+    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT"]  # not found, so created
+    if bot.db.dialect == "postgresql":  # the tables' row types, once per connection
+        assert len(first) == 3 and "FROM pg_type" in first[0] and first[1] == statements[0]
+    else:
+        assert len(first) == 2
 
 
 async def test_someone_known_still_finds_their_draft_after_a_restart(bot):
@@ -172,3 +176,22 @@ async def test_what_the_first_contact_keeps_is_what_each_form_would_look_up(bot)
 def test_every_kind_of_open_form_is_loaded_at_first_contact(bot):
     parts = bot.app.bot_data[SERVICES_KEY].contributions
     assert sorted(form.kind for form in parts.open_forms) == sorted(k.name for k in DRAFT_KINDS)
+
+
+def test_a_whole_row_is_read_by_column_name_as_sqlalchemy_would_read_it():
+    # PostgreSQL's row type lists the columns in the database's order, which a migration that
+    # added one may have made differ from the model's: the row is read by name.
+    table = table_of(ExpressionOfInterest)
+    names = [column.name for column in reversed(table.columns)]
+    in_database_order = namedtuple("expression_of_interest", names)
+    stored = dict.fromkeys(names) | {
+        "german_municipality": "Stadt Bonn",
+        "partner_municipality": "Cape Coast",
+        "updated_at": datetime(2026, 12, 3, 10, 0, tzinfo=timezone(timedelta(hours=1))),
+    }
+    row = row_of(in_database_order(**stored), table, postgresql.psycopg.dialect())
+    assert row is not None
+    assert (row.german_municipality, row.partner_municipality) == ("Stadt Bonn", "Cape Coast")
+    assert row.updated_at == datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # as UTCDateTime reads it
+    assert row.updated_at.tzinfo is UTC
+    assert row_of(None, table, postgresql.psycopg.dialect()) is None

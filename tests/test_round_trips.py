@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError
 
-from storage import pg_threads
 from storage.db import make_engine, on_connection
 
 pytestmark = pytest.mark.skipif(
@@ -30,13 +29,6 @@ def _terminate_other_backends(db) -> int:
         ).scalar_one()
     engine.dispose()
     return killed
-
-
-@pytest.fixture
-def one_database_thread(monkeypatch):
-    """Every call on the one worker thread, so the next call meets the connection just killed
-    (with several threads it could land on one that had none yet)."""
-    monkeypatch.setattr(pg_threads, "THREADS", 1)
 
 
 async def test_the_next_update_succeeds_after_the_server_dropped_the_connections(
