@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
@@ -31,7 +32,8 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.offline import OfflineBotAPI
 from bot.simulated_person import SimulatedPerson
-from storage.db import Database
+from storage.db import Database, on_connection
+from storage.people import create_person, set_active_flow
 
 ANSWERS: list[tuple[str, str]] = [
     ("send", "/interest"),
@@ -89,7 +91,14 @@ def _buttons(params: dict[str, Any]) -> int:
     return sum(len(row) for row in markup.get("inline_keyboard", []))
 
 
-async def run_echo(count: int, buttons: int = 0) -> tuple[float, float]:
+async def run_echo(
+    count: int, buttons: int = 0, db: Database | None = None, at_once: bool = False
+) -> tuple[float, float]:
+    """The bare echo: each update answered with its text (and `buttons` inline buttons), one
+    after another. At once: the updates of 200 chats at once, as the bot's; with a database,
+    each also saves a value in its person's row first (one UPDATE, as a typed form step, through
+    storage.db) before it answers: the floor a bot that stores every answer before replying
+    stands on."""
     api = OfflineBotAPI()
     app: Application = (
         ApplicationBuilder().token("1:ECHO").request(api).get_updates_request(api).build()
@@ -101,30 +110,54 @@ async def run_echo(count: int, buttons: int = 0) -> tuple[float, float]:
 
     async def echo(update: Update, _context) -> None:  # type: ignore[no-untyped-def]
         assert update.message is not None
+        if db is not None:
+            await db.run(set_active_flow, person_id=update.message.chat.id, flow="echo")
         await update.message.reply_text(
             update.message.text or "", reply_markup=markup if buttons else None
         )
 
     app.add_handler(MessageHandler(filters.TEXT, echo))
-    async with app:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for i in range(count):
-            update = Update.de_json(
-                {
-                    "update_id": i + 1,
-                    "message": {
-                        "message_id": i + 1,
-                        "date": 0,
-                        "chat": {"id": 10_000 + i % 200, "type": "private"},
-                        "from": {"id": 10_000 + i % 200, "is_bot": False, "first_name": "A"},
-                        "text": "Stadt Bonn",
-                    },
+
+    async def one(i: int) -> None:
+        update = Update.de_json(
+            {
+                "update_id": i + 1,
+                "message": {
+                    "message_id": i + 1,
+                    "date": 0,
+                    "chat": {"id": 10_000 + i % 200, "type": "private"},
+                    "from": {"id": 10_000 + i % 200, "is_bot": False, "first_name": "A"},
+                    "text": "Stadt Bonn",
                 },
-                app.bot,
-            )
-            await app.process_update(update)
+            },
+            app.bot,
+        )
+        await app.process_update(update)
+
+    async def chat(first: int) -> None:
+        for i in range(first, count, 200):
+            await one(i)
+            await asyncio.sleep(0)
+
+    async with app:
+        if db is not None:
+            for person in range(10_000, 10_200):
+                db.call(_create_person, person_id=person)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if not at_once:
+            for i in range(count):
+                await one(i)
+        else:
+            await asyncio.gather(*(chat(first) for first in range(200)))
         spent, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return spent, cpu
+
+
+@on_connection
+def _create_person(*, connection: Connection, person_id: int) -> None:
+    create_person(
+        connection, person_id=person_id, first_name="A", username=None, telegram_language=None
+    )
 
 
 async def main() -> None:
@@ -134,6 +167,7 @@ async def main() -> None:
     parser.add_argument("--database-url", help="default: a new SQLite file per round")
     args = parser.parse_args()
     bot_best = echo_best = keyboard_best = bot_cpu = echo_cpu = float("inf")
+    saving_best = saving_cpu = at_once_best = at_once_cpu = float("inf")
     updates = buttons = 0
     # Bot and echo alternate, and each keeps its best round, so that load from elsewhere on the
     # machine does not tilt the ratio.
@@ -145,11 +179,24 @@ async def main() -> None:
             bot_spent, bot_cpu_spent, updates, buttons = await run_bot(args.people, url)
         echo_spent, echo_cpu_spent = await run_echo(updates)
         keyboard_spent, _ = await run_echo(updates, buttons=buttons)
+        with tempfile.TemporaryDirectory() as folder:
+            url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            if args.database_url:
+                reset(url)
+            db = Database(url)
+            db.upgrade()
+            saving_spent, saving_cpu_spent = await run_echo(updates, db=db, at_once=True)
+            db.dispose()
+        at_once_spent, at_once_cpu_spent = await run_echo(updates, at_once=True)
         bot_best = min(bot_best, bot_spent / updates * 1e6)
         echo_best = min(echo_best, echo_spent / updates * 1e6)
         bot_cpu = min(bot_cpu, bot_cpu_spent / updates * 1e6)
         echo_cpu = min(echo_cpu, echo_cpu_spent / updates * 1e6)
         keyboard_best = min(keyboard_best, keyboard_spent / updates * 1e6)
+        saving_best = min(saving_best, saving_spent / updates * 1e6)
+        saving_cpu = min(saving_cpu, saving_cpu_spent / updates * 1e6)
+        at_once_best = min(at_once_best, at_once_spent / updates * 1e6)
+        at_once_cpu = min(at_once_cpu, at_once_cpu_spent / updates * 1e6)
     kind = (args.database_url or "sqlite").split(":", 1)[0]
     print(f"database: {kind}; people: {args.people}; updates per round: {updates}")
     print(f"partnerbot: {bot_best:8.1f} µs/update")
@@ -166,6 +213,14 @@ async def main() -> None:
     print(
         f"echo with {buttons} buttons: {keyboard_best:8.1f} µs/update "
         f"(partnerbot: {bot_best / keyboard_best:.2f}x of it)"
+    )
+    # And the floor of storing each answer before the reply: the echo with one UPDATE each,
+    # against the same echo without it (both with 200 chats at once, as the bot).
+    print(
+        f"echo, 200 chats at once: {at_once_best:8.1f} µs/update (CPU {at_once_cpu:8.1f}); "
+        f"saving one row each: {saving_best:8.1f} (CPU {saving_cpu:8.1f}): "
+        f"{saving_best / at_once_best:.2f}x (CPU {saving_cpu / at_once_cpu:.2f}x); "
+        f"partnerbot: {bot_best / saving_best:.2f}x of it"
     )
 
 
