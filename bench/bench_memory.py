@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import build_application
 from bot.config import Settings
 from bot.idle import SWEEP, evict_idle
-from bot.offline import OfflineBotAPI, SimulatedPerson
+from bot.offline import OfflineBotAPI
+from bot.simulated_person import SimulatedPerson
 from storage.db import Database
 
 START = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
