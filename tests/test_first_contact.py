@@ -199,3 +199,25 @@ def test_a_whole_row_is_read_by_column_name_as_sqlalchemy_would_read_it():
     assert row.updated_at == datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # as UTCDateTime reads it
     assert row.updated_at.tzinfo is UTC
     assert row_of(None, table, postgresql.psycopg.dialect()) is None
+
+
+async def test_awkward_answers_come_back_from_a_restart_as_typed(bot):
+    # On PostgreSQL the draft comes back inside a row value, whose text form quotes and escapes
+    # its fields: what the person typed must come back as typed.
+    typed = 'Stadt "Bonn", (Rhein) \\ 🌍 ; NULL'
+    ama = bot.person()
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.send(typed)
+    bot = await bot.restart()
+    ama = bot.person()
+    await ama.send("/start")
+    kept = bot.app.user_data[4242]
+    slot = next(
+        form.slot
+        for form in bot.app.bot_data[SERVICES_KEY].contributions.open_forms
+        if form.kind == "interest"
+    )
+    assert kept[slot] == bot.db.call(interest.current_draft, person_id=4242)
+    assert kept[slot].answers["german_municipality"] == typed
+    await bot.app.shutdown()
