@@ -30,7 +30,7 @@ from storage.draft_repository import DraftRepository
 from storage.drafts import Draft
 from storage.experts_tables import Deployment, DeploymentStatus
 from storage.models import ExpressionOfInterest, Person, Status, table_of
-from storage.row_values import know_row_types, row_of
+from storage.row_values import RowTypes, row_of
 
 # A draft from a result row with its table's columns, and the expert's deployment (a report's
 # dates are judged in its time zone).
@@ -112,26 +112,36 @@ class FirstContact:
 _PEOPLE = table_of(Person)
 
 
-# A part of what is kept: its name, and the person's newest row of a table with these
-# conditions (correlated to the person), newest by these columns.
-_Part = tuple[str, Table, list[Any], tuple[str, ...]]
+@dataclass(frozen=True)
+class _Part:
+    """A part of what is kept: the person's newest row of a table with these conditions
+    (correlated to the person), newest by these columns."""
+
+    name: str
+    table: Table
+    where: Callable[[Any], list[Any]]  # the conditions on the table (or an alias of it)
+    order: tuple[str, ...]
+
+
+def _kind_part(kind: DraftKind) -> _Part:
+    def where(rows: Any) -> list[Any]:
+        return [
+            rows.c[kind.owner] == _PEOPLE.c.id,
+            rows.c.status == kind.status,
+            *(rows.c[name] == value for name, value in kind.scope.items()),
+        ]
+
+    return _Part(kind.name, table_of(kind.model), where, (kind.newest, "id"))
 
 
 def _parts() -> list[_Part]:
     """Every part of what is kept."""
-    parts: list[_Part] = []
-    for kind in DRAFT_KINDS:
-        table = table_of(kind.model)
-        where = [
-            table.c[kind.owner] == _PEOPLE.c.id,
-            table.c.status == kind.status,
-            *(table.c[name] == value for name, value in kind.scope.items()),
-        ]
-        parts.append((kind.name, table, where, (kind.newest, "id")))
-    bound = table_of(Deployment)  # as deployment_of_expert finds it
-    where = [bound.c.expert_id == _PEOPLE.c.id, bound.c.status == DeploymentStatus.ACTIVE]
-    parts.append(("expert", bound, where, ("bound_at", "id")))
-    return parts
+
+    def bound(rows: Any) -> list[Any]:  # as deployment_of_expert finds it
+        return [rows.c.expert_id == _PEOPLE.c.id, rows.c.status == DeploymentStatus.ACTIVE]
+
+    expert = _Part("expert", table_of(Deployment), bound, ("bound_at", "id"))
+    return [*(_kind_part(kind) for kind in DRAFT_KINDS), expert]
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ class _Statement:
     # SQLite, the offset of its columns and their names.
     places: dict[str, tuple[int, tuple[str, ...]]]
     tables: dict[str, Table]
+    row_types: RowTypes  # PostgreSQL: of the whole-row columns' tables
 
 
 def _build(lateral: bool) -> _Statement:
@@ -157,20 +168,25 @@ def _build(lateral: bool) -> _Statement:
     places: dict[str, tuple[int, tuple[str, ...]]] = {}
     tables: dict[str, Table] = {}
     joined: Any = _PEOPLE
-    for name, table, where, order in _parts():
-        newest = [table.c[column].desc() for column in dict.fromkeys(order)]
+    for part in _parts():
+        name, table = part.name, part.table
         tables[name] = table
         if lateral:
-            whole = table.table_valued().label("row")
-            part = select(whole).where(*where).order_by(*newest).limit(1).correlate(_PEOPLE)
-            source: Any = part.lateral(f"kept_{name}")
+            # Aliased, so that the whole row's name cannot be taken for a column of the same
+            # name (of this table or of person's through the correlation).
+            rows = table.alias(f"row_{name}")
+            newest = [rows.c[column].desc() for column in dict.fromkeys(part.order)]
+            whole = rows.table_valued().label("row")
+            inner = select(whole).where(*part.where(rows)).order_by(*newest).limit(1)
+            source: Any = inner.correlate(_PEOPLE).lateral(f"kept_{name}")
             joined = joined.outerjoin(source, true())
             places[name] = (len(columns), ())
             columns.append(source.c.row)
         else:
+            newest = [table.c[column].desc() for column in dict.fromkeys(part.order)]
             first = (
                 select(table.c[_KEYS[name]])
-                .where(*where)
+                .where(*part.where(table))
                 .order_by(*newest)
                 .limit(1)
                 .correlate(_PEOPLE)
@@ -181,7 +197,7 @@ def _build(lateral: bool) -> _Statement:
             places[name] = (len(columns), tuple(source.c.keys()))
             columns.extend(source.c)
     statement = select(*columns).select_from(joined).where(_PEOPLE.c.id == bindparam("id"))
-    return _Statement(statement, places, tables)
+    return _Statement(statement, places, tables, RowTypes(tables.values()))
 
 
 # The column that names a part's row.
@@ -203,9 +219,11 @@ def _kept(connection: Connection, person_id: int) -> FirstContact | None:
     """What is kept of the person, None if there is no such person."""
     statement = _FIRST_CONTACT[connection.dialect.name]
     dialect = connection.dialect
-    if dialect.name == "postgresql":
-        know_row_types(connection, statement.tables.values())
-    row = connection.execute(statement.select, {"id": person_id}).first()
+
+    def read() -> Any:
+        return connection.execute(statement.select, {"id": person_id}).first()
+
+    row = statement.row_types.read(connection, read) if dialect.name == "postgresql" else read()
     if row is None:
         return None
     person = people.PersonView(*row[: len(people.VIEW_COLUMNS)])

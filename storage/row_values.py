@@ -5,19 +5,27 @@ otherwise carry every column of every table, about 200: psycopg describes each c
 every execution, and the statement's text (16 KB) is past psycopg's cache of converted queries
 (4,096 characters), so it was parsed again every time too. Selected as one whole-row value a
 table costs one column (the statement: 19 columns, 3.5 KB). psycopg reads such a value as a
-named tuple once it knows the row type (psycopg.types.composite, its public means for composite
+row once it knows the row type (psycopg.types.composite, its public means for composite
 types); this module teaches a connection the row types and turns a value into the row as
 SQLAlchemy would have read its columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import logging
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
+import psycopg
 from psycopg.types.composite import CompositeInfo, register_composite
 from sqlalchemy import Connection, Dialect, Table, text
+from sqlalchemy.exc import ProgrammingError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Each table's row type with its columns in the database's order (as psycopg's own
 # CompositeInfo.fetch finds one type, for all the tables at once).
@@ -34,52 +42,107 @@ _ROW_TYPES = text(
 )
 
 
-def know_row_types(connection: Connection, tables: Iterable[Table]) -> None:
-    """Teach this connection's psycopg the tables' row types. Once per connection (the flag
-    lives in its `info`, which SQLAlchemy clears when it reconnects), with one catalog query
-    sent like any other statement, so a connection found dead there is replaced and the call
-    runs again (storage.db.Database.call). When first needed rather than at connect: the tables
-    must exist, and the bot migrates before it serves."""
-    names = sorted({table.name for table in tables})
-    flag = f"row_types:{','.join(names)}"
-    if connection.info.get(flag):
-        return
-    found = connection.execute(_ROW_TYPES, {"names": names}).all()
-    if len(found) != len(names):
-        raise LookupError(f"row types of {names}: found only {[row[0] for row in found]}")
-    driver = connection.connection.driver_connection
-    for name, oid, array_oid, field_names, field_types in found:
-        info = CompositeInfo(name, oid, array_oid, field_names=field_names, field_types=field_types)
-        register_composite(info, driver)
-    connection.info[flag] = True
+class RowTypes:
+    """The row types of some tables, which a statement selects as whole-row columns: each
+    connection learns them once, before the statement first runs on it."""
+
+    def __init__(self, tables: Iterable[Table]) -> None:
+        self.names = tuple(sorted({table.name for table in tables}))
+        self._flag = ("row_types", self.names)  # in a connection's `info`
+
+    def read(self, connection: Connection, run: Callable[[], T]) -> T:
+        """run() (which reads whole-row values) on the connection, once it knows the row types.
+
+        If a table changed since the connection learnt them (a migration added a column while
+        the bot was serving), psycopg cannot load the row: the connection learns them again
+        and run() goes once more, rather than the person getting an error.
+        """
+        self._learn(connection)
+        try:
+            return run()
+        except ProgrammingError as error:
+            # psycopg's own error while loading a row (no SQLSTATE: the server had none).
+            if not isinstance(error.orig, psycopg.Error) or error.orig.sqlstate is not None:
+                raise
+            logger.warning("row types of %s changed; learnt again (%s)", self.names, error.orig)
+            connection.info.pop(self._flag, None)
+            self._learn(connection)
+            return run()
+
+    def _learn(self, connection: Connection) -> None:
+        """Teach this connection's psycopg the row types. Once per connection (the flag lives in
+        its `info`, which SQLAlchemy clears when it reconnects), with one catalog query sent
+        like any other statement, so a connection found dead there is replaced and the call
+        runs again (storage.db.Database.call). When first needed rather than at connect: the
+        tables must exist, and the bot migrates before it serves."""
+        if connection.info.get(self._flag):
+            return
+        found = connection.execute(_ROW_TYPES, {"names": list(self.names)}).all()
+        if len(found) != len(self.names):
+            raise LookupError(f"row types of {self.names}: found only {[r[0] for r in found]}")
+        driver = connection.connection.driver_connection
+        for name, oid, array_oid, field_names, field_types in found:
+            register_composite(
+                _info(name, oid, array_oid, tuple(field_names), tuple(field_types)),
+                driver,
+                _not_a_type,
+                make_object=_as_dict,
+            )
+        connection.info[self._flag] = True
 
 
-def row_of(value: Any, table: Table, dialect: Dialect) -> SimpleNamespace | None:
-    """A whole-row value (a named tuple, see know_row_types) as the row's columns, each
-    converted as SQLAlchemy converts that column's value; None stays None. By name, not by
-    position: the row type has the columns in the database's order, which a migration that
-    added a column may have made differ from the model's."""
+@functools.cache
+def _info(
+    name: str, oid: int, array_oid: int, field_names: tuple[str, ...], field_types: tuple[int, ...]
+) -> CompositeInfo:
+    """One CompositeInfo for each version of a row type: psycopg keeps the loaders it makes for
+    an info and its make_object without limit, so new ones for every connection would pile up
+    with every reconnect."""
+    return CompositeInfo(name, oid, array_oid, field_names=field_names, field_types=field_types)
+
+
+def _as_dict(values: Sequence[Any], info: CompositeInfo) -> dict[str, Any]:
+    """A row value as its columns by their names in the database (psycopg's default, a named
+    tuple, would rename a column whose name is not a Python identifier)."""
+    return dict(zip(info.field_names, values, strict=True))
+
+
+def _not_a_type(*values: Any) -> Any:
+    """The factory register_composite wants; never called (make_object makes the rows). A
+    function, not a type, so that psycopg registers no dumper for it."""
+    raise NotImplementedError
+
+
+def row_of(value: dict[str, Any] | None, table: Table, dialect: Dialect) -> SimpleNamespace | None:
+    """A whole-row value (its columns by name, see RowTypes) as the row, each column converted
+    as SQLAlchemy converts that column's value; None stays None. By name, not by position: the
+    row type has the columns in the database's order, which a migration that added a column may
+    have made differ from the model's."""
     if value is None:
         return None
     convert = _converters(table, dialect)
     return SimpleNamespace(
         **{
             column: found if (to := convert.get(column)) is None else to(found)
-            for column, found in value._asdict().items()
+            for column, found in value.items()
         }
     )
 
 
 def _converters(table: Table, dialect: Dialect) -> dict[str, Any]:
-    """SQLAlchemy's conversion of each column's value as the driver gives it (None where there
-    is none: psycopg's own types are the result; UTCDateTime adds the time zone), made once."""
-    key = (table.name, dialect.name)
-    found = _CONVERTERS.get(key)
+    """SQLAlchemy's conversion of each column's value as the driver gives it, with the type as
+    this dialect adapts it (None where there is none: psycopg's own types are the result;
+    UTCDateTime adds the time zone), made once per dialect."""
+    of_dialect = _CONVERTERS.setdefault(dialect, {})
+    found = of_dialect.get(table.name)
     if found is None:
-        found = _CONVERTERS[key] = {
-            column.name: column.type.result_processor(dialect, None) for column in table.columns
+        found = of_dialect[table.name] = {
+            column.name: column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in table.columns
         }
     return found
 
 
-_CONVERTERS: dict[tuple[str, str], dict[str, Any]] = {}
+_CONVERTERS: weakref.WeakKeyDictionary[Dialect, dict[str, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)

@@ -4,10 +4,10 @@ a restart."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql
 
 from bot.expert_access import EXPERT_SLOT
@@ -186,19 +186,41 @@ def test_a_whole_row_is_read_by_column_name_as_sqlalchemy_would_read_it():
     # PostgreSQL's row type lists the columns in the database's order, which a migration that
     # added one may have made differ from the model's: the row is read by name.
     table = table_of(ExpressionOfInterest)
-    names = [column.name for column in reversed(table.columns)]
-    in_database_order = namedtuple("expression_of_interest", names)
-    stored = dict.fromkeys(names) | {
+    in_database_order = {column.name: None for column in reversed(table.columns)} | {
         "german_municipality": "Stadt Bonn",
         "partner_municipality": "Cape Coast",
         "updated_at": datetime(2026, 12, 3, 10, 0, tzinfo=timezone(timedelta(hours=1))),
     }
-    row = row_of(in_database_order(**stored), table, postgresql.psycopg.dialect())
+    row = row_of(in_database_order, table, postgresql.psycopg.dialect())
     assert row is not None
     assert (row.german_municipality, row.partner_municipality) == ("Stadt Bonn", "Cape Coast")
     assert row.updated_at == datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # as UTCDateTime reads it
     assert row.updated_at.tzinfo is UTC
     assert row_of(None, table, postgresql.psycopg.dialect()) is None
+
+
+async def test_a_column_added_while_the_bot_serves_costs_nobody_an_answer(
+    one_database_thread, bot, caplog
+):
+    if bot.db.dialect != "postgresql":
+        pytest.skip("row types are PostgreSQL's")
+    ama = bot.person()
+    await ama.send("/interest")
+    await ama.click("Fachkräftefonds")
+    await ama.send("Stadt Bonn")  # the one database connection knows the row types now
+    alter = "ALTER TABLE expression_of_interest {} COLUMN added_meanwhile"
+    with bot.db.engine.begin() as connection:
+        connection.execute(text(alter.format("ADD") + " integer"))
+    try:
+        bot = await bot.restart()
+        ama = bot.person()
+        await ama.send("/start")
+        assert "▶️ Continue" in ama.buttons
+        assert "changed; learnt again" in caplog.text
+    finally:
+        with bot.db.engine.begin() as connection:
+            connection.execute(text(alter.format("DROP")))
+        await bot.app.shutdown()
 
 
 async def test_awkward_answers_come_back_from_a_restart_as_typed(bot):
