@@ -153,7 +153,7 @@ class _Statement:
     # SQLite, the offset of its columns and their names.
     places: dict[str, tuple[int, tuple[str, ...]]]
     tables: dict[str, Table]
-    row_types: RowTypes  # PostgreSQL: of the whole-row columns' tables
+    row_types: RowTypes | None  # PostgreSQL: of the whole-row columns' tables
 
 
 def _build(lateral: bool) -> _Statement:
@@ -197,7 +197,7 @@ def _build(lateral: bool) -> _Statement:
             places[name] = (len(columns), tuple(source.c.keys()))
             columns.extend(source.c)
     statement = select(*columns).select_from(joined).where(_PEOPLE.c.id == bindparam("id"))
-    return _Statement(statement, places, tables, RowTypes(tables.values()))
+    return _Statement(statement, places, tables, RowTypes(tables.values()) if lateral else None)
 
 
 # The column that names a part's row.
@@ -223,7 +223,7 @@ def _kept(connection: Connection, person_id: int) -> FirstContact | None:
     def read() -> Any:
         return connection.execute(statement.select, {"id": person_id}).first()
 
-    row = statement.row_types.read(connection, read) if dialect.name == "postgresql" else read()
+    row = read() if statement.row_types is None else statement.row_types.read(connection, read)
     if row is None:
         return None
     person = people.PersonView(*row[: len(people.VIEW_COLUMNS)])
