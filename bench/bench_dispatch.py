@@ -161,7 +161,7 @@ async def bench(people: int, postgres: bool) -> None:
                 await asyncio.sleep(0.2)
         elapsed = time.monotonic() - start
         await app.shutdown()
-        db.dispose()
+        await db.aclose()
         if postgres:
             admin = make_engine(url.split("?")[0])
             with admin.begin() as connection:

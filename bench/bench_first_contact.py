@@ -94,7 +94,7 @@ async def one_round(people: int, url: str) -> dict[str, float]:
                 await first_update(person)
             spent[case] = _since(started)
     assert all("Continue" in " ".join(api.chat(p.user_id)[-1].labels) for p in crowd)
-    db.dispose()
+    await db.aclose()
     return {case: (wall / people * 1e6, cpu / people * 1e6) for case, (wall, cpu) in spent.items()}
 
 

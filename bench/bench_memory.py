@@ -65,7 +65,7 @@ async def run(people: int, checkpoint: int, interval: float, sweep: bool) -> Non
                 if n + 1 in (checkpoint, people):
                     gc.collect()
                     figures[n + 1] = (rss_mb(), len(app.user_data))
-        db.dispose()
+        await db.aclose()
     (small, small_kept), (large, large_kept) = figures[checkpoint], figures[people]
     print(f"arrivals          one new person every {interval:g} s (simulated); sweep: {sweep}")
     print(f"after {checkpoint:>7,}     RSS {small:7.1f} MB, {small_kept:,} people in memory")

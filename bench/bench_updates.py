@@ -77,7 +77,7 @@ async def run_bot(people: int, database_url: str) -> tuple[float, float, int, in
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     submitted = sum(1 for c in api.calls_to("sendMessage") if "EOI-" in c.params.get("text", ""))
     assert submitted == people, f"only {submitted} of {people} submissions went through"
-    db.dispose()
+    await db.aclose()
     sent = [c.params for c in api.calls if c.method in ("sendMessage", "editMessageText")]
     buttons = round(statistics.mean(_buttons(params) for params in sent))
     return wall, cpu, people * len(ANSWERS), buttons
@@ -236,7 +236,7 @@ async def floor(updates: int, database_url: str | None) -> tuple[tuple[float, fl
         db = Database(url)
         db.upgrade()
         saving = await run_echo(updates, db=db, at_once=True)
-        db.dispose()
+        await db.aclose()
     return saving, await run_echo(updates, at_once=True)
 
 

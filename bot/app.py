@@ -246,6 +246,8 @@ def build_application(
             idle.start_sweeping(application)
 
     async def post_shutdown(application: App) -> None:
+        # PostgreSQL's connections for the bot's calls belong to this event loop: closed on it.
+        await database.release_loop()
         if db is None:
             database.dispose()
 

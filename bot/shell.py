@@ -105,7 +105,7 @@ async def chat(
                 await asyncio.sleep(0.05)  # let the outbox dispatcher deliver notices
         finally:
             await app.stop()
-    db.dispose()
+    await db.aclose()
     out.write("\nbye\n")
 
 

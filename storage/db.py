@@ -1,8 +1,10 @@
 """The database engine and the one way the bot runs a transaction against it.
 
-PostgreSQL round trips (issue #15; figures in the README's Benchmarks section). A storage call
-runs in one of the database's worker threads (storage/pg_threads.py), on the connection that
-thread keeps, and costs the round trips it needs, no more (a form step: 4 before, now 1):
+PostgreSQL round trips (issue #15; figures in the README's Benchmarks section). The bot's calls
+(`Database.run`) are awaited on the event loop through asyncpg, on connections the loop keeps
+(storage/pg_loop.py, which says why this path and what else was measured); the command-line
+tools' calls (`Database.call`) run synchronously on psycopg. Either way a call costs the round
+trips it needs, no more (a form step: 4 before, now 1):
 
 - No `pool_pre_ping`: a ping per checkout was a round trip on every call. A connection found
   dead instead (server restarted, backend terminated) is handled optimistically: it is
@@ -12,17 +14,6 @@ thread keeps, and costs the round trips it needs, no more (a form step: 4 before
   reading a draft or a person) runs in autocommit: the statement is its own transaction, without
   BEGIN and COMMIT around it. It is committed before the call returns, so before the bot
   replies. Functions with several statements keep one transaction (BEGIN … COMMIT).
-- Each worker thread keeps one autocommit connection: checking one out of the pool and switching
-  its isolation level cost more CPU than the statement (one UPDATE from the event loop, same
-  minutes, loaded machine: 1.7–2.6 ms CPU before, 0.7–1.6 ms now).
-
-Measured and not chosen (README, Benchmarks): the hot calls awaited on the event loop on psycopg's
-AsyncConnection (no thread hop; branch h15a-loop-path) halved a statement's CPU alone but not the
-CPU per update end to end, and cost wall time (psycopg's work moved into the loop's one thread);
-sending the typed answer's UPDATE on psycopg directly saved a third of that statement's CPU but
-nothing visible end to end; SQLAlchemy's async engine measured slower than the thread. The bot
-still spends about twice the CPU per update on PostgreSQL as on SQLite (issue #15). Group commit
-was not needed: an answer is one round trip.
 """
 
 from __future__ import annotations
@@ -39,7 +30,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from storage.pg_threads import THREADS, ThreadConnections
+from storage.pg_loop import LoopConnections
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +67,27 @@ def one_statement(fn: F) -> F:
     return on_connection(fn)
 
 
-# Statements run by the current thread's call so far (PostgreSQL): a call whose connection was
-# found dead is repeated only if none had run (nothing it did can have been committed).
-_progress = threading.local()
+# A connection's `info` holds the running call's _Progress under this key (PostgreSQL): a call
+# whose connection was found dead is repeated only if none of its statements had run (nothing
+# it did can have been committed).
+_PROGRESS = "partnerbot.progress"
 
 
-def _count_statement(*_args: Any) -> None:
-    _progress.executed = getattr(_progress, "executed", 0) + 1
+class _Progress:
+    """How many statements a call has run so far."""
+
+    executed = 0
+
+
+class RunAgain(Exception):
+    """Raised by a storage function, before anything it did was committed, whose connection
+    cannot go on (it invalidated it): the call runs once more, on a new connection."""
+
+
+def _count_statement(connection: Connection, *_args: Any) -> None:
+    progress = connection.info.get(_PROGRESS)
+    if progress is not None:
+        progress.executed += 1
 
 
 def normalise_url(url: str) -> str:
@@ -111,9 +116,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # No pre-ping: a dead connection is retried once instead (see Database.call). The worker
-    # threads keep one connection each; as many again serve sessions, and some spare.
-    engine = create_engine(url, pool_size=2 * THREADS, max_overflow=8)
+    # No pre-ping: a dead connection is retried once instead (see Database.call).
+    engine = create_engine(url)
     event.listen(engine, "after_cursor_execute", _count_statement)
     return engine
 
@@ -123,7 +127,7 @@ class DatabaseUnavailable(RuntimeError):
 
 
 class Database:
-    """Runs storage functions in a session; PostgreSQL work is moved off the event loop."""
+    """Runs storage functions in a session; PostgreSQL work is awaited on the event loop."""
 
     def __init__(self, url: str) -> None:
         self.given_url = url
@@ -138,12 +142,22 @@ class Database:
         self._kept: Connection | None = None
         self._kept_thread: int | None = None
         self._kept_lock = threading.Lock()
-        # PostgreSQL: calls run in worker threads that keep a connection each (in autocommit);
-        # a one-statement call made from another thread checks one out in autocommit.
-        self._threads = ThreadConnections(self.engine) if self.offload else None
+        # PostgreSQL: the bot's calls are awaited on the loop (asyncpg); synchronous calls (the
+        # command-line tools) check a psycopg connection out, in autocommit for one statement.
+        self._on_loop = LoopConnections(self.url) if self.offload else None
+        if self._on_loop is not None:
+            event.listen(self._on_loop.engine.sync_engine, "after_cursor_execute", _count_statement)
         self._autocommit = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.offload else None
         )
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine this database's statements run on (PostgreSQL: psycopg for synchronous
+        calls, asyncpg for the bot's), for listening to what is sent."""
+        if self._on_loop is None:
+            return (self.engine,)
+        return (self.engine, self._on_loop.engine.sync_engine)
 
     @property
     def kept_connection(self) -> Connection | None:
@@ -164,32 +178,33 @@ class Database:
         more on a new one.
         """
         if not self.offload:
-            return self._call(fn, **kwargs)
-        _progress.executed = 0
+            return self._call(fn, _Progress(), **kwargs)
+        progress = _Progress()
         try:
-            return self._call(fn, **kwargs)
+            return self._call(fn, progress, **kwargs)
         except DBAPIError as error:
-            if not error.connection_invalidated or _progress.executed:
+            if not error.connection_invalidated or progress.executed:
                 raise
             logger.warning("lost the database connection; %s runs again", fn.__name__)
-            _progress.executed = 0
-            return self._call(fn, **kwargs)
+            return self._call(fn, _Progress(), **kwargs)
 
-    def _call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+    def _call(self, fn: Callable[..., T], progress: _Progress, /, **kwargs: Any) -> T:
         if fn in _ON_CONNECTION:
-            return self._call_on_connection(fn, **kwargs)
+            return self._call_on_connection(fn, progress, **kwargs)
         with Session(self.engine, expire_on_commit=False) as session:
+            if self.offload:
+                session.connection().info[_PROGRESS] = progress
             return fn(session=session, **kwargs)
 
-    def _call_on_connection(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        if self._threads is not None and self._threads.mine():
-            return self._threads.call(fn, fn in _ONE_STATEMENT, **kwargs)
+    def _call_on_connection(self, fn: Callable[..., T], progress: _Progress, /, **kwargs: Any) -> T:
         if self._autocommit is not None and fn in _ONE_STATEMENT:
             with self._autocommit.connect() as single:
+                single.info[_PROGRESS] = progress
                 return fn(connection=single, **kwargs)
         connection = self._kept_connection()
         if connection is None:
             with self.engine.begin() as pooled:
+                pooled.info[_PROGRESS] = progress
                 return fn(connection=pooled, **kwargs)
         try:
             result = fn(connection=connection, **kwargs)
@@ -225,10 +240,47 @@ class Database:
             kept.close()
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        """Run fn(session=..., **kwargs) without blocking the event loop on network I/O."""
-        if self._threads is not None:
-            return await self._threads.run(self.call, fn, **kwargs)
-        return self.call(fn, **kwargs)
+        """Run fn(session=..., **kwargs) without blocking the event loop on network I/O.
+
+        On PostgreSQL it is awaited on the loop (storage/pg_loop.py), and a call that finds its
+        connection dead before any statement ran runs once more on a new one, as in call().
+        """
+        if self._on_loop is None:
+            return self.call(fn, **kwargs)
+        progress = _Progress()
+        try:
+            return await self._run(fn, progress, kwargs)
+        except RunAgain:
+            return await self._run(fn, _Progress(), kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated or progress.executed:
+                raise
+            logger.warning("lost the database connection; %s runs again", fn.__name__)
+            return await self._run(fn, _Progress(), kwargs)
+
+    async def _run(self, fn: Callable[..., T], progress: _Progress, kwargs: dict[str, Any]) -> T:
+        assert self._on_loop is not None
+        if fn in _ON_CONNECTION:
+            one = fn in _ONE_STATEMENT
+
+            def on_connection(connection: Connection) -> T:
+                connection.info[_PROGRESS] = progress
+                if one:
+                    result = fn(connection=connection, **kwargs)
+                else:
+                    connection.exec_driver_sql("BEGIN")
+                    result = fn(connection=connection, **kwargs)
+                    connection.exec_driver_sql("COMMIT")
+                connection.commit()  # ends SQLAlchemy's own bookkeeping; nothing is sent
+                return result
+
+            return await self._on_loop.on_connection(on_connection)
+
+        def in_session(session: Session) -> T:
+            session.connection().info[_PROGRESS] = progress
+            return fn(session=session, **kwargs)
+
+        return await self._on_loop.on_session(in_session)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration; DatabaseUnavailable if it cannot be
@@ -242,10 +294,22 @@ class Database:
                 reason += " (does its folder exist, and may this user write there?)"
             raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from error
 
+    async def release_loop(self) -> None:
+        """Close the connections opened for calls on this event loop (PostgreSQL), on it; a
+        later call, on this loop or another, opens new ones."""
+        if self._on_loop is not None:
+            await self._on_loop.aclose()
+
+    async def aclose(self) -> None:
+        """Close every connection, those of this event loop on it."""
+        await self.release_loop()
+        self.dispose()
+
     def dispose(self) -> None:
-        """Close the kept connections and every pooled one."""
-        if self._threads is not None:
-            self._threads.close()
+        """Close the kept connections and every pooled one (PostgreSQL's loop connections are
+        ended at once if aclose did not close them)."""
+        if self._on_loop is not None:
+            self._on_loop.drop()
         kept = self._take_kept()
         if kept is not None:
             kept.close()

@@ -7,7 +7,9 @@ every execution, and the statement's text (16 KB) is past psycopg's cache of con
 table costs one column (the statement: 19 columns, 3.5 KB). psycopg reads such a value as a
 row once it knows the row type (psycopg.types.composite, its public means for composite
 types); this module teaches a connection the row types and turns a value into the row as
-SQLAlchemy would have read its columns.
+SQLAlchemy would have read its columns. The bot's own calls run on asyncpg (storage/pg_loop.py),
+which learns row types by itself and reads such a value as a record with its columns' names;
+psycopg's path serves the command-line tools' synchronous calls.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from __future__ import annotations
 import functools
 import logging
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
+import asyncpg
 import psycopg
 from psycopg.types.composite import CompositeInfo, register_composite
 from sqlalchemy import Connection, Dialect, Table, text
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from storage.db import RunAgain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +62,8 @@ class RowTypes:
         the bot was serving), psycopg cannot load the row: the connection learns them again
         and run() goes once more, rather than the person getting an error.
         """
+        if not isinstance(connection.connection.driver_connection, psycopg.Connection):
+            return self._read_asyncpg(connection, run)
         self._learn(connection)
         try:
             return run()
@@ -68,6 +75,23 @@ class RowTypes:
             connection.info.pop(self._flag, None)
             self._learn(connection)
             return run()
+
+    def _read_asyncpg(self, connection: Connection, run: Callable[[], T]) -> T:
+        """asyncpg learns row types by itself (once per connection) and reads a row value as a
+        record with its columns' names. A row type that changed since is asyncpg's
+        OutdatedSchemaCacheError, after which the statements SQLAlchemy prepared on that
+        connection are closed: the connection is thrown away and the call runs again on a new
+        one (which learns the row types anew)."""
+        try:
+            return run()
+        except DBAPIError as error:
+            if not isinstance(error.orig, Exception) or not isinstance(
+                error.orig.__cause__, asyncpg.OutdatedSchemaCacheError
+            ):
+                raise
+            logger.warning("row types of %s changed; learnt again (%s)", self.names, error.orig)
+            connection.invalidate()
+            raise RunAgain(f"row types of {self.names} changed") from error
 
     def _learn(self, connection: Connection) -> None:
         """Teach this connection's psycopg the row types. Once per connection (the flag lives in
@@ -113,7 +137,9 @@ def _not_a_type(*values: Any) -> Any:
     raise NotImplementedError
 
 
-def row_of(value: dict[str, Any] | None, table: Table, dialect: Dialect) -> SimpleNamespace | None:
+def row_of(
+    value: Mapping[str, Any] | None, table: Table, dialect: Dialect
+) -> SimpleNamespace | None:
     """A whole-row value (its columns by name, see RowTypes) as the row, each column converted
     as SQLAlchemy converts that column's value; None stays None. By name, not by position: the
     row type has the columns in the database's order, which a migration that added a column may

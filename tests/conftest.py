@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.instant import parse_instant
 from bot.outbox import PACER_KEY
 from bot.pacing import virtual_pacer
-from storage import pg_threads
+from storage import pg_loop
 from storage.db import Database, make_engine, upgrade
 from tests.instants import DEFAULT_INSTANT, INSTANT_VARIABLE, Clock
 from tests.standin import ScriptedBotAPI, ScriptedPerson
@@ -120,10 +120,10 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
+async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     yield database
-    database.dispose()
+    await database.aclose()  # on the test's loop, which PostgreSQL's loop connections belong to
 
 
 @pytest.fixture
@@ -172,10 +172,10 @@ class Bot:
 
 
 @pytest.fixture
-def one_database_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PostgreSQL: every call on the one worker thread and its connection, so a test meets the
-    connection an earlier call used (with several threads it could land on another)."""
-    monkeypatch.setattr(pg_threads, "THREADS", 1)
+def one_database_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: every call on the one connection the loop keeps, so a test meets the
+    connection an earlier call used (with several it could land on another)."""
+    monkeypatch.setattr(pg_loop, "CONNECTIONS", 1)
 
 
 @pytest.fixture

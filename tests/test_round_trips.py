@@ -3,13 +3,17 @@ updates costs nothing but a retry (no ping before every call)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import pytest
 from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
 
 from storage.db import make_engine, on_connection
+from storage.models import Person
+from tests.test_plumbing import _add_person, _name
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL (TEST_DATABASE_URL)"
@@ -32,7 +36,7 @@ def _terminate_other_backends(db) -> int:
 
 
 async def test_the_next_update_succeeds_after_the_server_dropped_the_connections(
-    one_database_thread, bot, caplog
+    one_database_connection, bot, caplog
 ):
     ama = bot.person()
     await ama.send("/interest")
@@ -58,11 +62,13 @@ async def test_a_typed_form_step_is_one_statement_without_begin_and_commit(bot):
     def note(conn, _cursor, statement, *_args) -> None:
         seen.append((statement.split()[0], conn.connection.dbapi_connection.autocommit))
 
-    event.listen(bot.db.engine, "before_cursor_execute", note)
+    for engine in bot.db.engines:
+        event.listen(engine, "before_cursor_execute", note)
     try:
         await ama.send("Stadt Bonn")
     finally:
-        event.remove(bot.db.engine, "before_cursor_execute", note)
+        for engine in bot.db.engines:
+            event.remove(engine, "before_cursor_execute", note)
     assert "Step 2 of 12" in ama.last.text
     assert seen == [("UPDATE", True)]  # autocommit: no BEGIN or COMMIT round trip around it
 
@@ -82,3 +88,67 @@ def test_a_call_is_not_repeated_once_a_statement_of_it_ran(db):
         db.call(_dies_halfway)
     assert raised.value.connection_invalidated
     assert len(calls) == 1  # its first statement had run: running it again could repeat a write
+
+
+async def test_an_awaited_call_is_not_repeated_once_a_statement_of_it_ran(db):
+    calls.clear()
+    with pytest.raises(DBAPIError) as raised:
+        await db.run(_dies_halfway)
+    assert raised.value.connection_invalidated
+    assert len(calls) == 1
+
+
+@on_connection
+def _write_then_fail(*, connection: Connection, person_id: int) -> None:
+    connection.execute(
+        text("UPDATE person SET first_name = 'Lost' WHERE id = :id"), {"id": person_id}
+    )
+    raise RuntimeError("after the write")
+
+
+@on_connection
+def _backend(*, connection: Connection) -> int:
+    return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+async def test_a_call_that_failed_on_the_loop_leaves_nothing_behind(one_database_connection, db):
+    _add_person(db, 31)
+    before = await db.run(_backend)
+    with pytest.raises(RuntimeError, match="after the write"):
+        await db.run(_write_then_fail, person_id=31)
+    # Its transaction was never committed, and its connection is not used again.
+    assert _name(db, 31) == "Ama"
+    assert await db.run(_backend) != before
+
+
+def _first_name(*, session: Session, person_id: int) -> str:
+    return session.get_one(Person, person_id).first_name
+
+
+async def test_a_session_call_runs_again_on_a_new_connection_after_the_server_dropped_it(
+    db, caplog
+):
+    _add_person(db, 32)
+    assert await db.run(_first_name, person_id=32) == "Ama"  # a pooled connection, now idle
+    assert _terminate_other_backends(db) >= 1
+    assert await db.run(_first_name, person_id=32) == "Ama"
+    assert "lost the database connection; _first_name runs again" in caplog.text
+
+
+def test_calls_from_another_event_loop_get_connections_of_their_own(db):
+    _add_person(db, 33)
+
+    async def in_a_loop_of_its_own() -> tuple[str, int]:
+        try:
+            return await db.run(_first_name, person_id=33), await db.run(_backend)
+        finally:
+            await db.release_loop()  # as the bot does at shutdown: the loop's connections go
+
+    # Each asyncio.run is a new loop (a tool run twice in one process, a second test): each
+    # opens connections of its own, and none is left open behind (a warning would fail this).
+    (first, first_backend), (again, again_backend) = (
+        asyncio.run(in_a_loop_of_its_own()),
+        asyncio.run(in_a_loop_of_its_own()),
+    )
+    assert first == again == "Ama"
+    assert first_backend != again_backend
