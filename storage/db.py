@@ -80,8 +80,9 @@ class _Progress:
 
 
 class RunAgain(Exception):
-    """Raised by a storage function, before anything it did was committed, whose connection
-    cannot go on (it invalidated it): the call runs once more, on a new connection."""
+    """Raised by a storage function whose connection cannot go on (it invalidated it) before
+    anything the call wrote was committed (its first statement, or a read before any write, in
+    a one_statement function): the call runs once more, on a new connection."""
 
 
 def _count_statement(connection: Connection, *_args: Any) -> None:
@@ -251,14 +252,17 @@ class Database:
         try:
             return await self._run(fn, progress, kwargs)
         except RunAgain:
-            return await self._run(fn, _Progress(), kwargs)
+            return await self._run(fn, _Progress(), kwargs, fresh=True)
         except DBAPIError as error:
             if not error.connection_invalidated or progress.executed:
                 raise
             logger.warning("lost the database connection; %s runs again", fn.__name__)
-            return await self._run(fn, _Progress(), kwargs)
+            return await self._run(fn, _Progress(), kwargs, fresh=True)
 
-    async def _run(self, fn: Callable[..., T], progress: _Progress, kwargs: dict[str, Any]) -> T:
+    async def _run(
+        self, fn: Callable[..., T], progress: _Progress, kwargs: dict[str, Any], fresh: bool = False
+    ) -> T:
+        """One attempt; fresh: on a newly opened connection (see LoopConnections)."""
         assert self._on_loop is not None
         if fn in _ON_CONNECTION:
             one = fn in _ONE_STATEMENT
@@ -274,7 +278,7 @@ class Database:
                 connection.commit()  # ends SQLAlchemy's own bookkeeping; nothing is sent
                 return result
 
-            return await self._on_loop.on_connection(on_connection)
+            return await self._on_loop.on_connection(on_connection, fresh=fresh)
 
         def in_session(session: Session) -> T:
             session.connection().info[_PROGRESS] = progress

@@ -20,10 +20,14 @@ with several statements runs between BEGIN and COMMIT on it. A call that failed 
 connection away, so no transaction is ever left open on a kept one. Calls on an ORM session
 take a session of their own from the engine's pool, in a normal transaction.
 
+A call run again because its connection broke (Database.run) runs on a newly opened connection,
+and the other kept ones are let go: after a server restart, or a row type that changed, they are
+broken alike. Kept connections asyncpg knows to be closed are skipped.
+
 Connections belong to the event loop that opened them and are closed on it before it ends
 (`aclose`; the bot does it at shutdown, through `Database.release_loop`). Calls from another loop
 (a tool's second `asyncio.run`, the next test) then open new ones; if the old loop's were not
-closed, they are ended as well as can be without it, and Python warns about them.
+closed, a warning says so and Python warns about their sockets.
 """
 
 from __future__ import annotations
@@ -69,6 +73,9 @@ class LoopConnections:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._idle: list[AsyncConnection] = []
         self._turns = asyncio.Semaphore(CONNECTIONS)
+        # Bumped whenever the kept connections are let go (closed, dropped, found broken): a
+        # call that took its connection before goes on with it but does not keep it.
+        self._generation = 0
 
     def _here(self) -> None:
         """Make sure the connections are this loop's (those of another loop are dropped)."""
@@ -82,22 +89,43 @@ class LoopConnections:
         self._loop = loop
         self._turns = asyncio.Semaphore(CONNECTIONS)
 
-    async def on_connection(self, body: Callable[[Connection], T]) -> T:
+    async def on_connection(self, body: Callable[[Connection], T], fresh: bool = False) -> T:
         """body(connection) on a kept autocommit connection; the connection is thrown away if
-        it fails (a transaction may be open on it)."""
+        it fails (a transaction may be open on it).
+
+        fresh: a call run again because its connection broke (the server dropped it, a row type
+        changed): the other kept connections are likely broken alike, so they are let go and
+        the call runs on a newly opened one.
+        """
         self._here()
+        if fresh:
+            await self.let_go()
+        generation = self._generation
         async with self._turns:
-            connection = self._idle.pop() if self._idle else await self._autocommit.connect()
+            connection = await self._take()
             try:
                 result = await connection.run_sync(body)
             except BaseException:
                 await _throw_away(connection)
                 raise
-            self._idle.append(connection)
+            if generation == self._generation:
+                self._idle.append(connection)
+            else:
+                await _throw_away(connection)
             return result
 
+    async def _take(self) -> AsyncConnection:
+        """A kept connection that asyncpg does not know to be closed, or a new one."""
+        while self._idle:
+            connection = self._idle.pop()
+            if not _closed(connection):
+                return connection
+            await _throw_away(connection)
+        return await self._autocommit.connect()
+
     async def on_session(self, body: Callable[[Session], T]) -> T:
-        """body(session) on a session of its own (body commits)."""
+        """body(session) on a session of its own (body commits). A session's connection comes
+        from the engine's pool, which lets go of all of them when one is found dead."""
         self._here()
 
         def in_session(session: orm.Session) -> T:
@@ -107,8 +135,17 @@ class LoopConnections:
         async with self._turns, AsyncSession(self.engine, expire_on_commit=False) as session:
             return await session.run_sync(in_session)
 
+    async def let_go(self) -> None:
+        """End the kept connections (without a round trip); calls open new ones."""
+        self._generation += 1
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await _throw_away(connection)
+
     async def aclose(self) -> None:
-        """Close the kept connections and the pool's (on the loop that opened them)."""
+        """Close the kept connections and the pool's (on the loop that opened them); calls in
+        flight end theirs when they are done."""
+        self._generation += 1
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
@@ -116,21 +153,44 @@ class LoopConnections:
         self._loop = None
 
     def drop(self) -> None:
-        """Without a loop to close them on: end the kept connections at once (the server sees
-        the socket close)."""
+        """Without the loop that opened them running: let the kept connections go. If that loop
+        is still open they are ended at once (the server sees the socket close); if it is
+        closed they cannot be, and are forgotten (Python warns about their sockets)."""
+        self._generation += 1
         idle, self._idle = self._idle, []
+        if not idle:
+            return
+        if self._loop is None or self._loop.is_closed():
+            logger.warning(
+                "%s database connections were left open by an event loop that has ended "
+                "(close them with Database.release_loop before it ends)",
+                len(idle),
+            )
+            return
         for connection in idle:
             try:
                 # The pool record ends an asyncio connection by terminating it (no await).
                 connection.sync_connection.invalidate()  # type: ignore[union-attr]
                 connection.sync_connection.close()  # type: ignore[union-attr]
-            except Exception:  # already gone with its loop: nothing left to end
+            except Exception:
                 logger.debug("a kept connection could not be ended", exc_info=True)
 
 
+def _closed(connection: AsyncConnection) -> bool:
+    """Whether asyncpg knows the connection to be closed (no round trip: it saw the socket
+    close, as after a server restart)."""
+    try:
+        sync = connection.sync_connection
+        raw = sync.connection.driver_connection if sync is not None else None
+        return raw is None or bool(raw.is_closed())
+    except Exception:
+        return True
+
+
 async def _throw_away(connection: AsyncConnection) -> None:
+    """End a connection that is not to be used again (terminated: no round trip)."""
     try:
         await connection.invalidate()
         await connection.close()
     except Exception:
-        logger.debug("a failed connection could not be closed", exc_info=True)
+        logger.debug("a connection could not be closed", exc_info=True)

@@ -152,3 +152,21 @@ def test_calls_from_another_event_loop_get_connections_of_their_own(db):
     )
     assert first == again == "Ama"
     assert first_backend != again_backend
+
+
+@on_connection
+def _slow_backend(*, connection: Connection) -> int:
+    return connection.execute(text("SELECT pg_backend_pid() FROM pg_sleep(0.05)")).scalar_one()
+
+
+async def _keep_connections(db, count: int) -> set[int]:
+    """Calls at once, so that the loop opens and then keeps that many connections."""
+    return set(await asyncio.gather(*(db.run(_slow_backend) for _ in range(count))))
+
+
+async def test_after_a_server_restart_no_call_fails_on_another_dead_kept_connection(db, caplog):
+    assert len(await _keep_connections(db, 4)) == 4
+    assert _terminate_other_backends(db) >= 4  # all four kept connections are dead now
+    backends = [await db.run(_backend) for _ in range(6)]
+    assert len(set(backends)) == 1  # after the one retry, on the newly opened connection
+    assert caplog.text.count("lost the database connection") <= 1
