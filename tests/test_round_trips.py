@@ -170,3 +170,20 @@ async def test_after_a_server_restart_no_call_fails_on_another_dead_kept_connect
     backends = [await db.run(_backend) for _ in range(6)]
     assert len(set(backends)) == 1  # after the one retry, on the newly opened connection
     assert caplog.text.count("lost the database connection") <= 1
+
+
+def test_a_call_still_running_when_its_loop_closes_the_connections_does_not_keep_its_own(db):
+    async def closed_under_a_running_call() -> None:
+        running = asyncio.create_task(db.run(_slow_backend))
+        await asyncio.sleep(0.01)  # the call has its connection and waits for the server
+        await db.release_loop()
+        await running  # it ends well, and its connection is closed rather than kept
+
+    async def next_loop() -> int:
+        try:
+            return await db.run(_backend)
+        finally:
+            await db.release_loop()
+
+    asyncio.run(closed_under_a_running_call())
+    assert asyncio.run(next_loop()) > 0  # not a connection of the ended loop
