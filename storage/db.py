@@ -91,6 +91,15 @@ def _count_statement(connection: Connection, *_args: Any) -> None:
         progress.executed += 1
 
 
+def _runs_again(error: DBAPIError, progress: _Progress, fn: Callable[..., Any]) -> bool:
+    """Whether a failed call may run once more: its connection was found dead before any of
+    its statements ran (so nothing it did can have been committed). Says so in the log."""
+    if not error.connection_invalidated or progress.executed:
+        return False
+    logger.warning("lost the database connection; %s runs again", fn.__name__)
+    return True
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for plain postgresql:// URLs."""
     if url.startswith("postgresql://"):
@@ -184,9 +193,8 @@ class Database:
         try:
             return self._call(fn, progress, **kwargs)
         except DBAPIError as error:
-            if not error.connection_invalidated or progress.executed:
+            if not _runs_again(error, progress, fn):
                 raise
-            logger.warning("lost the database connection; %s runs again", fn.__name__)
             return self._call(fn, _Progress(), **kwargs)
 
     def _call(self, fn: Callable[..., T], progress: _Progress, /, **kwargs: Any) -> T:
@@ -254,9 +262,8 @@ class Database:
         except RunAgain:
             return await self._run(fn, _Progress(), kwargs, fresh=True)
         except DBAPIError as error:
-            if not error.connection_invalidated or progress.executed:
+            if not _runs_again(error, progress, fn):
                 raise
-            logger.warning("lost the database connection; %s runs again", fn.__name__)
             return await self._run(fn, _Progress(), kwargs, fresh=True)
 
     async def _run(
